@@ -1,0 +1,48 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install messages makemessages migrate demo lint bench worker clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip "setuptools<81" wheel
+	# XStatic packages still build with pkg_resources: build them against the venv's setuptools.
+	$(PIP) install --quiet --no-build-isolation -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+
+makemessages: install
+	$(PY) manage.py makemessages -l fr --no-location --no-obsolete --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench -v0
+
+migrate: install
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+# Local default: SQLite and Celery tasks run eagerly (no broker server), e-mails on the console.
+run: messages demo
+	@echo ""
+	@echo "Binôme is served at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: messages
+	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check .
+
+worker: install
+	$(VENV)/bin/celery -A mentoring worker -B --loglevel=info
+
+clean:
+	rm -rf $(VENV) staticfiles test-results

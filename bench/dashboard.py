@@ -1,0 +1,319 @@
+"""How fast is the executive dashboard on a large organisation, against the SQL floor?
+
+Seeds one organisation with 5,000 participants, 2,500 pairs, 60,000 sessions and, when the surveys
+app is installed, 100,000 survey answers (``--small``: a tenth of each), then requests the dashboard
+as an executive several times. Prints the median response time, its query count, and the time of the
+single hand-written SQL aggregate the dashboard cannot beat (sessions per month over the period).
+
+    python bench/dashboard.py [--small]            # SQLite in a temporary file
+    DATABASE_URL=postgres://... python bench/dashboard.py
+"""
+
+import argparse
+import datetime
+import statistics
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.harness import Timer, bench_database, report  # noqa: E402
+
+DEPARTMENTS = ["Finance", "Marketing", "IT", "Legal", "Sales", "Operations", "HR", "Research"]
+REQUESTS = 7
+
+
+def seed(scale):
+    from django.apps import apps
+    from django.utils import timezone
+
+    from accounts.models import User
+    from organizations.models import Membership, Organization
+    from organizations.roles import Role
+    from organizations.tenancy import tenant_context
+    from pairing.models import MatchingRound, Pair
+    from programmes.models import Participant, Programme
+    from sessions.models import Session
+
+    participants_count = 5000 // scale
+    pairs_count = 2500 // scale
+    sessions_per_pair = 24
+    now = timezone.now()
+    organization = Organization.objects.create(name="Bench SA", slug="bench", time_zone="Europe/Paris")
+    with tenant_context(organization):
+        executive = User.objects.create_user("exec@bench.example", "bench-password-42", language="en")
+        Membership.objects.create(organization=organization, user=executive, role=Role.EXECUTIVE)
+        programmes = [
+            Programme.objects.create(
+                name=f"Programme {number}",
+                start_date=(now - datetime.timedelta(days=400)).date(),
+                end_date=(now + datetime.timedelta(days=200)).date(),
+                cadence_days=14 if number % 2 else 21,
+                status=Programme.Status.RUNNING,
+            )
+            for number in range(4)
+        ]
+        rounds = [
+            MatchingRound.objects.create(programme=programme, number=1, status=MatchingRound.Status.PUBLISHED)
+            for programme in programmes
+        ]
+        users = User.objects.bulk_create(
+            [
+                User(email=f"person{index}@bench.example", password="!", first_name="P", last_name=str(index))
+                for index in range(participants_count)
+            ],
+            batch_size=2000,
+        )
+        participants = Participant.objects.bulk_create(
+            [
+                Participant(
+                    organization=organization,
+                    programme=programmes[index % len(programmes)],
+                    user=user,
+                    role=Participant.Role.MENTOR if index % 2 == 0 else Participant.Role.MENTEE,
+                    status=Participant.Status.ENROLLED if index % 25 else Participant.Status.INVITED,
+                    department=DEPARTMENTS[(index // 2) % len(DEPARTMENTS)],
+                )
+                for index, user in enumerate(users)
+            ],
+            batch_size=2000,
+        )
+        statuses = [Pair.Status.ACTIVE] * 7 + [Pair.Status.ENDED, Pair.Status.DECLINED, Pair.Status.ACCEPTED]
+        pairs = Pair.objects.bulk_create(
+            [
+                Pair(
+                    organization=organization,
+                    programme=participants[2 * index].programme,
+                    matching_round=rounds[(2 * index) % len(programmes)],
+                    mentor=participants[2 * index],
+                    mentee=participants[2 * index + 1],
+                    status=statuses[index % len(statuses)],
+                    started_at=now - datetime.timedelta(days=360),
+                )
+                for index in range(pairs_count)
+            ],
+            batch_size=2000,
+        )
+        session_statuses = [Session.Status.HELD] * 6 + [Session.Status.CANCELLED, Session.Status.NO_SHOW]
+        sessions = []
+        for index, pair in enumerate(pairs):
+            for number in range(sessions_per_pair):
+                starts_at = now - datetime.timedelta(days=360 - 15 * number, hours=index % 9)
+                status = (
+                    Session.Status.SCHEDULED if starts_at > now else session_statuses[(index + number) % 8]
+                )
+                sessions.append(
+                    Session(
+                        organization=organization,
+                        pair=pair,
+                        starts_at=starts_at,
+                        duration_minutes=(30, 45, 60)[(index + number) % 3],
+                        status=status,
+                        logged_at=None if status == Session.Status.SCHEDULED else starts_at,
+                    )
+                )
+            if len(sessions) >= 10000:
+                Session.objects.bulk_create(sessions)
+                sessions = []
+        Session.objects.bulk_create(sessions)
+        answers = 0
+        if apps.is_installed("surveys"):
+            answers = _seed_survey_answers(organization, programmes, participants, pairs, 100_000 // scale)
+    return organization, executive, answers
+
+
+def _seed_survey_answers(organization, programmes, participants, pairs, target):
+    """Baseline and final surveys of every participant: 1-5 scales, recommendation and skills answers."""
+    from django.utils import timezone
+
+    from programmes.models import Skill
+    from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
+
+    now = timezone.now()
+    skills = [Skill.objects.create(organization=organization, name=f"Skill {n}") for n in range(4)]
+    templates = {}
+    for programme in programmes:
+        for moment in (SurveyTemplate.Moment.BASELINE, SurveyTemplate.Moment.FINAL):
+            for audience in SurveyTemplate.Audience.values:
+                template = SurveyTemplate.objects.create(
+                    organization=organization,
+                    programme=programme,
+                    moment=moment,
+                    audience=audience,
+                    title=moment,
+                )
+                questions = [
+                    Question.objects.create(
+                        organization=organization,
+                        template=template,
+                        position=1,
+                        text="Satisfaction",
+                        type=Question.Type.SCALE,
+                    ),
+                    Question.objects.create(
+                        organization=organization,
+                        template=template,
+                        position=2,
+                        text="Recommend",
+                        type=Question.Type.RECOMMEND,
+                    ),
+                    Question.objects.create(
+                        organization=organization,
+                        template=template,
+                        position=3,
+                        text="Skills",
+                        type=Question.Type.SKILLS,
+                    ),
+                ]
+                templates[(programme.pk, moment, audience)] = (template, questions)
+    responses, plan = [], []
+    per_response = 2 + len(skills)
+    needed = target // per_response + 1
+    for index in range(needed):
+        participant = participants[index % len(participants)]
+        moment = (SurveyTemplate.Moment.BASELINE, SurveyTemplate.Moment.FINAL)[
+            (index // len(participants)) % 2
+        ]
+        template, questions = templates[(participant.programme_id, moment, participant.role)]
+        responses.append(
+            SurveyResponse(
+                organization=organization,
+                template=template,
+                participant=participant,
+                key=f"bench:{index}",
+                sent_at=now,
+                expires_at=now + datetime.timedelta(days=14),
+                answered_at=now if index % 5 else None,
+            )
+        )
+        plan.append(questions)
+    responses = SurveyResponse.objects.bulk_create(responses, batch_size=2000)
+    answers = []
+    for index, (response, questions) in enumerate(zip(responses, plan, strict=True)):
+        scale, recommend, skill_question = questions
+        answers.append(
+            Answer(organization=organization, response=response, question=scale, number=1 + index % 5)
+        )
+        answers.append(
+            Answer(organization=organization, response=response, question=recommend, number=index % 11)
+        )
+        for position, skill in enumerate(skills):
+            answers.append(
+                Answer(
+                    organization=organization,
+                    response=response,
+                    question=skill_question,
+                    skill=skill,
+                    number=1 + (index + position) % 5,
+                )
+            )
+    answers = answers[:target]
+    Answer.objects.bulk_create(answers, batch_size=5000)
+    return len(answers)
+
+
+def floor_sql(connection):
+    """The dashboard's heaviest figure written by hand as one GROUP BY: sessions per month of the last
+    year, planned, held, minutes, pairs that met and the distinct people the privacy rule counts."""
+    if connection.vendor == "postgresql":
+        month = "date_trunc('month', s.starts_at AT TIME ZONE 'Europe/Paris')"
+    else:
+        month = "strftime('%%Y-%%m', s.starts_at)"
+    return f"""
+        SELECT {month} AS month,
+               COUNT(*) FILTER (WHERE s.status <> 'cancelled') AS planned,
+               COUNT(*) FILTER (WHERE s.status = 'held') AS held,
+               SUM(s.duration_minutes) FILTER (WHERE s.status = 'held') AS minutes,
+               COUNT(DISTINCT s.pair_id) FILTER (WHERE s.status = 'held') AS pairs_met,
+               COUNT(DISTINCT p.mentor_id) + COUNT(DISTINCT p.mentee_id) AS people
+        FROM mentoring_sessions_session s JOIN pairing_pair p ON p.id = s.pair_id
+        WHERE s.organization_id = %s AND s.starts_at >= %s AND s.starts_at < %s
+        GROUP BY 1 ORDER BY 1
+    """
+
+
+def scan_sql(connection):
+    """For reference: the same months without the people (no join, no DISTINCT), a plain scan."""
+    if connection.vendor == "postgresql":
+        month = "date_trunc('month', starts_at AT TIME ZONE 'Europe/Paris')"
+    else:
+        month = "strftime('%%Y-%%m', starts_at)"
+    return f"""
+        SELECT {month}, COUNT(*) FILTER (WHERE status = 'held') FROM mentoring_sessions_session
+        WHERE organization_id = %s AND starts_at >= %s AND starts_at < %s GROUP BY 1
+    """
+
+
+def _median_ms(connection, sql, params):
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(REQUESTS):
+            with Timer() as timer:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+            timings.append(timer.seconds)
+    return round(statistics.median(timings) * 1000, 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="a tenth of the data, for a quick check")
+    parser.add_argument(
+        "--verbose", action="store_true", help="print each query of one request with its time"
+    )
+    arguments = parser.parse_args()
+    scale = 10 if arguments.small else 1
+
+    with bench_database():
+        from django.db import connection
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        with Timer() as seeding:
+            organization, executive, answers = seed(scale)
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+
+        client = Client()
+        client.force_login(executive)
+        url = f"/o/{organization.slug}/dashboard/"
+        assert client.get(url).status_code == 200  # warm-up: connections, templates, plans
+        timings = []
+        for _ in range(REQUESTS):
+            with Timer() as timer:
+                response = client.get(url)
+            assert response.status_code == 200
+            timings.append(timer.seconds)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(url)
+
+        now = timezone.now()
+        params = [organization.pk, now - datetime.timedelta(days=365), now]
+        floor_ms = _median_ms(connection, floor_sql(connection), params)
+        scan_ms = _median_ms(connection, scan_sql(connection), params)
+        dashboard_ms = round(statistics.median(timings) * 1000, 1)
+        summary = f"{dashboard_ms} ms (median of {REQUESTS}), {len(captured)} queries"
+        print(f"dashboard: {summary}; floor: {floor_ms} ms")
+        if arguments.verbose:
+            for query in captured.captured_queries:
+                print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:150]}")
+        report(
+            database=connection.vendor,
+            scale="small" if arguments.small else "full",
+            participants=5000 // scale,
+            pairs=2500 // scale,
+            sessions=60000 // scale,
+            survey_answers=answers,
+            seed_s=round(seeding.seconds, 1),
+            dashboard_ms=dashboard_ms,
+            floor_ms=floor_ms,
+            scan_ms=scan_ms,
+            ratio_to_floor=round(dashboard_ms / floor_ms, 1) if floor_ms else None,
+            queries=len(captured),
+        )
+
+
+if __name__ == "__main__":
+    main()

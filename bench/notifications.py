@@ -1,0 +1,178 @@
+"""How cheap is the dispatcher's scan, and how fast does one worker send?
+
+100,000 upcoming sessions across 200 organisations (spread over the next 90 days). Prints the time and
+the number of queries of one dispatcher scan (also at 10,000 sessions, to show the count does not grow),
+then the send throughput of one worker process delivering 2,000 due reminders (e-mail backend in
+memory, so the figure is our own cost: claim, render, record).
+
+    python bench/notifications.py            # SQLite in a temporary file
+    DATABASE_URL=postgres://... python bench/notifications.py
+"""
+
+import datetime as dt
+import os
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("EMAIL_URL", "memorymail://")
+
+from bench.harness import Timer, bench_database, report  # noqa: E402
+
+ORGANIZATIONS = 200
+PAIRS_PER_ORGANIZATION = 5
+SESSIONS = int(os.environ.get("BENCH_SESSIONS", 100_000))
+SENDS = int(os.environ.get("BENCH_SENDS", 2_000))
+
+
+def build(now, sessions_wanted, organizations):
+    from accounts.models import User
+    from organizations.models import Organization
+    from organizations.tenancy import tenant_context
+    from pairing.models import Pair
+    from programmes.models import Participant, Programme
+    from sessions.models import Session
+
+    pairs = []
+    for index in range(len(organizations), ORGANIZATIONS):
+        organization = Organization.objects.create(name=f"Bench {index}", slug=f"bench-{index}")
+        organizations.append(organization)
+        with tenant_context(organization):
+            programme = Programme.objects.create(
+                name="Pilot",
+                start_date=now.date(),
+                end_date=now.date() + dt.timedelta(days=200),
+                status=Programme.Status.RUNNING,
+            )
+            users = User.objects.bulk_create(
+                [
+                    User(email=f"p{index}-{n}@bench.example", language="fr")
+                    for n in range(2 * PAIRS_PER_ORGANIZATION)
+                ]
+            )
+            participants = Participant.objects.bulk_create(
+                [
+                    Participant(
+                        organization=organization,
+                        programme=programme,
+                        user=user,
+                        role="mentor" if n % 2 == 0 else "mentee",
+                        status="enrolled",
+                    )
+                    for n, user in enumerate(users)
+                ]
+            )
+            pairs += Pair.objects.bulk_create(
+                [
+                    Pair(
+                        organization=organization,
+                        programme=programme,
+                        mentor=participants[2 * n],
+                        mentee=participants[2 * n + 1],
+                        status="active",
+                        started_at=now,
+                    )
+                    for n in range(PAIRS_PER_ORGANIZATION)
+                ]
+            )
+    if not pairs:
+        from organizations.tenancy import unscoped
+
+        with unscoped("the bench adds sessions in every organisation"):
+            pairs = list(Pair.objects.all())
+    from organizations.tenancy import unscoped
+
+    with unscoped("the bench writes every organisation's sessions at once"):
+        existing = Session.objects.count()
+        random.seed(42)
+        batch = [
+            Session(
+                organization_id=pair.organization_id,
+                pair=pair,
+                duration_minutes=60,
+                starts_at=now + dt.timedelta(minutes=random.randint(60, 90 * 24 * 60)),
+            )
+            for pair in (random.choice(pairs) for _ in range(sessions_wanted - existing))
+        ]
+        Session.objects.bulk_create(batch, batch_size=5000)
+
+
+def scan(now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.selectors import organizations_with_work
+
+    with CaptureQueriesContext(connection) as queries, Timer() as timer:
+        organization_ids = organizations_with_work(now=now)
+    return timer.seconds, len(queries), len(organization_ids)
+
+
+def sends(now, organization):
+    from django.core import mail
+
+    from notifications.handlers import plan_session_notifications
+    from notifications.services import deliver_due
+    from organizations.tenancy import tenant_context
+    from pairing.models import Pair
+    from sessions.models import Session
+
+    with tenant_context(organization):
+        pair = Pair.objects.first()
+        Session.objects.bulk_create(
+            [
+                Session(
+                    organization=organization,
+                    pair=pair,
+                    duration_minutes=30,
+                    starts_at=now + dt.timedelta(minutes=30, seconds=n),
+                )
+                for n in range(SENDS // 2)
+            ]
+        )
+        plan_session_notifications(organization=organization, now=now)
+        mail.outbox = []
+        with Timer() as timer:
+            sent = 0
+            while True:
+                delivered = deliver_due(organization=organization)
+                sent += delivered
+                if not delivered:
+                    break
+    return sent, timer.seconds
+
+
+def main():
+    with bench_database():
+        from django.conf import settings
+        from django.utils import timezone
+
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        now = timezone.now()
+        organizations = []
+        build(now, SESSIONS // 10, organizations)
+        _seconds_small, queries_small, _ = scan(now)
+        build(now, SESSIONS, organizations)
+        scan(now)  # warm
+        scan_seconds, scan_queries, busy = scan(now)
+        print(
+            f"scan over {SESSIONS} sessions in {ORGANIZATIONS} organisations: {scan_seconds:.3f} s, "
+            f"{scan_queries} queries ({queries_small} at {SESSIONS // 10}), {busy} organisations with work"
+        )
+        sent, seconds = sends(now, organizations[0])
+        print(f"one worker sent {sent} reminders in {seconds:.2f} s")
+        report(
+            scan_seconds=round(scan_seconds, 4),
+            scan_queries=scan_queries,
+            scan_queries_at_10000_sessions=queries_small,
+            organizations=ORGANIZATIONS,
+            sessions=SESSIONS,
+            organizations_with_work=busy,
+            sends=sent,
+            sends_per_second=round(sent / seconds, 1),
+        )
+
+
+if __name__ == "__main__":
+    main()

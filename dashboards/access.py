@@ -1,0 +1,17 @@
+"""The one way the dashboards app loads a pair from a URL: within the member's organisation, or 404."""
+
+from django.http import Http404
+
+from pairing.models import Pair
+
+
+def access_pair(member, pair_id):
+    """The pair of the member's organisation with that id; 404 if missing or another organisation's."""
+    pair = (
+        Pair.objects.filter(organization=member.organization, pk=pair_id)
+        .select_related("mentor__user", "mentee__user", "programme")
+        .first()
+    )
+    if pair is None:
+        raise Http404
+    return pair

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardsConfig(AppConfig):
+    """Progress dashboards: reads every other app, imported by none."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dashboards"
+    verbose_name = _("Dashboards")

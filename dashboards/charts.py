@@ -1,0 +1,144 @@
+"""Server-rendered SVG charts: geometry computed here, drawn by templates/dashboards/charts/*.html.
+
+No JavaScript, nothing inline for the CSP to refuse (colours are CSS classes), and every chart is
+paired with a table holding the same numbers for screen readers and for print.
+"""
+
+import math
+
+WIDTH = 640
+HEIGHT = 240
+LEFT = 44
+BOTTOM = 36
+TOP = 12
+
+
+def nice_ceiling(value):
+    """The smallest 1, 2, 2.5 or 5 × 10^n at or above ``value`` (a readable top for the axis)."""
+    if value <= 0:
+        return 1
+    magnitude = 10 ** math.floor(math.log10(value))
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def column_chart(*, categories, series, axis_labels=None, ticks=4, top=None):
+    """Grouped columns: ``series`` is a list of (label, css_class, values) with one value per category.
+
+    A value of None (hidden by the privacy rule) draws no column; the category gets a "hidden" mark.
+    """
+    values = [value for _, _, series_values in series for value in series_values if value is not None]
+    top = top or nice_ceiling(max(values, default=0))
+    plot_width = WIDTH - LEFT - 8
+    plot_height = HEIGHT - TOP - BOTTOM
+    slot = plot_width / max(len(categories), 1)
+    group = slot * 0.8
+    column = group / max(len(series), 1)
+    columns, marks = [], []
+    for index, category in enumerate(categories):
+        x0 = LEFT + index * slot + (slot - group) / 2
+        hidden = all(series_values[index] is None for _, _, series_values in series)
+        if hidden:
+            marks.append({"x": round(x0 + group / 2, 1), "y": HEIGHT - BOTTOM - 4})
+        for position, (label, css_class, series_values) in enumerate(series):
+            value = series_values[index]
+            if value is None:
+                continue
+            height = plot_height * value / top
+            columns.append(
+                {
+                    "x": round(x0 + position * column, 1),
+                    "y": round(HEIGHT - BOTTOM - height, 1),
+                    "width": round(column - 1, 1),
+                    "height": round(height, 1),
+                    "css_class": css_class,
+                    "title": f"{category} · {label}: {value}",
+                }
+            )
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "columns": columns,
+        "hidden_marks": marks,
+        "baseline": HEIGHT - BOTTOM,
+        "left": LEFT,
+        "right": WIDTH - 8,
+        "ticks": [
+            {
+                "y": round(HEIGHT - BOTTOM - plot_height * step / ticks, 1),
+                "label": _format(top * step / ticks),
+            }
+            for step in range(ticks + 1)
+        ],
+        "labels": _axis(categories, axis_labels, slot),
+        "legend": [{"label": label, "css_class": css_class} for label, css_class, _ in series],
+    }
+
+
+def line_chart(*, categories, label, css_class, values, axis_labels=None, ticks=4):
+    """One line with a dot per known value; hidden values break the line."""
+    top = nice_ceiling(max((value for value in values if value is not None), default=0))
+    plot_width = WIDTH - LEFT - 8
+    plot_height = HEIGHT - TOP - BOTTOM
+    slot = plot_width / max(len(categories), 1)
+    points, segments, current = [], [], []
+    for index, value in enumerate(values):
+        if value is None:
+            if len(current) > 1:
+                segments.append(current)
+            current = []
+            continue
+        x = round(LEFT + index * slot + slot / 2, 1)
+        y = round(HEIGHT - BOTTOM - plot_height * value / top, 1)
+        points.append({"x": x, "y": y, "title": f"{categories[index]} · {label}: {value}"})
+        current.append(f"{x},{y}")
+    if len(current) > 1:
+        segments.append(current)
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "points": points,
+        "polylines": [" ".join(segment) for segment in segments],
+        "css_class": css_class,
+        "baseline": HEIGHT - BOTTOM,
+        "left": LEFT,
+        "right": WIDTH - 8,
+        "ticks": [
+            {
+                "y": round(HEIGHT - BOTTOM - plot_height * step / ticks, 1),
+                "label": _format(top * step / ticks),
+            }
+            for step in range(ticks + 1)
+        ],
+        "labels": _axis(categories, axis_labels, slot),
+        "legend": [{"label": label, "css_class": css_class}],
+    }
+
+
+def bar_list(items, *, maximum=None):
+    """Horizontal bars as percentages of the largest (or ``maximum``): items are (label, value) pairs."""
+    known = [value for _, value in items if value is not None]
+    maximum = maximum or max(known, default=0) or 1
+    return [
+        {
+            "label": label,
+            "value": value,
+            "percent": None if value is None else round(100 * value / maximum, 1),
+        }
+        for label, value in items
+    ]
+
+
+def _axis(categories, axis_labels, slot):
+    """Labels under the axis: one line each, or two (e.g. month, then the year where it changes)."""
+    lines = axis_labels or [(category, "") for category in categories]
+    return [
+        {"x": round(LEFT + index * slot + slot / 2, 1), "y": HEIGHT - 16, "text": text, "sub": sub}
+        for index, (text, sub) in enumerate(lines)
+    ]
+
+
+def _format(number):
+    return f"{number:g}"

@@ -1,0 +1,436 @@
+"""Impact figures read from the goals, session logs and surveys of other apps.
+
+Those models come with the sessions and surveys branches. Each group of figures is its own function
+and is computed only when the models it reads are installed, so this app runs with or without them.
+Like every other figure, each is an aggregate guarded by the organisation's minimum group size, and
+no free-text answer is ever read here: the surveys record no consent to share one anonymously.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import connections
+from django.db.models import Avg, Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, When
+from django.utils.translation import gettext_lazy as _
+
+from .privacy import guarded, share
+from .selectors import _pair_conditions, scoped_participants, scoped_sessions
+
+SESSIONS = "mentoring_sessions"
+SURVEYS = "surveys"
+PROGRESS_MOMENTS = ("midpoint", "final")
+GOAL_BUCKETS = ((0, 25), (25, 50), (50, 75), (75, 101))
+
+
+def model(app_label, model_name):
+    """The model if its app is installed and defines it, else None."""
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+def has_field(model_class, name):
+    if model_class is None:
+        return False
+    try:
+        model_class._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def figures(*, filters, minimum):
+    """Every impact group whose models are installed, keyed by name."""
+    groups = {}
+    if model(SESSIONS, "Goal") and model(SESSIONS, "GoalProgress"):
+        groups["goals"] = goal_progress(filters=filters, minimum=minimum)
+    if has_field(model(SESSIONS, "Session"), "usefulness"):
+        groups["usefulness"] = session_usefulness(filters=filters, minimum=minimum)
+    if model(SURVEYS, "Answer") and model(SURVEYS, "SurveyResponse"):
+        groups["skills"] = skills_gained(filters=filters, minimum=minimum)
+        groups["practices"] = practices_adopted(filters=filters, minimum=minimum)
+        groups["scales"], groups["nps"] = satisfaction(filters=filters, minimum=minimum)
+        groups["response_rates"] = response_rates(filters=filters, minimum=minimum)
+    return groups
+
+
+# --- Goals (sessions app) ------------------------------------------------------------------------------
+
+
+def goal_progress(*, filters, minimum):
+    """Each goal's latest progress up to the period's end, as a percentage: average and distribution.
+
+    A level goal (1-5) counts as level × 20 %, as the goal pages show it. Goals without any progress
+    recorded are counted apart as "not started".
+    """
+    Goal, GoalProgress = model(SESSIONS, "Goal"), model(SESSIONS, "GoalProgress")
+    latest = (
+        GoalProgress.objects.filter(goal=OuterRef("pk"), recorded_on__lte=filters.end)
+        .order_by("-recorded_on", "-created_at")
+        .values("value")[:1]
+    )
+    goals = Goal.objects.filter(_pair_conditions(filters, "pair__")).annotate(
+        latest=Subquery(latest),
+        percent=Case(
+            When(scale="percent", then=Subquery(latest)),
+            default=Subquery(latest) * 20,
+            output_field=IntegerField(),
+        ),
+        mentor_id=F("pair__mentor_id"),
+        mentee_id=F("pair__mentee_id"),
+    )
+    row = goals.aggregate(
+        goals=Count("pk"),
+        not_started=Count("pk", filter=Q(latest__isnull=True)),
+        average=Avg("percent"),
+        people=Count("mentor_id", distinct=True) + Count("mentee_id", distinct=True),
+        **{
+            f"from_{low}": Count("pk", filter=Q(percent__gte=low, percent__lt=high))
+            for low, high in GOAL_BUCKETS
+        },
+    )
+    people = row.pop("people")
+    if row["average"] is not None:
+        row["average"] = round(row["average"])
+    return {
+        "people": people,
+        "hidden": people < minimum,
+        "figures": {name: guarded(value, people=people, minimum=minimum) for name, value in row.items()},
+        "buckets": [
+            (f"{low}–{min(high, 100)} %", None if people < minimum else row[f"from_{low}"])
+            for low, high in GOAL_BUCKETS
+        ],
+    }
+
+
+def session_usefulness(*, filters, minimum):
+    """Average usefulness (1-5) the pairs gave their logged sessions over the period."""
+    row = (
+        scoped_sessions(filters)
+        .filter(usefulness__isnull=False)
+        .aggregate(
+            average=Avg("usefulness"),
+            rated=Count("pk"),
+            people=Count("pair__mentor", distinct=True) + Count("pair__mentee", distinct=True),
+        )
+    )
+    average = None if row["average"] is None else round(row["average"], 1)
+    return {
+        "average": guarded(average, people=row["people"], minimum=minimum),
+        "rated": guarded(row["rated"], people=row["people"], minimum=minimum),
+    }
+
+
+# --- Surveys app ---------------------------------------------------------------------------------------
+
+
+def _in_scope(filters, path):
+    """Narrow to the participants the filters select; with no filter the tenant scope is enough."""
+    if not (filters.programme_id or filters.round_id or filters.department):
+        return Q()
+    return Q(**{f"{path}__in": scoped_participants(filters).values("pk")})
+
+
+def _answers(filters):
+    """Answers of answered surveys of the participants in scope, over the period."""
+    Answer = model(SURVEYS, "Answer")
+    return Answer.objects.filter(
+        _in_scope(filters, "response__participant"),
+        response__answered_at__gte=filters.start_at,
+        response__answered_at__lt=filters.end_at,
+    )
+
+
+# Two levels: each person's baseline and latest (final, else mid-programme) level per skill, then the
+# averages per audience and skill over the people who have both.
+SKILLS_SQL = """
+    SELECT per_person.audience, skill.name, COUNT(*) AS people,
+           AVG(per_person.baseline) AS baseline,
+           AVG(COALESCE(per_person.final, per_person.midpoint)) AS latest
+    FROM ({per_person}) AS per_person
+    JOIN {skill_table} AS skill ON skill.id = per_person.skill_ref
+    WHERE per_person.baseline IS NOT NULL AND COALESCE(per_person.final, per_person.midpoint) IS NOT NULL
+    GROUP BY per_person.audience, skill.name
+    ORDER BY per_person.audience, skill.name
+"""
+
+
+def skills_gained(*, filters, minimum):
+    """Per skill, for mentees and for mentors: the average self-assessment (1-5) at baseline and latest."""
+    Answer = model(SURVEYS, "Answer")
+    answers = Answer.objects.filter(
+        _in_scope(filters, "response__participant"),
+        question__type="skills",
+        skill__isnull=False,
+        number__isnull=False,
+        response__answered_at__lt=filters.end_at,
+    )
+    per_person = (
+        answers.values(
+            audience=F("question__template__audience"),
+            skill_ref=F("skill_id"),
+            person=F("response__participant_id"),
+        )
+        .annotate(
+            **{
+                moment: Max("number", filter=Q(question__template__moment=moment))
+                for moment in ("baseline", "midpoint", "final")
+            }
+        )
+        .order_by()
+    )
+    sql, params = per_person.query.sql_with_params()
+    with connections[per_person.db].cursor() as cursor:
+        skill_table = connections[per_person.db].ops.quote_name(
+            Answer._meta.get_field("skill").related_model._meta.db_table
+        )
+        cursor.execute(SKILLS_SQL.format(per_person=sql, skill_table=skill_table), params)
+        rows = cursor.fetchall()
+    results = {"mentee": [], "mentor": []}
+    for audience, skill, people, baseline, latest in rows:
+        hidden = people < minimum
+        results.setdefault(audience, []).append(
+            {
+                "skill": skill,
+                "people": people,
+                "hidden": hidden,
+                "baseline": None if hidden else round(float(baseline), 1),
+                "latest": None if hidden else round(float(latest), 1),
+                "gain": None if hidden else round(float(latest) - float(baseline), 1),
+            }
+        )
+    return results
+
+
+def practices_adopted(*, filters, minimum):
+    """The new practices people say they adopted (the choice questions of the progress surveys)."""
+    answers = _answers(filters).filter(
+        question__type="choice", question__template__moment__in=PROGRESS_MOMENTS
+    )
+    respondents = answers.aggregate(people=Count("response__participant", distinct=True))["people"]
+    choices = list(
+        answers.exclude(text="")
+        .values("text")
+        .annotate(people=Count("response__participant", distinct=True))
+        .order_by("-people", "text")
+    )
+    if respondents < minimum:
+        return {"respondents": respondents, "hidden": True, "choices": []}
+    return {
+        "respondents": respondents,
+        "hidden": False,
+        "choices": [
+            {"label": row["text"], "people": row["people"], "share": share(row["people"], respondents)}
+            for row in choices
+        ],
+    }
+
+
+def satisfaction(*, filters, minimum):
+    """The 1-5 questions (satisfaction, usefulness, leadership...) and the net promoter score: one query.
+
+    Each 1-5 question gets its average and how many answered. The net promoter score comes from the 0-10
+    "would you recommend" answers: % of 9-10 minus % of 0-6.
+    """
+    rows = (
+        _answers(filters)
+        .filter(question__type__in=["scale", "recommend"], number__isnull=False)
+        .values("question__type", "question__text")
+        .annotate(
+            average=Avg("number"),
+            people=Count("response__participant", distinct=True),
+            answers=Count("pk"),
+            promoters=Count("pk", filter=Q(number__gte=9)),
+            detractors=Count("pk", filter=Q(number__lte=6)),
+        )
+        .order_by("question__text")
+    )
+    scales, recommend = [], {"answers": 0, "promoters": 0, "detractors": 0, "people": 0}
+    for row in rows:
+        if row["question__type"] == "recommend":
+            for name in ("answers", "promoters", "detractors"):
+                recommend[name] += row[name]
+            # People are distinct per question: the largest group is a safe lower bound for them all.
+            recommend["people"] = max(recommend["people"], row["people"])
+            continue
+        hidden = row["people"] < minimum
+        scales.append(
+            {
+                "question": row["question__text"],
+                "people": row["people"],
+                "hidden": hidden,
+                "average": None if hidden else round(float(row["average"]), 1),
+            }
+        )
+    return scales, _net_promoter(recommend, minimum)
+
+
+def _net_promoter(row, minimum):
+    people, answers = row["people"], row["answers"]
+    score = None
+    if answers:
+        score = round(share(row["promoters"], answers) - share(row["detractors"], answers))
+    return {
+        "score": guarded(score, people=people, minimum=minimum),
+        "promoters": guarded(share(row["promoters"], answers), people=people, minimum=minimum),
+        "detractors": guarded(share(row["detractors"], answers), people=people, minimum=minimum),
+        "answers": guarded(answers, people=people, minimum=minimum),
+    }
+
+
+def response_rates(*, filters, minimum):
+    """Surveys sent over the period and the share answered, per moment (baseline, pulse...)."""
+    SurveyResponse = model(SURVEYS, "SurveyResponse")
+    rows = (
+        SurveyResponse.objects.filter(
+            _in_scope(filters, "participant"),
+            sent_at__gte=filters.start_at,
+            sent_at__lt=filters.end_at,
+        )
+        .values("template__moment")
+        .annotate(
+            sent=Count("pk"),
+            answered=Count("pk", filter=Q(answered_at__isnull=False)),
+            people=Count("participant", distinct=True),
+        )
+        .order_by("template__moment")
+    )
+    labels = dict(SurveyResponse._meta.get_field("template").related_model.Moment.choices)
+    return [
+        {
+            "moment": labels.get(row["template__moment"], row["template__moment"]),
+            "people": row["people"],
+            "hidden": row["people"] < minimum,
+            "sent": None if row["people"] < minimum else row["sent"],
+            "answered": None if row["people"] < minimum else row["answered"],
+            "rate": None if row["people"] < minimum else share(row["answered"], row["sent"]),
+        }
+        for row in rows
+    ]
+
+
+# --- HR operations ------------------------------------------------------------------------------------
+
+
+def low_rating_condition(now, days=60):
+    """A condition on pairs: a session rated 1 or 2 out of 5 in the last ``days`` days (log or pulse)."""
+    since = now - datetime.timedelta(days=days)
+    conditions = []
+    Session = model(SESSIONS, "Session")
+    if has_field(Session, "usefulness"):
+        conditions.append(
+            Exists(Session.objects.filter(pair=OuterRef("pk"), usefulness__lte=2, starts_at__gte=since))
+        )
+    Answer = model(SURVEYS, "Answer")
+    if Answer is not None:
+        conditions.append(
+            Exists(
+                Answer.objects.filter(
+                    response__pair=OuterRef("pk"),
+                    question__type="scale",
+                    question__template__moment="pulse",
+                    number__lte=2,
+                    response__answered_at__gte=since,
+                )
+            )
+        )
+    if not conditions:
+        return None
+    condition = Q(conditions[0])
+    for other in conditions[1:]:
+        condition |= Q(other)
+    return condition
+
+
+def pending_surveys(*, filters, now):
+    """Surveys sent and not answered yet (still open), per programme and moment: for HR to follow up."""
+    SurveyResponse = model(SURVEYS, "SurveyResponse")
+    if SurveyResponse is None:
+        return None
+    labels = dict(SurveyResponse._meta.get_field("template").related_model.Moment.choices)
+    rows = (
+        SurveyResponse.objects.filter(
+            participant__in=scoped_participants(filters).values("pk"), answered_at=None, expires_at__gt=now
+        )
+        .values("template__programme__name", "template__moment")
+        .annotate(pending=Count("pk"))
+        .order_by("template__programme__name", "template__moment")
+    )
+    return [
+        {
+            "programme": row["template__programme__name"],
+            "moment": labels.get(row["template__moment"], row["template__moment"]),
+            "pending": row["pending"],
+        }
+        for row in rows
+    ]
+
+
+# --- Export rows --------------------------------------------------------------------------------------
+
+
+def rows(groups, *, hidden):
+    """(section, figure, value) rows for the CSV and XLSX exports."""
+
+    def value(figure):
+        return hidden if figure.hidden else ("" if figure.value is None else figure.value)
+
+    result = []
+    if "goals" in groups:
+        goals = groups["goals"]
+        section = _("Goal progress")
+        result += [
+            (section, _("Goals"), value(goals["figures"]["goals"])),
+            (section, _("Goals not started"), value(goals["figures"]["not_started"])),
+            (section, _("Average progress (%)"), value(goals["figures"]["average"])),
+        ]
+        result += [(section, label, hidden if count is None else count) for label, count in goals["buckets"]]
+    if "usefulness" in groups:
+        result.append(
+            (
+                _("Sessions"),
+                _("Average usefulness of logged sessions (1-5)"),
+                value(groups["usefulness"]["average"]),
+            )
+        )
+    for audience, label in (
+        ("mentee", _("Skills gained by mentees")),
+        ("mentor", _("Skills gained by mentors")),
+    ):
+        for entry in groups.get("skills", {}).get(audience, []):
+            if entry["hidden"]:
+                result.append((label, entry["skill"], hidden))
+            else:
+                result.append((label, f"{entry['skill']} · {_('baseline')}", entry["baseline"]))
+                result.append((label, f"{entry['skill']} · {_('latest')}", entry["latest"]))
+    if "practices" in groups:
+        practices = groups["practices"]
+        section = _("New practices adopted")
+        if practices["hidden"]:
+            result.append((section, _("Respondents"), hidden))
+        else:
+            result.append((section, _("Respondents"), practices["respondents"]))
+            result += [(section, f"{entry['label']} (%)", entry["share"]) for entry in practices["choices"]]
+    for entry in groups.get("scales", []):
+        result.append(
+            (_("Satisfaction (1-5)"), entry["question"], hidden if entry["hidden"] else entry["average"])
+        )
+    if "nps" in groups:
+        nps = groups["nps"]
+        section = _("Recommendation")
+        result += [
+            (section, _("Net promoter score"), value(nps["score"])),
+            (section, _("Promoters (%)"), value(nps["promoters"])),
+            (section, _("Detractors (%)"), value(nps["detractors"])),
+        ]
+    for entry in groups.get("response_rates", []):
+        result.append(
+            (
+                _("Survey response rate (%)"),
+                str(entry["moment"]),
+                hidden if entry["hidden"] else entry["rate"],
+            )
+        )
+    return result

@@ -1,0 +1,423 @@
+"""The dashboard's figures, each group computed by one SQL aggregate whatever the data size.
+
+Every selector runs inside the organisation's tenant context (the scoped managers add the organisation)
+and returns figures already passed through the privacy rule (``privacy.guarded``).
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+    Window,
+)
+
+from pairing.models import MatchingRound, Pair
+from programmes.models import Participant, Programme
+from sessions.models import Session
+
+from .filters import DashboardFilters
+from .models import Nudge
+from .privacy import guarded, share
+
+MATCHED_STATUSES = [Pair.Status.ACCEPTED, Pair.Status.ACTIVE, Pair.Status.ENDED]
+LIVE_STATUSES = [Pair.Status.PROPOSED, Pair.Status.ACCEPTED, Pair.Status.ACTIVE]
+# A session that should have happened this long ago and is still "scheduled" is a log overdue.
+LOG_GRACE = datetime.timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    programmes: list
+    rounds: list
+    departments: list
+
+    def cadence_of(self, programme_id):
+        return next((p["cadence_days"] for p in self.programmes if p["id"] == programme_id), None)
+
+
+def filter_options():
+    """Programmes, rounds and departments the filters offer: three small queries."""
+    programmes = list(Programme.objects.order_by("-start_date", "name").values("id", "name", "cadence_days"))
+    rounds = list(
+        MatchingRound.objects.order_by("programme__name", "number").values("id", "number", "programme__name")
+    )
+    departments = list(
+        Participant.objects.exclude(department="")
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+    return FilterOptions(programmes=programmes, rounds=rounds, departments=departments)
+
+
+# --- Scoping: the same filters, expressed for each model ---------------------------------------------
+
+
+def scoped_participants(filters: DashboardFilters):
+    participants = Participant.objects.all()
+    if filters.programme_id:
+        participants = participants.filter(programme_id=filters.programme_id)
+    if filters.department:
+        participants = participants.filter(department=filters.department)
+    if filters.round_id:
+        in_round = Pair.objects.filter(matching_round_id=filters.round_id).filter(
+            Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk"))
+        )
+        participants = participants.filter(Exists(in_round))
+    return participants
+
+
+def _pair_conditions(filters: DashboardFilters, prefix=""):
+    """Filters on pairs; ``prefix`` reaches the pair from another model (``"pair__"`` from a session)."""
+    condition = Q()
+    if filters.programme_id:
+        condition &= Q(**{f"{prefix}programme_id": filters.programme_id})
+    if filters.round_id:
+        condition &= Q(**{f"{prefix}matching_round_id": filters.round_id})
+    if filters.department:
+        # A pair belongs to a department when either of its two people works there.
+        condition &= Q(**{f"{prefix}mentor__department": filters.department}) | Q(
+            **{f"{prefix}mentee__department": filters.department}
+        )
+    return condition
+
+
+def scoped_pairs(filters: DashboardFilters):
+    return Pair.objects.filter(_pair_conditions(filters))
+
+
+def scoped_sessions(filters: DashboardFilters):
+    return Session.objects.filter(
+        _pair_conditions(filters, "pair__"), starts_at__gte=filters.start_at, starts_at__lt=filters.end_at
+    )
+
+
+def _people(prefix=""):
+    """Distinct people behind an aggregate over pairs: their mentors plus their mentees."""
+    return Count(f"{prefix}mentor", distinct=True) + Count(f"{prefix}mentee", distinct=True)
+
+
+# --- Participation -----------------------------------------------------------------------------------
+
+
+def participation(*, filters: DashboardFilters, minimum: int):
+    """Enrolled participants, how many are matched (a pair accepted, active or ended), how many active."""
+
+    def in_pair(statuses):
+        # Uncorrelated IN (SELECT ...) per side: computed once, not once per participant.
+        pairs = Pair.objects.filter(status__in=statuses)
+        return Q(pk__in=pairs.values("mentor_id")) | Q(pk__in=pairs.values("mentee_id"))
+
+    enrolled = Q(status=Participant.Status.ENROLLED)
+    row = scoped_participants(filters).aggregate(
+        enrolled=Count("pk", filter=enrolled),
+        mentors=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTOR)),
+        mentees=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTEE)),
+        matched=Count("pk", filter=enrolled & in_pair(MATCHED_STATUSES)),
+        active=Count("pk", filter=enrolled & in_pair([Pair.Status.ACTIVE])),
+        invited=Count("pk", filter=Q(status=Participant.Status.INVITED)),
+        withdrawn=Count("pk", filter=Q(status=Participant.Status.WITHDRAWN)),
+    )
+    people = row["enrolled"]
+    figures = {name: guarded(value, people=people, minimum=minimum) for name, value in row.items()}
+    figures["matched_share"] = guarded(share(row["matched"], people), people=people, minimum=minimum)
+    figures["active_share"] = guarded(share(row["active"], people), people=people, minimum=minimum)
+    return figures
+
+
+# --- Pairs and cadence -------------------------------------------------------------------------------
+
+
+def _met_within(options: FilterOptions, reference, multiple=1):
+    """Pairs that held a session, or started, within ``multiple`` cadences before ``reference``.
+
+    Programmes are grouped by cadence (usually one or two values): one EXISTS per distinct cadence.
+    """
+    by_cadence = {}
+    for programme in options.programmes:
+        by_cadence.setdefault(programme["cadence_days"], []).append(programme["id"])
+    condition = Q(pk__in=[])
+    for cadence_days, programme_ids in by_cadence.items():
+        since = reference - datetime.timedelta(days=multiple * cadence_days)
+        held = Exists(
+            Session.objects.filter(
+                pair=OuterRef("pk"),
+                status=Session.Status.HELD,
+                starts_at__gte=since,
+                starts_at__lte=reference,
+            )
+        )
+        started = Q(started_at__gte=since) | Q(started_at=None, created_at__gte=since)
+        condition |= Q(programme_id__in=programme_ids) & (Q(held) | started)
+    return condition
+
+
+def pairs_overview(*, filters: DashboardFilters, options: FilterOptions, minimum: int):
+    """Pairs by status, and the share of active pairs that met within their programme's target cadence.
+
+    A pair is on cadence at the reference moment when it held a session within the last ``cadence_days``
+    (or started less than ``cadence_days`` ago): a pair meeting at least that often always is.
+    """
+    reference = filters.reference
+    active = Q(status=Pair.Status.ACTIVE)
+    on_cadence = active & _met_within(options, reference)
+    row = scoped_pairs(filters).aggregate(
+        total=Count("pk"),
+        people=_people(),
+        active_people=Count("mentor", filter=active, distinct=True)
+        + Count("mentee", filter=active, distinct=True),
+        **{status: Count("pk", filter=Q(status=status)) for status in Pair.Status.values},
+        on_cadence=Count("pk", filter=on_cadence),
+    )
+    people, active_people = row.pop("people"), row.pop("active_people")
+    figures = {name: guarded(value, people=people, minimum=minimum) for name, value in row.items()}
+    figures["on_cadence"] = guarded(row["on_cadence"], people=active_people, minimum=minimum)
+    figures["on_cadence_share"] = guarded(
+        share(row["on_cadence"], row[Pair.Status.ACTIVE]), people=active_people, minimum=minimum
+    )
+    return figures
+
+
+# --- Sessions: planned vs held per month, average duration, trend ------------------------------------
+
+
+class _SumOfAggregate(Func):
+    function = "SUM"
+    window_compatible = True
+    contains_aggregate = False
+    output_field = IntegerField()
+
+
+class RunningTotal(Window):
+    """``SUM(<aggregate>) OVER (ORDER BY ...)`` in a GROUP BY query.
+
+    Django refuses an aggregate inside ``Sum`` and would add a plain window to the GROUP BY; declaring
+    the window an aggregate keeps it out of the GROUP BY, which is what SQL requires here.
+    """
+
+    contains_aggregate = True
+
+    def __init__(self, aggregate, *, order_by=None):
+        super().__init__(_SumOfAggregate(aggregate), order_by=order_by)
+
+
+HELD = Q(status=Session.Status.HELD)
+PLANNED = ~Q(status=Session.Status.CANCELLED)
+
+
+def sessions_overview(*, filters: DashboardFilters, minimum: int):
+    """Sessions per month of the period and the period's totals: two queries.
+
+    One GROUP BY month gives each month's figures, a running total and (windows over the whole result)
+    the period's sums; a second, light query counts the distinct people behind the totals.
+    """
+    months, sums = _sessions_by_month(filters=filters, minimum=minimum)
+    return months, _session_totals(filters=filters, minimum=minimum, sums=sums)
+
+
+def _sessions_by_month(*, filters: DashboardFilters, minimum: int):
+    """One row per month of the period (empty months included), with a running total of held sessions.
+
+    A month's figures are hidden when fewer than ``minimum`` people took part in its sessions; from the
+    first hidden month on, the running total is hidden too (otherwise differences would reveal it).
+    """
+    months = filters.months()
+    rows = _monthly_rows(filters, months)
+    by_month = {months[row["month"]]: row for row in rows}
+    any_row = next(iter(by_month.values()), None)
+    sums = {
+        name: int(any_row[f"total_{name}"] or 0) if any_row else 0 for name in ("planned", "held", "minutes")
+    }
+    series, suppressed, running = [], False, 0
+    for first_day in months:
+        row = by_month.get(first_day)
+        if row is None:
+            series.append(
+                {
+                    "month": first_day,
+                    "hidden": False,
+                    "planned": 0,
+                    "held": 0,
+                    "average_minutes": None,
+                    "pairs_met": 0,
+                    "cumulative_held": None if suppressed else running,
+                }
+            )
+            continue
+        hidden = row["people"] < minimum
+        suppressed = suppressed or hidden
+        running = int(row["cumulative_held"])
+        series.append(
+            {
+                "month": first_day,
+                "hidden": hidden,
+                "planned": None if hidden else row["planned"],
+                "held": None if hidden else row["held"],
+                "average_minutes": None if hidden or not row["held"] else round(row["minutes"] / row["held"]),
+                "pairs_met": None if hidden else row["pairs_met"],
+                "cumulative_held": None if suppressed else running,
+            }
+        )
+    return series, sums
+
+
+def _monthly_rows(filters: DashboardFilters, months):
+    month = _month_index(filters, months)
+    return list(
+        scoped_sessions(filters)
+        .annotate(month=month)
+        .values("month")
+        .annotate(
+            planned=Count("pk", filter=PLANNED),
+            held=Count("pk", filter=HELD),
+            minutes=Sum("duration_minutes", filter=HELD),
+            pairs_met=Count("pair", filter=HELD, distinct=True),
+            people=_people("pair__"),
+            cumulative_held=RunningTotal(Count("pk", filter=HELD), order_by=month.asc()),
+            total_planned=RunningTotal(Count("pk", filter=PLANNED)),
+            total_held=RunningTotal(Count("pk", filter=HELD)),
+            total_minutes=RunningTotal(Sum("duration_minutes", filter=HELD)),
+        )
+        .order_by("month")
+    )
+
+
+def _month_index(filters: DashboardFilters, months):
+    """The month of the period a session falls in, as a CASE over the months' boundaries.
+
+    The boundaries are midnights in the organisation's time zone, computed once here: the database
+    only compares timestamps (index-friendly, and no per-row time-zone conversion).
+    """
+    boundaries = [
+        datetime.datetime.combine(month, datetime.time.min, tzinfo=filters.tzinfo) for month in months[1:]
+    ]
+    return Case(
+        *[When(starts_at__lt=boundary, then=Value(index)) for index, boundary in enumerate(boundaries)],
+        default=Value(len(months) - 1),
+        output_field=IntegerField(),
+    )
+
+
+def _session_totals(*, filters: DashboardFilters, minimum: int, sums):
+    """Planned, held, share held and average held duration over the period, guarded by its people."""
+    with_sessions = scoped_sessions(filters).values("pair_id")
+    people = scoped_pairs(filters).filter(pk__in=with_sessions).aggregate(people=_people())["people"]
+    figures = {
+        "planned": sums["planned"],
+        "held": sums["held"],
+        "average_minutes": round(sums["minutes"] / sums["held"]) if sums["held"] else None,
+        "held_share": share(sums["held"], sums["planned"]),
+    }
+    return {name: guarded(value, people=people, minimum=minimum) for name, value in figures.items()}
+
+
+# --- HR operations: pairs at risk and unmatched participants -----------------------------------------
+
+RISK_REASONS = ("no_recent_session", "overdue_logs", "low_rating", "declined")
+OPERATIONS_LIMIT = 200
+
+
+def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OPERATIONS_LIMIT, pair_id=None):
+    """Pairs HR should act on, with their reasons: one query, names included (HR manages pairs).
+
+    - ``no_recent_session``: active, started over two cadences ago, and no session held since;
+    - ``overdue_logs``: a session ended over two days ago is still unlogged ("scheduled");
+    - ``declined``: the match was declined and one of the two has no live pair since;
+    - ``low_rating``: active, with a session rated 1 or 2 out of 5 lately (when session logs or pulse
+      surveys are installed).
+    """
+    from . import impact
+
+    now = filters.now
+    low_rating = impact.low_rating_condition(now)
+    overdue = Exists(
+        Session.objects.filter(
+            pair=OuterRef("pk"),
+            status=Session.Status.SCHEDULED,
+            logged_at=None,
+            starts_at__lt=now - LOG_GRACE,
+        )
+    )
+
+    def without_live_pair(side):
+        live = Pair.objects.filter(status__in=LIVE_STATUSES)
+        return ~Exists(live.filter(mentor=OuterRef(side))) & ~Exists(live.filter(mentee=OuterRef(side)))
+
+    pairs = scoped_pairs(filters) if pair_id is None else Pair.objects.filter(pk=pair_id)
+    pairs = (
+        pairs.annotate(
+            no_recent_session=Case(
+                When(
+                    Q(status=Pair.Status.ACTIVE) & ~_met_within(options, now, multiple=2),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            ),
+            overdue_logs=Case(
+                When(Q(status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED]) & Q(overdue), then=Value(True)),
+                default=Value(False),
+            ),
+            declined=Case(
+                When(
+                    Q(status=Pair.Status.DECLINED)
+                    & (without_live_pair("mentor") | without_live_pair("mentee")),
+                    then=Value(True),
+                ),
+                default=Value(False),
+            ),
+            low_rating=Case(
+                When(Q(status=Pair.Status.ACTIVE) & low_rating, then=Value(True)), default=Value(False)
+            )
+            if low_rating is not None
+            else Value(False),
+            last_held=Subquery(
+                Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.HELD)
+                .order_by("-starts_at")
+                .values("starts_at")[:1]
+            ),
+            last_nudged=Subquery(
+                Nudge.objects.filter(pair=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
+            ),
+        )
+        .filter(Q(no_recent_session=True) | Q(overdue_logs=True) | Q(declined=True) | Q(low_rating=True))
+        .select_related("programme", "mentor__user", "mentee__user")
+        .order_by("programme__name", "mentee__user__last_name", "pk")
+    )
+    return list(pairs[:limit])
+
+
+def unmatched_participants(*, filters: DashboardFilters, limit=OPERATIONS_LIMIT):
+    """Enrolled participants with no live pair (proposed, accepted or active)."""
+    live = Exists(
+        Pair.objects.filter(status__in=LIVE_STATUSES).filter(
+            Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk"))
+        )
+    )
+    participants = (
+        scoped_participants(filters)
+        .filter(status=Participant.Status.ENROLLED)
+        .exclude(live)
+        .select_related("user", "programme")
+        .order_by("programme__name", "role", "user__last_name", "user__first_name")
+    )
+    return list(participants[:limit])
+
+
+def risk_reasons(*, pair, options: FilterOptions):
+    """Why one pair is at risk now (an empty list when it is not): the same rules as the list."""
+    filters = DashboardFilters.default(pair.organization)
+    found = pairs_at_risk(filters=filters, options=options, pair_id=pair.pk)
+    if not found:
+        return []
+    return [reason for reason in RISK_REASONS if getattr(found[0], reason)]

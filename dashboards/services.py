@@ -1,0 +1,32 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pairing.models import Pair
+
+from .models import Nudge
+
+NUDGEABLE = [Pair.Status.ACCEPTED, Pair.Status.ACTIVE]
+NUDGE_INTERVAL = datetime.timedelta(hours=24)
+
+
+@transaction.atomic
+def nudge_pair(*, pair, sent_by, reasons):
+    """Record HR's reminder to a pair and send it to both people once the transaction commits.
+
+    Refused for a pair that no longer meets (declined, ended: HR re-matches instead) and when the pair
+    was already nudged within the last day, so one click cannot turn into a flood of e-mails.
+    """
+    from .tasks import send_nudge_email
+
+    if pair.status not in NUDGEABLE:
+        raise ValidationError(_("Only an accepted or active pair can be reminded."))
+    if Nudge.objects.filter(pair=pair, created_at__gte=timezone.now() - NUDGE_INTERVAL).exists():
+        raise ValidationError(_("This pair was already reminded in the last 24 hours."))
+    nudge = Nudge.objects.create(pair=pair, sent_by=sent_by, reasons=list(reasons))
+    organization_id = pair.organization_id
+    transaction.on_commit(lambda: send_nudge_email.delay(organization_id, nudge.pk))
+    return nudge

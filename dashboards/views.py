@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from organizations.access import organization_view
+from organizations.roles import Capability
+
+from . import exports, impact, reports, selectors, services
+from .access import access_pair
+from .filters import DashboardFilters
+from .forms import DashboardFilterForm
+
+FILTER_NAMES = ("programme", "round", "department", "start", "end")
+
+
+def _dashboard(request):
+    """The filter form and the dashboard it selects; invalid filters are shown and left out."""
+    options = selectors.filter_options()
+    form = DashboardFilterForm(request.GET or None, options=options)
+    filters = DashboardFilters.default(request.organization, **form.chosen())
+    return form, reports.build(organization=request.organization, filters=filters, options=options)
+
+
+@organization_view(Capability.VIEW_DASHBOARD)
+@require_safe
+def dashboard(request):
+    form, board = _dashboard(request)
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {"form": form, "board": board, "query": urlencode(board.filters.as_query())},
+    )
+
+
+@organization_view(Capability.VIEW_DASHBOARD)
+@require_safe
+def report(request):
+    """The printable programme report for a board meeting: the same figures, every table shown."""
+    form, board = _dashboard(request)
+    return render(
+        request,
+        "dashboards/report.html",
+        {"board": board, "generated_at": timezone.now(), "query": urlencode(board.filters.as_query())},
+    )
+
+
+def _filename(request, extension):
+    return f"binome-{request.organization.slug}-dashboard-{timezone.localdate().isoformat()}.{extension}"
+
+
+@organization_view(Capability.VIEW_DASHBOARD)
+@require_safe
+def export_csv(request):
+    _form, board = _dashboard(request)
+    response = HttpResponse(exports.to_csv(board), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(request, "csv")}"'
+    return response
+
+
+@organization_view(Capability.VIEW_DASHBOARD)
+@require_safe
+def export_xlsx(request):
+    _form, board = _dashboard(request)
+    response = HttpResponse(
+        exports.to_xlsx(board),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{_filename(request, "xlsx")}"'
+    return response
+
+
+@organization_view(Capability.VIEW_OPERATIONS)
+@require_safe
+def operations(request):
+    options = selectors.filter_options()
+    form = DashboardFilterForm(request.GET or None, options=options)
+    filters = DashboardFilters.default(request.organization, **form.chosen())
+    return render(
+        request,
+        "dashboards/operations.html",
+        {
+            "form": form,
+            "pairs": selectors.pairs_at_risk(filters=filters, options=options),
+            "unmatched": selectors.unmatched_participants(filters=filters),
+            "pending_surveys": impact.pending_surveys(filters=filters, now=filters.now),
+            "limit": selectors.OPERATIONS_LIMIT,
+            "query": urlencode(filters.as_query()),
+        },
+    )
+
+
+@organization_view(Capability.VIEW_OPERATIONS)
+@require_POST
+def nudge_pair(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    reasons = selectors.risk_reasons(pair=pair, options=selectors.filter_options())
+    try:
+        services.nudge_pair(pair=pair, sent_by=request.user, reasons=reasons)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Reminder sent to %(mentor)s and %(mentee)s.")
+            % {"mentor": pair.mentor.user.get_full_name(), "mentee": pair.mentee.user.get_full_name()},
+        )
+    url = reverse("operations", kwargs={"org_slug": request.organization.slug})
+    kept = QueryDict(request.POST.get("query", ""))
+    query = urlencode({name: kept[name] for name in FILTER_NAMES if kept.get(name)})
+    return redirect(f"{url}?{query}" if query else url)

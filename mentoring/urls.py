@@ -1,0 +1,40 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from accounts import views as account_views
+from mentoring import views as platform_views
+from notifications import views as notification_views
+from organizations import views as organization_views
+from sessions import views as session_views
+from surveys import views as survey_views
+
+organization_patterns = [
+    path("", include("organizations.urls")),
+    path("", include("programmes.urls")),
+    path("matching/", include("pairing.urls")),
+    path("my-matches/", include("pairing.participant_urls")),
+    path("pairs/", include("sessions.urls")),
+    path("", include("notifications.urls")),
+    path("", include("surveys.urls")),
+    path("dashboard/", include("dashboards.urls")),
+]
+
+urlpatterns = [
+    path("", organization_views.home, name="home"),
+    path("healthz", platform_views.health, name="health"),
+    path("organisations/", organization_views.choose_organization, name="choose_organization"),
+    path("invitations/<str:token>/", organization_views.accept_invitation, name="invitation_accept"),
+    path("i18n/setlang/", account_views.switch_language, name="set_language"),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
+    path("s/<str:token>/", survey_views.answer, name="survey_answer"),
+    path("admin/", admin.site.urls),
+    path("o/<slug:org_slug>/", include(organization_patterns)),
+    path("calendar/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
+]
+
+if settings.DEBUG:
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

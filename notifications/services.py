@@ -1,0 +1,276 @@
+"""Planning and delivering notifications, exactly once.
+
+A message is a ``Notification`` row planned under a natural key (a unique constraint): planning twice,
+from two dispatchers or a retried task, creates nothing new. Delivery claims one due row at a time with
+``select_for_update(skip_locked=True)``, sends its e-mail and marks it sent in the same transaction. A
+worker killed mid-send rolls the claim back: the row is sent again by the next run, so nothing is lost,
+and the only possible duplicate is the one message the SMTP server accepted just before the kill.
+"""
+
+import logging
+import random
+import smtplib
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from .models import Kind, Notification, Preference
+from .registry import RENDERERS
+from .tokens import unsubscribe_url
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 6
+BACKOFF_BASE_SECONDS = 60
+BACKOFF_CAP_SECONDS = 3600
+DELIVERY_BATCH = 500
+
+
+def natural_key(kind, *parts, recipient):
+    return ":".join([kind, *[str(part) for part in parts], "user", str(recipient.pk)])
+
+
+def plan(
+    *,
+    organization,
+    recipient,
+    kind,
+    key,
+    due_at,
+    object_id=None,
+    planned_for=None,
+    planned_sequence=None,
+    data=None,
+):
+    """Record a message due at ``due_at`` unless one with the same natural key exists (then nothing)."""
+    if kind not in Kind.values:
+        raise ValidationError(_("Unknown notification kind."))
+    row = Notification(
+        organization=organization,
+        recipient=recipient,
+        kind=kind,
+        key=key,
+        due_at=due_at,
+        object_id=object_id,
+        planned_for=planned_for,
+        planned_sequence=planned_sequence,
+        data=data or {},
+    )
+    # Racing planners (two dispatchers, a retried task) meet at the unique constraint, not in Python.
+    Notification.objects.bulk_create([row], ignore_conflicts=True)
+
+
+def notify(*, organization, recipients, kind, key, object_id=None, data=None):
+    """Send ``kind`` now to each recipient, once per natural ``key`` (e.g. ``pair:12``).
+
+    The public entry point for other apps (pairing's published / accepted / declined messages): rows
+    are written in the caller's transaction; delivery is enqueued on commit, and if the broker is down
+    the next dispatcher run sends them anyway.
+    """
+    now = timezone.now()
+    for recipient in recipients:
+        plan(
+            organization=organization,
+            recipient=recipient,
+            kind=kind,
+            key=natural_key(kind, key, recipient=recipient),
+            due_at=now,
+            object_id=object_id,
+            data=data,
+        )
+    enqueue_delivery(organization.pk)
+
+
+def enqueue_delivery(organization_id):
+    from .tasks import deliver_notifications
+
+    def enqueue():
+        try:
+            deliver_notifications.delay(organization_id)
+        except Exception:  # noqa: BLE001 - broker down: the rows are safe, the dispatcher retries.
+            logger.warning(
+                "could not enqueue delivery for organisation %s; the dispatcher will", organization_id
+            )
+
+    transaction.on_commit(enqueue)
+
+
+# Delivery ---------------------------------------------------------------------------------------
+
+
+def deliver_due(*, organization, limit=DELIVERY_BATCH):
+    """Send every due row of the organisation, one claimed row per transaction. Returns how many went out."""
+    delivered = 0
+    connection = get_connection()
+    try:
+        for _index in range(limit):
+            with transaction.atomic():
+                now = timezone.now()
+                row = (
+                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                    .select_related("recipient")
+                    .filter(status=Notification.Status.PENDING, due_at__lte=now)
+                    .order_by("due_at", "pk")
+                    .first()
+                )
+                if row is None:
+                    break
+                if _deliver(row, organization=organization, connection=connection, now=now):
+                    delivered += 1
+    finally:
+        connection.close()
+    return delivered
+
+
+def _deliver(row, *, organization, connection, now):
+    recipient = row.recipient
+    render = RENDERERS.get(row.kind)
+    with translation.override(recipient.language or organization.default_language):
+        message = render(row) if render else None
+        if message is None:
+            _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
+            return False
+        row.subject = str(message.subject)[:300]
+        row.action_url = message.action_url[:500]
+        preference = Preference.objects.filter(user=recipient).first()
+        if preference and row.kind in preference.muted_kinds:
+            _finish(row, Notification.Status.IN_APP, now, skip_reason="unsubscribed")
+            return False
+        quiet_end = quiet_hours_end(preference, recipient, now)
+        if quiet_end is not None:
+            if message.deadline is not None and quiet_end >= message.deadline:
+                _finish(row, Notification.Status.IN_APP, now, skip_reason="quiet hours")
+                return False
+            row.due_at = quiet_end
+            row.save(update_fields=["due_at", "subject", "action_url"])
+            return False
+        email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
+        row.attempts += 1
+        try:
+            email.send()
+        except (smtplib.SMTPException, OSError) as error:
+            _retry_later(row, now, error)
+            return False
+    _finish(row, Notification.Status.SENT, now)
+    return True
+
+
+def _finish(row, status, now, skip_reason=""):
+    row.status = status
+    row.skip_reason = skip_reason
+    if status in (Notification.Status.SENT, Notification.Status.IN_APP):
+        row.delivered_at = now
+    row.save(update_fields=["status", "skip_reason", "delivered_at", "subject", "action_url", "attempts"])
+
+
+def backoff_seconds(attempts):
+    """Exponential backoff, capped, with full jitter so failed rows do not retry in lockstep."""
+    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _retry_later(row, now, error):
+    row.last_error = str(error)[:300]
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status = Notification.Status.FAILED
+        logger.error("notification %s failed after %s attempts: %s", row.key, row.attempts, error)
+    else:
+        row.due_at = now + timedelta(seconds=backoff_seconds(row.attempts))
+    row.save(update_fields=["status", "due_at", "attempts", "last_error"])
+
+
+def _email(row, message, *, organization, recipient, connection):
+    unsubscribe = unsubscribe_url(organization_id=organization.pk, user_id=recipient.pk, kind=row.kind)
+    context = {
+        "organization": organization,
+        "recipient": recipient,
+        "message": message,
+        "unsubscribe_url": unsubscribe,
+        "kind_label": Kind(row.kind).label,
+    }
+    subject = f"{organization.name} · {message.subject}"
+    text = render_to_string("notifications/email/message.txt", context)
+    html = render_to_string("notifications/email/message.html", context)
+    email = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[recipient.email],
+        connection=connection,
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "X-Binome-Key": row.key,
+        },
+    )
+    email.attach_alternative(html, "text/html")
+    return email
+
+
+# Preferences -------------------------------------------------------------------------------------
+
+
+def quiet_hours_end(preference, user, now):
+    """When the recipient's quiet hours end if ``now`` falls inside them (their time zone), else None."""
+    if preference is None or preference.quiet_start is None or preference.quiet_end is None:
+        return None
+    if preference.quiet_start == preference.quiet_end:
+        return None
+    try:
+        zone = zoneinfo.ZoneInfo(user.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    local = now.astimezone(zone)
+    start, end, clock = preference.quiet_start, preference.quiet_end, local.time()
+    inside = start <= clock < end if start < end else (clock >= start or clock < end)
+    if not inside:
+        return None
+    end_day = local.date() if clock < end else local.date() + timedelta(days=1)
+    return datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
+
+
+def preference_for(*, user):
+    preference, _created = Preference.objects.get_or_create(user=user)
+    return preference
+
+
+@transaction.atomic
+def update_preferences(*, user, muted_kinds, quiet_start=None, quiet_end=None):
+    """Save which e-mails the person does not want and their quiet hours (both ends or neither)."""
+    unknown = set(muted_kinds) - set(Kind.values)
+    if unknown:
+        raise ValidationError(_("Unknown notification kind."))
+    if (quiet_start is None) != (quiet_end is None):
+        raise ValidationError(_("Give both ends of the quiet hours, or neither."))
+    if quiet_start is not None and quiet_start == quiet_end:
+        raise ValidationError(_("Quiet hours must start and end at different times."))
+    preference = preference_for(user=user)
+    preference.muted_kinds = sorted(set(muted_kinds))
+    preference.quiet_start = quiet_start
+    preference.quiet_end = quiet_end
+    preference.save()
+    return preference
+
+
+@transaction.atomic
+def unsubscribe(*, user, kind):
+    """Stop e-mails of ``kind`` for the person in the current organisation (they still show in the app)."""
+    if kind not in Kind.values:
+        raise ValidationError(_("Unknown notification kind."))
+    preference = preference_for(user=user)
+    if kind not in preference.muted_kinds:
+        preference.muted_kinds = sorted([*preference.muted_kinds, kind])
+        preference.save(update_fields=["muted_kinds"])
+    return preference
+
+
+def mark_all_read(*, user):
+    return Notification.objects.filter(
+        recipient=user, read_at=None, status__in=[Notification.Status.SENT, Notification.Status.IN_APP]
+    ).update(read_at=timezone.now())

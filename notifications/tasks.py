@@ -1,0 +1,84 @@
+"""Celery tasks: one periodic dispatcher fans out one task per organisation.
+
+Far-future work is never an ETA or countdown task (the Redis broker redelivers those after its
+visibility timeout): due messages are rows, found by the dispatcher every minute.
+"""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+from django.utils import timezone
+
+from organizations.models import Organization
+from organizations.tasks import in_tenant
+
+from . import selectors, services
+from .handlers import plan_session_notifications
+from .registry import PERIODIC_PLANNERS
+
+logger = logging.getLogger(__name__)
+
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": 5,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def dispatch_notifications():
+    """Every minute: which organisations have something due or to plan? One task for each."""
+    organization_ids = selectors.organizations_with_work(now=timezone.now())
+    for organization_id in organization_ids:
+        process_organization.delay(organization_id)
+    return len(organization_ids)
+
+
+@shared_task(**RETRY)
+@in_tenant
+def process_organization(organization):
+    plan_session_notifications(organization=organization, now=timezone.now())
+    return _deliver_and_continue(organization)
+
+
+@shared_task(**RETRY)
+@in_tenant
+def deliver_notifications(organization):
+    return _deliver_and_continue(organization)
+
+
+def _deliver_and_continue(organization):
+    """Deliver one batch; if more rows are due, hand over to a fresh task (never an ETA)."""
+    delivered = services.deliver_due(organization=organization)
+    if selectors.has_due(now=timezone.now()):
+        deliver_notifications.delay(organization.pk)
+    return delivered
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def plan_periodic_notifications():
+    """Every hour: inactivity nudges, surveys due, the weekly digest, for each organisation."""
+    organization_ids = list(Organization.objects.values_list("pk", flat=True))
+    for organization_id in organization_ids:
+        plan_organization.delay(organization_id)
+    return len(organization_ids)
+
+
+@shared_task(**RETRY)
+@in_tenant
+def plan_organization(organization):
+    now = timezone.now()
+    for planner in PERIODIC_PLANNERS:
+        planner(organization, now)
+    return services.deliver_due(organization=organization)
+
+
+def run_everything_now():
+    """What the worker and beat do, in this process: for ``manage.py process_due_notifications``."""
+    for organization_id in Organization.objects.values_list("pk", flat=True):
+        plan_organization(organization_id)
+        process_organization(organization_id)

@@ -1,0 +1,84 @@
+"""Who is asking, in which organisation: the one gate every organisation page goes through."""
+
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Membership, Organization
+from .roles import Capability, Role, capabilities_of
+from .tenancy import tenant_context, unscoped
+
+
+@dataclass(frozen=True)
+class Member:
+    """The signed-in person as a member of one organisation, with every role they hold there."""
+
+    user: object
+    organization: Organization
+    roles: frozenset
+
+    @property
+    def capabilities(self):
+        return capabilities_of(self.roles)
+
+    def can(self, capability):
+        return capability in self.capabilities
+
+    def has_role(self, role):
+        return role in self.roles
+
+    @property
+    def is_hr_admin(self):
+        return Role.HR_ADMIN in self.roles
+
+
+def get_member(user, organization_slug):
+    """The user's membership of the organisation with that slug, or 404 (missing or not a member)."""
+    if not user.is_authenticated:
+        raise Http404
+    organization = Organization.objects.filter(slug=organization_slug).first()
+    if organization is None:
+        raise Http404
+    with tenant_context(organization):
+        roles = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+    if not roles:
+        raise Http404
+    return Member(user=user, organization=organization, roles=roles)
+
+
+def organization_view(capability: Capability):
+    """Guard a view under ``/o/<org_slug>/``: outsiders get 404, members without the capability 403.
+
+    The view runs inside the organisation's tenant context and receives ``request.member``.
+    """
+
+    def decorator(view):
+        @login_required
+        @wraps(view)
+        def wrapper(request, org_slug, *args, **kwargs):
+            member = get_member(request.user, org_slug)
+            if not member.can(capability):
+                raise PermissionDenied
+            request.member = member
+            request.organization = member.organization
+            if request.session.get("last_organization") != member.organization.slug:
+                request.session["last_organization"] = member.organization.slug
+            with tenant_context(member.organization):
+                return view(request, *args, **kwargs)
+
+        wrapper.required_capability = capability
+        return wrapper
+
+    return decorator
+
+
+def organizations_of(user):
+    """Every organisation the user belongs to, for the switcher."""
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    with unscoped("the organisation switcher lists the user's own memberships"):
+        own_memberships = Membership.objects.filter(user=user).values("organization_id")
+    return Organization.objects.filter(pk__in=own_memberships).order_by("name")

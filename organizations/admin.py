@@ -1,0 +1,70 @@
+from django import forms
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Invitation, Membership, Organization
+from .roles import Role
+from .tenancy import unscoped
+
+
+class TenantAdmin(admin.ModelAdmin):
+    """Platform staff see every organisation's rows: the admin is the named exception to scoping."""
+
+    def get_queryset(self, request):
+        with unscoped("django admin for platform staff"):
+            return super().get_queryset(request)
+
+    def get_object(self, request, object_id, from_field=None):
+        with unscoped("django admin for platform staff"):
+            return super().get_object(request, object_id, from_field)
+
+    def has_add_permission(self, request):
+        # Rows are created inside an organisation by its HR admins, or by invitation.
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("organization", *super().get_readonly_fields(request, obj))
+
+
+class OrganizationAdminForm(forms.ModelForm):
+    first_admin_email = forms.EmailField(
+        label=_("First HR admin's e-mail"),
+        required=False,
+        help_text=_("An invitation is sent to this address when the organisation is created."),
+    )
+
+    class Meta:
+        model = Organization
+        fields = ["name", "slug", "default_language", "time_zone", "brand_colour", "logo", "minimum_group_size"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    form = OrganizationAdminForm
+    list_display = ["name", "slug", "default_language", "time_zone", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        email = form.cleaned_data.get("first_admin_email")
+        if email:
+            services.invite_member(organization=obj, email=email, role=Role.HR_ADMIN)
+            messages.info(request, _("Invitation sent to %(email)s.") % {"email": email})
+
+
+@admin.register(Membership)
+class MembershipAdmin(TenantAdmin):
+    list_display = ["user", "organization", "role", "created_at"]
+    list_filter = ["role", "organization"]
+    search_fields = ["user__email"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(TenantAdmin):
+    list_display = ["email", "organization", "role", "created_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "organization"]
+    search_fields = ["email"]
+    readonly_fields = ["invited_by", "accepted_by", "sent_at", "accepted_at"]

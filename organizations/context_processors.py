@@ -1,0 +1,13 @@
+from .access import organizations_of
+from .navigation import navigation_for
+
+
+def current_organization(request):
+    member = getattr(request, "member", None)
+    user = getattr(request, "user", None)
+    return {
+        "member": member,
+        "current_organization": member.organization if member else None,
+        "navigation_items": navigation_for(member) if member else [],
+        "my_organizations": organizations_of(user) if user is not None else [],
+    }

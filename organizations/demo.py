@@ -1,0 +1,55 @@
+"""The demo organisation's people. Later apps add their own demo data on top (see seed_demo)."""
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from .models import Membership, Organization
+from .roles import Role
+from .tenancy import tenant_context
+
+DEMO_PASSWORD = "demo-binome-2026"
+DEMO_SLUG = "demo"
+
+PEOPLE = [
+    # e-mail, first name, last name, roles, language
+    ("rh@demo.binome.example", "Claire", "Dubois", [Role.HR_ADMIN], "fr"),
+    ("direction@demo.binome.example", "Philippe", "Marchand", [Role.EXECUTIVE], "fr"),
+    ("lea.martin@demo.binome.example", "Léa", "Martin", [Role.MENTOR], "fr"),
+    ("hugo.bernard@demo.binome.example", "Hugo", "Bernard", [Role.MENTOR], "fr"),
+    ("ines.petit@demo.binome.example", "Inès", "Petit", [Role.MENTOR], "fr"),
+    ("sam.taylor@demo.binome.example", "Sam", "Taylor", [Role.MENTOR], "en"),
+    ("nora.haddad@demo.binome.example", "Nora", "Haddad", [Role.MENTOR], "fr"),
+    ("tom.moreau@demo.binome.example", "Tom", "Moreau", [Role.MENTOR], "fr"),
+    ("jean.lefebvre@demo.binome.example", "Jean", "Lefebvre", [Role.MENTEE], "fr"),
+    ("catherine.roux@demo.binome.example", "Catherine", "Roux", [Role.MENTEE], "fr"),
+    ("michel.fournier@demo.binome.example", "Michel", "Fournier", [Role.MENTEE], "fr"),
+    ("margaret.hughes@demo.binome.example", "Margaret", "Hughes", [Role.MENTEE], "en"),
+    ("bernard.girard@demo.binome.example", "Bernard", "Girard", [Role.MENTEE], "fr"),
+    ("sylvie.lambert@demo.binome.example", "Sylvie", "Lambert", [Role.MENTEE, Role.EXECUTIVE], "fr"),
+]
+
+
+def seed(stdout=None):
+    """Create (or find) the demo organisation and its people; running it twice changes nothing."""
+    organization, _ = Organization.objects.get_or_create(
+        slug=DEMO_SLUG,
+        defaults={"name": "Démo SA", "default_language": "fr", "time_zone": "Europe/Paris"},
+    )
+    User = get_user_model()
+    people = {}
+    with tenant_context(organization):
+        for email, first_name, last_name, roles, language in PEOPLE:
+            user, created = User.objects.get_or_create(
+                email=email,
+                defaults={"first_name": first_name, "last_name": last_name, "language": language},
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            EmailAddress.objects.get_or_create(
+                user=user, email=email, defaults={"verified": True, "primary": True}
+            )
+            for role in roles:
+                Membership.objects.get_or_create(organization=organization, user=user, role=role)
+            people[email] = user
+    return organization, people

@@ -1,0 +1,110 @@
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+from .tenancy import TenantModel
+
+TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
+
+brand_colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
+
+
+class Organization(models.Model):
+    """A customer company: the tenant. Every tenant-owned row points to one."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    default_language = models.CharField(
+        _("default language"), max_length=5, choices=settings.LANGUAGES, default="fr"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Paris"
+    )
+    brand_colour = models.CharField(
+        _("brand colour"), max_length=7, blank=True, validators=[brand_colour_validator]
+    )
+    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    minimum_group_size = models.PositiveSmallIntegerField(
+        _("smallest group reported"),
+        default=5,
+        help_text=_("Dashboards hide any figure computed over fewer people than this."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.minimum_group_size is not None and self.minimum_group_size < 2:
+            raise ValidationError({"minimum_group_size": _("Groups of fewer than 2 people identify them.")})
+
+
+class Membership(TenantModel):
+    """One role a person holds in an organisation; several roles are several rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user", "role"], name="membership_unique_role_per_user"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Invitation(TenantModel):
+    """An HR admin's invitation of an e-mail address to the organisation with a role."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email", "role"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_email_role",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.get_role_display()}"
+
+    @property
+    def is_pending(self):
+        return self.accepted_at is None and self.revoked_at is None

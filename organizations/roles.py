@@ -1,0 +1,50 @@
+"""Who may do what, in one place. Views ask for a capability; roles grant capabilities.
+
+Deny by default: a capability no role lists is granted to nobody.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    HR_ADMIN = "hr_admin", _("HR admin")
+    MENTOR = "mentor", _("Mentor")
+    MENTEE = "mentee", _("Mentee")
+    EXECUTIVE = "executive", _("Executive")
+
+
+class Capability(StrEnum):
+    VIEW_ORGANIZATION = "view_organization"
+    MANAGE_MEMBERS = "manage_members"
+    MANAGE_PROGRAMMES = "manage_programmes"
+    MANAGE_PAIRING = "manage_pairing"
+    VIEW_PAIR_STATISTICS = "view_pair_statistics"
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_OPERATIONS = "view_operations"
+    PARTICIPATE = "participate"
+
+
+ROLE_CAPABILITIES = {
+    Role.HR_ADMIN: {
+        Capability.VIEW_ORGANIZATION,
+        Capability.MANAGE_MEMBERS,
+        Capability.MANAGE_PROGRAMMES,
+        Capability.MANAGE_PAIRING,
+        Capability.VIEW_PAIR_STATISTICS,
+        Capability.VIEW_DASHBOARD,
+        Capability.VIEW_OPERATIONS,
+    },
+    Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
+    Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
+    Role.MENTEE: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
+}
+
+
+def capabilities_of(roles):
+    granted = set()
+    for role in roles:
+        granted |= ROLE_CAPABILITIES.get(role, set())
+    return frozenset(granted)

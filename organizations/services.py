@@ -1,0 +1,205 @@
+"""Organisations, memberships and invitations: the actions that change them."""
+
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Invitation, Membership, Organization
+from .roles import Role
+from .signals import member_joined, organization_created
+from .tenancy import tenant_context
+
+INVITATION_SALT = "binome.invitation"
+
+
+class InvitationError(Exception):
+    """An invitation link that cannot be used; ``reason`` is shown to the person."""
+
+    def __init__(self, reason):
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+def normalize_email(email):
+    return (email or "").strip().lower()
+
+
+@transaction.atomic
+def create_organization(*, name, slug, admin_email, default_language="fr", time_zone="Europe/Paris"):
+    """Create a customer organisation and invite its first HR admin."""
+    if Organization.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("An organisation with this slug already exists.")})
+    organization = Organization(
+        name=name, slug=slug, default_language=default_language, time_zone=time_zone
+    )
+    organization.full_clean()
+    organization.save()
+    with tenant_context(organization):
+        invitation = invite_member(organization=organization, email=admin_email, role=Role.HR_ADMIN)
+    organization_created.send(sender=Organization, organization=organization)
+    return organization, invitation
+
+
+def invite_member(*, organization, email, role, invited_by=None):
+    """Invite an e-mail address with a role; the e-mail goes out after the transaction commits.
+
+    Inviting someone who already holds the role is refused; inviting again someone whose
+    invitation is still pending sends the same invitation again with a fresh link.
+    """
+    email = normalize_email(email)
+    if role not in Role.values:
+        raise ValidationError({"role": _("Unknown role.")})
+    User = get_user_model()
+    with tenant_context(organization), transaction.atomic():
+        existing_user = User.objects.filter(email__iexact=email).first()
+        if existing_user and Membership.objects.filter(user=existing_user, role=role).exists():
+            raise ValidationError(_("%(email)s is already a member with this role.") % {"email": email})
+        invitation = Invitation.objects.filter(
+            email=email, role=role, accepted_at=None, revoked_at=None
+        ).first()
+        if invitation is None:
+            try:
+                with transaction.atomic():
+                    invitation = Invitation.objects.create(
+                        organization=organization, email=email, role=role, invited_by=invited_by
+                    )
+            except IntegrityError:
+                invitation = Invitation.objects.get(
+                    email=email, role=role, accepted_at=None, revoked_at=None
+                )
+        _send_invitation_on_commit(invitation)
+    return invitation
+
+
+def _send_invitation_on_commit(invitation):
+    from .tasks import send_invitation_email
+
+    organization_id, invitation_id = invitation.organization_id, invitation.pk
+    transaction.on_commit(lambda: send_invitation_email.delay(organization_id, invitation_id))
+
+
+def revoke_invitation(*, invitation):
+    if invitation.is_pending:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+
+
+def invitation_token(invitation):
+    return signing.dumps(
+        {"o": invitation.organization_id, "i": invitation.pk}, salt=INVITATION_SALT, compress=True
+    )
+
+
+def invitation_url(invitation):
+    return settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
+
+
+def invitation_from_token(token):
+    """The pending invitation a link stands for, or ``InvitationError`` saying why not."""
+    max_age = settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
+    try:
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=max_age)
+    except signing.SignatureExpired:
+        raise InvitationError(
+            _("This invitation link has expired. Ask your HR team to send you a new one.")
+        ) from None
+    except signing.BadSignature:
+        raise InvitationError(_("This invitation link is not valid. Check that it was copied whole.")) from None
+    organization = Organization.objects.filter(pk=payload.get("o")).first()
+    if organization is None:
+        raise InvitationError(_("This invitation link is not valid. Check that it was copied whole."))
+    with tenant_context(organization):
+        invitation = Invitation.objects.select_related("organization").filter(pk=payload.get("i")).first()
+    if invitation is None:
+        raise InvitationError(_("This invitation link is not valid. Check that it was copied whole."))
+    if invitation.accepted_at is not None:
+        raise InvitationError(_("This invitation has already been used. Sign in to continue."))
+    if invitation.revoked_at is not None:
+        raise InvitationError(_("This invitation was withdrawn by your organisation."))
+    return invitation
+
+
+@dataclass
+class Acceptance:
+    user: object
+    organization: Organization
+    created_user: bool
+
+
+@transaction.atomic
+def accept_invitation(*, invitation, user=None, first_name="", last_name="", password=None):
+    """Turn a pending invitation into a membership.
+
+    With no ``user``, the invitee is new: an account is created with the password they chose, and
+    their e-mail counts as verified since they received the link there.
+    """
+    organization = invitation.organization
+    User = get_user_model()
+    created = False
+    with tenant_context(organization):
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        if not invitation.is_pending:
+            raise InvitationError(_("This invitation has already been used. Sign in to continue."))
+        if user is None:
+            existing = User.objects.filter(email__iexact=invitation.email).first()
+            if existing is not None and not is_awaiting_first_password(existing):
+                raise InvitationError(_("An account already exists for this address: sign in to accept."))
+            if existing is not None:
+                # Created by an HR import with no password: the invitee sets it from the link.
+                user = existing
+                user.first_name, user.last_name = first_name or user.first_name, last_name or user.last_name
+                user.set_password(password)
+                user.save(update_fields=["first_name", "last_name", "password"])
+            else:
+                user = User.objects.create_user(
+                    email=invitation.email,
+                    password=password,
+                    first_name=first_name,
+                    last_name=last_name,
+                    language=organization.default_language,
+                    time_zone=organization.time_zone,
+                )
+            created = True
+        elif normalize_email(user.email) != invitation.email:
+            raise InvitationError(
+                _("This invitation was sent to another address. Sign out and open it again.")
+            )
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+        Membership.objects.get_or_create(organization=organization, user=user, role=invitation.role)
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return Acceptance(user=user, organization=organization, created_user=created)
+
+
+def is_awaiting_first_password(user):
+    """An account an HR import created: no usable password and never signed in."""
+    return not user.has_usable_password() and user.last_login is None
+
+
+def next_url_after_joining(acceptance):
+    """Where a newcomer goes after accepting: what an app asks them to do first, else the home page."""
+    for _receiver, url in member_joined.send(
+        sender=Organization, user=acceptance.user, organization=acceptance.organization
+    ):
+        if url:
+            return url
+    return reverse("organization_home", kwargs={"org_slug": acceptance.organization.slug})
+
+
+def remove_role(*, organization, user, role, removed_by):
+    """Take a role away. An HR admin cannot remove their own HR role (nobody would be left to fix it)."""
+    with tenant_context(organization):
+        if role == Role.HR_ADMIN and user == removed_by:
+            raise ValidationError(_("You cannot remove your own HR admin role."))
+        Membership.objects.filter(user=user, role=role).delete()

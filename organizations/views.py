@@ -1,0 +1,134 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.models import User
+
+from . import selectors, services
+from .access import organization_view, organizations_of
+from .forms import AcceptInvitationForm, InvitationForm
+from .models import Invitation
+from .roles import Capability, Role
+
+
+def home(request):
+    """Signed out: what Binôme is. Signed in: the organisation they work in, or a choice."""
+    if not request.user.is_authenticated:
+        return render(request, "organizations/landing.html")
+    organizations = list(organizations_of(request.user))
+    last = request.session.get("last_organization")
+    if len(organizations) == 1:
+        return redirect("organization_home", org_slug=organizations[0].slug)
+    if last and any(organization.slug == last for organization in organizations):
+        return redirect("organization_home", org_slug=last)
+    return render(request, "organizations/choose.html", {"organizations": organizations})
+
+
+@login_required
+def choose_organization(request):
+    return render(request, "organizations/choose.html", {"organizations": organizations_of(request.user)})
+
+
+@organization_view(Capability.VIEW_ORGANIZATION)
+def organization_home(request):
+    return render(request, "organizations/home.html", {"roles": [Role(role).label for role in sorted(request.member.roles)]})
+
+
+@organization_view(Capability.MANAGE_MEMBERS)
+def members(request):
+    organization = request.organization
+    form = InvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invite_member(
+                organization=organization,
+                email=form.cleaned_data["email"],
+                role=form.cleaned_data["role"],
+                invited_by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % form.cleaned_data)
+            return redirect("members", org_slug=organization.slug)
+    return render(
+        request,
+        "organizations/members.html",
+        {
+            "form": form,
+            "members": selectors.members_with_roles(organization=organization),
+            "invitations": selectors.pending_invitations(organization=organization),
+            "roles": Role,
+        },
+    )
+
+
+@organization_view(Capability.MANAGE_MEMBERS)
+@require_POST
+def revoke_invitation(request, invitation_id):
+    invitation = get_object_or_404(Invitation, pk=invitation_id)
+    services.revoke_invitation(invitation=invitation)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("members", org_slug=request.organization.slug)
+
+
+@organization_view(Capability.MANAGE_MEMBERS)
+@require_POST
+def remove_role(request, user_id, role):
+    person = get_object_or_404(
+        User.objects.filter(memberships__organization=request.organization).distinct(), pk=user_id
+    )
+    try:
+        services.remove_role(
+            organization=request.organization, user=person, role=role, removed_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Role removed."))
+    return redirect("members", org_slug=request.organization.slug)
+
+
+def accept_invitation(request, token):
+    """The link in the invitation e-mail: set a password (new person) or join (signed in)."""
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as error:
+        return render(request, "organizations/invitation_invalid.html", {"reason": error.reason}, status=410)
+
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                acceptance = services.accept_invitation(invitation=invitation, user=request.user)
+            except services.InvitationError as error:
+                return render(
+                    request, "organizations/invitation_invalid.html", {"reason": error.reason}, status=410
+                )
+            messages.success(request, _("Welcome to %(name)s.") % {"name": acceptance.organization.name})
+            return redirect(services.next_url_after_joining(acceptance))
+        return render(request, "organizations/invitation_join.html", {"invitation": invitation})
+
+    existing = User.objects.filter(email__iexact=invitation.email).first()
+    if existing is not None and not services.is_awaiting_first_password(existing):
+        return render(request, "organizations/invitation_sign_in.html", {"invitation": invitation})
+
+    initial = {"first_name": existing.first_name, "last_name": existing.last_name} if existing else None
+    form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            acceptance = services.accept_invitation(
+                invitation=invitation,
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationError as error:
+            return render(request, "organizations/invitation_invalid.html", {"reason": error.reason}, status=410)
+        login(request, acceptance.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome to %(name)s.") % {"name": acceptance.organization.name})
+        return redirect(services.next_url_after_joining(acceptance))
+    return render(request, "organizations/invitation_accept.html", {"invitation": invitation, "form": form})

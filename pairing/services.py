@@ -1,0 +1,563 @@
+"""Matching rounds and pairs: the actions that change them.
+
+``load_problem`` turns a programme's enrolled participants into engine profiles and hard constraints
+in a fixed number of queries; ``run_matching`` and the HR review actions build on it.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from programmes.models import Participant, ParticipantSkill, Programme, Skill
+
+from . import engine, notifications
+from .models import MatchingRound, MatchingSettings, Pair, PairingRule
+from .signals import pair_ended
+
+ROTATION_END_REASON = "rotation"
+
+
+def matching_settings_for(programme):
+    settings, _created = MatchingSettings.objects.get_or_create(programme=programme)
+    return settings
+
+
+def weights_of(settings):
+    return engine.Weights(
+        skills=settings.weight_skills,
+        interests=settings.weight_interests,
+        languages=settings.weight_languages,
+        availability=settings.weight_availability,
+        time_zone=settings.weight_time_zone,
+        diversity=settings.weight_diversity,
+    )
+
+
+@dataclass
+class Problem:
+    """A programme's matching problem as the engine needs it, plus what the explanations need."""
+
+    programme: Programme
+    weights: engine.Weights
+    participants: dict  # participant id -> Participant (enrolled, with user)
+    profiles: dict  # participant id -> engine.Profile
+    mentors: list  # profiles free to take mentees (capacity > 0)
+    mentees: list  # profiles without a live pair outside the draft round
+    forbidden: dict  # (mentor id, mentee id) -> reason
+    locked: list = field(default_factory=list)
+    skill_names: dict = field(default_factory=dict)
+    skill_levels: dict = field(default_factory=dict)  # participant id -> {skill id: level}
+
+
+_offsets = {}
+
+
+def _utc_offset_hours(time_zone):
+    if time_zone not in _offsets:
+        try:
+            offset = datetime.now(ZoneInfo(time_zone)).utcoffset()
+        except (ZoneInfoNotFoundError, ValueError):
+            offset = None
+        _offsets[time_zone] = offset.total_seconds() / 3600 if offset else 0.0
+    return _offsets[time_zone]
+
+
+def _chain(user_id, manager_of):
+    """Every manager above ``user_id``, as far as the organisation knows them (cycle-safe)."""
+    seen = []
+    current = manager_of.get(user_id)
+    while current is not None and current not in seen and current != user_id:
+        seen.append(current)
+        current = manager_of.get(current)
+    return seen
+
+
+def load_problem(*, programme, draft_round=None):
+    """The programme's enrolled people, their profiles and every hard constraint, in seven queries."""
+    settings = matching_settings_for(programme)
+    participants = {
+        participant.pk: participant
+        for participant in Participant.objects.filter(
+            programme=programme, status=Participant.Status.ENROLLED
+        ).select_related("user")
+    }
+    skill_levels = {pk: {} for pk in participants}
+    for participant_id, skill_id, level in ParticipantSkill.objects.filter(
+        participant__programme=programme, participant__status=Participant.Status.ENROLLED
+    ).values_list("participant_id", "skill_id", "level"):
+        skill_levels[participant_id][skill_id] = level
+
+    live = Pair.objects.filter(programme=programme, status__in=Pair.LIVE).values_list(
+        "mentor_id", "mentee_id", "matching_round_id", "locked"
+    )
+    taken_mentees, mentor_load, locked = set(), {}, []
+    for mentor_id, mentee_id, round_id, is_locked in live:
+        if draft_round is not None and round_id == draft_round.pk:
+            if is_locked:
+                locked.append((mentor_id, mentee_id))
+            continue
+        taken_mentees.add(mentee_id)
+        mentor_load[mentor_id] = mentor_load.get(mentor_id, 0) + 1
+
+    profiles = {}
+    for pk, participant in participants.items():
+        capacity = programme.mentor_capacity - mentor_load.get(pk, 0) if participant.role == "mentor" else 1
+        profiles[pk] = engine.Profile(
+            id=pk,
+            skills=skill_levels[pk],
+            interests=frozenset(str(value).strip().lower() for value in participant.interests or []),
+            languages=frozenset(str(value).strip().lower() for value in participant.languages or []),
+            availability=frozenset(participant.availability or []),
+            utc_offset_hours=_utc_offset_hours(participant.time_zone),
+            department=(participant.department or "").strip().lower(),
+            capacity=capacity,
+        )
+    mentors = [
+        profiles[pk] for pk, p in participants.items() if p.role == "mentor" and profiles[pk].capacity > 0
+    ]
+    mentees = [
+        profiles[pk] for pk, p in participants.items() if p.role == "mentee" and pk not in taken_mentees
+    ]
+
+    forbidden = {}
+    by_user = {}
+    for participant in participants.values():
+        by_user.setdefault(participant.user_id, []).append(participant)
+
+    # Reporting line: the manager chain of each person, through every participant row of the organisation.
+    manager_of = dict(
+        Participant.objects.filter(manager__isnull=False)
+        .order_by("created_at")
+        .values_list("user_id", "manager_id")
+    )
+    for participant in participants.values():
+        for boss_id in _chain(participant.user_id, manager_of):
+            for boss in by_user.get(boss_id, []):
+                if participant.role != boss.role:
+                    couple = (
+                        (participant.pk, boss.pk)
+                        if participant.role == "mentor"
+                        else (boss.pk, participant.pk)
+                    )
+                    forbidden[couple] = engine.REPORTING_LINE
+
+    # Former partners, in any programme of the organisation, and couples one of them declined.
+    past = Pair.objects.filter(status__in=[Pair.Status.ENDED, Pair.Status.DECLINED]).values_list(
+        "mentor__user_id", "mentee__user_id"
+    )
+    for mentor_user_id, mentee_user_id in past:
+        for mentor in by_user.get(mentor_user_id, []):
+            for mentee in by_user.get(mentee_user_id, []):
+                if mentor.role == "mentor" and mentee.role == "mentee":
+                    forbidden.setdefault((mentor.pk, mentee.pk), engine.FORMER_PARTNERS)
+
+    for kind, mentor_id, mentee_id in PairingRule.objects.filter(programme=programme).values_list(
+        "kind", "mentor_id", "mentee_id"
+    ):
+        if kind == PairingRule.Kind.NEVER:
+            forbidden[(mentor_id, mentee_id)] = engine.NEVER_TOGETHER
+        elif mentee_id not in taken_mentees and mentor_id in participants and mentee_id in participants:
+            forbidden.pop((mentor_id, mentee_id), None)
+            if all(mentee_id != locked_mentee for _, locked_mentee in locked):
+                locked.append((mentor_id, mentee_id))
+
+    skill_ids = {skill_id for levels in skill_levels.values() for skill_id in levels}
+    skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
+    return Problem(
+        programme=programme,
+        weights=weights_of(settings),
+        participants=participants,
+        profiles=profiles,
+        mentors=mentors,
+        mentees=mentees,
+        forbidden=forbidden,
+        locked=locked,
+        skill_names=skill_names,
+        skill_levels=skill_levels,
+    )
+
+
+def explanation(problem, mentor_id, mentee_id, breakdown):
+    """What a pair has in common, stored with the pair so the explanation survives profile edits."""
+    mentor, mentee = problem.profiles[mentor_id], problem.profiles[mentee_id]
+    common = engine.explain(mentor, mentee)
+    return {
+        "criteria": breakdown,
+        "skills": sorted(
+            (
+                {
+                    "name": problem.skill_names.get(skill_id, ""),
+                    "mentor_level": mentor.skills[skill_id],
+                    "mentee_level": mentee.skills[skill_id],
+                }
+                for skill_id in common["skills"]
+            ),
+            key=lambda entry: (-entry["mentee_level"] * entry["mentor_level"], entry["name"]),
+        ),
+        "interests": common["interests"],
+        "languages": common["languages"],
+        "availability": common["availability"],
+        "same_department": common["same_department"],
+    }
+
+
+def _next_round_number(programme):
+    latest = MatchingRound.objects.filter(programme=programme).aggregate(latest=Max("number"))["latest"]
+    return (latest or 0) + 1
+
+
+@transaction.atomic
+def run_matching(*, programme, created_by=None, is_rotation=False):
+    """Propose the best pairs for the programme in its draft round (created if none is open).
+
+    Running again keeps the locked proposals and replaces the others.
+    """
+    if programme.status not in (Programme.Status.MATCHING, Programme.Status.RUNNING, Programme.Status.OPEN):
+        raise ValidationError(_("Matching runs for programmes that are open, matching or running."))
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    matching_round = MatchingRound.objects.filter(
+        programme=programme, status=MatchingRound.Status.DRAFT
+    ).first()
+    if matching_round is None:
+        matching_round = MatchingRound.objects.create(
+            programme=programme,
+            number=_next_round_number(programme),
+            created_by=created_by,
+            is_rotation=is_rotation,
+        )
+    return _solve(matching_round)
+
+
+def _solve(matching_round):
+    programme = matching_round.programme
+    Pair.objects.filter(matching_round=matching_round, status=Pair.Status.PROPOSED, locked=False).delete()
+    problem = load_problem(programme=programme, draft_round=matching_round)
+    # Locked couples stay in the problem (so the engine scores them) even when a mentor is otherwise full.
+    mentee_ids = {profile.id for profile in problem.mentees}
+    mentor_ids = {profile.id for profile in problem.mentors}
+    mentees = problem.mentees + [
+        problem.profiles[mentee_id]
+        for mentee_id in {mentee_id for _, mentee_id in problem.locked} - mentee_ids
+        if mentee_id in problem.profiles
+    ]
+    mentors = problem.mentors + [
+        problem.profiles[mentor_id]
+        for mentor_id in {mentor_id for mentor_id, _ in problem.locked} - mentor_ids
+        if mentor_id in problem.profiles
+    ]
+    result = engine.match(mentors, mentees, problem.weights, problem.forbidden, problem.locked)
+    existing = {
+        (pair.mentor_id, pair.mentee_id): pair
+        for pair in Pair.objects.filter(matching_round=matching_round, status=Pair.Status.PROPOSED)
+    }
+    new_pairs = []
+    for assignment in result.assignments:
+        breakdown = explanation(problem, assignment.mentor_id, assignment.mentee_id, assignment.breakdown)
+        pair = existing.get((assignment.mentor_id, assignment.mentee_id))
+        if pair is not None:
+            pair.score, pair.score_breakdown, pair.locked = assignment.score, breakdown, True
+            pair.save(update_fields=["score", "score_breakdown", "locked"])
+            continue
+        new_pairs.append(
+            Pair(
+                organization=programme.organization,
+                programme=programme,
+                matching_round=matching_round,
+                mentor_id=assignment.mentor_id,
+                mentee_id=assignment.mentee_id,
+                score=assignment.score,
+                score_breakdown=breakdown,
+                locked=assignment.locked,
+            )
+        )
+    Pair.objects.bulk_create(new_pairs)
+    matching_round.unmatched = [
+        {"participant_id": person.participant_id, "role": person.role, "reason": person.reason}
+        for person in result.unmatched
+    ]
+    matching_round.last_run_at = timezone.now()
+    matching_round.save(update_fields=["unmatched", "last_run_at"])
+    return matching_round
+
+
+def _require_draft(pair_or_round):
+    matching_round = (
+        pair_or_round if isinstance(pair_or_round, MatchingRound) else pair_or_round.matching_round
+    )
+    if matching_round is None or matching_round.status != MatchingRound.Status.DRAFT:
+        raise ValidationError(_("This round is published: its proposals can no longer change."))
+    return matching_round
+
+
+@transaction.atomic
+def rerun_round(*, matching_round):
+    """Run the optimiser again around the locked proposals."""
+    _require_draft(matching_round)
+    return _solve(matching_round)
+
+
+def set_locked(*, pair, locked):
+    """Keep (or release) a proposal when the optimiser runs again."""
+    _require_draft(pair)
+    pair.locked = locked
+    pair.save(update_fields=["locked"])
+    return pair
+
+
+@transaction.atomic
+def exclude_pair(*, pair, excluded_by=None):
+    """Remove a proposal and never propose that couple again in this programme."""
+    _require_draft(pair)
+    PairingRule.objects.update_or_create(
+        programme=pair.programme,
+        mentor=pair.mentor,
+        mentee=pair.mentee,
+        defaults={
+            "kind": PairingRule.Kind.NEVER,
+            "note": _("Excluded during the review of round %(number)s")
+            % {"number": pair.matching_round.number},
+            "created_by": excluded_by,
+        },
+    )
+    pair.delete()
+
+
+@transaction.atomic
+def swap_mentees(*, first, second):
+    """Exchange the mentees of two proposals of the same draft round; both become locked."""
+    matching_round = _require_draft(first)
+    if second.matching_round_id != matching_round.pk or first.pk == second.pk:
+        raise ValidationError(_("Choose two different proposals of this round."))
+    problem = load_problem(programme=first.programme, draft_round=matching_round)
+    new_couples = [(first.mentor_id, second.mentee_id), (second.mentor_id, first.mentee_id)]
+    scored = []
+    for mentor_id, mentee_id in new_couples:
+        mentor, mentee = problem.profiles.get(mentor_id), problem.profiles.get(mentee_id)
+        if mentor is None or mentee is None:
+            raise ValidationError(_("One of these people is no longer enrolled."))
+        matrix = engine.score([mentor], [mentee], problem.weights)
+        if not matrix.shared_language[0, 0]:
+            raise ValidationError(
+                _("%(mentor)s and %(mentee)s share no language.") % _names(problem, mentor_id, mentee_id)
+            )
+        if (mentor_id, mentee_id) in problem.forbidden:
+            raise ValidationError(
+                _("%(mentor)s and %(mentee)s cannot be paired: %(reason)s")
+                % {
+                    **_names(problem, mentor_id, mentee_id),
+                    "reason": CONSTRAINT_LABELS[problem.forbidden[(mentor_id, mentee_id)]],
+                }
+            )
+        breakdown = matrix.breakdown(0, 0)
+        scored.append(
+            (round(float(matrix.total[0, 0]), 1), explanation(problem, mentor_id, mentee_id, breakdown))
+        )
+    first_mentee, second_mentee = first.mentee_id, second.mentee_id
+    # Free the mentees first: one live pair per mentee is a database constraint.
+    Pair.objects.filter(pk__in=[first.pk, second.pk]).update(status=Pair.Status.DECLINED)
+    for pair, mentee_id, (score, breakdown) in (
+        (first, second_mentee, scored[0]),
+        (second, first_mentee, scored[1]),
+    ):
+        pair.mentee_id = mentee_id
+        pair.score, pair.score_breakdown, pair.locked = score, breakdown, True
+        pair.status = Pair.Status.PROPOSED
+        pair.save(update_fields=["mentee", "score", "score_breakdown", "locked", "status"])
+    return first, second
+
+
+def _names(problem, mentor_id, mentee_id):
+    return {
+        "mentor": problem.participants[mentor_id].user,
+        "mentee": problem.participants[mentee_id].user,
+    }
+
+
+@transaction.atomic
+def publish_round(*, matching_round):
+    """Make the round's proposals visible to the people concerned and tell them, after commit."""
+    _require_draft(matching_round)
+    pairs = list(
+        Pair.objects.filter(matching_round=matching_round, status=Pair.Status.PROPOSED).select_related(
+            "mentor", "mentee"
+        )
+    )
+    if not pairs:
+        raise ValidationError(_("There is no proposal to publish."))
+    matching_round.status = MatchingRound.Status.PUBLISHED
+    matching_round.published_at = timezone.now()
+    matching_round.save(update_fields=["status", "published_at"])
+    for pair in pairs:
+        notifications.notify_pair_published(pair)
+    return matching_round
+
+
+def side_of(pair, user):
+    if pair.mentor.user_id == user.pk:
+        return "mentor"
+    if pair.mentee.user_id == user.pk:
+        return "mentee"
+    raise ValidationError(_("This pair is not yours."))
+
+
+@transaction.atomic
+def accept_pair(*, pair, user):
+    """One side says yes; when both have, the pair is accepted (and active if the programme runs)."""
+    pair = Pair.objects.select_for_update().select_related("mentor", "mentee", "programme").get(pk=pair.pk)
+    if pair.status != Pair.Status.PROPOSED:
+        raise ValidationError(_("This proposal has already been answered."))
+    now = timezone.now()
+    if side_of(pair, user) == "mentor":
+        pair.mentor_accepted_at = pair.mentor_accepted_at or now
+    else:
+        pair.mentee_accepted_at = pair.mentee_accepted_at or now
+    if pair.mentor_accepted_at and pair.mentee_accepted_at:
+        pair.status = Pair.Status.ACCEPTED
+        if pair.programme.status == Programme.Status.RUNNING:
+            pair.status, pair.started_at = Pair.Status.ACTIVE, now
+        notifications.notify_pair_accepted(pair)
+    pair.save(update_fields=["mentor_accepted_at", "mentee_accepted_at", "status", "started_at"])
+    return pair
+
+
+@transaction.atomic
+def decline_pair(*, pair, user, reason):
+    """One side says no, with a reason for HR; both are free for the next run, never re-proposed together."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please say why, so HR can find a better match.")})
+    pair = Pair.objects.select_for_update().select_related("mentor", "mentee").get(pk=pair.pk)
+    side_of(pair, user)
+    if pair.status != Pair.Status.PROPOSED:
+        raise ValidationError(_("This proposal has already been answered."))
+    pair.status = Pair.Status.DECLINED
+    pair.declined_by = user
+    pair.decline_reason = reason[:300]
+    pair.save(update_fields=["status", "declined_by", "decline_reason"])
+    notifications.notify_pair_declined(pair, declined_by=user)
+    return pair
+
+
+@transaction.atomic
+def start_accepted_pairs(*, programme):
+    """The programme has begun: every accepted pair becomes active. Returns how many started."""
+    return Pair.objects.filter(programme=programme, status=Pair.Status.ACCEPTED).update(
+        status=Pair.Status.ACTIVE, started_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def end_pair(*, pair, reason):
+    """End a live pair with a reason; the closing survey hook (``pair_ended``) fires."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give a reason.")})
+    if pair.status not in Pair.LIVE:
+        raise ValidationError(_("This pair has already ended."))
+    pair.status = Pair.Status.ENDED
+    pair.ended_at = timezone.now()
+    pair.end_reason = reason[:300]
+    pair.save(update_fields=["status", "ended_at", "end_reason"])
+    pair_ended.send(sender=Pair, pair=pair)
+    return pair
+
+
+@transaction.atomic
+def open_rotation_round(*, programme, created_by=None):
+    """End the current pairs (closing survey hook) and propose new ones, never with former partners."""
+    if MatchingRound.objects.filter(programme=programme, status=MatchingRound.Status.DRAFT).exists():
+        raise ValidationError(_("A round is already under review for this programme."))
+    for pair in Pair.objects.filter(programme=programme, status__in=Pair.LIVE).select_related(
+        "mentor", "mentee"
+    ):
+        end_pair(pair=pair, reason=ROTATION_END_REASON)
+    return run_matching(programme=programme, created_by=created_by, is_rotation=True)
+
+
+@transaction.atomic
+def add_rule(*, programme, kind, mentor, mentee, note="", created_by=None):
+    """Record an HR "never together" or "must pair" decision for the next runs."""
+    if kind not in PairingRule.Kind.values:
+        raise ValidationError({"kind": _("Unknown rule.")})
+    if mentor.programme_id != programme.pk or mentee.programme_id != programme.pk:
+        raise ValidationError(_("Both people must take part in this programme."))
+    if mentor.role != Participant.Role.MENTOR or mentee.role != Participant.Role.MENTEE:
+        raise ValidationError(_("Choose a mentor and a mentee."))
+    if (
+        kind == PairingRule.Kind.MUST
+        and PairingRule.objects.filter(programme=programme, kind=PairingRule.Kind.MUST, mentee=mentee)
+        .exclude(mentor=mentor)
+        .exists()
+    ):
+        raise ValidationError(_('This mentee already has a "must pair" rule.'))
+    rule, _created = PairingRule.objects.update_or_create(
+        programme=programme,
+        mentor=mentor,
+        mentee=mentee,
+        defaults={"kind": kind, "note": note, "created_by": created_by},
+    )
+    return rule
+
+
+def delete_rule(*, rule):
+    rule.delete()
+
+
+@transaction.atomic
+def choose_mentor(*, mentee, mentor_id):
+    """Self-service: the mentee picks one of their suggested mentors; the mentor is asked to accept."""
+    settings = matching_settings_for(mentee.programme)
+    if settings.mode != MatchingSettings.Mode.SELF_SERVICE:
+        raise ValidationError(_("In this programme, HR proposes the pairs."))
+    if Pair.objects.filter(programme=mentee.programme, mentee=mentee, status__in=Pair.LIVE).exists():
+        raise ValidationError(_("You already have a mentor in this programme."))
+    offered = {suggestion.mentor.pk: suggestion for suggestion in suggestions_for(mentee=mentee)}
+    if mentor_id not in offered:
+        raise ValidationError(_("This mentor is no longer available: please choose again."))
+    suggestion = offered[mentor_id]
+    pair = Pair.objects.create(
+        programme=mentee.programme,
+        mentor=suggestion.mentor,
+        mentee=mentee,
+        score=suggestion.score,
+        score_breakdown=suggestion.explanation,
+        chosen_by_mentee=True,
+        mentee_accepted_at=timezone.now(),
+    )
+    notifications.notify_pair_published(pair, only_mentor=True)
+    return pair
+
+
+@dataclass
+class Suggestion:
+    mentor: Participant
+    score: float
+    explanation: dict
+
+
+def suggestions_for(*, mentee, limit=3):
+    """The mentee's best mentors with room left, by score, for a self-service choice."""
+    problem = load_problem(programme=mentee.programme)
+    profile = problem.profiles.get(mentee.pk)
+    if profile is None:
+        return []
+    ranked = engine.suggestions(problem.mentors, profile, problem.weights, problem.forbidden, limit=limit)
+    return [
+        Suggestion(
+            problem.participants[mentor_id], score, explanation(problem, mentor_id, mentee.pk, breakdown)
+        )
+        for mentor_id, score, breakdown in ranked
+    ]
+
+
+CONSTRAINT_LABELS = {
+    engine.REPORTING_LINE: _("one is in the other's reporting line"),
+    engine.FORMER_PARTNERS: _("they were partners before"),
+    engine.NEVER_TOGETHER: _('HR rule "never together"'),
+}

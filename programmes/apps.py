@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "programmes"
+    verbose_name = _("Programmes")
+
+    def ready(self):
+        from organizations.signals import member_joined, organization_created
+
+        from . import receivers
+
+        organization_created.connect(receivers.seed_taxonomy, dispatch_uid="programmes.seed_taxonomy")
+        member_joined.connect(receivers.pending_enrolment_url, dispatch_uid="programmes.pending_enrolment")

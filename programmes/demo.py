@@ -1,0 +1,296 @@
+"""Demo programmes: a running pilot with everyone enrolled, and the next cohort open for enrolment.
+
+The pairing and sessions demos build on "Programme pilote 2026" by name: keep it.
+"""
+
+import datetime
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+from .services import DEFAULT_SKILLS, ensure_default_taxonomy
+
+PILOT = "Programme pilote 2026"
+NEXT_COHORT = "Cohorte 2027"
+D = "@demo.binome.example"
+
+CHARTER = """## Notre charte du mentorat inversé
+
+1. **Confidentialité** : ce qui se dit dans le binôme reste dans le binôme. Les notes sont privées.
+2. **Bienveillance** : aucune question n'est naïve ; on apprend sans jugement, dans les deux sens.
+3. **Régularité** : une rencontre de 30 à 60 minutes toutes les deux semaines, avec un ordre du jour.
+4. **Engagement** : on prévient son binôme en cas d'empêchement et on reprogramme aussitôt.
+5. **Volontariat** : chacun peut se retirer du programme à tout moment, en le signalant aux RH.
+
+*Our reverse-mentoring charter: confidentiality, kindness, regular 30-60 minute meetings, commitment,
+and voluntary participation.*
+"""
+
+# e-mail: role, department, job title, location, languages, skills {name: level}, interests, availability,
+# manager e-mail, hopes.
+PILOT_PROFILES = {
+    "lea.martin": (
+        "mentor",
+        "Marketing",
+        "Chargée de communication digitale",
+        "Paris",
+        ["fr", "en"],
+        {"Social networks": 3, "Video and content": 3, "AI tools": 2},
+        ["photographie", "escalade"],
+        ["tue-lunch", "thu-lunch", "fri-morning"],
+        None,
+        "Comprendre comment la direction prend ses décisions, et gagner en aisance à l'oral.",
+    ),
+    "hugo.bernard": (
+        "mentor",
+        "Ventes",
+        "Business developer",
+        "Lyon",
+        ["fr", "en"],
+        {"Collaborative tools": 3, "Mobile apps and productivity": 3, "Social networks": 2},
+        ["football", "podcasts"],
+        ["mon-afternoon", "wed-lunch"],
+        "michel.fournier",
+        "Découvrir la stratégie commerciale vue d'en haut.",
+    ),
+    "ines.petit": (
+        "mentor",
+        "Data",
+        "Data analyst",
+        "Paris",
+        ["fr", "en", "es"],
+        {"Data literacy": 3, "AI tools": 3, "Cybersecurity hygiene": 2},
+        ["jeux de société", "course à pied"],
+        ["mon-morning", "wed-morning", "thu-afternoon"],
+        None,
+        "Partager ma passion pour la donnée et mieux comprendre les enjeux métiers.",
+    ),
+    "sam.taylor": (
+        "mentor",
+        "IT",
+        "Cloud engineer",
+        "London",
+        ["en"],
+        {"Cybersecurity hygiene": 3, "AI tools": 3, "Collaborative tools": 2},
+        ["cycling", "jazz"],
+        ["tue-morning", "thu-morning"],
+        None,
+        "Help leaders feel confident with the tools their teams use every day.",
+    ),
+    "nora.haddad": (
+        "mentor",
+        "Ressources humaines",
+        "Chargée de marque employeur",
+        "Paris",
+        ["fr", "en", "ar"],
+        {"New work expectations": 3, "Inclusion and diversity": 3, "Social networks": 2},
+        ["danse", "lecture"],
+        ["tue-afternoon", "fri-lunch"],
+        "catherine.roux",
+        "Faire entendre les attentes des jeunes collaborateurs.",
+    ),
+    "tom.moreau": (
+        "mentor",
+        "Finance",
+        "Contrôleur de gestion junior",
+        "Lyon",
+        ["fr"],
+        {"Data literacy": 2, "Agile methods": 3, "Mobile apps and productivity": 2},
+        ["vélo", "cuisine"],
+        ["mon-lunch", "wed-afternoon"],
+        "jean.lefebvre",
+        "Apprendre de l'expérience d'un dirigeant d'une autre direction.",
+    ),
+    "jean.lefebvre": (
+        "mentee",
+        "Finance",
+        "Directeur administratif et financier",
+        "Paris",
+        ["fr", "en"],
+        {"AI tools": 3, "Data literacy": 2, "Collaborative tools": 2},
+        ["voile", "histoire"],
+        ["mon-morning", "mon-lunch", "wed-afternoon"],
+        None,
+        "Utiliser l'IA générative pour mes analyses et comprendre ses limites.",
+    ),
+    "catherine.roux": (
+        "mentee",
+        "Ressources humaines",
+        "Directrice des ressources humaines",
+        "Paris",
+        ["fr"],
+        {"Social networks": 3, "New work expectations": 3, "Video and content": 1},
+        ["théâtre", "randonnée"],
+        ["tue-lunch", "tue-afternoon", "fri-lunch"],
+        None,
+        "Être à l'aise sur LinkedIn et comprendre ce que cherchent les jeunes talents.",
+    ),
+    "michel.fournier": (
+        "mentee",
+        "Ventes",
+        "Directeur commercial",
+        "Lyon",
+        ["fr"],
+        {"Social networks": 2, "Collaborative tools": 3, "Mobile apps and productivity": 2},
+        ["golf", "vin"],
+        ["mon-afternoon", "wed-lunch", "thu-lunch"],
+        None,
+        "Animer mes équipes à distance avec les bons outils.",
+    ),
+    "margaret.hughes": (
+        "mentee",
+        "IT",
+        "Chief information security officer",
+        "London",
+        ["en", "fr"],
+        {"AI tools": 3, "Video and content": 2, "Inclusion and diversity": 2},
+        ["gardening", "running"],
+        ["tue-morning", "thu-morning", "thu-afternoon"],
+        None,
+        "Understand how younger colleagues really use AI tools, and where the risks hide.",
+    ),
+    "bernard.girard": (
+        "mentee",
+        "Production",
+        "Directeur industriel",
+        "Lille",
+        ["fr"],
+        {"Data literacy": 3, "Agile methods": 2, "Cybersecurity hygiene": 2},
+        ["pêche", "bricolage"],
+        ["mon-morning", "wed-morning", "fri-morning"],
+        None,
+        "Lire les tableaux de bord de l'usine 4.0 sans dépendre de mes équipes.",
+    ),
+    "sylvie.lambert": (
+        "mentee",
+        "Direction générale",
+        "Directrice de la stratégie",
+        "Paris",
+        ["fr", "en"],
+        {"AI tools": 2, "Social networks": 2, "Inclusion and diversity": 3},
+        ["opéra", "yoga"],
+        ["tue-lunch", "thu-lunch"],
+        None,
+        "Garder le contact avec les nouvelles façons de travailler.",
+    ),
+}
+
+# Next cohort: a few people already enrolled, others invited and not yet answered.
+NEXT_COHORT_PEOPLE = {
+    "ines.petit": ("mentor", "enrolled"),
+    "lea.martin": ("mentor", "enrolled"),
+    "tom.moreau": ("mentor", "invited"),
+    "bernard.girard": ("mentee", "enrolled"),
+    "margaret.hughes": ("mentee", "invited"),
+}
+
+RESOURCES = [
+    ("everyone", "Guide du mentorat inversé (Binôme)", "https://fr.wikipedia.org/wiki/Mentorat_invers%C3%A9"),
+    (
+        "mentors",
+        "Préparer sa première séance : trame et conseils",
+        "https://www.welcometothejungle.com/fr/articles/mentorat-inverse",
+    ),
+    ("mentees", "Reverse mentoring: what executives gain", "https://en.wikipedia.org/wiki/Reverse_mentoring"),
+]
+
+
+def seed_demo(organization, people):
+    ensure_default_taxonomy(organization)
+    by_name = {skill.name: skill for skill in Skill.objects.all()}
+    # The profiles name skills in English; the taxonomy was seeded in the organisation's language.
+    with translation.override(organization.default_language):
+        skills = {english: by_name[gettext(english)] for english, _description in DEFAULT_SKILLS}
+    objectives = list(Objective.objects.order_by("name")[:3])
+    pilot = _programme(
+        PILOT,
+        Programme.Status.RUNNING,
+        datetime.date(2026, 6, 1),
+        datetime.date(2027, 5, 31),
+        rotation_months=6,
+        description="Le premier programme de mentorat inversé de Démo SA : douze volontaires, six binômes.",
+    )
+    pilot.objectives.set(objectives)
+    cohort = _programme(
+        NEXT_COHORT,
+        Programme.Status.OPEN,
+        datetime.date(2027, 1, 15),
+        datetime.date(2027, 12, 15),
+        rotation_months=None,
+        description="La deuxième promotion, ouverte à toutes les directions.",
+    )
+    cohort.objectives.set(objectives)
+    for programme in (pilot, cohort):
+        for audience, title, link in RESOURCES:
+            Resource.objects.get_or_create(
+                programme=programme, title=title, defaults={"audience": audience, "url": link}
+            )
+
+    for key, profile in PILOT_PROFILES.items():
+        _participant(pilot, people, key, profile, Participant.Status.ENROLLED, skills)
+    for key, (role, status) in NEXT_COHORT_PEOPLE.items():
+        profile = PILOT_PROFILES[key]
+        _participant(cohort, people, key, (role, *profile[1:]), status, skills)
+
+
+def _programme(name, status, start, end, **fields):
+    programme, _created = Programme.objects.update_or_create(
+        name=name,
+        defaults={
+            "status": status,
+            "start_date": start,
+            "end_date": end,
+            "charter": CHARTER,
+            "cadence_days": 14,
+            "session_min_minutes": 30,
+            "session_max_minutes": 60,
+            "mentor_capacity": 1,
+            **fields,
+        },
+    )
+    return programme
+
+
+def _participant(programme, people, key, profile, status, skills):
+    (
+        role,
+        department,
+        job_title,
+        location,
+        languages,
+        skill_levels,
+        interests,
+        availability,
+        manager,
+        hopes,
+    ) = profile
+    enrolled = status == Participant.Status.ENROLLED
+    moment = timezone.make_aware(
+        datetime.datetime.combine(programme.start_date, datetime.time(9))
+    ) - datetime.timedelta(days=20)
+    participant, _created = Participant.objects.update_or_create(
+        programme=programme,
+        user=people[key + D],
+        defaults={
+            "role": role,
+            "status": status,
+            "department": department,
+            "job_title": job_title,
+            "location": location,
+            "languages": languages,
+            "interests": interests,
+            "availability": availability,
+            "hopes": hopes if enrolled else "",
+            "time_zone": "Europe/London" if location == "London" else "Europe/Paris",
+            "manager": people[manager + D] if manager else None,
+            "charter_accepted_at": moment if enrolled else None,
+            "enrolled_at": moment if enrolled else None,
+        },
+    )
+    if enrolled:
+        for name, level in skill_levels.items():
+            ParticipantSkill.objects.update_or_create(
+                participant=participant, skill=skills[name], defaults={"level": level}
+            )
+    return participant

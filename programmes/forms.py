@@ -1,0 +1,291 @@
+from django import forms
+from django.conf.locale import LANG_INFO
+from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import TIME_ZONE_CHOICES, Membership
+
+from .imports import MAX_FILE_BYTES
+from .models import AVAILABILITY_SLOTS, DAY_PARTS, Objective, Participant, Programme, Resource, Skill
+
+DAY_LABELS = {
+    "mon": _("Monday"),
+    "tue": _("Tuesday"),
+    "wed": _("Wednesday"),
+    "thu": _("Thursday"),
+    "fri": _("Friday"),
+}
+PART_LABELS = {"morning": _("morning"), "lunch": _("lunchtime"), "afternoon": _("afternoon")}
+AVAILABILITY_CHOICES = [
+    (slot, format_lazy("{} {}", DAY_LABELS[slot.split("-")[0]], PART_LABELS[slot.split("-")[1]]))
+    for slot in AVAILABILITY_SLOTS
+]
+COMMON_LANGUAGES = ["fr", "en", "de", "es", "it", "pt", "nl", "ar", "zh-hans", "ja", "pl", "ro", "tr", "ru"]
+LANGUAGE_CHOICES = [
+    (code.split("-")[0], _(LANG_INFO[code]["name"]))
+    for code in COMMON_LANGUAGES  # Django translates the names
+]
+LEVEL_CHOICES = {
+    Participant.Role.MENTOR: [("", _("—")), ("1", _("Basics")), ("2", _("Confident")), ("3", _("Expert"))],
+    Participant.Role.MENTEE: [
+        ("", _("—")),
+        ("1", _("Nice to have")),
+        ("2", _("Important")),
+        ("3", _("Priority")),
+    ],
+}
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProgrammeForm(forms.ModelForm):
+    # The queryset is set per request: tenant rows cannot be listed before an organisation is known.
+    objectives = forms.ModelMultipleChoiceField(
+        label=_("Objectives"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    new_objectives = forms.CharField(
+        label=_("Other objectives"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line; they are added to your organisation's list."),
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name",
+            "description",
+            "objectives",
+            "new_objectives",
+            "start_date",
+            "end_date",
+            "session_min_minutes",
+            "session_max_minutes",
+            "cadence_days",
+            "rotation_months",
+            "mentor_capacity",
+            "charter",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DATE_WIDGET,
+            "end_date": DATE_WIDGET,
+            "charter": forms.Textarea(attrs={"rows": 10}),
+        }
+        help_texts = {
+            "rotation_months": _("Pairs change after this many months. Leave empty to keep pairs all along."),
+            "charter": _(
+                "Participants read and accept it when they enrol. Markdown: **bold**, lists, links."
+            ),
+            "session_min_minutes": _("Between 15 and 120 minutes."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["objectives"].queryset = Objective.objects.all()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        duplicates = Programme.objects.filter(name__iexact=name).exclude(pk=self.instance.pk)
+        if duplicates.exists():
+            raise forms.ValidationError(_("A programme with this name already exists."))
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end <= start:
+            self.add_error("end_date", _("The end date must come after the start date."))
+        shortest, longest = cleaned.get("session_min_minutes"), cleaned.get("session_max_minutes")
+        if shortest and longest and shortest > longest:
+            self.add_error(
+                "session_max_minutes", _("The longest session cannot be shorter than the shortest.")
+            )
+        return cleaned
+
+    def new_objective_names(self):
+        return [
+            line.strip() for line in self.cleaned_data.get("new_objectives", "").splitlines() if line.strip()
+        ]
+
+
+class TransitionForm(forms.Form):
+    status = forms.ChoiceField(choices=Programme.Status.choices)
+
+
+class DuplicateForm(forms.Form):
+    name = forms.CharField(label=_("Name of the new programme"), max_length=200)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
+    end_date = forms.DateField(label=_("End date"), widget=DATE_WIDGET)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("start_date")
+            and cleaned.get("end_date")
+            and cleaned["end_date"] <= cleaned["start_date"]
+        ):
+            self.add_error("end_date", _("The end date must come after the start date."))
+        return cleaned
+
+
+class ResourceForm(forms.ModelForm):
+    url = forms.URLField(label=_("link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Resource
+        fields = ["title", "audience", "url", "file"]
+        help_texts = {"url": _("A link, or upload a file below (not both).")}
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("url")) == bool(cleaned.get("file")):
+            raise forms.ValidationError(_("Give either a link or a file."))
+        return cleaned
+
+
+class SkillForm(forms.ModelForm):
+    class Meta:
+        model = Skill
+        fields = ["name", "description", "is_active"]
+        help_texts = {"is_active": _("Inactive skills stay on existing profiles but are no longer offered.")}
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if Skill.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This skill already exists."))
+        return name
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "Columns: email, first_name, last_name, role, department, job_title, location, languages, "
+            "skills, manager_email. Skills as “AI tools:3; Data literacy:2” (level 1 to 3)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s MB): the limit is 5 MB, about 20,000 rows.")
+                % {"size": round(upload.size / 1024 / 1024, 1)}
+            )
+        return upload
+
+
+class ProfileForm(forms.ModelForm):
+    """A participant's profile; the skill fields depend on the role (offered or wanted)."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+    )
+    interests_text = forms.CharField(
+        label=_("Interests"), required=False, help_text=_("Comma-separated, e.g. running, photography, jazz.")
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When are you usually available?"),
+        choices=AVAILABILITY_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    manager_email = forms.EmailField(
+        label=_("Your manager's e-mail"),
+        required=False,
+        help_text=_("Optional: we never pair you with someone in your own reporting line."),
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["department", "job_title", "location", "languages", "hopes", "availability", "time_zone"]
+        widgets = {"hopes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, role, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role = role
+        self.skills = list(Skill.objects.filter(is_active=True))
+        levels = {}
+        if self.instance.pk:
+            levels = {ps.skill_id: ps.level for ps in self.instance.skills.all()}
+            self.fields["interests_text"].initial = ", ".join(self.instance.interests)
+            if self.instance.manager_id:
+                self.fields["manager_email"].initial = self.instance.manager.email
+        extra = [code for code in self.instance.languages if code not in dict(LANGUAGE_CHOICES)]
+        self.fields["languages"].choices = LANGUAGE_CHOICES + [(code, code) for code in extra]
+        for skill in self.skills:
+            self.fields[f"skill_{skill.pk}"] = forms.ChoiceField(
+                label=skill.name,
+                choices=LEVEL_CHOICES[role],
+                required=False,
+                initial=str(levels.get(skill.pk, "")),
+                help_text=skill.description,
+            )
+        if role == Participant.Role.MENTOR:
+            self.skills_heading = _("Skills you can share")
+        else:
+            self.skills_heading = _("Skills you want to develop")
+
+    def availability_grid(self):
+        """The availability boxes as rows of days and columns of day parts."""
+        boxes = {box.data["value"]: box for box in self["availability"].subwidgets}
+        return [(DAY_LABELS[day], [boxes[f"{day}-{part}"] for part in DAY_PARTS]) for day in DAY_LABELS]
+
+    def day_parts(self):
+        return [PART_LABELS[part] for part in DAY_PARTS]
+
+    def skill_fields(self):
+        return [self[f"skill_{skill.pk}"] for skill in self.skills]
+
+    def profile_fields(self):
+        return [
+            self[name] for name in self.fields if not name.startswith("skill_") and name != "accept_charter"
+        ]
+
+    def clean_manager_email(self):
+        email = self.cleaned_data["manager_email"].strip().lower()
+        if not email:
+            return None
+        manager = get_user_model().objects.filter(email__iexact=email).first()
+        if manager is None or not Membership.objects.filter(user=manager).exists():
+            raise forms.ValidationError(_("Nobody in your organisation has this address."))
+        if self.instance.user_id and manager == self.instance.user:
+            raise forms.ValidationError(_("You cannot be your own manager."))
+        return manager
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(f"skill_{skill.pk}") for skill in self.skills) and self.skills:
+            self.add_error(None, _("Choose at least one skill."))
+        return cleaned
+
+    def skill_levels(self):
+        return {
+            skill: int(self.cleaned_data[f"skill_{skill.pk}"])
+            for skill in self.skills
+            if self.cleaned_data.get(f"skill_{skill.pk}")
+        }
+
+    def fill(self, participant):
+        participant.department = self.cleaned_data["department"]
+        participant.job_title = self.cleaned_data["job_title"]
+        participant.location = self.cleaned_data["location"]
+        participant.languages = self.cleaned_data["languages"]
+        participant.hopes = self.cleaned_data["hopes"]
+        participant.availability = self.cleaned_data["availability"]
+        participant.time_zone = self.cleaned_data["time_zone"]
+        participant.interests = self.cleaned_data["interests_text"].split(",")
+        participant.manager = self.cleaned_data["manager_email"]
+        return participant
+
+
+class EnrolmentForm(ProfileForm):
+    accept_charter = forms.BooleanField(
+        label=_("I have read the charter and I accept it."),
+        error_messages={"required": _("You need to accept the charter to enrol.")},
+    )

@@ -1,0 +1,569 @@
+"""Participant files: reading CSV/XLSX uploads, checking every row, importing all or nothing, exporting.
+
+A file is read and checked before anything is written; HR sees each row with its exact errors and
+confirms. The import then runs in one transaction with bulk queries (thousands of rows in seconds).
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from django.conf.locale import LANG_INFO
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import Invitation, Membership
+from organizations.services import is_awaiting_first_password
+
+from .models import Participant, ParticipantImport, ParticipantSkill, Skill
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 10_000
+COLUMNS = [
+    "email",
+    "first_name",
+    "last_name",
+    "role",
+    "department",
+    "job_title",
+    "location",
+    "languages",
+    "skills",
+    "manager_email",
+]
+HEADER_ALIASES = {
+    "e_mail": "email",
+    "mail": "email",
+    "courriel": "email",
+    "prenom": "first_name",
+    "prénom": "first_name",
+    "nom": "last_name",
+    "name": "name",
+    "full_name": "name",
+    "rôle": "role",
+    "title": "job_title",
+    "poste": "job_title",
+    "departement": "department",
+    "département": "department",
+    "service": "department",
+    "langues": "languages",
+    "compétences": "skills",
+    "competences": "skills",
+    "manager": "manager_email",
+    "manager_e_mail": "manager_email",
+    "site": "location",
+}
+ROLE_ALIASES = {
+    "mentor": Participant.Role.MENTOR,
+    "mentee": Participant.Role.MENTEE,
+    "mentoré": Participant.Role.MENTEE,
+    "mentore": Participant.Role.MENTEE,
+    "mentorée": Participant.Role.MENTEE,
+    "mentoree": Participant.Role.MENTEE,
+}
+LANGUAGE_CODES = sorted(code for code in LANG_INFO if len(code) == 2 and "name" in LANG_INFO[code])
+LIST_SEPARATORS = re.compile(r"[;,|/]")
+TEXT_LIMITS = {"first_name": 150, "last_name": 150, "department": 120, "job_title": 120, "location": 120}
+LATIN_1 = "cp1252"
+QUERY_CHUNK = 900
+
+
+class ImportFileError(Exception):
+    """A file that cannot be read at all; the message says why and what to do."""
+
+
+@dataclass
+class ParsedFile:
+    rows: list  # [{"line": n, "values": {column: text}}]
+    encoding_notice: str = ""
+
+
+def read_upload(upload):
+    """Turn an uploaded file into rows of text, or raise ImportFileError with a clear message."""
+    if upload.size > MAX_FILE_BYTES:
+        raise ImportFileError(
+            gettext("The file is too large (%(size)s MB): the limit is 5 MB, about 20,000 rows.")
+            % {"size": round(upload.size / 1024 / 1024, 1)}
+        )
+    content = upload.read()
+    if not content.strip():
+        raise ImportFileError(gettext("The file is empty."))
+    name = (upload.name or "").lower()
+    if content.startswith(b"PK\x03\x04"):
+        return ParsedFile(rows=_read_xlsx(content))
+    if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError(
+            gettext("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV.")
+        )
+    if b"\x00" in content[:4096] or name.endswith((".pdf", ".docx", ".png", ".jpg", ".zip")):
+        raise ImportFileError(gettext("This file is neither a CSV nor an Excel (.xlsx) file."))
+    return _read_csv(content)
+
+
+def _read_xlsx(content):
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+    except Exception:  # openpyxl raises many kinds on a damaged archive
+        raise ImportFileError(
+            gettext("This Excel file cannot be opened: save it again as .xlsx or CSV.")
+        ) from None
+    sheet = workbook.worksheets[0]
+    table = []
+    for row in sheet.iter_rows():
+        values = []
+        for cell in row:
+            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
+                raise ImportFileError(
+                    gettext(
+                        "Cell %(cell)s contains a formula. Formulas are not imported: "
+                        "copy the cells and paste them as values, then upload again."
+                    )
+                    % {"cell": cell.coordinate}
+                )
+            values.append("" if cell.value is None else str(cell.value))
+        if any(values):
+            table.append(values)
+        if len(table) > MAX_ROWS + 1:  # enough to refuse the file; formatted empty rows are not read
+            break
+    workbook.close()
+    return _rows_from_table(table)
+
+
+def _read_csv(content):
+    notice = ""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in its ANSI code page: read it as such, and say so.
+        text = content.decode(LATIN_1, errors="replace")
+        notice = LATIN_1
+    first_line = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    try:
+        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as error:
+        raise ImportFileError(
+            gettext("This file cannot be read as CSV: %(error)s") % {"error": error}
+        ) from None
+    return ParsedFile(rows=_rows_from_table(table), encoding_notice=notice)
+
+
+def _normalise_header(header):
+    key = re.sub(r"[\s\-]+", "_", (header or "").strip().lower())
+    return HEADER_ALIASES.get(key, key)
+
+
+def _rows_from_table(table):
+    table = [row for row in table if any((cell or "").strip() for cell in row)]
+    if not table:
+        raise ImportFileError(gettext("The file is empty."))
+    headers = [_normalise_header(header) for header in table[0]]
+    missing = [column for column in ("email", "role") if column not in headers]
+    if missing:
+        raise ImportFileError(
+            gettext(
+                "The first line must name the columns. Missing: %(missing)s. Expected columns: %(columns)s."
+            )
+            % {"missing": ", ".join(missing), "columns": ", ".join(COLUMNS)}
+        )
+    if len(table) == 1:
+        raise ImportFileError(gettext("The file has column names but no rows."))
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportFileError(
+            gettext("The file has %(count)s rows: import at most %(max)s at a time.")
+            % {"count": len(table) - 1, "max": MAX_ROWS}
+        )
+    rows = []
+    for line, cells in enumerate(table[1:], start=2):
+        values = {column: "" for column in COLUMNS}
+        for header, cell in zip(headers, cells, strict=False):
+            if header in values or header == "name":
+                values[header] = (cell or "").strip()
+        full_name = values.pop("name", "")
+        if full_name and not (values["first_name"] or values["last_name"]):
+            values["first_name"], _space, values["last_name"] = full_name.partition(" ")
+        rows.append({"line": line, "values": values})
+    return rows
+
+
+def split_list(text):
+    return [item.strip() for item in LIST_SEPARATORS.split(text or "") if item.strip()]
+
+
+def parse_skills(text):
+    """'AI tools:3; Data literacy' -> [("AI tools", 3), ("Data literacy", 2)] (level text kept if bad)."""
+    text = text or ""
+    items = re.split(r"[;|]", text) if ";" in text or "|" in text else text.split(",")
+    entries = []
+    for item in items:
+        item = item.strip()
+        if not item:
+            continue
+        name, _colon, level = item.rpartition(":") if ":" in item else (item, "", "2")
+        entries.append((name.strip(), level.strip() or "2"))
+    return entries
+
+
+def _chunks(values, size=QUERY_CHUNK):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+class _Context:
+    """What checking and importing need, loaded once for the whole file (a few queries, not per row)."""
+
+    def __init__(self, organization, rows):
+        User = get_user_model()
+        emails = {row["values"]["email"].lower() for row in rows if row["values"]["email"]}
+        managers = {row["values"]["manager_email"].lower() for row in rows if row["values"]["manager_email"]}
+        self.skills = {skill.name.lower(): skill for skill in Skill.objects.filter(is_active=True)}
+        self.users = {}
+        for chunk in _chunks(emails | managers):
+            self.users.update({user.email.lower(): user for user in User.objects.filter(email__in=chunk)})
+        self.member_ids = set()
+        for chunk in _chunks(emails | managers):
+            self.member_ids.update(
+                Membership.objects.filter(user__email__in=chunk).values_list("user_id", flat=True)
+            )
+        self.file_emails = emails
+        self.organization = organization
+
+
+def check_rows(organization, rows):
+    """Every row with the exact list of what is wrong with it (an empty list: the row is valid)."""
+    context = _Context(organization, rows)
+    seen = {}
+    checked = []
+    for row in rows:
+        values = dict(row["values"])
+        values["email"] = values["email"].lower()
+        values["manager_email"] = values["manager_email"].lower()
+        errors = []
+        email = values["email"]
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                gettext("Bad e-mail address: “%(value)s”.") % {"value": email}
+                if email
+                else gettext("E-mail missing.")
+            )
+        else:
+            if email in seen:
+                errors.append(
+                    gettext("Duplicate: %(email)s is already on line %(line)s.")
+                    % {"email": email, "line": seen[email]}
+                )
+            else:
+                seen[email] = row["line"]
+        role = ROLE_ALIASES.get(values["role"].strip().lower())
+        if role is None:
+            errors.append(
+                gettext("Unknown role “%(value)s”: write mentor or mentee.") % {"value": values["role"]}
+                if values["role"]
+                else gettext("Role missing: write mentor or mentee.")
+            )
+        else:
+            values["role"] = role
+        for column, limit in TEXT_LIMITS.items():
+            if len(values[column]) > limit:
+                errors.append(
+                    gettext("%(column)s is longer than %(limit)s characters.")
+                    % {"column": column, "limit": limit}
+                )
+        languages = [code.lower() for code in split_list(values["languages"])]
+        for code in languages:
+            if code not in LANG_INFO or len(code) != 2:
+                errors.append(
+                    gettext("Unknown language code “%(code)s” (use ISO codes such as fr, en).")
+                    % {"code": code}
+                )
+        values["languages"] = ",".join(dict.fromkeys(languages))
+        skills = []
+        for name, level in parse_skills(values["skills"]):
+            if name.lower() not in context.skills:
+                errors.append(gettext("Unknown skill “%(name)s”.") % {"name": name})
+            elif level not in ("1", "2", "3"):
+                errors.append(gettext("Skill level for “%(name)s” must be 1, 2 or 3.") % {"name": name})
+            else:
+                skills.append(f"{context.skills[name.lower()].name}:{level}")
+        values["skills"] = "; ".join(skills) if not errors else values["skills"]
+        manager = values["manager_email"]
+        if manager:
+            if manager == email:
+                errors.append(gettext("A person cannot be their own manager."))
+            elif manager not in context.file_emails and (
+                manager not in context.users or context.users[manager].pk not in context.member_ids
+            ):
+                errors.append(
+                    gettext(
+                        "Manager not found: %(email)s is neither in the file nor a member of "
+                        "the organisation."
+                    )
+                    % {"email": manager}
+                )
+        checked.append({"line": row["line"], "values": values, "errors": errors})
+    return checked
+
+
+@transaction.atomic
+def prepare_import(*, programme, upload, uploaded_by):
+    """Read and check an uploaded file; nothing about people is written, only the preview."""
+    parsed = read_upload(upload)
+    return ParticipantImport.objects.create(
+        programme=programme,
+        uploaded_by=uploaded_by,
+        filename=(upload.name or "")[:255],
+        rows=check_rows(programme.organization, parsed.rows),
+        notice=parsed.encoding_notice,
+    )
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    invitations: int
+
+
+@transaction.atomic
+def apply_import(*, participant_import, invited_by):
+    """Import every row or none: people are created or updated, invitations go out after commit."""
+    participant_import = ParticipantImport.objects.select_for_update().get(pk=participant_import.pk)
+    if participant_import.status == ParticipantImport.Status.APPLIED:
+        raise ValidationError(_("This file has already been imported."))
+    programme = participant_import.programme
+    organization = programme.organization
+    rows = check_rows(
+        organization, [{"line": row["line"], "values": row["values"]} for row in participant_import.rows]
+    )
+    if not rows or any(row["errors"] for row in rows):
+        participant_import.rows = rows
+        participant_import.save(update_fields=["rows"])
+        raise ValidationError(
+            _("Some rows have errors: nothing was imported. Fix the file and upload it again.")
+        )
+    User = get_user_model()
+    context = _Context(organization, rows)
+    users = context.users
+
+    new_users = [
+        User(
+            email=row["values"]["email"],
+            first_name=row["values"]["first_name"],
+            last_name=row["values"]["last_name"],
+            password=make_password(None),
+            language=organization.default_language,
+            time_zone=organization.time_zone,
+        )
+        for row in rows
+        if row["values"]["email"] not in users
+    ]
+    User.objects.bulk_create(new_users, batch_size=500)
+    if new_users and new_users[0].pk is None:  # databases that do not return ids
+        for chunk in _chunks([user.email for user in new_users]):
+            users.update({user.email: user for user in User.objects.filter(email__in=chunk)})
+    else:
+        users.update({user.email: user for user in new_users})
+    new_emails = {user.email for user in new_users}
+    renamed = []
+    for row in rows:
+        user, values = users[row["values"]["email"]], row["values"]
+        # Names belong to the person, who may be in other organisations: an import only fills them in
+        # for accounts it created itself (never signed in) or that have none.
+        if user.email in new_emails or not (is_awaiting_first_password(user) or not user.get_full_name()):
+            continue
+        if (values["first_name"] and values["first_name"] != user.first_name) or (
+            values["last_name"] and values["last_name"] != user.last_name
+        ):
+            user.first_name = values["first_name"] or user.first_name
+            user.last_name = values["last_name"] or user.last_name
+            renamed.append(user)
+    User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
+
+    existing = {}
+    for chunk in _chunks([user.pk for user in users.values()]):
+        existing.update(
+            {p.user_id: p for p in Participant.objects.filter(programme=programme, user_id__in=chunk)}
+        )
+    created, updated, changed = [], [], []
+    for row in rows:
+        values = row["values"]
+        user = users[values["email"]]
+        participant = existing.get(user.pk)
+        if participant is None:
+            participant = Participant(organization=organization, programme=programme, user=user)
+            created.append(participant)
+        else:
+            updated.append(participant)
+        before = _profile_fields(participant)
+        participant.role = values["role"]
+        for column in ("department", "job_title", "location"):
+            if values[column] or participant.pk is None:
+                setattr(participant, column, values[column])
+        if values["languages"]:
+            participant.languages = values["languages"].split(",")
+        if values["manager_email"]:
+            participant.manager = users[values["manager_email"]]
+        participant._import_skills = values["skills"]
+        if participant.pk is not None and _profile_fields(participant) != before:
+            changed.append(participant)
+    Participant.objects.bulk_create(created, batch_size=500)
+    if created and created[0].pk is None:
+        by_user = {}
+        for chunk in _chunks([p.user_id for p in created]):
+            by_user.update(
+                {p.user_id: p.pk for p in Participant.objects.filter(programme=programme, user_id__in=chunk)}
+            )
+        for participant in created:
+            participant.pk = participant.id = by_user[participant.user_id]
+    Participant.objects.bulk_update(changed, PROFILE_FIELDS, batch_size=500)
+
+    with_skills = [p for p in created if p._import_skills]
+    current_skills = {}
+    for chunk in _chunks([p.pk for p in updated if p._import_skills]):
+        for participant_id, name, level in ParticipantSkill.objects.filter(
+            participant_id__in=chunk
+        ).values_list("participant_id", "skill__name", "level"):
+            current_skills.setdefault(participant_id, set()).add((name.lower(), str(level)))
+    reskilled = [
+        p
+        for p in updated
+        if p._import_skills
+        and current_skills.get(p.pk, set())
+        != {(name.lower(), level) for name, level in parse_skills(p._import_skills)}
+    ]
+    for chunk in _chunks([p.pk for p in reskilled]):
+        ParticipantSkill.objects.filter(participant_id__in=chunk).delete()
+    with_skills += reskilled
+    ParticipantSkill.objects.bulk_create(
+        [
+            ParticipantSkill(
+                organization=organization,
+                participant=participant,
+                skill=context.skills[name.lower()],
+                level=int(level),
+            )
+            for participant in with_skills
+            for name, level in parse_skills(participant._import_skills)
+        ],
+        batch_size=1000,
+        ignore_conflicts=True,
+    )
+
+    invitation_ids = _invite_newcomers(organization, rows, users, invited_by)
+    participant_import.rows = rows
+    participant_import.status = ParticipantImport.Status.APPLIED
+    participant_import.applied_at = timezone.now()
+    participant_import.created_count = len(created)
+    participant_import.updated_count = len(updated)
+    participant_import.save()
+    if invitation_ids:
+        from .tasks import send_import_invitations
+
+        organization_id = organization.pk
+        transaction.on_commit(lambda: send_import_invitations.delay(organization_id, invitation_ids))
+    return ImportResult(created=len(created), updated=len(updated), invitations=len(invitation_ids))
+
+
+PROFILE_FIELDS = ["role", "department", "job_title", "location", "languages", "manager"]
+
+
+def _profile_fields(participant):
+    return tuple(getattr(participant, "manager_id" if name == "manager" else name) for name in PROFILE_FIELDS)
+
+
+def _invite_newcomers(organization, rows, users, invited_by):
+    """Invite (in bulk) everyone who does not yet hold their programme role in the organisation."""
+    user_ids = [user.pk for user in users.values()]
+    held = set()
+    for chunk in _chunks(user_ids):
+        held.update(Membership.objects.filter(user_id__in=chunk).values_list("user_id", "role"))
+    wanted = {(row["values"]["email"], row["values"]["role"]) for row in rows}
+    wanted = {(email, role) for email, role in wanted if (users[email].pk, role) not in held}
+    pending = set()
+    for chunk in _chunks({email for email, _role in wanted}):
+        pending.update(
+            Invitation.objects.filter(email__in=chunk, accepted_at=None, revoked_at=None).values_list(
+                "email", "role"
+            )
+        )
+    invitations = [
+        Invitation(organization=organization, email=email, role=role, invited_by=invited_by)
+        for email, role in sorted(wanted - pending)
+    ]
+    Invitation.objects.bulk_create(invitations, batch_size=500)
+    if invitations and invitations[0].pk is None:
+        emails = [invitation.email for invitation in invitations]
+        return list(
+            Invitation.objects.filter(
+                email__in=emails, accepted_at=None, revoked_at=None, sent_at=None
+            ).values_list("pk", flat=True)
+        )
+    return [invitation.pk for invitation in invitations]
+
+
+EXPORT_HEADERS = COLUMNS + ["status", "interests", "availability", "time_zone", "enrolled_at"]
+
+
+def export_rows(participants):
+    """The participants as rows of text, the import's columns first (an export can be re-imported)."""
+    yield EXPORT_HEADERS
+    for participant in participants:
+        skills = "; ".join(f"{ps.skill.name}:{ps.level}" for ps in participant.skills.all())
+        yield [
+            _safe_cell(value)
+            for value in (
+                participant.user.email,
+                participant.user.first_name,
+                participant.user.last_name,
+                participant.role,
+                participant.department,
+                participant.job_title,
+                participant.location,
+                ",".join(participant.languages),
+                skills,
+                participant.manager.email if participant.manager else "",
+                participant.status,
+                ",".join(participant.interests),
+                ",".join(participant.availability),
+                participant.time_zone,
+                participant.enrolled_at.isoformat() if participant.enrolled_at else "",
+            )
+        ]
+
+
+def _safe_cell(value):
+    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them (CSV injection)."""
+    value = str(value or "")
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def export_csv(participants):
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel needs the BOM to read UTF-8 accents
+    writer = csv.writer(buffer)
+    writer.writerows(export_rows(participants))
+    return buffer.getvalue().encode("utf-8")
+
+
+def export_xlsx(participants):
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(_("Participants")))
+    for row in export_rows(participants):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,248 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.tenancy import TenantModel
+
+SESSION_MINUTES_FLOOR = 15
+SESSION_MINUTES_CEILING = 120
+
+# Availability is a list of these slots ("mon-lunch"...): the profile form writes them, matching reads them.
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri"]
+DAY_PARTS = ["morning", "lunch", "afternoon"]
+AVAILABILITY_SLOTS = [f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS]
+
+
+class Skill(TenantModel):
+    """A topic of the organisation's taxonomy: what mentors offer and mentees want."""
+
+    name = models.CharField(_("name"), max_length=100)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("skill")
+        verbose_name_plural = _("skills")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="skill_unique_name_per_org")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Objective(TenantModel):
+    """A programme objective HR can pick (defaults are seeded; HR adds its own)."""
+
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("objective")
+        verbose_name_plural = _("objectives")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="objective_unique_name_per_org")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Programme(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for enrolment")
+        MATCHING = "matching", _("Matching")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
+
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    objectives = models.ManyToManyField(Objective, blank=True, verbose_name=_("objectives"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    session_min_minutes = models.PositiveSmallIntegerField(
+        _("shortest session (minutes)"),
+        default=30,
+        validators=[MinValueValidator(SESSION_MINUTES_FLOOR), MaxValueValidator(SESSION_MINUTES_CEILING)],
+    )
+    session_max_minutes = models.PositiveSmallIntegerField(
+        _("longest session (minutes)"),
+        default=60,
+        validators=[MinValueValidator(SESSION_MINUTES_FLOOR), MaxValueValidator(SESSION_MINUTES_CEILING)],
+    )
+    cadence_days = models.PositiveSmallIntegerField(
+        _("target cadence (days between sessions)"), default=14, validators=[MinValueValidator(1)]
+    )
+    rotation_months = models.PositiveSmallIntegerField(
+        _("rotation period (months)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    mentor_capacity = models.PositiveSmallIntegerField(
+        _("mentees per mentor"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
+    )
+    charter = models.TextField(_("charter"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(session_min_minutes__gte=SESSION_MINUTES_FLOOR)
+                & Q(session_max_minutes__lte=SESSION_MINUTES_CEILING)
+                & Q(session_min_minutes__lte=F("session_max_minutes")),
+                name="programme_session_bounds",
+            ),
+            models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="programme_dates_ordered"),
+            models.UniqueConstraint(fields=["organization", "name"], name="programme_unique_name_per_org"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Participant(TenantModel):
+    """A person's enrolment in a programme as mentor or mentee, with the profile used for matching."""
+
+    class Role(models.TextChoices):
+        MENTOR = "mentor", _("Mentor")
+        MENTEE = "mentee", _("Mentee")
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ENROLLED = "enrolled", _("Enrolled")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="participants")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
+    department = models.CharField(_("department"), max_length=120, blank=True)
+    job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    location = models.CharField(_("location"), max_length=120, blank=True)
+    # ISO 639-1 codes, e.g. ["fr", "en"]; no shared language makes a pair impossible.
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    # Lower-case free tags, e.g. ["running", "photography"].
+    interests = models.JSONField(_("interests"), default=list, blank=True)
+    hopes = models.TextField(_("what I hope for"), blank=True)
+    availability = models.JSONField(_("availability"), default=list, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("manager"),
+    )
+    charter_accepted_at = models.DateTimeField(null=True, blank=True)
+    enrolled_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "user"], name="participant_once_per_programme"),
+        ]
+        indexes = [models.Index(fields=["organization", "programme", "role", "status"])]
+
+    def __str__(self):
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class ParticipantSkill(TenantModel):
+    """A skill a mentor offers, or a mentee wants, with a level from 1 to 3.
+
+    For a mentor the level is proficiency (1 basics, 2 confident, 3 expert); for a mentee it is how
+    much they want it (1 nice to have, 2 important, 3 priority).
+    """
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(
+        _("level"), default=2, validators=[MinValueValidator(1), MaxValueValidator(3)]
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "skill"], name="participant_skill_once"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=3), name="participant_skill_level_range"
+            ),
+        ]
+
+
+class Resource(TenantModel):
+    """Preparation material for a programme: a link or an uploaded file, for mentors, mentees or both."""
+
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        MENTORS = "mentors", _("Mentors")
+        MENTEES = "mentees", _("Mentees")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="resources")
+    audience = models.CharField(_("for"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), blank=True)
+    file = models.FileField(_("file"), upload_to="programmes/resources/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["audience", "title"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(file="")) | (~Q(url="") & Q(file="")),
+                name="resource_link_or_file",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def is_for(self, role):
+        return self.audience == self.Audience.EVERYONE or self.audience == f"{role}s"
+
+
+class ParticipantImport(TenantModel):
+    """An uploaded participant file, parsed and checked, waiting for HR to confirm it (all or nothing)."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Awaiting confirmation")
+        APPLIED = "applied", _("Imported")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="imports")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    # Each row: {"line": n, "values": {...}, "errors": [...]}.
+    rows = models.JSONField(default=list)
+    notice = models.CharField(max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def invalid_rows(self):
+        return [row for row in self.rows if row["errors"]]
+
+    @property
+    def is_valid(self):
+        return bool(self.rows) and not self.invalid_rows

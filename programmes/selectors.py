@@ -1,0 +1,97 @@
+"""Reading programmes and participants: counts, filtered lists, what a person sees."""
+
+from django.db.models import Count, Q
+
+from .models import Participant, Programme, Resource
+from .services import MATCHED_PAIR_STATUSES
+
+
+def programmes_with_counts():
+    return Programme.objects.annotate(
+        invited_count=Count("participants", filter=Q(participants__status=Participant.Status.INVITED)),
+        enrolled_count=Count("participants", filter=Q(participants__status=Participant.Status.ENROLLED)),
+    ).order_by("-start_date", "name")
+
+
+def _matched(participants):
+    return Q(pairs_as_mentor__status__in=MATCHED_PAIR_STATUSES) | Q(
+        pairs_as_mentee__status__in=MATCHED_PAIR_STATUSES
+    )
+
+
+def programme_counts(*, programme):
+    """Invited, enrolled, withdrawn, enrolled mentors and mentees, and enrolled people with no pair."""
+    participants = programme.participants.all()
+    enrolled = Q(status=Participant.Status.ENROLLED)
+    counts = participants.aggregate(
+        invited=Count("pk", filter=Q(status=Participant.Status.INVITED)),
+        enrolled=Count("pk", filter=enrolled),
+        withdrawn=Count("pk", filter=Q(status=Participant.Status.WITHDRAWN)),
+        mentors=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTOR)),
+        mentees=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTEE)),
+    )
+    matched_ids = participants.filter(enrolled).filter(_matched(participants)).values("pk")
+    counts["unmatched"] = participants.filter(enrolled).exclude(pk__in=matched_ids).count()
+    return counts
+
+
+def participant_list(*, programme, search="", role="", status="", department=""):
+    """The programme's participants, filtered; related rows loaded in a fixed number of queries."""
+    participants = programme.participants.select_related("user", "manager").prefetch_related("skills__skill")
+    if search:
+        for word in search.split():
+            participants = participants.filter(
+                Q(user__email__icontains=word)
+                | Q(user__first_name__icontains=word)
+                | Q(user__last_name__icontains=word)
+                | Q(job_title__icontains=word)
+                | Q(department__icontains=word)
+            )
+    if role:
+        participants = participants.filter(role=role)
+    if status:
+        participants = participants.filter(status=status)
+    if department:
+        participants = participants.filter(department=department)
+    return participants.order_by("user__last_name", "user__first_name", "user__email")
+
+
+def departments(*, programme):
+    return list(
+        programme.participants.exclude(department="")
+        .order_by("department")
+        .values_list("department", flat=True)
+        .distinct()
+    )
+
+
+def my_participations(*, user):
+    return (
+        Participant.objects.filter(user=user).select_related("programme").order_by("-programme__start_date")
+    )
+
+
+def open_programmes_for(*, user):
+    """Programmes open for enrolment the person has not joined yet."""
+    return (
+        Programme.objects.filter(status=Programme.Status.OPEN)
+        .exclude(participants__user=user)
+        .order_by("start_date")
+    )
+
+
+def resources_for(*, programme, role=None):
+    resources = programme.resources.all()
+    if role:
+        resources = resources.filter(audience__in=[Resource.Audience.EVERYONE, f"{role}s"])
+    return resources
+
+
+def first_pending_participation(*, user):
+    return (
+        Participant.objects.filter(user=user, status=Participant.Status.INVITED)
+        .exclude(programme__status=Programme.Status.CLOSED)
+        .select_related("programme")
+        .order_by("programme__start_date")
+        .first()
+    )

@@ -1,0 +1,263 @@
+"""Programmes, their taxonomy and enrolment: the actions that change them."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from organizations.tenancy import tenant_context
+
+from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+
+# Marked for translation, translated when seeded into an organisation (in its own language).
+DEFAULT_SKILLS = [
+    (
+        gettext_noop("Social networks"),
+        gettext_noop("LinkedIn, Instagram, TikTok: presence, tone, personal branding."),
+    ),
+    (
+        gettext_noop("AI tools"),
+        gettext_noop("Generative AI assistants, prompts, limits and good uses at work."),
+    ),
+    (
+        gettext_noop("Collaborative tools"),
+        gettext_noop("Teams, Slack, shared documents, whiteboards, async work."),
+    ),
+    (
+        gettext_noop("Data literacy"),
+        gettext_noop("Reading dashboards, spreadsheets, asking the right questions of data."),
+    ),
+    (
+        gettext_noop("Cybersecurity hygiene"),
+        gettext_noop("Passwords, phishing, two-factor authentication, privacy."),
+    ),
+    (gettext_noop("Video and content"), gettext_noop("Short videos, podcasts, visual storytelling.")),
+    (
+        gettext_noop("New work expectations"),
+        gettext_noop("Flexibility, purpose, feedback, what younger colleagues expect."),
+    ),
+    (
+        gettext_noop("Inclusion and diversity"),
+        gettext_noop("Inclusive language, neurodiversity, generational differences."),
+    ),
+    (
+        gettext_noop("Mobile apps and productivity"),
+        gettext_noop("Smartphone workflows, note-taking, automation."),
+    ),
+    (gettext_noop("Agile methods"), gettext_noop("Sprints, stand-ups, retrospectives, test and learn.")),
+]
+
+DEFAULT_OBJECTIVES = [
+    gettext_noop("Master new digital tools"),
+    gettext_noop("Adopt innovative working methods"),
+    gettext_noop("Communicate in a modern way"),
+    gettext_noop("Understand the expectations of younger generations"),
+    gettext_noop("Strengthen ties between generations"),
+]
+
+# Which move from which status makes sense; every other move is refused.
+TRANSITIONS = {
+    Programme.Status.DRAFT: [Programme.Status.OPEN],
+    Programme.Status.OPEN: [Programme.Status.MATCHING, Programme.Status.DRAFT],
+    Programme.Status.MATCHING: [Programme.Status.RUNNING, Programme.Status.OPEN],
+    Programme.Status.RUNNING: [Programme.Status.CLOSED],
+    Programme.Status.CLOSED: [],
+}
+MATCHED_PAIR_STATUSES = ["proposed", "accepted", "active"]
+ENROLMENT_STATUSES = [Programme.Status.OPEN, Programme.Status.MATCHING, Programme.Status.RUNNING]
+
+
+def ensure_default_taxonomy(organization):
+    """Seed the default skills and objectives once, in the organisation's language. Idempotent."""
+    with tenant_context(organization), translation.override(organization.default_language):
+        if not Skill.objects.exists():
+            Skill.objects.bulk_create(
+                [
+                    Skill(organization=organization, name=gettext(name), description=gettext(description))
+                    for name, description in DEFAULT_SKILLS
+                ],
+                ignore_conflicts=True,
+            )
+        if not Objective.objects.exists():
+            Objective.objects.bulk_create(
+                [Objective(organization=organization, name=gettext(name)) for name in DEFAULT_OBJECTIVES],
+                ignore_conflicts=True,
+            )
+
+
+def _add_objectives(programme, new_objectives):
+    for name in new_objectives:
+        name = name.strip()[:200]
+        if name:
+            objective, _created = Objective.objects.get_or_create(name=name)
+            programme.objectives.add(objective)
+
+
+@transaction.atomic
+def save_programme(*, programme, objectives=(), new_objectives=()):
+    """Create or update a programme from a validated form instance, with its objectives."""
+    programme.full_clean(exclude=["organization"])
+    programme.save()
+    programme.objectives.set(objectives)
+    _add_objectives(programme, new_objectives)
+    return programme
+
+
+def transition_refusal(programme, to_status):
+    """Why the programme cannot move to ``to_status`` now, or None when it can."""
+    if to_status not in Programme.Status.values:
+        return gettext("Unknown status.")
+    if to_status not in TRANSITIONS.get(programme.status, []):
+        if programme.status == Programme.Status.CLOSED:
+            return gettext("A closed programme cannot be reopened: duplicate it to start the next cohort.")
+        return gettext("A programme cannot go from “%(current)s” to “%(target)s”.") % {
+            "current": programme.get_status_display(),
+            "target": Programme.Status(to_status).label,
+        }
+    enrolled = programme.participants.filter(status=Participant.Status.ENROLLED)
+    if to_status == Programme.Status.OPEN and programme.status == Programme.Status.DRAFT:
+        if not programme.charter.strip():
+            return gettext("Write the charter first: participants accept it when they enrol.")
+        if programme.end_date < timezone.localdate():
+            return gettext("The programme has already ended: change its dates first.")
+    if to_status == Programme.Status.DRAFT and programme.participants.exists():
+        return gettext("People are already invited or enrolled: the programme cannot go back to draft.")
+    if to_status == Programme.Status.MATCHING:
+        roles = set(enrolled.values_list("role", flat=True))
+        if Participant.Role.MENTOR not in roles or Participant.Role.MENTEE not in roles:
+            return gettext("Matching needs at least one enrolled mentor and one enrolled mentee.")
+    if to_status == Programme.Status.RUNNING:
+        if not programme.pairs.filter(status__in=MATCHED_PAIR_STATUSES).exists():
+            return gettext("The programme cannot start running with no pair: match people first.")
+    return None
+
+
+@transaction.atomic
+def transition_programme(*, programme, to_status):
+    """Move a programme to another status, or raise ValidationError saying why it makes no sense."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    refusal = transition_refusal(programme, to_status)
+    if refusal:
+        raise ValidationError(refusal)
+    programme.status = to_status
+    programme.save(update_fields=["status"])
+    return programme
+
+
+@transaction.atomic
+def duplicate_programme(*, programme, name, start_date, end_date):
+    """Start the next cohort: same settings, charter, objectives and resources; no participants."""
+    if Programme.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": _("A programme with this name already exists.")})
+    copy = Programme(
+        name=name,
+        description=programme.description,
+        start_date=start_date,
+        end_date=end_date,
+        session_min_minutes=programme.session_min_minutes,
+        session_max_minutes=programme.session_max_minutes,
+        cadence_days=programme.cadence_days,
+        rotation_months=programme.rotation_months,
+        mentor_capacity=programme.mentor_capacity,
+        charter=programme.charter,
+        status=Programme.Status.DRAFT,
+    )
+    copy.full_clean(exclude=["organization"])
+    copy.save()
+    copy.objectives.set(programme.objectives.all())
+    Resource.objects.bulk_create(
+        [
+            Resource(
+                organization=copy.organization,
+                programme=copy,
+                audience=resource.audience,
+                title=resource.title,
+                url=resource.url,
+                file=resource.file.name,
+            )
+            for resource in programme.resources.all()
+        ]
+    )
+    return copy
+
+
+def add_resource(*, programme, audience, title, url="", file=None):
+    resource = Resource(programme=programme, audience=audience, title=title, url=url or "", file=file or "")
+    if bool(resource.url) == bool(resource.file):
+        raise ValidationError(_("Give either a link or a file."))
+    resource.full_clean(exclude=["organization"])
+    resource.save()
+    return resource
+
+
+def delete_resource(*, resource):
+    if resource.file and not _file_shared(resource):
+        resource.file.delete(save=False)
+    resource.delete()
+
+
+def _file_shared(resource):
+    return Resource.objects.filter(file=resource.file.name).exclude(pk=resource.pk).exists()
+
+
+def save_skill(*, skill):
+    if Skill.objects.filter(name__iexact=skill.name).exclude(pk=skill.pk).exists():
+        raise ValidationError({"name": _("This skill already exists.")})
+    skill.full_clean(exclude=["organization"])
+    skill.save()
+    return skill
+
+
+def can_enrol(programme):
+    return programme.status in ENROLMENT_STATUSES
+
+
+@transaction.atomic
+def save_profile(*, participant, skill_levels):
+    """Save a participant's profile and replace their skills with ``skill_levels`` ({Skill: level})."""
+    participant.interests = sorted({tag.strip().lower() for tag in participant.interests if tag.strip()})
+    participant.full_clean(exclude=["organization", "programme", "user"])
+    participant.save()
+    ParticipantSkill.objects.filter(participant=participant).delete()
+    ParticipantSkill.objects.bulk_create(
+        [
+            ParticipantSkill(
+                organization=participant.organization, participant=participant, skill=skill, level=level
+            )
+            for skill, level in skill_levels.items()
+        ]
+    )
+    return participant
+
+
+@transaction.atomic
+def enrol(*, programme, user, role, profile=None, skill_levels=None, charter_accepted):
+    """Enrol a person (voluntarily: they accept the charter), from an invitation or on their own."""
+    if not charter_accepted:
+        raise ValidationError(_("You need to accept the charter to enrol."))
+    if not can_enrol(programme):
+        raise ValidationError(_("This programme is not open for enrolment."))
+    participant = profile or Participant.objects.filter(programme=programme, user=user).first()
+    if participant is None:
+        participant = Participant(programme=programme, user=user, role=role)
+    elif participant.status == Participant.Status.ENROLLED and participant.pk:
+        raise ValidationError(_("You are already enrolled in this programme."))
+    now = timezone.now()
+    participant.status = Participant.Status.ENROLLED
+    participant.charter_accepted_at = now
+    participant.enrolled_at = now
+    participant.withdrawn_at = None
+    return save_profile(participant=participant, skill_levels=skill_levels or {})
+
+
+def withdraw(*, participant):
+    """The person leaves the programme; HR sees them as withdrawn."""
+    if participant.status == Participant.Status.WITHDRAWN:
+        return participant
+    if participant.programme.status == Programme.Status.CLOSED:
+        raise ValidationError(_("This programme is closed."))
+    participant.status = Participant.Status.WITHDRAWN
+    participant.withdrawn_at = timezone.now()
+    participant.save(update_fields=["status", "withdrawn_at"])
+    return participant

@@ -1,0 +1,444 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from organizations.access import organization_view
+from organizations.roles import Capability, Role
+
+from . import imports, selectors, services
+from .access import (
+    access_import,
+    access_own_participation,
+    access_participant,
+    access_programme,
+    access_resource,
+    access_skill,
+)
+from .forms import (
+    AVAILABILITY_CHOICES,
+    DuplicateForm,
+    EnrolmentForm,
+    ImportForm,
+    ProfileForm,
+    ProgrammeForm,
+    ResourceForm,
+    SkillForm,
+)
+from .models import Participant, Programme, Skill
+
+PARTICIPANTS_PER_PAGE = 50
+PREVIEW_ROWS = 200
+AVAILABILITY_LABELS = dict(AVAILABILITY_CHOICES)
+
+
+def _to(request, name, programme, **kwargs):
+    return redirect(name, org_slug=request.organization.slug, programme_id=programme.pk, **kwargs)
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+# HR: programmes -----------------------------------------------------------------------------------------
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def programme_list(request):
+    return render(
+        request, "programmes/programme_list.html", {"programmes": selectors.programmes_with_counts()}
+    )
+
+
+def _programme_form(request, programme, template):
+    form = ProgrammeForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.save_programme(
+                programme=form.save(commit=False),
+                objectives=form.cleaned_data["objectives"],
+                new_objectives=form.new_objective_names(),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Programme saved."))
+            return _to(request, "programme_overview", programme)
+    return render(request, template, {"form": form, "programme": programme})
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def programme_create(request):
+    services.ensure_default_taxonomy(request.organization)
+    return _programme_form(request, Programme(), "programmes/programme_form.html")
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def programme_edit(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    return _programme_form(request, programme, "programmes/programme_form.html")
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def programme_overview(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    transitions = [
+        {
+            "status": status,
+            "label": Programme.Status(status).label,
+            "refusal": services.transition_refusal(programme, status),
+        }
+        for status in services.TRANSITIONS[programme.status]
+    ]
+    return render(
+        request,
+        "programmes/programme_overview.html",
+        {
+            "programme": programme,
+            "counts": selectors.programme_counts(programme=programme),
+            "transitions": transitions,
+            "objectives": programme.objectives.all(),
+            "resources": selectors.resources_for(programme=programme),
+            "imports": programme.imports.all()[:5],
+        },
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@require_POST
+def programme_transition(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    try:
+        programme = services.transition_programme(
+            programme=programme, to_status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request, _("The programme is now “%(status)s”.") % {"status": programme.get_status_display()}
+        )
+    return _to(request, "programme_overview", programme)
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def programme_duplicate(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    form = DuplicateForm(
+        request.POST or None, initial={"name": _("%(name)s (next cohort)") % {"name": programme.name}}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.duplicate_programme(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Programme duplicated: review it, then open enrolment."))
+            return _to(request, "programme_edit", copy)
+    return render(request, "programmes/programme_duplicate.html", {"form": form, "programme": programme})
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def programme_resources(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    form = ResourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_resource(programme=programme, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Resource added."))
+            return _to(request, "programme_resources", programme)
+    return render(
+        request,
+        "programmes/programme_resources.html",
+        {"programme": programme, "form": form, "resources": selectors.resources_for(programme=programme)},
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@require_POST
+def resource_delete(request, programme_id, resource_id):
+    programme = access_programme(request.member, programme_id)
+    resource = access_resource(request.member, programme.pk, resource_id)
+    services.delete_resource(resource=resource)
+    messages.success(request, _("Resource removed."))
+    return _to(request, "programme_resources", programme)
+
+
+# HR: participants ---------------------------------------------------------------------------------------
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def participant_list(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    filters = {key: request.GET.get(key, "").strip() for key in ("search", "role", "status", "department")}
+    participants = selectors.participant_list(programme=programme, **filters)
+    page = Paginator(participants, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "programmes/participant_list.html",
+        {
+            "programme": programme,
+            "page": page,
+            "filters": filters,
+            "query": query.urlencode(),
+            "roles": Participant.Role.choices,
+            "statuses": Participant.Status.choices,
+            "departments": selectors.departments(programme=programme),
+        },
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def participant_detail(request, programme_id, participant_id):
+    programme = access_programme(request.member, programme_id)
+    participant = access_participant(request.member, programme, participant_id)
+    return render(
+        request,
+        "programmes/participant_detail.html",
+        {
+            "programme": programme,
+            "participant": participant,
+            "skills": participant.skills.select_related("skill").order_by("-level", "skill__name"),
+            "availability": [AVAILABILITY_LABELS.get(slot, slot) for slot in participant.availability],
+        },
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def participant_import(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participant_import = imports.prepare_import(
+                programme=programme, upload=form.cleaned_data["file"], uploaded_by=request.user
+            )
+        except imports.ImportFileError as error:
+            form.add_error("file", str(error))
+        else:
+            return _to(request, "participant_import_preview", programme, import_id=participant_import.pk)
+    return render(
+        request,
+        "programmes/participant_import.html",
+        {"programme": programme, "form": form, "columns": imports.COLUMNS},
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def participant_import_preview(request, programme_id, import_id):
+    programme = access_programme(request.member, programme_id)
+    participant_import = access_import(request.member, programme, import_id)
+    if request.method == "POST":
+        try:
+            result = imports.apply_import(participant_import=participant_import, invited_by=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return _to(request, "participant_import_preview", programme, import_id=participant_import.pk)
+        messages.success(
+            request,
+            _("Import done: %(created)s added, %(updated)s updated, %(invitations)s invitations sent.")
+            % {"created": result.created, "updated": result.updated, "invitations": result.invitations},
+        )
+        return _to(request, "participant_list", programme)
+    rows = participant_import.rows
+    invalid = participant_import.invalid_rows
+    shown = rows if len(rows) <= PREVIEW_ROWS else invalid[:PREVIEW_ROWS] or rows[:PREVIEW_ROWS]
+    return render(
+        request,
+        "programmes/participant_import_preview.html",
+        {
+            "programme": programme,
+            "participant_import": participant_import,
+            "rows": shown,
+            "total": len(rows),
+            "invalid_count": len(invalid),
+            "columns": imports.COLUMNS,
+            "latin_1": participant_import.notice == imports.LATIN_1,
+        },
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def participant_export(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    participants = selectors.participant_list(programme=programme)
+    stem = f"participants-{programme.pk}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            imports.export_xlsx(participants),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+    else:
+        response = HttpResponse(imports.export_csv(participants), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+    return response
+
+
+# HR: skills ---------------------------------------------------------------------------------------------
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def skill_list(request):
+    services.ensure_default_taxonomy(request.organization)
+    form = SkillForm(request.POST or None, instance=Skill())
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_skill(skill=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Skill added."))
+            return redirect("skill_list", org_slug=request.organization.slug)
+    return render(request, "programmes/skill_list.html", {"skills": Skill.objects.all(), "form": form})
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def skill_edit(request, skill_id):
+    skill = access_skill(request.member, skill_id)
+    form = SkillForm(request.POST or None, instance=skill)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_skill(skill=form.save(commit=False))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Skill saved."))
+            return redirect("skill_list", org_slug=request.organization.slug)
+    return render(request, "programmes/skill_edit.html", {"skill": skill, "form": form})
+
+
+# Participants -------------------------------------------------------------------------------------------
+
+
+def _programme_roles(member):
+    return [role for role in (Role.MENTOR, Role.MENTEE) if member.has_role(role)]
+
+
+@organization_view(Capability.PARTICIPATE)
+def my_programmes(request):
+    participations = list(selectors.my_participations(user=request.user))
+    return render(
+        request,
+        "programmes/my_programmes.html",
+        {
+            "participations": participations,
+            "open_programmes": selectors.open_programmes_for(user=request.user),
+            "roles": [(role, Role(role).label) for role in _programme_roles(request.member)],
+        },
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def enrol(request, programme_id):
+    programme, participant = access_own_participation(request.member, programme_id)
+    if participant is None:
+        role = request.GET.get("role") or (_programme_roles(request.member) or [""])[0]
+        if programme.status != Programme.Status.OPEN or role not in _programme_roles(request.member):
+            raise Http404
+        participant = Participant(programme=programme, user=request.user, role=role)
+    elif participant.status == Participant.Status.ENROLLED:
+        return _to(request, "my_profile", programme)
+    if not services.can_enrol(programme):
+        return render(request, "programmes/enrolment_closed.html", {"programme": programme}, status=409)
+    form = EnrolmentForm(request.POST or None, instance=participant, role=participant.role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enrol(
+                programme=programme,
+                user=request.user,
+                role=participant.role,
+                profile=form.fill(participant),
+                skill_levels=form.skill_levels(),
+                charter_accepted=form.cleaned_data["accept_charter"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("You are enrolled in %(name)s. Thank you!") % {"name": programme.name}
+            )
+            return redirect("my_programmes", org_slug=request.organization.slug)
+    return render(
+        request,
+        "programmes/enrol.html",
+        {
+            "programme": programme,
+            "participant": participant,
+            "form": form,
+            "resources": selectors.resources_for(programme=programme, role=participant.role),
+        },
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def my_profile(request, programme_id):
+    programme, participant = access_own_participation(request.member, programme_id)
+    if participant is None:
+        raise Http404
+    if participant.status != Participant.Status.ENROLLED:
+        return _to(request, "enrol", programme)
+    form = ProfileForm(request.POST or None, instance=participant, role=participant.role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_profile(participant=form.fill(participant), skill_levels=form.skill_levels())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Profile saved."))
+            return _to(request, "my_profile", programme)
+    return render(
+        request,
+        "programmes/my_profile.html",
+        {"programme": programme, "participant": participant, "form": form},
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def charter(request, programme_id):
+    programme, participant = access_own_participation(request.member, programme_id)
+    if participant is None:
+        raise Http404
+    return render(
+        request,
+        "programmes/charter.html",
+        {
+            "programme": programme,
+            "participant": participant,
+            "objectives": programme.objectives.all(),
+            "resources": selectors.resources_for(programme=programme, role=participant.role),
+        },
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+@require_POST
+def withdraw(request, programme_id):
+    programme, participant = access_own_participation(request.member, programme_id)
+    if participant is None:
+        raise Http404
+    try:
+        services.withdraw(participant=participant)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("You have withdrawn from %(name)s.") % {"name": programme.name})
+    return redirect("my_programmes", org_slug=request.organization.slug)
+
+
+@organization_view(Capability.VIEW_ORGANIZATION)
+def resource_download(request, programme_id, resource_id):
+    resource = access_resource(request.member, programme_id, resource_id)
+    if not resource.file:
+        return redirect(resource.url)
+    return FileResponse(
+        resource.file.open("rb"), as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1]
+    )

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SessionsConfig(AppConfig):
+    """Mentoring sessions. ``sessions`` is django.contrib.sessions' label, hence our own."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "sessions"
+    label = "mentoring_sessions"
+    verbose_name = _("Mentoring sessions")

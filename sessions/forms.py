@@ -1,0 +1,355 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from organizations.models import TIME_ZONE_CHOICES
+from programmes.models import Skill
+
+from . import services
+from .models import Goal, RecurringSlot, Session, SharedResource
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _duration_field(pair, initial):
+    programme = pair.programme
+    return forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=programme.session_min_minutes,
+        max_value=programme.session_max_minutes,
+        initial=initial,
+        help_text=_("Between %(min)s and %(max)s minutes.")
+        % {"min": programme.session_min_minutes, "max": programme.session_max_minutes},
+    )
+
+
+def _default_duration(pair):
+    programme = pair.programme
+    return max(programme.session_min_minutes, min(45, programme.session_max_minutes))
+
+
+class SessionForm(forms.Form):
+    """When and where; the start is read in the chosen time zone (by default the person's own)."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    format = forms.ChoiceField(label=_("Format"), choices=Session.Format.choices, widget=forms.RadioSelect)
+    location = forms.CharField(
+        label=_("Place or video link"),
+        max_length=300,
+        required=False,
+        help_text=_("A meeting room for an in-person session, a link for a video call."),
+    )
+
+    def __init__(self, *args, pair, user, session=None, **kwargs):
+        self.pair = pair
+        initial = kwargs.setdefault("initial", {})
+        if session is not None:
+            local = timezone.localtime(session.starts_at, services.zone_or_error(session.time_zone))
+            initial.update(
+                date=local.date(),
+                start_time=local.time().replace(second=0),
+                time_zone=session.time_zone,
+                format=session.format,
+                location=session.location,
+                duration_minutes=session.duration_minutes,
+            )
+        else:
+            initial.setdefault("time_zone", user.time_zone)
+            initial.setdefault("format", Session.Format.VIDEO)
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"] = _duration_field(pair, _default_duration(pair))
+        self.order_fields(["date", "start_time", "duration_minutes", "time_zone", "format", "location"])
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("start_time") and data.get("time_zone"):
+            data["starts_at"] = services.local_datetime(data["date"], data["start_time"], data["time_zone"])
+        return data
+
+
+class AgendaItemForm(forms.Form):
+    text = forms.CharField(label=_("Agenda item"), max_length=300, required=False)
+    goal = forms.ModelChoiceField(label=_("Related goal"), queryset=None, required=False)
+
+    def __init__(self, *args, goals=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals
+
+
+AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=12)
+
+
+def agenda_formset(pair, data=None):
+    return AgendaFormSet(data, prefix="agenda", form_kwargs={"goals": Goal.objects.filter(pair=pair)})
+
+
+def agenda_entries(formset):
+    return [
+        services.AgendaEntry(text=form.cleaned_data["text"], goal=form.cleaned_data.get("goal"))
+        for form in formset
+        if form.cleaned_data.get("text")
+    ]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+def _owner_choices(pair):
+    return [
+        (pair.mentee.user_id, f"{pair.mentee.user.display_name} ({_('mentee')})"),
+        (pair.mentor.user_id, f"{pair.mentor.user.display_name} ({_('mentor')})"),
+    ]
+
+
+class LogForm(forms.Form):
+    held = forms.TypedChoiceField(
+        label=_("Did the session take place?"),
+        choices=[("yes", _("Yes")), ("no", _("No"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        initial="yes",
+    )
+    actual_minutes = forms.IntegerField(
+        label=_("Actual duration (minutes)"), min_value=1, max_value=600, required=False
+    )
+    topics = forms.CharField(
+        label=_("Topics covered"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    shared_notes = forms.CharField(
+        label=_("Shared notes"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Both of you read these."),
+    )
+    private_note = forms.CharField(
+        label=_("My private note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Only you will ever read this: not your partner, not HR, not the executives."),
+    )
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful was it?"),
+        choices=[("", "—")] + [(str(value), str(value)) for value in range(1, 6)],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("1 not useful, 5 very useful."),
+    )
+
+    def __init__(self, *args, session, goals, private_note=None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("actual_minutes", session.actual_minutes or session.duration_minutes)
+        if session.logged_at:
+            initial.update(
+                held="yes" if session.status == Session.Status.HELD else "no",
+                topics=session.topics,
+                shared_notes=session.shared_notes,
+                usefulness=session.usefulness,
+            )
+        if private_note is not None:
+            initial["private_note"] = private_note.text
+        super().__init__(*args, **kwargs)
+        self.goals = list(goals)
+        for goal in self.goals:
+            low = 1 if goal.scale == Goal.Scale.LEVEL else 0
+            self.fields[f"goal_{goal.pk}"] = forms.IntegerField(
+                label=_("Progress on “%(goal)s” (%(low)s-%(high)s)")
+                % {"goal": goal.title, "low": low, "high": goal.maximum},
+                min_value=low,
+                max_value=goal.maximum,
+                required=False,
+            )
+            self.fields[f"goal_{goal.pk}_note"] = forms.CharField(
+                label=_("Note on this progress"), max_length=500, required=False
+            )
+
+    def progress_entries(self):
+        return [
+            services.ProgressEntry(
+                goal=goal,
+                value=self.cleaned_data[f"goal_{goal.pk}"],
+                note=self.cleaned_data[f"goal_{goal.pk}_note"],
+            )
+            for goal in self.goals
+            if self.cleaned_data.get(f"goal_{goal.pk}") is not None
+        ]
+
+
+class ActionItemForm(forms.Form):
+    title = forms.CharField(label=_("Action"), max_length=300, required=False)
+    owner = forms.TypedChoiceField(label=_("Who"), coerce=int, required=False)
+    due_date = forms.DateField(label=_("Due date"), required=False, widget=DATE_INPUT)
+
+    def __init__(self, *args, pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+        self.fields["owner"].choices = _owner_choices(pair)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("title") and not data.get("owner"):
+            self.add_error("owner", _("Say who will do it."))
+        return data
+
+    def owner_user(self):
+        owner_id = self.cleaned_data["owner"]
+        return self.pair.mentor.user if owner_id == self.pair.mentor.user_id else self.pair.mentee.user
+
+
+class RequiredActionItemForm(ActionItemForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True
+        self.fields["owner"].required = True
+
+
+ActionFormSet = forms.formset_factory(ActionItemForm, extra=2, max_num=10)
+
+
+def action_formset(pair, data=None):
+    return ActionFormSet(data, prefix="actions", form_kwargs={"pair": pair})
+
+
+def action_entries(formset):
+    return [
+        services.ActionEntry(
+            title=form.cleaned_data["title"],
+            owner=form.owner_user(),
+            due_date=form.cleaned_data.get("due_date"),
+        )
+        for form in formset
+        if form.cleaned_data.get("title")
+    ]
+
+
+class GoalForm(forms.Form):
+    objective = forms.ModelChoiceField(
+        label=_("Programme objective"),
+        queryset=None,
+        required=False,
+        help_text=_("The programme objective this goal makes concrete."),
+    )
+    title = forms.CharField(label=_("Goal"), max_length=200)
+    description = forms.CharField(
+        label=_("What success looks like"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    skills = forms.ModelMultipleChoiceField(
+        label=_("Skills"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DATE_INPUT)
+    scale = forms.ChoiceField(
+        label=_("Measured as"), choices=Goal.Scale.choices, widget=forms.RadioSelect, initial=Goal.Scale.LEVEL
+    )
+
+    def __init__(self, *args, pair, goal=None, **kwargs):
+        if goal is not None:
+            kwargs.setdefault("initial", {}).update(
+                objective=goal.objective,
+                title=goal.title,
+                description=goal.description,
+                skills=list(goal.skills.all()),
+                target_date=goal.target_date,
+                scale=goal.scale,
+            )
+        super().__init__(*args, **kwargs)
+        self.fields["objective"].queryset = pair.programme.objectives.all()
+        self.fields["skills"].queryset = Skill.objects.filter(is_active=True)
+        if goal is not None:
+            del self.fields["scale"]
+
+
+class ProgressForm(forms.Form):
+    value = forms.IntegerField(label=_("Progress"))
+    recorded_on = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def __init__(self, *args, goal, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault("recorded_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        low = 1 if goal.scale == Goal.Scale.LEVEL else 0
+        self.fields["value"] = forms.IntegerField(
+            label=_("Level (1-5)") if goal.scale == Goal.Scale.LEVEL else _("Percentage (0-100)"),
+            min_value=low,
+            max_value=goal.maximum,
+        )
+        self.order_fields(["value", "recorded_on", "note"])
+
+    def clean_recorded_on(self):
+        day = self.cleaned_data["recorded_on"]
+        if day > timezone.localdate():
+            raise ValidationError(_("Progress is recorded for today or a past day."))
+        return day
+
+
+class ResourceForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=SharedResource.Kind.choices,
+        widget=forms.RadioSelect,
+        initial=SharedResource.Kind.TAKEAWAY,
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    body = forms.CharField(
+        label=_("What we learnt"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == SharedResource.Kind.LINK and not data.get("url"):
+            self.add_error("url", _("A link needs its address."))
+        return data
+
+
+class SlotForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("Day of the week"),
+        choices=RecurringSlot.Weekday.choices,
+        coerce=int,
+        initial=RecurringSlot.Weekday.TUESDAY,
+    )
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    interval_weeks = forms.TypedChoiceField(
+        label=_("How often"),
+        coerce=int,
+        initial=2,
+        choices=[
+            (1, _("Every week")),
+            (2, _("Every second week")),
+            (3, _("Every third week")),
+            (4, _("Every fourth week")),
+        ],
+    )
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=Session.Format.choices,
+        widget=forms.RadioSelect,
+        initial=Session.Format.VIDEO,
+    )
+    location = forms.CharField(label=_("Place or video link"), max_length=300, required=False)
+
+    def __init__(self, *args, pair, user, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("time_zone", user.time_zone)
+        initial.setdefault("starts_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.fields["duration_minutes"] = _duration_field(pair, _default_duration(pair))
+        self.order_fields(
+            [
+                "weekday",
+                "start_time",
+                "interval_weeks",
+                "duration_minutes",
+                "time_zone",
+                "starts_on",
+                "format",
+                "location",
+            ]
+        )

@@ -1,0 +1,316 @@
+import secrets
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.tenancy import TenantModel
+from pairing.models import Pair
+from programmes.models import SESSION_MINUTES_CEILING, SESSION_MINUTES_FLOOR, Objective, Skill
+
+
+class Goal(TenantModel):
+    """A pair's own measurable goal, usually derived from one of the programme's objectives."""
+
+    class Scale(models.TextChoices):
+        LEVEL = "level", _("Level from 1 to 5")
+        PERCENT = "percent", _("Percentage")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="goals")
+    objective = models.ForeignKey(
+        Objective,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("programme objective"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    skills = models.ManyToManyField(Skill, blank=True, related_name="+", verbose_name=_("skills"))
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    scale = models.CharField(_("measured as"), max_length=10, choices=Scale.choices, default=Scale.LEVEL)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def maximum(self):
+        return 5 if self.scale == self.Scale.LEVEL else 100
+
+
+class GoalProgress(TenantModel):
+    """One point of a goal's curve: a level (1-5) or a percentage, on a date, with a note both see."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress")
+    recorded_on = models.DateField(_("date"))
+    value = models.PositiveSmallIntegerField(_("progress"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    session = models.ForeignKey(
+        "Session", null=True, blank=True, on_delete=models.SET_NULL, related_name="goal_progress"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_on", "created_at"]
+        verbose_name = _("goal progress")
+        verbose_name_plural = _("goal progress")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__lte=100), name="goal_progress_value_range"),
+        ]
+
+    @property
+    def percent(self):
+        return round(self.value * 100 / self.goal.maximum)
+
+
+class RecurringSlot(TenantModel):
+    """A pair's regular meeting time, e.g. every second Tuesday at 12:30 Paris time for 45 minutes."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="recurring_slots")
+    weekday = models.PositiveSmallIntegerField(_("day of the week"), choices=Weekday.choices)
+    start_time = models.TimeField(_("start time"))
+    interval_weeks = models.PositiveSmallIntegerField(_("every (weeks)"), default=2)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    starts_on = models.DateField(_("first date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recurring slot")
+        verbose_name_plural = _("recurring slots")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval_weeks__gte=1) & Q(interval_weeks__lte=8), name="slot_interval_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=SESSION_MINUTES_FLOOR)
+                & Q(duration_minutes__lte=SESSION_MINUTES_CEILING),
+                name="slot_duration_within_bounds",
+            ),
+        ]
+
+
+class Session(TenantModel):
+    """A meeting of a pair. ``starts_at`` is stored in UTC; ``time_zone`` is the one it was planned in."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        HELD = "held", _("Held")
+        NOT_HELD = "not_held", _("Not held")
+        NO_SHOW = "no_show", _("No-show")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Format(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video call")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    logged_at = models.DateTimeField(null=True, blank=True)
+    # The iCalendar UID: stable across reschedules so calendars update the event instead of adding one.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.VIDEO)
+    location = models.CharField(_("place or video link"), max_length=300, blank=True)
+    recurring_slot = models.ForeignKey(
+        RecurringSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    # What the log says; both people see it.
+    actual_minutes = models.PositiveSmallIntegerField(_("actual duration (minutes)"), null=True, blank=True)
+    topics = models.TextField(_("topics covered"), blank=True)
+    shared_notes = models.TextField(_("shared notes"), blank=True)
+    usefulness = models.PositiveSmallIntegerField(_("usefulness (1-5)"), null=True, blank=True)
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=SESSION_MINUTES_FLOOR)
+                & Q(duration_minutes__lte=SESSION_MINUTES_CEILING),
+                name="session_duration_within_bounds",
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__isnull=True) | (Q(usefulness__gte=1) & Q(usefulness__lte=5)),
+                name="session_usefulness_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_minutes__isnull=True) | Q(actual_minutes__lte=600),
+                name="session_actual_minutes_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "pair", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.pair} · {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_open(self):
+        return self.status == self.Status.SCHEDULED
+
+    @property
+    def is_video(self):
+        return self.format == self.Format.VIDEO
+
+
+class AgendaItem(TenantModel):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="agenda_items")
+    text = models.CharField(_("agenda item"), max_length=300)
+    goal = models.ForeignKey(
+        Goal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+        verbose_name=_("goal"),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+
+    def __str__(self):
+        return self.text
+
+
+class PrivateNote(TenantModel):
+    """What one person wrote for themselves about a session.
+
+    Only the author ever reads it: no page, export, feed or admin list shows it to anyone else, HR and
+    executives included. This is what lets a senior write down what they do not know.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("private note"))
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "author"], name="private_note_once_per_author"),
+        ]
+
+    def __str__(self):
+        return str(_("private note"))
+
+
+class ActionItem(TenantModel):
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="action_items")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
+    title = models.CharField(_("action"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("owner")
+    )
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["done_at", "due_date", "pk"]
+        verbose_name = _("action item")
+        verbose_name_plural = _("action items")
+
+    def __str__(self):
+        return self.title
+
+
+class SharedResource(TenantModel):
+    """The pair's shared space: useful links and the key take-aways of what they learnt."""
+
+    class Kind(models.TextChoices):
+        TAKEAWAY = "takeaway", _("Key take-away")
+        LINK = "link", _("Link")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="resources")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TAKEAWAY)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.URLField(_("link"), blank=True)
+    body = models.TextField(_("what we learnt"), blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("shared resource")
+        verbose_name_plural = _("shared resources")
+        constraints = [
+            models.CheckConstraint(condition=~Q(kind="link") | ~Q(url=""), name="resource_link_has_url"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(TenantModel):
+    """A person's private calendar subscription URL for one organisation; the token is the credential."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], condition=Q(revoked_at=None), name="calendar_feed_one_active"
+            ),
+        ]

@@ -1,0 +1,556 @@
+"""Everything that changes a pair's workspace: sessions, logs, goals, action items, resources, feeds."""
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from pairing.models import Pair
+
+from .models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Goal,
+    GoalProgress,
+    PrivateNote,
+    RecurringSlot,
+    Session,
+    SharedResource,
+)
+
+# Sessions that still hold a place in people's diaries: a cancelled or missed one frees the time.
+BUSY_STATUSES = [Session.Status.SCHEDULED, Session.Status.HELD]
+LONGEST_POSSIBLE_SESSION = timedelta(hours=10)
+
+
+def zone_or_error(name):
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError({"time_zone": _("Unknown time zone.")}) from None
+
+
+def local_datetime(day, time, zone_name):
+    """An aware datetime for a wall-clock date and time in a zone (folds resolve to the first)."""
+    return datetime.combine(day, time).replace(tzinfo=zone_or_error(zone_name))
+
+
+def _participants(pair):
+    return [pair.mentor.user, pair.mentee.user]
+
+
+def _require_member_of_pair(pair, user):
+    if user.pk not in (pair.mentor.user_id, pair.mentee.user_id):
+        raise ValidationError(_("Only the pair's mentor and mentee can do this."))
+
+
+def _require_active(pair):
+    if pair.status != Pair.Status.ACTIVE:
+        raise ValidationError(_("This pair has ended: its sessions can no longer be planned."))
+
+
+def validate_duration(pair, duration_minutes):
+    programme = pair.programme
+    if not programme.session_min_minutes <= duration_minutes <= programme.session_max_minutes:
+        raise ValidationError(
+            {
+                "duration_minutes": _(
+                    "A session of this programme lasts between %(min)s and %(max)s minutes."
+                )
+                % {"min": programme.session_min_minutes, "max": programme.session_max_minutes}
+            }
+        )
+
+
+def overlapping_session(*, users, starts_at, duration_minutes, exclude=None):
+    """A scheduled or held session of any of ``users`` that overlaps the period, or None."""
+    ends_at = starts_at + timedelta(minutes=duration_minutes)
+    user_ids = [user.pk for user in users]
+    candidates = (
+        Session.objects.filter(
+            status__in=BUSY_STATUSES,
+            starts_at__lt=ends_at,
+            starts_at__gt=starts_at - LONGEST_POSSIBLE_SESSION,
+        )
+        .filter(Q(pair__mentor__user_id__in=user_ids) | Q(pair__mentee__user_id__in=user_ids))
+        .select_related("pair__mentor__user", "pair__mentee__user")
+        .order_by("starts_at")
+    )
+    if exclude is not None:
+        candidates = candidates.exclude(pk=exclude.pk)
+    for candidate in candidates:
+        if candidate.ends_at > starts_at:
+            return candidate
+    return None
+
+
+def _overlap_error(conflict, users):
+    busy = next(
+        (user for user in users if user.pk in (conflict.pair.mentor.user_id, conflict.pair.mentee.user_id)),
+        users[0],
+    )
+    when = formats.date_format(timezone.localtime(conflict.starts_at), "DATETIME_FORMAT")
+    return ValidationError(
+        _("%(person)s already has a session at that time (%(when)s).")
+        % {"person": busy.display_name, "when": when}
+    )
+
+
+def _validate_slot(*, pair, starts_at, duration_minutes, exclude=None, allow_past=False):
+    validate_duration(pair, duration_minutes)
+    if not allow_past and starts_at < timezone.now():
+        raise ValidationError({"starts_at": _("This time is in the past.")})
+    programme_end = local_datetime(pair.programme.end_date + timedelta(days=1), datetime.min.time(), "UTC")
+    if starts_at >= programme_end:
+        raise ValidationError({"starts_at": _("The programme ends before this date.")})
+    users = _participants(pair)
+    conflict = overlapping_session(
+        users=users, starts_at=starts_at, duration_minutes=duration_minutes, exclude=exclude
+    )
+    if conflict is not None:
+        raise _overlap_error(conflict, users)
+
+
+def _lock_diaries(pair):
+    """Serialise planning for these two people (whatever the pair) so two requests cannot both pass
+    the overlap check; users are locked in id order so concurrent requests cannot deadlock."""
+    user_ids = sorted({pair.mentor.user_id, pair.mentee.user_id})
+    list(get_user_model().objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk"))
+
+
+def _notify(session_ids, method, organization_id):
+    from .tasks import send_session_invitations
+
+    transaction.on_commit(lambda: send_session_invitations.delay(organization_id, list(session_ids), method))
+
+
+@dataclass
+class AgendaEntry:
+    text: str
+    goal: Goal | None = None
+
+
+def _save_agenda(session, agenda):
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            organization=session.organization,
+            session=session,
+            text=entry.text.strip(),
+            goal=entry.goal,
+            position=position,
+        )
+        for position, entry in enumerate(agenda)
+        if entry.text.strip()
+    )
+
+
+def _check_goals_belong(pair, agenda):
+    for entry in agenda:
+        if entry.goal is not None and entry.goal.pair_id != pair.pk:
+            raise ValidationError(_("An agenda item is linked to another pair's goal."))
+
+
+@transaction.atomic
+def schedule_session(
+    *,
+    pair,
+    by,
+    starts_at,
+    duration_minutes,
+    time_zone,
+    format=Session.Format.VIDEO,
+    location="",
+    agenda=(),
+):
+    """Plan a session of the pair and e-mail both people the invitation once committed.
+
+    Refused: outside the programme's duration bounds or dates, in the past, or overlapping another
+    session of either person.
+    """
+    _require_member_of_pair(pair, by)
+    _require_active(pair)
+    zone_or_error(time_zone)
+    _check_goals_belong(pair, agenda)
+    _lock_diaries(pair)
+    _validate_slot(pair=pair, starts_at=starts_at, duration_minutes=duration_minutes)
+    session = Session(
+        organization=pair.organization,
+        pair=pair,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        format=format,
+        location=location.strip(),
+        created_by=by,
+    )
+    session.full_clean(exclude=["pair", "created_by", "recurring_slot", "logged_by"])
+    session.save()
+    _save_agenda(session, agenda)
+    _notify([session.pk], "REQUEST", pair.organization_id)
+    return session
+
+
+@transaction.atomic
+def reschedule_session(*, session, by, starts_at, duration_minutes, time_zone, format, location):
+    """Move a planned session: same calendar UID, SEQUENCE + 1, both people get the update."""
+    pair = session.pair
+    _require_member_of_pair(pair, by)
+    _require_active(pair)
+    if not session.is_open:
+        raise ValidationError(_("Only a planned session can be moved."))
+    zone_or_error(time_zone)
+    _lock_diaries(pair)
+    _validate_slot(pair=pair, starts_at=starts_at, duration_minutes=duration_minutes, exclude=session)
+    session.starts_at = starts_at
+    session.duration_minutes = duration_minutes
+    session.time_zone = time_zone
+    session.format = format
+    session.location = location.strip()
+    session.sequence += 1
+    session.save()
+    _notify([session.pk], "REQUEST", pair.organization_id)
+    return session
+
+
+@transaction.atomic
+def cancel_session(*, session, by, reason):
+    """Cancel a planned session with a reason; both calendars receive a CANCEL."""
+    _require_member_of_pair(session.pair, by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the session is cancelled.")})
+    if not session.is_open:
+        raise ValidationError(_("Only a planned session can be cancelled."))
+    session.status = Session.Status.CANCELLED
+    session.cancel_reason = reason[:300]
+    session.cancelled_at = timezone.now()
+    session.sequence += 1
+    session.save()
+    _notify([session.pk], "CANCEL", session.organization_id)
+    return session
+
+
+@transaction.atomic
+def mark_no_show(*, session, by):
+    """The other person did not come: the session counts as a no-show, not as held."""
+    _require_member_of_pair(session.pair, by)
+    if not session.is_open:
+        raise ValidationError(_("Only a planned session can be marked as a no-show."))
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("A session that has not started yet cannot be a no-show."))
+    session.status = Session.Status.NO_SHOW
+    session.logged_at = timezone.now()
+    session.logged_by = by
+    session.save()
+    return session
+
+
+@dataclass
+class ActionEntry:
+    title: str
+    owner: object
+    due_date: object = None
+
+
+@dataclass
+class ProgressEntry:
+    goal: Goal
+    value: int
+    note: str = ""
+
+
+@dataclass
+class SessionLog:
+    held: bool
+    actual_minutes: int | None = None
+    topics: str = ""
+    shared_notes: str = ""
+    private_note: str = ""
+    usefulness: int | None = None
+    actions: list = field(default_factory=list)
+    progress: list = field(default_factory=list)
+
+
+@transaction.atomic
+def log_session(*, session, by, log):
+    """Record what happened: held or not, shared notes, the author's private note, actions, progress."""
+    pair = session.pair
+    _require_member_of_pair(pair, by)
+    if session.status in (Session.Status.CANCELLED, Session.Status.NO_SHOW):
+        raise ValidationError(_("A cancelled or missed session cannot be logged."))
+    if session.starts_at > timezone.now():
+        raise ValidationError(_("A session can be logged once it has started."))
+    if log.usefulness is not None and not 1 <= log.usefulness <= 5:
+        raise ValidationError({"usefulness": _("Rate the usefulness from 1 to 5.")})
+    if log.held and log.actual_minutes is not None and not 1 <= log.actual_minutes <= 600:
+        raise ValidationError({"actual_minutes": _("Enter the actual duration in minutes.")})
+    participants = {user.pk for user in _participants(pair)}
+    for action in log.actions:
+        if action.owner.pk not in participants:
+            raise ValidationError(_("An action item belongs to the mentor or the mentee."))
+    for entry in log.progress:
+        if entry.goal.pair_id != pair.pk:
+            raise ValidationError(_("Progress can only be recorded on this pair's goals."))
+        _validate_progress_value(entry.goal, entry.value)
+
+    session.status = Session.Status.HELD if log.held else Session.Status.NOT_HELD
+    session.actual_minutes = (log.actual_minutes or session.duration_minutes) if log.held else None
+    session.topics = log.topics.strip()
+    session.shared_notes = log.shared_notes.strip()
+    session.usefulness = log.usefulness
+    session.logged_at = timezone.now()
+    session.logged_by = by
+    session.save()
+    save_private_note(session=session, author=by, text=log.private_note)
+    for action in log.actions:
+        add_action_item(
+            pair=pair,
+            by=by,
+            title=action.title,
+            owner=action.owner,
+            due_date=action.due_date,
+            session=session,
+        )
+    day = timezone.localdate(session.starts_at)
+    for entry in log.progress:
+        record_progress(
+            goal=entry.goal, by=by, value=entry.value, note=entry.note, recorded_on=day, session=session
+        )
+    return session
+
+
+def save_private_note(*, session, author, text):
+    """Write (or clear) the author's own note on a session; nobody else ever reads it."""
+    _require_member_of_pair(session.pair, author)
+    text = (text or "").strip()
+    if not text:
+        PrivateNote.objects.filter(session=session, author=author).delete()
+        return None
+    note, _created = PrivateNote.objects.update_or_create(
+        session=session, author=author, defaults={"text": text, "organization": session.organization}
+    )
+    return note
+
+
+@transaction.atomic
+def create_goal(
+    *, pair, by, title, description="", objective=None, skills=(), target_date=None, scale=Goal.Scale.LEVEL
+):
+    """Turn a programme objective (or the pair's own idea) into a goal the pair will measure."""
+    _require_member_of_pair(pair, by)
+    if objective is not None and not pair.programme.objectives.filter(pk=objective.pk).exists():
+        raise ValidationError({"objective": _("Choose one of the programme's objectives.")})
+    goal = Goal(
+        organization=pair.organization,
+        pair=pair,
+        objective=objective,
+        title=title.strip(),
+        description=description.strip(),
+        target_date=target_date,
+        scale=scale,
+        created_by=by,
+    )
+    goal.full_clean(exclude=["pair", "objective", "created_by"])
+    goal.save()
+    goal.skills.set(skills)
+    return goal
+
+
+@transaction.atomic
+def update_goal(*, goal, by, title, description="", objective=None, skills=(), target_date=None):
+    _require_member_of_pair(goal.pair, by)
+    goal.title = title.strip()
+    goal.description = description.strip()
+    goal.objective = objective
+    goal.target_date = target_date
+    goal.full_clean(exclude=["pair", "objective", "created_by"])
+    goal.save()
+    goal.skills.set(skills)
+    return goal
+
+
+def _validate_progress_value(goal, value):
+    low = 1 if goal.scale == Goal.Scale.LEVEL else 0
+    if value is None or not low <= value <= goal.maximum:
+        raise ValidationError(
+            {"value": _("Enter a value from %(low)s to %(high)s.") % {"low": low, "high": goal.maximum}}
+        )
+
+
+def record_progress(*, goal, by, value, note="", recorded_on=None, session=None):
+    """Add a point to the goal's curve."""
+    _require_member_of_pair(goal.pair, by)
+    _validate_progress_value(goal, value)
+    return GoalProgress.objects.create(
+        organization=goal.organization,
+        goal=goal,
+        value=value,
+        note=(note or "").strip()[:500],
+        recorded_on=recorded_on or timezone.localdate(),
+        session=session,
+        recorded_by=by,
+    )
+
+
+def add_action_item(*, pair, by, title, owner, due_date=None, session=None):
+    _require_member_of_pair(pair, by)
+    _require_member_of_pair(pair, owner)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Describe the action.")})
+    return ActionItem.objects.create(
+        organization=pair.organization,
+        pair=pair,
+        session=session,
+        title=title[:300],
+        owner=owner,
+        due_date=due_date,
+    )
+
+
+def toggle_action_item(*, action, by):
+    _require_member_of_pair(action.pair, by)
+    action.done_at = None if action.done_at else timezone.now()
+    action.save(update_fields=["done_at"])
+    return action
+
+
+def add_resource(*, pair, by, kind, title, url="", body=""):
+    _require_member_of_pair(pair, by)
+    resource = SharedResource(
+        organization=pair.organization,
+        pair=pair,
+        kind=kind,
+        title=title.strip(),
+        url=url.strip(),
+        body=body.strip(),
+        added_by=by,
+    )
+    if kind == SharedResource.Kind.LINK and not resource.url:
+        raise ValidationError({"url": _("A link needs its address.")})
+    resource.full_clean(exclude=["pair", "added_by"])
+    resource.save()
+    return resource
+
+
+def delete_resource(*, resource, by):
+    _require_member_of_pair(resource.pair, by)
+    resource.delete()
+
+
+@dataclass
+class SlotResult:
+    slot: RecurringSlot
+    created: list
+    skipped: list  # (aware local start, conflicting session)
+
+
+def slot_occurrences(*, starts_on, weekday, start_time, interval_weeks, time_zone, until):
+    """Local start times from the first matching weekday on or after ``starts_on`` up to ``until``.
+
+    Computed on the wall clock of ``time_zone`` then converted, so 12:30 stays 12:30 across DST.
+    """
+    first = starts_on + timedelta(days=(weekday - starts_on.weekday()) % 7)
+    day = first
+    while day <= until:
+        yield local_datetime(day, start_time, time_zone)
+        day += timedelta(weeks=interval_weeks)
+
+
+@transaction.atomic
+def create_recurring_slot(
+    *,
+    pair,
+    by,
+    weekday,
+    start_time,
+    interval_weeks,
+    duration_minutes,
+    time_zone,
+    starts_on,
+    format=Session.Format.VIDEO,
+    location="",
+):
+    """Plan the pair's regular sessions up to the programme's end.
+
+    Occurrences that would overlap another session of either person are skipped and reported;
+    each created session gets its own invitation (one e-mail per person for the whole series).
+    """
+    _require_member_of_pair(pair, by)
+    _require_active(pair)
+    zone_or_error(time_zone)
+    validate_duration(pair, duration_minutes)
+    if not 1 <= interval_weeks <= 8:
+        raise ValidationError({"interval_weeks": _("Choose between every week and every eight weeks.")})
+    if starts_on > pair.programme.end_date:
+        raise ValidationError({"starts_on": _("The programme ends before this date.")})
+    _lock_diaries(pair)
+    slot = RecurringSlot.objects.create(
+        organization=pair.organization,
+        pair=pair,
+        weekday=weekday,
+        start_time=start_time,
+        interval_weeks=interval_weeks,
+        duration_minutes=duration_minutes,
+        time_zone=time_zone,
+        starts_on=starts_on,
+        created_by=by,
+    )
+    users = _participants(pair)
+    now = timezone.now()
+    created, skipped = [], []
+    for starts_at in slot_occurrences(
+        starts_on=starts_on,
+        weekday=weekday,
+        start_time=start_time,
+        interval_weeks=interval_weeks,
+        time_zone=time_zone,
+        until=pair.programme.end_date,
+    ):
+        if starts_at < now:
+            continue
+        conflict = overlapping_session(users=users, starts_at=starts_at, duration_minutes=duration_minutes)
+        if conflict is not None:
+            skipped.append((starts_at, conflict))
+            continue
+        created.append(
+            Session.objects.create(
+                organization=pair.organization,
+                pair=pair,
+                starts_at=starts_at,
+                duration_minutes=duration_minutes,
+                time_zone=time_zone,
+                format=format,
+                location=location.strip(),
+                recurring_slot=slot,
+                created_by=by,
+            )
+        )
+    if created:
+        _notify([session.pk for session in created], "REQUEST", pair.organization_id)
+    return SlotResult(slot=slot, created=created, skipped=skipped)
+
+
+def calendar_feed_for(*, organization, user):
+    """The person's active feed in this organisation, or None."""
+    return CalendarFeed.objects.filter(organization=organization, user=user, revoked_at=None).first()
+
+
+@transaction.atomic
+def create_calendar_feed(*, organization, user):
+    """A fresh secret feed URL; any previous one stops working."""
+    revoke_calendar_feed(organization=organization, user=user)
+    return CalendarFeed.objects.create(organization=organization, user=user)
+
+
+def revoke_calendar_feed(*, organization, user):
+    return CalendarFeed.objects.filter(organization=organization, user=user, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )

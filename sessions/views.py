@@ -1,0 +1,415 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from organizations.access import organization_view
+from organizations.roles import Capability
+from organizations.tenancy import tenant_context, unscoped
+
+from . import forms, selectors, services
+from .access import access_action_item, access_goal, access_pair, access_resource, access_session, pairs_of
+from .calendar import feed_ics, invitation_ics
+from .charts import progress_curve
+from .models import CalendarFeed, Goal
+
+
+def _pair_url(pair):
+    return reverse("pair_space", kwargs={"org_slug": pair.organization.slug, "pair_id": pair.pk})
+
+
+def _session_url(session):
+    return reverse(
+        "session_detail",
+        kwargs={"org_slug": session.organization.slug, "pair_id": session.pair_id, "session_id": session.pk},
+    )
+
+
+def _add_errors(form, error):
+    """Put a service's ValidationError on the form: field errors where the field exists, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@organization_view(Capability.PARTICIPATE)
+def my_pairs(request):
+    pairs = list(pairs_of(request.member).order_by("-status", "-started_at", "-pk"))
+    if len(pairs) == 1:
+        return redirect(_pair_url(pairs[0]))
+    return render(request, "sessions/my_pairs.html", {"pairs": pairs})
+
+
+@organization_view(Capability.PARTICIPATE)
+def pair_space(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    goals = list(selectors.goals_with_progress(pair))
+    for goal in goals:
+        goal.curve = progress_curve(goal)
+    return render(
+        request,
+        "sessions/pair_space.html",
+        {
+            "pair": pair,
+            "partner": pair.mentor.user if pair.mentee.user_id == request.user.pk else pair.mentee.user,
+            "goals": goals,
+            "upcoming": selectors.upcoming_sessions(pair, limit=selectors.PAIR_PAGE_SESSIONS),
+            "to_log": selectors.sessions_to_log(pair),
+            "past": selectors.past_sessions(pair, limit=selectors.PAIR_PAGE_SESSIONS),
+            "actions": selectors.open_action_items(pair),
+            "resources": selectors.resources(pair),
+            "action_form": forms.RequiredActionItemForm(pair=pair, prefix="action"),
+            "resource_form": forms.ResourceForm(prefix="resource"),
+        },
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def session_list(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    sessions = list(selectors.upcoming_sessions(pair)) + list(selectors.past_sessions(pair))
+    return render(request, "sessions/session_list.html", {"pair": pair, "sessions": sessions})
+
+
+@organization_view(Capability.PARTICIPATE)
+def schedule_session(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    form = forms.SessionForm(request.POST or None, pair=pair, user=request.user)
+    agenda = forms.agenda_formset(pair, request.POST or None)
+    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+        data = form.cleaned_data
+        try:
+            session = services.schedule_session(
+                pair=pair,
+                by=request.user,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                time_zone=data["time_zone"],
+                format=data["format"],
+                location=data["location"],
+                agenda=forms.agenda_entries(agenda),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Session planned. You will both receive the invitation by e-mail."))
+            return redirect(_session_url(session))
+    return render(request, "sessions/session_form.html", {"pair": pair, "form": form, "agenda": agenda})
+
+
+@organization_view(Capability.PARTICIPATE)
+def session_detail(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    return render(
+        request,
+        "sessions/session_detail.html",
+        {
+            "pair": pair,
+            "session": session,
+            "agenda": selectors.session_with_agenda(session),
+            "private_note": selectors.own_private_note(session, request.user),
+            "actions": session.action_items.select_related("owner"),
+            "progress": session.goal_progress.select_related("goal"),
+            "cancel_form": forms.CancelForm(),
+            "has_started": session.starts_at <= timezone.now(),
+        },
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def reschedule_session(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    if not session.is_open:
+        messages.error(request, _("Only a planned session can be moved."))
+        return redirect(_session_url(session))
+    form = forms.SessionForm(request.POST or None, pair=pair, user=request.user, session=session)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reschedule_session(
+                session=session,
+                by=request.user,
+                starts_at=data["starts_at"],
+                duration_minutes=data["duration_minutes"],
+                time_zone=data["time_zone"],
+                format=data["format"],
+                location=data["location"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Session moved. Both calendars will be updated."))
+            return redirect(_session_url(session))
+    return render(request, "sessions/session_form.html", {"pair": pair, "form": form, "session": session})
+
+
+@organization_view(Capability.PARTICIPATE)
+@require_POST
+def cancel_session(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    form = forms.CancelForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Say why the session is cancelled."))
+        services.cancel_session(session=session, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Session cancelled. Both of you have been told."))
+    return redirect(_session_url(session))
+
+
+@organization_view(Capability.PARTICIPATE)
+@require_POST
+def mark_no_show(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    try:
+        services.mark_no_show(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Session marked as a no-show."))
+    return redirect(_session_url(session))
+
+
+@organization_view(Capability.PARTICIPATE)
+def log_session(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    goals = Goal.objects.filter(pair=pair)
+    form = forms.LogForm(
+        request.POST or None,
+        session=session,
+        goals=goals,
+        private_note=selectors.own_private_note(session, request.user),
+    )
+    actions = forms.action_formset(pair, request.POST or None)
+    if request.method == "POST" and form.is_valid() and actions.is_valid():
+        data = form.cleaned_data
+        log = services.SessionLog(
+            held=data["held"],
+            actual_minutes=data["actual_minutes"],
+            topics=data["topics"],
+            shared_notes=data["shared_notes"],
+            private_note=data["private_note"],
+            usefulness=data["usefulness"],
+            actions=forms.action_entries(actions),
+            progress=form.progress_entries(),
+        )
+        try:
+            services.log_session(session=session, by=request.user, log=log)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Session logged."))
+            return redirect(_pair_url(pair))
+    return render(
+        request,
+        "sessions/log_form.html",
+        {"pair": pair, "session": session, "form": form, "actions": actions},
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def session_ics(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    method = "CANCEL" if session.status == session.Status.CANCELLED else "REQUEST"
+    response = HttpResponse(
+        invitation_ics(session, method=method), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+@organization_view(Capability.PARTICIPATE)
+def goal_create(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    form = forms.GoalForm(request.POST or None, pair=pair)
+    if request.method == "POST" and form.is_valid():
+        try:
+            goal = services.create_goal(pair=pair, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Goal added."))
+            return redirect("goal_detail", org_slug=pair.organization.slug, pair_id=pair.pk, goal_id=goal.pk)
+    return render(request, "sessions/goal_form.html", {"pair": pair, "form": form})
+
+
+@organization_view(Capability.PARTICIPATE)
+def goal_edit(request, pair_id, goal_id):
+    pair = access_pair(request.member, pair_id)
+    goal = access_goal(pair, goal_id)
+    form = forms.GoalForm(request.POST or None, pair=pair, goal=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_goal(goal=goal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Goal saved."))
+            return redirect("goal_detail", org_slug=pair.organization.slug, pair_id=pair.pk, goal_id=goal.pk)
+    return render(request, "sessions/goal_form.html", {"pair": pair, "form": form, "goal": goal})
+
+
+@organization_view(Capability.PARTICIPATE)
+def goal_detail(request, pair_id, goal_id):
+    pair = access_pair(request.member, pair_id)
+    goal = access_goal(pair, goal_id)
+    form = forms.ProgressForm(request.POST or None, goal=goal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_progress(goal=goal, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Progress recorded."))
+            return redirect("goal_detail", org_slug=pair.organization.slug, pair_id=pair.pk, goal_id=goal.pk)
+    points = list(goal.progress.select_related("recorded_by").order_by("recorded_on", "pk"))
+    goal.curve = progress_curve(goal, points)
+    return render(
+        request, "sessions/goal_detail.html", {"pair": pair, "goal": goal, "points": points, "form": form}
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+@require_POST
+def action_create(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    form = forms.RequiredActionItemForm(request.POST, pair=pair, prefix="action")
+    if form.is_valid():
+        services.add_action_item(
+            pair=pair,
+            by=request.user,
+            title=form.cleaned_data["title"],
+            owner=form.owner_user(),
+            due_date=form.cleaned_data["due_date"],
+        )
+        messages.success(request, _("Action added."))
+    else:
+        messages.error(request, _("The action needs a description and an owner."))
+    return redirect(_pair_url(pair) + "#actions")
+
+
+@organization_view(Capability.PARTICIPATE)
+@require_POST
+def action_toggle(request, pair_id, action_id):
+    pair = access_pair(request.member, pair_id)
+    action = access_action_item(pair, action_id)
+    services.toggle_action_item(action=action, by=request.user)
+    return redirect(_pair_url(pair) + "#actions")
+
+
+@organization_view(Capability.PARTICIPATE)
+@require_POST
+def resource_create(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    form = forms.ResourceForm(request.POST, prefix="resource")
+    if form.is_valid():
+        try:
+            services.add_resource(pair=pair, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Added to your shared space."))
+    else:
+        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+    return redirect(_pair_url(pair) + "#resources")
+
+
+@organization_view(Capability.PARTICIPATE)
+@require_POST
+def resource_delete(request, pair_id, resource_id):
+    pair = access_pair(request.member, pair_id)
+    resource = access_resource(pair, resource_id)
+    services.delete_resource(resource=resource, by=request.user)
+    messages.success(request, _("Removed from your shared space."))
+    return redirect(_pair_url(pair) + "#resources")
+
+
+@organization_view(Capability.PARTICIPATE)
+def recurring_slot(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    form = forms.SlotForm(request.POST or None, pair=pair, user=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.create_recurring_slot(pair=pair, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if not result.skipped:
+                count = len(result.created)
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)s session planned up to the end of the programme.",
+                        "%(count)s sessions planned up to the end of the programme.",
+                        count,
+                    )
+                    % {"count": count},
+                )
+                return redirect(_pair_url(pair))
+    skipped = [
+        formats.date_format(timezone.localtime(starts_at), "DATETIME_FORMAT")
+        for starts_at, _conflict in (result.skipped if result else [])
+    ]
+    return render(
+        request, "sessions/slot_form.html", {"pair": pair, "form": form, "result": result, "skipped": skipped}
+    )
+
+
+@organization_view(Capability.VIEW_PAIR_STATISTICS)
+def pairs_overview(request):
+    return render(request, "sessions/overview.html", {"rows": selectors.pairs_overview()})
+
+
+@organization_view(Capability.PARTICIPATE)
+def calendar_settings(request):
+    organization, user = request.organization, request.user
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            services.revoke_calendar_feed(organization=organization, user=user)
+            messages.success(request, _("Your calendar link no longer works."))
+        else:
+            services.create_calendar_feed(organization=organization, user=user)
+            messages.success(
+                request, _("Here is your new private calendar link. Any previous one stopped working.")
+            )
+        return redirect("calendar_settings", org_slug=organization.slug)
+    feed = services.calendar_feed_for(organization=organization, user=user)
+    feed_url = (
+        request.build_absolute_uri(reverse("calendar_feed", kwargs={"token": feed.token})) if feed else None
+    )
+    return render(request, "sessions/calendar_settings.html", {"feed": feed, "feed_url": feed_url})
+
+
+def calendar_feed(request, token):
+    """The private feed calendars subscribe to: the unguessable token is the only credential."""
+    with unscoped("the calendar feed finds its organisation from the secret token"):
+        feed = (
+            CalendarFeed.objects.filter(token=token, revoked_at=None)
+            .select_related("organization", "user")
+            .first()
+        )
+    if feed is None:
+        raise Http404
+    with tenant_context(feed.organization):
+        sessions = list(selectors.feed_sessions(user=feed.user))
+        name = f"Binôme · {feed.organization.name}"
+        body = feed_ics(sessions, name=name)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=900"
+    return response

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SurveysConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "surveys"
+    verbose_name = _("Surveys")
+
+    def ready(self):
+        from . import notifications  # noqa: F401  (survey kinds, planners and digest sections)

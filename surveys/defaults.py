@@ -1,0 +1,90 @@
+"""The default survey templates every running programme gets: HR can add questions to them."""
+
+from django.utils.translation import gettext_lazy as _
+
+from .models import Question, SurveyTemplate
+
+Moment, Audience, Type = SurveyTemplate.Moment, SurveyTemplate.Audience, Question.Type
+
+PRACTICES = [
+    _("I use a collaborative tool I did not use before"),
+    _("I use an AI assistant in my work"),
+    _("I changed how I run meetings or share information"),
+    _("None yet"),
+]
+
+COMMON_PROGRESS = [
+    (_("Where are you now on each skill of your pair?"), Type.SKILLS, []),
+    (_("Which new practice have you adopted at work?"), Type.CHOICE, PRACTICES),
+    (_("How satisfied are you with your mentoring relationship?"), Type.SCALE, []),
+    (_("How likely are you to recommend the programme to a colleague?"), Type.RECOMMEND, []),
+]
+MENTOR_PROGRESS = [
+    (_("Has mentoring developed your leadership?"), Type.SCALE, []),
+    (_("Has your visibility in the company grown?"), Type.YES_NO, []),
+    (_("Do you understand the company and its leaders better?"), Type.SCALE, []),
+]
+COMMENTS = [(_("Any comment for the programme team?"), Type.TEXT, [])]
+
+DEFAULTS = {
+    (Moment.BASELINE, Audience.MENTEE): (
+        _("Before we start: where are you?"),
+        [
+            (_("Rate yourself today on each skill of your pair"), Type.SKILLS, []),
+            (_("What do you hope to learn?"), Type.TEXT, []),
+        ],
+    ),
+    (Moment.BASELINE, Audience.MENTOR): (
+        _("Before we start: where are you?"),
+        [
+            (_("Rate yourself today on each skill of your pair"), Type.SKILLS, []),
+            (_("What do you hope to gain as a mentor?"), Type.TEXT, []),
+        ],
+    ),
+    (Moment.PULSE, Audience.MENTEE): (
+        _("Your last session in one click"),
+        [(_("How useful was your last session?"), Type.SCALE, [])],
+    ),
+    (Moment.PULSE, Audience.MENTOR): (
+        _("Your last session in one click"),
+        [(_("How useful was your last session?"), Type.SCALE, [])],
+    ),
+    (Moment.MIDPOINT, Audience.MENTEE): (_("Halfway: your progress"), COMMON_PROGRESS + COMMENTS),
+    (Moment.MIDPOINT, Audience.MENTOR): (
+        _("Halfway: your progress"),
+        COMMON_PROGRESS + MENTOR_PROGRESS + COMMENTS,
+    ),
+    (Moment.FINAL, Audience.MENTEE): (_("The end of your pair: your progress"), COMMON_PROGRESS + COMMENTS),
+    (Moment.FINAL, Audience.MENTOR): (
+        _("The end of your pair: your progress"),
+        COMMON_PROGRESS + MENTOR_PROGRESS + COMMENTS,
+    ),
+}
+
+
+def ensure_default_templates(programme, language):
+    """Create the programme's missing default templates, written in the organisation's language."""
+    from django.utils import translation
+
+    existing = set(SurveyTemplate.objects.filter(programme=programme).values_list("moment", "audience"))
+    with translation.override(language):
+        for (moment, audience), (title, questions) in DEFAULTS.items():
+            if (moment, audience) in existing:
+                continue
+            template = SurveyTemplate.objects.create(
+                programme=programme, moment=moment, audience=audience, title=str(title)
+            )
+            Question.objects.bulk_create(
+                [
+                    Question(
+                        organization=template.organization,
+                        template=template,
+                        position=position,
+                        text=str(text),
+                        type=kind,
+                        choices=[str(choice) for choice in choices],
+                        required=kind != Type.TEXT,
+                    )
+                    for position, (text, kind, choices) in enumerate(questions, start=1)
+                ]
+            )

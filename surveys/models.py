@@ -1,0 +1,129 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from organizations.tenancy import TenantModel
+from pairing.models import Pair
+from programmes.models import Participant, Programme, Skill
+
+
+class SurveyTemplate(TenantModel):
+    """The questions one audience (mentors or mentees) of a programme answers at one moment."""
+
+    class Moment(models.TextChoices):
+        BASELINE = "baseline", _("Baseline, at the start")
+        PULSE = "pulse", _("Pulse, after each logged session")
+        MIDPOINT = "midpoint", _("Mid-programme progress")
+        FINAL = "final", _("Final progress")
+
+    class Audience(models.TextChoices):
+        MENTOR = "mentor", _("Mentors")
+        MENTEE = "mentee", _("Mentees")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="survey_templates")
+    moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices)
+    audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    title = models.CharField(_("title"), max_length=200)
+    introduction = models.TextField(_("introduction"), blank=True)
+    is_active = models.BooleanField(_("sent"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme", "moment", "audience"]
+        verbose_name = _("survey template")
+        verbose_name_plural = _("survey templates")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "moment", "audience"], name="survey_template_once_per_moment"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Question(TenantModel):
+    class Type(models.TextChoices):
+        SCALE = "scale", _("Scale from 1 to 5")
+        RECOMMEND = "recommend", _("Recommendation score from 0 to 10")
+        YES_NO = "yes_no", _("Yes or no")
+        CHOICE = "choice", _("One choice in a list")
+        TEXT = "text", _("Free text")
+        SKILLS = "skills", _("Self-assessment of the pair's skills (1 to 5)")
+
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    text = models.CharField(_("question"), max_length=300)
+    type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text
+
+
+class SurveyResponse(TenantModel):
+    """One survey sent to one participant: answered once, through a signed and expiring link."""
+
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="responses")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="survey_responses")
+    pair = models.ForeignKey(Pair, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    session_id = models.BigIntegerField(null=True, blank=True)
+    # Natural key, e.g. "pulse:session:12:participant:7": a survey is sent once per person and occasion.
+    key = models.CharField(max_length=120)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "key"], name="survey_response_once_per_key"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "template", "answered_at"], name="survey_response_rate"),
+            models.Index(
+                fields=["organization", "sent_at"],
+                condition=Q(answered_at__isnull=True),
+                name="survey_response_unanswered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.key
+
+
+class Answer(TenantModel):
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    skill = models.ForeignKey(Skill, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    number = models.SmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    text = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "question"],
+                condition=Q(skill__isnull=True),
+                name="answer_once_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question", "skill"],
+                condition=Q(skill__isnull=False),
+                name="answer_once_per_skill",
+            ),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gte=0, number__lte=10),
+                name="answer_number_range",
+            ),
+        ]

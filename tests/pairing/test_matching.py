@@ -1,0 +1,317 @@
+"""Running a matching round on a programme: hard constraints, locks, exclusions, swaps, rules."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from organizations.tenancy import tenant_context
+from pairing import services
+from pairing.models import MatchingRound, Pair, PairingRule
+from programmes.models import Participant
+
+from ..factories import UserFactory
+from .factories import PairFactory, ParticipantFactory, ProgrammeFactory, enrol
+
+pytestmark = pytest.mark.django_db
+
+
+def proposals(matching_round):
+    return {
+        (pair.mentor_id, pair.mentee_id)
+        for pair in Pair.objects.filter(matching_round=matching_round, status=Pair.Status.PROPOSED)
+    }
+
+
+def unmatched(matching_round):
+    return {entry["participant_id"]: entry["reason"] for entry in matching_round.unmatched}
+
+
+def test_it_proposes_the_optimal_pairs_not_the_greedy_ones(
+    in_organization, programme, make_mentor, make_mentee, ai, cloud
+):
+    generalist = make_mentor(skills={cloud: 3, ai: 3})
+    cloud_expert = make_mentor(skills={cloud: 3})
+    mostly_cloud = make_mentee(skills={cloud: 3, ai: 1})
+    ai_only = make_mentee(skills={ai: 3})
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert proposals(matching_round) == {(cloud_expert.pk, mostly_cloud.pk), (generalist.pk, ai_only.pk)}
+    assert matching_round.status == MatchingRound.Status.DRAFT
+    assert matching_round.number == 1
+
+
+def test_each_proposal_explains_itself(in_organization, programme, make_mentor, make_mentee, ai):
+    make_mentor(skills={ai: 3}, interests=["jazz", "chess"], languages=["fr", "en"])
+    make_mentee(skills={ai: 2}, interests=["jazz"], languages=["en"])
+
+    pair = Pair.objects.get(matching_round=services.run_matching(programme=programme))
+
+    assert pair.score_breakdown["skills"] == [{"name": "Generative AI", "mentor_level": 3, "mentee_level": 2}]
+    assert pair.score_breakdown["interests"] == ["jazz"]
+    assert pair.score_breakdown["languages"] == ["en"]
+    assert set(pair.score_breakdown["criteria"]) == {
+        "skills",
+        "interests",
+        "languages",
+        "availability",
+        "time_zone",
+        "diversity",
+    }
+    assert pair.score == pytest.approx(sum(pair.score_breakdown["criteria"].values()), abs=0.5)
+
+
+def test_only_enrolled_participants_are_matched(in_organization, programme, make_mentor, make_mentee):
+    make_mentor()
+    make_mentee(status=Participant.Status.INVITED)
+    make_mentee(status=Participant.Status.WITHDRAWN)
+
+    assert proposals(services.run_matching(programme=programme)) == set()
+
+
+def test_it_never_pairs_someone_with_a_person_in_their_reporting_line(
+    organization, in_organization, programme, make_mentor, make_mentee
+):
+    director = make_mentee()
+    other_mentee = make_mentee()
+    manager = UserFactory()
+    # The mentor's manager reports to the director: known through the manager's own enrolment elsewhere.
+    ParticipantFactory(
+        organization=organization,
+        programme=ProgrammeFactory(organization=organization),
+        user=manager,
+        manager=director.user,
+    )
+    junior = make_mentor(manager=manager)
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert proposals(matching_round) == {(junior.pk, other_mentee.pk)}
+
+
+def test_a_direct_report_is_never_proposed_to_their_manager(
+    in_organization, programme, make_mentor, make_mentee
+):
+    boss = make_mentee()
+    make_mentor(manager=boss.user)
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert proposals(matching_round) == set()
+    assert unmatched(matching_round)[boss.pk] == "all_excluded"
+
+
+def test_it_never_pairs_former_partners_again(
+    organization, in_organization, programme, make_mentor, make_mentee
+):
+    mentor, mentee = make_mentor(), make_mentee()
+    earlier = ProgrammeFactory(organization=organization, name="2025")
+    PairFactory(
+        organization=organization,
+        programme=earlier,
+        mentor=enrol(earlier, "mentor", user=mentor.user),
+        mentee=enrol(earlier, "mentee", user=mentee.user),
+        status=Pair.Status.ENDED,
+    )
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert proposals(matching_round) == set()
+    assert unmatched(matching_round) == {mentee.pk: "all_excluded", mentor.pk: "all_excluded"}
+
+
+def test_people_without_a_shared_language_are_left_unmatched_with_the_reason(
+    in_organization, programme, make_mentor, make_mentee
+):
+    mentor = make_mentor(languages=["fr"])
+    mentee = make_mentee(languages=["de"])
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert proposals(matching_round) == set()
+    assert unmatched(matching_round) == {mentee.pk: "no_shared_language", mentor.pk: "no_shared_language"}
+
+
+def test_mentor_capacity_counts_the_pairs_they_already_have(
+    organization, in_organization, programme, make_mentor, make_mentee
+):
+    programme.mentor_capacity = 2
+    programme.save()
+    mentor = make_mentor()
+    busy = PairFactory(
+        organization=organization, programme=programme, mentor=mentor, status=Pair.Status.ACTIVE
+    )
+    first, second = make_mentee(), make_mentee()
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert len(proposals(matching_round)) == 1
+    left_out = (set(unmatched(matching_round)) - {busy.mentee_id}).pop()
+    assert left_out in {first.pk, second.pk}
+    assert unmatched(matching_round)[left_out] == "taken_by_others"
+
+
+def test_people_already_paired_are_not_matched_again(
+    organization, in_organization, programme, make_mentor, make_mentee
+):
+    pair = PairFactory(organization=organization, programme=programme, status=Pair.Status.ACTIVE)
+    newcomer = make_mentor()
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert proposals(matching_round) == set()
+    assert pair.mentee_id not in unmatched(matching_round)
+    assert unmatched(matching_round) == {newcomer.pk: "no_mentee_left"}
+
+
+def test_a_locked_pair_is_kept_when_the_optimiser_runs_again(
+    in_organization, programme, make_mentor, make_mentee, ai, cloud
+):
+    generalist = make_mentor(skills={cloud: 3, ai: 3})
+    cloud_expert = make_mentor(skills={cloud: 3})
+    mostly_cloud = make_mentee(skills={cloud: 3, ai: 1})
+    ai_only = make_mentee(skills={ai: 3})
+    matching_round = services.run_matching(programme=programme)
+    Pair.objects.filter(matching_round=matching_round).delete()
+    locked = Pair.objects.create(
+        programme=programme,
+        matching_round=matching_round,
+        mentor=generalist,
+        mentee=mostly_cloud,
+        locked=True,
+    )
+
+    services.rerun_round(matching_round=matching_round)
+
+    assert proposals(matching_round) == {(generalist.pk, mostly_cloud.pk), (cloud_expert.pk, ai_only.pk)}
+    locked.refresh_from_db()
+    assert locked.locked and locked.score > 0
+
+
+def test_running_again_reuses_the_draft_round(in_organization, programme, make_mentor, make_mentee):
+    make_mentor(), make_mentee()
+
+    first = services.run_matching(programme=programme)
+    second = services.run_matching(programme=programme)
+
+    assert first == second
+    assert Pair.objects.filter(matching_round=first).count() == 1
+
+
+def test_excluding_a_proposal_forbids_the_couple_in_the_next_runs(
+    hr_admin, in_organization, programme, make_mentor, make_mentee, ai
+):
+    best = make_mentor(skills={ai: 3})
+    other = make_mentor(skills={ai: 1})
+    mentee = make_mentee(skills={ai: 3})
+    matching_round = services.run_matching(programme=programme)
+
+    services.exclude_pair(pair=Pair.objects.get(mentor=best), excluded_by=hr_admin)
+    services.rerun_round(matching_round=matching_round)
+
+    assert proposals(matching_round) == {(other.pk, mentee.pk)}
+    assert PairingRule.objects.get(mentor=best, mentee=mentee).kind == PairingRule.Kind.NEVER
+
+
+def test_a_never_together_rule_is_respected(
+    organization, in_organization, programme, make_mentor, make_mentee, ai
+):
+    best = make_mentor(skills={ai: 3})
+    other = make_mentor(skills={ai: 1})
+    mentee = make_mentee(skills={ai: 3})
+    services.add_rule(programme=programme, kind="never", mentor=best, mentee=mentee)
+
+    assert proposals(services.run_matching(programme=programme)) == {(other.pk, mentee.pk)}
+
+
+def test_a_must_pair_rule_is_applied_even_against_the_score(
+    in_organization, programme, make_mentor, make_mentee, ai
+):
+    make_mentor(skills={ai: 3})
+    weak = make_mentor(skills={ai: 1})
+    mentee = make_mentee(skills={ai: 3})
+    services.add_rule(programme=programme, kind="must", mentor=weak, mentee=mentee)
+
+    matching_round = services.run_matching(programme=programme)
+
+    assert proposals(matching_round) == {(weak.pk, mentee.pk)}
+    assert Pair.objects.get(matching_round=matching_round).locked
+
+
+def test_a_rule_needs_a_mentor_and_a_mentee_of_the_programme(
+    organization, in_organization, programme, make_mentor, make_mentee
+):
+    mentor, mentee = make_mentor(), make_mentee()
+    elsewhere = enrol(ProgrammeFactory(organization=organization), "mentee")
+
+    with pytest.raises(ValidationError):
+        services.add_rule(programme=programme, kind="never", mentor=mentor, mentee=elsewhere)
+    with pytest.raises(ValidationError):
+        services.add_rule(programme=programme, kind="never", mentor=mentee, mentee=mentor)
+
+
+def test_swapping_two_proposals_exchanges_the_mentees_and_locks_both(
+    in_organization, programme, make_mentor, make_mentee
+):
+    make_mentor(), make_mentor()
+    make_mentee(), make_mentee()
+    matching_round = services.run_matching(programme=programme)
+    first, second = Pair.objects.filter(matching_round=matching_round).order_by("pk")
+    swapped = {(first.mentor_id, second.mentee_id), (second.mentor_id, first.mentee_id)}
+
+    services.swap_mentees(first=first, second=second)
+
+    assert proposals(matching_round) == swapped
+    assert set(Pair.objects.filter(matching_round=matching_round).values_list("locked", flat=True)) == {True}
+
+
+def test_a_swap_that_breaks_a_hard_constraint_is_refused_and_changes_nothing(
+    in_organization, programme, make_mentor, make_mentee
+):
+    make_mentor(languages=["fr"]), make_mentor(languages=["en"])
+    make_mentee(languages=["fr"]), make_mentee(languages=["en"])
+    matching_round = services.run_matching(programme=programme)
+    first, second = Pair.objects.filter(matching_round=matching_round)
+    before = proposals(matching_round)
+
+    with pytest.raises(ValidationError):
+        services.swap_mentees(first=first, second=second)
+
+    assert proposals(matching_round) == before
+
+
+def test_a_published_round_can_no_longer_change(in_organization, programme, make_mentor, make_mentee):
+    make_mentor(), make_mentee()
+    matching_round = services.run_matching(programme=programme)
+    services.publish_round(matching_round=matching_round)
+    pair = Pair.objects.get(matching_round=matching_round)
+
+    with pytest.raises(ValidationError):
+        services.rerun_round(matching_round=matching_round)
+    with pytest.raises(ValidationError):
+        services.set_locked(pair=pair, locked=True)
+    with pytest.raises(ValidationError):
+        services.exclude_pair(pair=pair)
+
+
+def test_matching_refuses_a_draft_programme(organization, in_organization):
+    with pytest.raises(ValidationError):
+        services.run_matching(programme=ProgrammeFactory(organization=organization, status="draft"))
+
+
+def test_loading_a_programme_takes_a_fixed_number_of_queries(
+    organization, programme, make_mentor, make_mentee, ai, django_assert_num_queries
+):
+    def grow(count):
+        for _ in range(count):
+            make_mentor(skills={ai: 2}, manager=UserFactory())
+            make_mentee(skills={ai: 3})
+
+    with tenant_context(organization):
+        services.matching_settings_for(programme)
+        grow(2)
+        with django_assert_num_queries(8):
+            services.load_problem(programme=programme)
+        grow(10)
+        with django_assert_num_queries(8):
+            problem = services.load_problem(programme=programme)
+    assert len(problem.mentors) == 12

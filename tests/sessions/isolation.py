@@ -1,0 +1,27 @@
+from tests.isolation import FOREIGN_MARKER
+
+from .factories import ActionItemFactory, GoalFactory, PairFactory, SessionFactory, SharedResourceFactory
+
+
+def _pair_id(organization):
+    return PairFactory(organization=organization, mentee__user__first_name=FOREIGN_MARKER).pk
+
+
+def _session_id(organization):
+    session = SessionFactory(organization=organization, location=FOREIGN_MARKER, shared_notes=FOREIGN_MARKER)
+    return session.pk
+
+
+SAMPLES = {
+    "pair_id": _pair_id,
+    "session_id": _session_id,
+    "goal_id": lambda organization: GoalFactory(organization=organization, title=FOREIGN_MARKER).pk,
+    "action_id": lambda organization: ActionItemFactory(organization=organization, title=FOREIGN_MARKER).pk,
+    "resource_id": lambda organization: (
+        SharedResourceFactory(organization=organization, title=FOREIGN_MARKER).pk
+    ),
+}
+
+CAPABILITY_URLS = {
+    "calendar_feed": "tests/sessions/test_calendar_feed.py",
+}

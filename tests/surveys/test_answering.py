@@ -1,0 +1,103 @@
+"""The signed survey link: no password, once per person and survey, expiring."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from organizations.tenancy import tenant_context
+from programmes.models import ParticipantSkill, Skill
+from surveys import services
+from surveys.models import Answer, SurveyTemplate
+from surveys.tokens import response_token
+from tests.notifications.factories import PairFactory
+
+Moment, Audience = SurveyTemplate.Moment, SurveyTemplate.Audience
+
+
+@pytest.fixture
+def final_response(organization):
+    pair = PairFactory(organization=organization)
+    with tenant_context(organization):
+        from surveys.defaults import ensure_default_templates
+
+        ensure_default_templates(pair.programme, "en")
+        template = SurveyTemplate.objects.get(
+            programme=pair.programme, moment=Moment.FINAL, audience=Audience.MENTEE
+        )
+        for name, participant in (("Prompting", pair.mentor), ("Teams", pair.mentee)):
+            skill = Skill.objects.create(name=name)
+            ParticipantSkill.objects.create(participant=participant, skill=skill, level=2)
+        return services.send_survey(template=template, participant=pair.mentee, key="final:test", pair=pair)
+
+
+def _url(response):
+    return f"/s/{response_token(response)}/"
+
+
+def _full_answers(response):
+    data = {}
+    with tenant_context(response.organization):
+        for question in response.template.questions.all():
+            if question.type == "skills":
+                for skill in Skill.objects.all():
+                    data[f"q{question.pk}_skill{skill.pk}"] = "4"
+            elif question.type == "choice":
+                data[f"q{question.pk}"] = question.choices[0]
+            elif question.type == "text":
+                data[f"q{question.pk}"] = "Great programme"
+            elif question.type == "recommend":
+                data[f"q{question.pk}"] = "9"
+            else:
+                data[f"q{question.pk}"] = "5"
+    return data
+
+
+def test_the_link_opens_the_survey_without_signing_in_and_lists_the_pairs_skills(client, final_response):
+    response = client.get(_url(final_response))
+    assert response.status_code == 200
+    assert b"Prompting" in response.content and b"Teams" in response.content
+    assert b"How likely are you to recommend" in response.content
+
+
+def test_answers_are_stored_once(client, final_response, organization):
+    response = client.post(_url(final_response), _full_answers(final_response))
+    assert response.status_code == 200 and b"Thank you" in response.content
+    with tenant_context(organization):
+        final_response.refresh_from_db()
+        assert final_response.answered_at is not None
+        stored = Answer.objects.filter(response=final_response).count()
+        assert stored == 2 + 4  # two skills, then practice, satisfaction, recommendation, comment
+    again = client.post(_url(final_response), _full_answers(final_response))
+    assert b"You already answered this survey" in again.content
+    with tenant_context(organization):
+        assert Answer.objects.filter(response=final_response).count() == stored
+
+
+def test_a_missing_required_answer_re_renders_the_form_and_stores_nothing(
+    client, final_response, organization
+):
+    data = _full_answers(final_response)
+    data.pop(next(key for key in data if "skill" not in key))
+    response = client.post(_url(final_response), data)
+    assert response.status_code == 200 and b"This field is required" in response.content
+    with tenant_context(organization):
+        assert not Answer.objects.exists()
+
+
+def test_an_expired_link_is_refused(client, final_response):
+    with time_machine.travel(timezone.now() + dt.timedelta(days=31)):
+        assert client.get(_url(final_response)).status_code == 410
+
+
+def test_a_forged_link_is_refused(client, final_response):
+    assert client.get(f"/s/{response_token(final_response)}x/").status_code == 404
+    assert client.get("/s/nonsense/").status_code == 404
+
+
+def test_a_second_submission_is_refused_under_the_row_lock(final_response, organization):
+    with tenant_context(organization):
+        services.submit_answers(response=final_response, answers=[])
+        with pytest.raises(services.AlreadyAnswered):
+            services.submit_answers(response=final_response, answers=[])
