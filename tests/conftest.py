@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.cache import cache
 
+from organizations.access import organizations_of
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
 
@@ -65,6 +66,13 @@ def in_organization(organization):
 def client_for(client):
     def sign_in(user):
         client.force_login(user)
+        # A signed-in person has landed in their organisation once, which the session records: query-count
+        # pins then measure the page itself, not that one-off session write.
+        first = organizations_of(user).first()
+        if first is not None:
+            session = client.session
+            session["last_organization"] = first.slug
+            session.save()
         return client
 
     return sign_in

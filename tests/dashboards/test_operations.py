@@ -62,7 +62,7 @@ def test_the_operations_lists_run_a_constant_number_of_queries(
     from dashboards import impact
 
     # Sign-in, membership, filter choices, the two lists, the switcher, the session; pending surveys if any.
-    expected = 13 + (1 if impact.model("surveys", "SurveyResponse") else 0)
+    expected = 10 + (1 if impact.model("surveys", "SurveyResponse") else 0)
     add_pairs(10)
     with django_assert_num_queries(expected):
         assert len(client.get(url(organization)).context["pairs"]) == 10

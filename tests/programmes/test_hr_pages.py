@@ -450,7 +450,7 @@ def test_the_programme_list_query_count_does_not_grow(
         ParticipantFactory.create_batch(2, organization=organization, programme=programme)
     client = client_for(hr_admin)
     client.get(url("programme_list", organization))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(6):
         response = client.get(url("programme_list", organization))
     assert len(response.context["programmes"]) == count
 
@@ -464,5 +464,5 @@ def test_my_programmes_query_count_does_not_grow(
         ProgrammeFactory(organization=organization, status="open")
     client = client_for(mentor_user)
     client.get(url("my_programmes", organization))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(url("my_programmes", organization))
