@@ -4,7 +4,7 @@ import zoneinfo
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,13 +31,9 @@ DIGEST_WEEKDAY = 0  # Monday
 DIGEST_HOUR = 8
 
 
-def organization_url(name="organization_home", **kwargs):
+def organization_url(name, **kwargs):
     organization = current_organization()
-    try:
-        path = reverse(name, kwargs={"org_slug": organization.slug, **kwargs})
-    except NoReverseMatch:
-        path = reverse("organization_home", kwargs={"org_slug": organization.slug})
-    return settings.SITE_URL + path
+    return settings.SITE_URL + reverse(name, kwargs={"org_slug": organization.slug, **kwargs})
 
 
 def local_datetime(moment, user):
@@ -177,7 +173,7 @@ def render_session_reminder(row):
             },
             _("Bring the agenda you agreed on; if you cannot make it, reschedule it in Binôme."),
         ],
-        action_url=organization_url("session_detail", session_id=session.pk),
+        action_url=organization_url("session_detail", pair_id=session.pair_id, session_id=session.pk),
         action_label=_("Open the session"),
         deadline=session.starts_at,
     )
@@ -197,7 +193,7 @@ def render_session_log(row):
             )
             % {"when": local_datetime(session.starts_at, row.recipient)},
         ],
-        action_url=organization_url("session_detail", session_id=session.pk),
+        action_url=organization_url("session_log", pair_id=session.pair_id, session_id=session.pk),
         action_label=_("Log the session"),
     )
 
@@ -221,15 +217,15 @@ def render_pair_inactive(row):
             _("Pick a slot with %(partner)s now: a 30-minute session is enough to keep going.")
             % {"partner": partner.get_full_name() or partner.email},
         ],
-        action_url=organization_url("pair_detail", pair_id=pair.pk),
+        action_url=organization_url("pair_space", pair_id=pair.pk),
         action_label=_("Schedule a session"),
     )
 
 
 PAIR_SUBJECTS = {
-    Kind.PAIR_PUBLISHED: lambda: _("Your reverse-mentoring pair is ready"),
-    Kind.PAIR_ACCEPTED: lambda: _("Your pair is confirmed"),
-    Kind.PAIR_DECLINED: lambda: _("Your proposed pair was declined"),
+    Kind.PAIR_PUBLISHED: lambda: _("Your match in %(programme)s"),
+    Kind.PAIR_ACCEPTED: lambda: _("Your pair is confirmed in %(programme)s"),
+    Kind.PAIR_DECLINED: lambda: _("Your match in %(programme)s will not go ahead"),
 }
 
 
@@ -245,23 +241,31 @@ def render_pair_message(row):
     if pair is None:
         return None
     partner = _partner(pair, row.recipient)
-    if row.kind == Kind.PAIR_DECLINED:
-        body = _("The pair with %(partner)s in %(programme)s will not go ahead. HR will propose another one.")
-    elif row.kind == Kind.PAIR_ACCEPTED:
-        body = _(
-            "You and %(partner)s both accepted: your pair in %(programme)s can start. Plan your first session."  # noqa: E501
-        )
+    names = {"partner": partner.get_full_name() or partner.email, "programme": pair.programme.name}
+    if row.kind == Kind.PAIR_ACCEPTED:
+        # The decline reason stays with HR: the other person only learns that the pair will not go ahead.
+        paragraphs = [
+            _("You and %(partner)s both accepted: your pair is confirmed. Plan your first meeting soon.")
+            % names
+        ]
+        action_url, action_label = organization_url("pair_space", pair_id=pair.pk), _("Open the pair")
+    elif row.kind == Kind.PAIR_DECLINED:
+        paragraphs = [
+            _("The match with %(partner)s will not go ahead. HR will propose a new partner in the next round.")
+            % names
+        ]
+        action_url, action_label = organization_url("my_matches"), _("See my matches")
     else:
-        body = _(
-            "%(programme)s proposes %(partner)s as your partner. Read their profile and accept the pair."
-        )
+        paragraphs = [
+            _("You have been matched with %(partner)s in %(programme)s.") % names,
+            _("Read their profile, then accept or decline this match."),
+        ]
+        action_url, action_label = organization_url("my_matches"), _("Accept or decline this match")
     return Message(
-        subject=PAIR_SUBJECTS[row.kind](),
-        paragraphs=[
-            body % {"partner": partner.get_full_name() or partner.email, "programme": pair.programme.name}
-        ],
-        action_url=organization_url("pair_detail", pair_id=pair.pk),
-        action_label=_("Open the pair"),
+        subject=PAIR_SUBJECTS[row.kind]() % names,
+        paragraphs=paragraphs,
+        action_url=action_url,
+        action_label=action_label,
     )
 
 
@@ -306,6 +310,6 @@ def render_hr_digest(row):
         subject=_("Your weekly reverse-mentoring digest"),
         paragraphs=[_("What needs your attention this week:")],
         sections=[(title, lines or [_("Nothing to report.")]) for title, lines in sections],
-        action_url=organization_url(),
-        action_label=_("Open Binôme"),
+        action_url=organization_url("operations"),
+        action_label=_("Open the pairs to follow"),
     )

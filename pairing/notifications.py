@@ -1,39 +1,36 @@
-"""Every e-mail the pairing app sends, in one place so that a notifications app can take it over.
+"""Every message the pairing app sends, in one place.
 
-Services call ``notify_*``; the message goes out from a Celery task after the transaction commits,
-rendered in the recipient's own language, as text and HTML.
+They go through the notifications outbox: one row per person under a natural key (``pair:<id>``), so
+publishing or accepting twice sends nothing twice; delivery happens after the transaction commits, in
+the recipient's language, and shows in their in-app list; people can mute each kind.
 """
 
-from django.db import transaction
-
-PUBLISHED = "published"
-ACCEPTED = "accepted"
-DECLINED = "declined"
-EVENTS = (PUBLISHED, ACCEPTED, DECLINED)
+from notifications.models import Kind
+from notifications.services import notify
 
 
-def _enqueue(pair, event, recipients):
-    from .tasks import send_pair_email
-
-    organization_id = pair.organization_id
-    for user_id in recipients:
-        transaction.on_commit(
-            lambda user_id=user_id: send_pair_email.delay(organization_id, pair.pk, event, user_id)
-        )
+def _notify(pair, kind, recipients):
+    notify(
+        organization=pair.organization,
+        recipients=recipients,
+        kind=kind,
+        key=f"pair:{pair.pk}",
+        object_id=pair.pk,
+    )
 
 
 def notify_pair_published(pair, *, only_mentor=False):
     """A proposal is visible: both people (or only the mentor, when the mentee chose them) are told."""
-    recipients = [pair.mentor.user_id] if only_mentor else [pair.mentor.user_id, pair.mentee.user_id]
-    _enqueue(pair, PUBLISHED, recipients)
+    recipients = [pair.mentor.user] if only_mentor else [pair.mentor.user, pair.mentee.user]
+    _notify(pair, Kind.PAIR_PUBLISHED, recipients)
 
 
 def notify_pair_accepted(pair):
     """Both said yes."""
-    _enqueue(pair, ACCEPTED, [pair.mentor.user_id, pair.mentee.user_id])
+    _notify(pair, Kind.PAIR_ACCEPTED, [pair.mentor.user, pair.mentee.user])
 
 
 def notify_pair_declined(pair, *, declined_by):
     """One said no: the other person learns it (the reason stays with HR)."""
-    others = [user_id for user_id in (pair.mentor.user_id, pair.mentee.user_id) if user_id != declined_by.pk]
-    _enqueue(pair, DECLINED, others)
+    others = [user for user in (pair.mentor.user, pair.mentee.user) if user.pk != declined_by.pk]
+    _notify(pair, Kind.PAIR_DECLINED, others)

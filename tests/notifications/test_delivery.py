@@ -42,7 +42,8 @@ def test_notify_sends_each_recipient_one_email_on_commit(
     with django_capture_on_commit_callbacks(execute=True):
         _notify(organization, pair)
     assert len(mail.outbox) == 2
-    assert all("Your reverse-mentoring pair is ready" in message.subject for message in mail.outbox)
+    assert all(message.subject == f"Acme · Your match in {pair.programme.name}" for message in mail.outbox)
+    assert all("/o/acme/my-matches/" in message.body for message in mail.outbox)
     assert {row.status for row in rows(organization)} == {Notification.Status.SENT}
 
 

@@ -46,6 +46,8 @@ def test_the_day_before_reminder_goes_to_both_people_24_hours_before(session, or
     )
     assert all("Tomorrow: your session with" in subject for subject in _subjects())
     assert all(subject.startswith("Acme · ") for subject in _subjects())
+    session_page = f"/o/acme/pairs/{session.pair_id}/sessions/{session.pk}/"
+    assert all(session_page in message.body for message in mail.outbox)
 
 
 def test_the_one_hour_reminder_goes_one_hour_before_and_only_once(session, organization):
@@ -136,6 +138,8 @@ def test_an_unlogged_session_gets_a_log_reminder_after_it_ends(session, organiza
         run_dispatcher()
     assert len(mail.outbox) == 2
     assert all("How did your session" in subject for subject in _subjects())
+    log_form = f"/o/acme/pairs/{session.pair_id}/sessions/{session.pk}/log/"
+    assert all(log_form in message.body for message in mail.outbox)
 
 
 def test_a_session_logged_in_time_gets_no_log_reminder(session, organization):
