@@ -6,3 +6,12 @@ class PairingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "pairing"
     verbose_name = _("Pairing")
+
+    def ready(self):
+        from programmes.signals import participant_withdrawn
+
+        from . import receivers
+
+        participant_withdrawn.connect(
+            receivers.end_pairs_of_withdrawn_participant, dispatch_uid="pairing.end_pairs_of_withdrawn"
+        )

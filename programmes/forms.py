@@ -157,6 +157,30 @@ class SkillForm(forms.ModelForm):
         return name
 
 
+class AddPersonForm(forms.Form):
+    """One person added by HR; the import's checks decide what is valid (see imports.add_person)."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Participant.Role.choices)
+    department = forms.CharField(label=_("Department"), max_length=120, required=False)
+    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    manager_email = forms.EmailField(
+        label=_("Manager's e-mail"),
+        required=False,
+        help_text=_("Optional: the matching never pairs someone with their own reporting line."),
+    )
+
+    def import_values(self):
+        values = dict(self.cleaned_data)
+        values["languages"] = ",".join(values["languages"])
+        return values
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV or Excel file"),

@@ -567,3 +567,16 @@ def export_xlsx(participants):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+@transaction.atomic
+def add_person(*, programme, values, invited_by):
+    """HR adds one person by hand: the same checks and effects as a one-row import (update, invitation)."""
+    row_values = {column: str(values.get(column) or "").strip() for column in COLUMNS}
+    rows = check_rows(programme.organization, [{"line": 1, "values": row_values}])
+    if rows[0]["errors"]:
+        raise ValidationError(rows[0]["errors"])
+    participant_import = ParticipantImport.objects.create(
+        programme=programme, uploaded_by=invited_by, filename="", rows=rows
+    )
+    return apply_import(participant_import=participant_import, invited_by=invited_by)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.tenancy import tenant_context
 
 from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+from .signals import participant_withdrawn
 
 # Marked for translation, translated when seeded into an organisation (in its own language).
 DEFAULT_SKILLS = [
@@ -251,8 +252,13 @@ def enrol(*, programme, user, role, profile=None, skill_levels=None, charter_acc
     return save_profile(participant=participant, skill_levels=skill_levels or {})
 
 
+@transaction.atomic
 def withdraw(*, participant):
-    """The person leaves the programme; HR sees them as withdrawn."""
+    """The person leaves the programme (on their own or through HR); HR sees them as withdrawn.
+
+    Their live pairs end with the withdrawal (pairing listens to ``participant_withdrawn``), which frees
+    their partner for the next matching run.
+    """
     if participant.status == Participant.Status.WITHDRAWN:
         return participant
     if participant.programme.status == Programme.Status.CLOSED:
@@ -260,4 +266,5 @@ def withdraw(*, participant):
     participant.status = Participant.Status.WITHDRAWN
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at"])
+    participant_withdrawn.send(sender=Participant, participant=participant)
     return participant

@@ -29,6 +29,12 @@ urlpatterns = [
         name="participant_detail",
     ),
     path(
+        "programmes/<int:programme_id>/participants/<int:participant_id>/withdraw/",
+        views.participant_withdraw,
+        name="participant_withdraw",
+    ),
+    path("programmes/<int:programme_id>/participants/add/", views.participant_add, name="participant_add"),
+    path(
         "programmes/<int:programme_id>/participants/import/",
         views.participant_import,
         name="participant_import",

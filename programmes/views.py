@@ -20,6 +20,7 @@ from .access import (
 )
 from .forms import (
     AVAILABILITY_CHOICES,
+    AddPersonForm,
     DuplicateForm,
     EnrolmentForm,
     ImportForm,
@@ -210,6 +211,52 @@ def participant_detail(request, programme_id, participant_id):
             "availability": [AVAILABILITY_LABELS.get(slot, slot) for slot in participant.availability],
         },
     )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@require_POST
+def participant_withdraw(request, programme_id, participant_id):
+    """HR records a withdrawal on someone's behalf (they told HR rather than clicking themselves)."""
+    programme = access_programme(request.member, programme_id)
+    participant = access_participant(request.member, programme, participant_id)
+    try:
+        services.withdraw(participant=participant)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            _("%(name)s is withdrawn from %(programme)s; their pairs have ended.")
+            % {
+                "name": participant.user.get_full_name() or participant.user.email,
+                "programme": programme.name,
+            },
+        )
+    return _to(request, "participant_detail", programme, participant_id=participant.pk)
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def participant_add(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    form = AddPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = imports.add_person(
+                programme=programme, values=form.import_values(), invited_by=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if result.created:
+                text = _("%(email)s is added to the programme.")
+            else:
+                text = _("%(email)s was already in the programme: their details are updated.")
+            if result.invitations:
+                text = " ".join([text, _("An invitation is on its way.")])
+            messages.success(request, text % {"email": form.cleaned_data["email"]})
+            return _to(request, "participant_list", programme)
+    return render(request, "programmes/participant_add.html", {"programme": programme, "form": form})
 
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
