@@ -179,8 +179,15 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Due messages are rows: one cheap scan a minute sends them; planning of nudges and surveys hourly.
     "dispatch-notifications": {"task": "notifications.tasks.dispatch_notifications", "schedule": 60.0},
-    "plan-periodic-notifications": {"task": "notifications.tasks.plan_periodic_notifications", "schedule": 3600.0},
+    "plan-periodic-notifications": {
+        "task": "notifications.tasks.plan_periodic_notifications",
+        "schedule": 3600.0,
+    },
+    "programmes-purge-old-imports": {"task": "programmes.tasks.purge_old_imports", "schedule": 24 * 60 * 60},
 }
+# An uploaded participant file holds personal data: its rows are kept this long for the preview and the
+# record of what was imported, then deleted (the participants themselves stay).
+IMPORT_RETENTION_DAYS = env.int("IMPORT_RETENTION_DAYS", default=30)
 SURVEY_LINK_MAX_AGE_DAYS = env.int("SURVEY_LINK_MAX_AGE_DAYS", default=30)
 SURVEY_REMINDER_AFTER_DAYS = env.int("SURVEY_REMINDER_AFTER_DAYS", default=4)
 

@@ -8,7 +8,9 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Invitation, Membership
 from organizations.services import is_awaiting_first_password
+from organizations.tenancy import unscoped
 
 from .models import Participant, ParticipantImport, ParticipantSkill, Skill
 
@@ -580,3 +583,11 @@ def add_person(*, programme, values, invited_by):
         programme=programme, uploaded_by=invited_by, filename="", rows=rows
     )
     return apply_import(participant_import=participant_import, invited_by=invited_by)
+
+
+def purge_old_imports(*, now=None):
+    """Delete import records older than IMPORT_RETENTION_DAYS, previews and applied files alike."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_RETENTION_DAYS)
+    with unscoped("the retention purge runs over every organisation's old uploads"):
+        deleted, _by_model = ParticipantImport.objects.filter(created_at__lt=cutoff).delete()
+    return deleted

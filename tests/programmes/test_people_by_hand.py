@@ -140,3 +140,28 @@ def test_a_person_withdrawing_themselves_ends_their_pair_too(organization, activ
         services.withdraw(participant=active_pair.mentor)
     active_pair.refresh_from_db()
     assert active_pair.status == Pair.Status.ENDED
+
+
+def test_uploaded_files_are_purged_after_the_retention_period(organization, other_organization, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from programmes.models import ParticipantImport
+    from programmes.tasks import purge_old_imports
+
+    settings.IMPORT_RETENTION_DAYS = 30
+    kept = {}
+    for owner in (organization, other_organization):
+        with tenant_context(owner):
+            programme = ProgrammeFactory(organization=owner)
+            old = ParticipantImport.objects.create(programme=programme, filename="old.csv", rows=[{"line": 2}])
+            recent = ParticipantImport.objects.create(programme=programme, filename="new.csv", rows=[])
+            ParticipantImport.objects.filter(pk=old.pk).update(
+                created_at=timezone.now() - dt.timedelta(days=31)
+            )
+            kept[owner.pk] = recent.pk
+    assert purge_old_imports.delay().get() == 2
+    for owner in (organization, other_organization):
+        with tenant_context(owner):
+            assert list(ParticipantImport.objects.values_list("pk", flat=True)) == [kept[owner.pk]]
