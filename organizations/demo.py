@@ -1,7 +1,10 @@
 """The demo organisation's people. Later apps add their own demo data on top (see seed_demo)."""
 
+import unicodedata
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 
 from .models import Membership, Organization
 from .roles import Role
@@ -28,6 +31,52 @@ PEOPLE = [
     ("sylvie.lambert@demo.binome.example", "Sylvie", "Lambert", [Role.MENTEE, Role.EXECUTIVE], "fr"),
 ]
 
+# The rest of the pilot cohort: real accounts with the same password, not printed by seed_demo, so that
+# each department has enough people for the dashboard to show its figures.
+COHORT = [
+    # first name, last name, role (e-mail: first.last, without accents)
+    ("Lucas", "Garnier", Role.MENTOR),
+    ("Chloé", "Faure", Role.MENTOR),
+    ("Françoise", "Mercier", Role.MENTEE),
+    ("Alain", "Rousseau", Role.MENTEE),
+    ("Manon", "Blanc", Role.MENTOR),
+    ("Yanis", "Benali", Role.MENTOR),
+    ("Isabelle", "Chevalier", Role.MENTEE),
+    ("Patrick", "Lemoine", Role.MENTEE),
+    ("Emma", "Lopez", Role.MENTOR),
+    ("Gérard", "Bonnet", Role.MENTEE),
+    ("Dominique", "Perrin", Role.MENTEE),
+    ("Nathan", "Roussel", Role.MENTOR),
+    ("Sarah", "Cohen", Role.MENTOR),
+    ("Mehdi", "Amrani", Role.MENTOR),
+    ("Laurent", "Masson", Role.MENTEE),
+    ("Julie", "Nguyen", Role.MENTOR),
+    ("Maxime", "Colin", Role.MENTOR),
+    ("Thierry", "Vidal", Role.MENTEE),
+    ("Clara", "Fontaine", Role.MENTOR),
+    ("Nathalie", "Gauthier", Role.MENTEE),
+    ("Éric", "Dumont", Role.MENTEE),
+    ("Kevin", "Morel", Role.MENTOR),
+    ("Léo", "Fabre", Role.MENTOR),
+    ("Pascal", "Renaud", Role.MENTEE),
+    ("Christine", "Barbier", Role.MENTEE),
+    ("Olivier", "Lacroix", Role.MENTEE),
+]
+
+
+def cohort_email(first_name, last_name):
+    plain = unicodedata.normalize("NFKD", f"{first_name}.{last_name}").encode("ascii", "ignore").decode()
+    return f"{plain.lower()}@demo.binome.example"
+
+
+def everyone():
+    """The printed log-ins, then the rest of the cohort, in the shape of ``PEOPLE``."""
+    cohort = [
+        (cohort_email(first_name, last_name), first_name, last_name, [role], "fr")
+        for first_name, last_name, role in COHORT
+    ]
+    return PEOPLE + cohort
+
 
 def seed(stdout=None):
     """Create (or find) the demo organisation and its people; running it twice changes nothing."""
@@ -37,14 +86,17 @@ def seed(stdout=None):
     )
     User = get_user_model()
     people = {}
+    # Hashed once: hashing is slow on purpose, and forty demo accounts share the one password.
+    password = None
     with tenant_context(organization):
-        for email, first_name, last_name, roles, language in PEOPLE:
+        for email, first_name, last_name, roles, language in everyone():
             user, created = User.objects.get_or_create(
                 email=email,
                 defaults={"first_name": first_name, "last_name": last_name, "language": language},
             )
             if created:
-                user.set_password(DEMO_PASSWORD)
+                password = password or make_password(DEMO_PASSWORD)
+                user.password = password
                 user.save(update_fields=["password"])
             EmailAddress.objects.get_or_create(
                 user=user, email=email, defaults={"verified": True, "primary": True}

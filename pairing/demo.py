@@ -24,8 +24,8 @@ FALLBACK_SKILLS = [
     "Cybersécurité",
 ]
 
-# person: role, department, languages, skill positions {index in the taxonomy: level}, interests,
-# availability, manager (person key or None).
+# person: role, department (the same as in the pilot), languages, skill positions {index in the taxonomy:
+# level}, interests, availability, manager (person key or None).
 SPRING_PROFILES = {
     "lea.martin": (
         "mentor",
@@ -65,7 +65,7 @@ SPRING_PROFILES = {
     ),
     "nora.haddad": (
         "mentor",
-        "RH",
+        "Ressources humaines",
         ["fr", "ar"],
         {2: 3, 1: 3},
         ["théâtre"],
@@ -83,7 +83,7 @@ SPRING_PROFILES = {
     ),
     "catherine.roux": (
         "mentee",
-        "Marketing",
+        "Ressources humaines",
         ["fr", "en"],
         {1: 3},
         ["photographie"],
@@ -101,7 +101,7 @@ SPRING_PROFILES = {
     ),
     "margaret.hughes": (
         "mentee",
-        "Juridique",
+        "IT",
         ["en"],
         {4: 3, 0: 2},
         ["jazz"],

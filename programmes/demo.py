@@ -4,11 +4,12 @@ The pairing and sessions demos build on "Programme pilote 2026" by name: keep it
 """
 
 import datetime
+import random
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+from .models import AVAILABILITY_SLOTS, Objective, Participant, ParticipantSkill, Programme, Resource, Skill
 from .services import DEFAULT_SKILLS, ensure_default_taxonomy
 
 PILOT = "Programme pilote 2026"
@@ -92,7 +93,7 @@ PILOT_PROFILES = {
     ),
     "tom.moreau": (
         "mentor",
-        "Finance",
+        "Direction financière",
         "Contrôleur de gestion junior",
         "Lyon",
         ["fr"],
@@ -104,7 +105,7 @@ PILOT_PROFILES = {
     ),
     "jean.lefebvre": (
         "mentee",
-        "Finance",
+        "Direction financière",
         "Directeur administratif et financier",
         "Paris",
         ["fr", "en"],
@@ -176,6 +177,230 @@ PILOT_PROFILES = {
     ),
 }
 
+# The rest of the pilot cohort (organizations.demo.COHORT): role, department, job title, location, skills
+# {name: level}. Languages, interests, availability and hopes are drawn from the pools below.
+COHORT_PROFILES = {
+    "lucas.garnier": (
+        "mentor",
+        "Direction financière",
+        "Analyste financier junior",
+        "Paris",
+        {"Data literacy": 3, "AI tools": 3, "Collaborative tools": 2},
+    ),
+    "chloe.faure": (
+        "mentor",
+        "Direction financière",
+        "Auditrice interne",
+        "Paris",
+        {"Collaborative tools": 3, "Cybersecurity hygiene": 2, "Agile methods": 2},
+    ),
+    "francoise.mercier": (
+        "mentee",
+        "Direction financière",
+        "Directrice comptable",
+        "Paris",
+        {"AI tools": 3, "Collaborative tools": 2, "Data literacy": 2},
+    ),
+    "alain.rousseau": (
+        "mentee",
+        "Direction financière",
+        "Trésorier groupe",
+        "Paris",
+        {"Cybersecurity hygiene": 3, "AI tools": 2, "Mobile apps and productivity": 2},
+    ),
+    "manon.blanc": (
+        "mentor",
+        "Marketing",
+        "Community manager",
+        "Paris",
+        {"Social networks": 3, "Video and content": 3, "Mobile apps and productivity": 2},
+    ),
+    "yanis.benali": (
+        "mentor",
+        "Marketing",
+        "Chef de projet e-commerce",
+        "Paris",
+        {"AI tools": 3, "Social networks": 2, "Agile methods": 2},
+    ),
+    "isabelle.chevalier": (
+        "mentee",
+        "Marketing",
+        "Directrice marketing",
+        "Paris",
+        {"Social networks": 3, "Video and content": 3, "AI tools": 2},
+    ),
+    "patrick.lemoine": (
+        "mentee",
+        "Marketing",
+        "Responsable des marques",
+        "Lyon",
+        {"Social networks": 3, "Video and content": 2, "New work expectations": 2},
+    ),
+    "emma.lopez": (
+        "mentor",
+        "Ventes",
+        "Account manager",
+        "Lyon",
+        {"Social networks": 3, "Mobile apps and productivity": 3, "Collaborative tools": 2},
+    ),
+    "gerard.bonnet": (
+        "mentee",
+        "Ventes",
+        "Directeur régional Sud-Est",
+        "Lyon",
+        {"Collaborative tools": 3, "Mobile apps and productivity": 2, "Social networks": 2},
+    ),
+    "dominique.perrin": (
+        "mentee",
+        "Ventes",
+        "Directrice grands comptes",
+        "Paris",
+        {"AI tools": 3, "Social networks": 2, "Collaborative tools": 2},
+    ),
+    "nathan.roussel": (
+        "mentor",
+        "Data",
+        "Data engineer",
+        "Paris",
+        {"Data literacy": 3, "AI tools": 3, "Agile methods": 2},
+    ),
+    "sarah.cohen": (
+        "mentor",
+        "Data",
+        "Data scientist",
+        "Paris",
+        {"AI tools": 3, "Data literacy": 3, "Inclusion and diversity": 2},
+    ),
+    "mehdi.amrani": (
+        "mentor",
+        "Data",
+        "Analyste BI",
+        "Lille",
+        {"Data literacy": 3, "Collaborative tools": 2, "Mobile apps and productivity": 2},
+    ),
+    "laurent.masson": (
+        "mentee",
+        "Data",
+        "Directeur de la data",
+        "Paris",
+        {"AI tools": 3, "Agile methods": 2, "New work expectations": 2},
+    ),
+    "julie.nguyen": (
+        "mentor",
+        "IT",
+        "Développeuse full-stack",
+        "Paris",
+        {"Agile methods": 3, "AI tools": 3, "Collaborative tools": 2},
+    ),
+    "maxime.colin": (
+        "mentor",
+        "IT",
+        "Ingénieur sécurité",
+        "Lille",
+        {"Cybersecurity hygiene": 3, "Mobile apps and productivity": 2, "AI tools": 2},
+    ),
+    "thierry.vidal": (
+        "mentee",
+        "IT",
+        "DSI adjoint",
+        "Paris",
+        {"New work expectations": 3, "Agile methods": 2, "AI tools": 2},
+    ),
+    "clara.fontaine": (
+        "mentor",
+        "Ressources humaines",
+        "Chargée de recrutement",
+        "Paris",
+        {"New work expectations": 3, "Social networks": 3, "Inclusion and diversity": 2},
+    ),
+    "nathalie.gauthier": (
+        "mentee",
+        "Ressources humaines",
+        "Responsable formation",
+        "Paris",
+        {"Video and content": 3, "Collaborative tools": 2, "AI tools": 2},
+    ),
+    "eric.dumont": (
+        "mentee",
+        "Ressources humaines",
+        "Responsable des relations sociales",
+        "Lyon",
+        {"Collaborative tools": 3, "Social networks": 2, "Inclusion and diversity": 2},
+    ),
+    "kevin.morel": (
+        "mentor",
+        "Production",
+        "Technicien méthodes",
+        "Lille",
+        {"Mobile apps and productivity": 3, "Data literacy": 2, "Collaborative tools": 2},
+    ),
+    "leo.fabre": (
+        "mentor",
+        "Production",
+        "Ingénieur maintenance 4.0",
+        "Lille",
+        {"Data literacy": 3, "AI tools": 2, "Cybersecurity hygiene": 2},
+    ),
+    "pascal.renaud": (
+        "mentee",
+        "Production",
+        "Directeur d'usine",
+        "Lille",
+        {"Data literacy": 3, "Cybersecurity hygiene": 2, "Collaborative tools": 2},
+    ),
+    "christine.barbier": (
+        "mentee",
+        "Production",
+        "Responsable qualité",
+        "Lille",
+        {"Data literacy": 3, "Agile methods": 2, "AI tools": 2},
+    ),
+    "olivier.lacroix": (
+        "mentee",
+        "Direction générale",
+        "Secrétaire général",
+        "Paris",
+        {"Cybersecurity hygiene": 3, "AI tools": 2, "Social networks": 2},
+    ),
+}
+# Reporting lines inside the cohort: the matching engine never pairs a person with their manager.
+COHORT_MANAGERS = {
+    "lucas.garnier": "jean.lefebvre",
+    "chloe.faure": "francoise.mercier",
+    "manon.blanc": "isabelle.chevalier",
+    "mehdi.amrani": "laurent.masson",
+    "maxime.colin": "thierry.vidal",
+    "kevin.morel": "pascal.renaud",
+}
+INTERESTS = [
+    "course à pied",
+    "photographie",
+    "cuisine",
+    "jazz",
+    "randonnée",
+    "lecture",
+    "vélo",
+    "théâtre",
+    "jeux vidéo",
+    "jardinage",
+    "football",
+    "cinéma",
+    "voile",
+    "podcasts",
+]
+HOPES = {
+    "mentor": [
+        "Mieux comprendre comment se prennent les décisions dans l'entreprise.",
+        "Partager ce que j'utilise tous les jours et gagner en assurance face à la direction.",
+        "Développer mon réseau au-delà de mon équipe.",
+    ],
+    "mentee": [
+        "Rester à jour sur les outils que mes équipes utilisent déjà.",
+        "Comprendre les attentes des jeunes collaborateurs pour mieux les fidéliser.",
+        "Gagner du temps au quotidien avec les bons outils numériques.",
+    ],
+}
+
 # Next cohort: a few people already enrolled, others invited and not yet answered.
 NEXT_COHORT_PEOPLE = {
     "ines.petit": ("mentor", "enrolled"),
@@ -209,7 +434,8 @@ def seed_demo(organization, people):
         datetime.date(2026, 6, 1),
         datetime.date(2027, 5, 31),
         rotation_months=6,
-        description="Le premier programme de mentorat inversé de Démo SA : douze volontaires, six binômes.",
+        description="Le premier programme de mentorat inversé de Démo SA : trente-huit volontaires, "
+        "dix-neuf binômes, toutes les directions représentées.",
     )
     pilot.objectives.set(objectives)
     cohort = _programme(
@@ -229,9 +455,31 @@ def seed_demo(organization, people):
 
     for key, profile in PILOT_PROFILES.items():
         _participant(pilot, people, key, profile, Participant.Status.ENROLLED, skills)
+    for key, entry in COHORT_PROFILES.items():
+        _participant(pilot, people, key, _cohort_profile(key, entry), Participant.Status.ENROLLED, skills)
     for key, (role, status) in NEXT_COHORT_PEOPLE.items():
         profile = PILOT_PROFILES[key]
         _participant(cohort, people, key, (role, *profile[1:]), status, skills)
+
+
+def _cohort_profile(key, entry):
+    """The full profile of a cohort member, its free details drawn at random from the pools (seeded by name)."""
+    role, department, job_title, location, skill_levels = entry
+    rng = random.Random(key)
+    languages = ["fr", "en"] if role == "mentor" or rng.random() < 0.5 else ["fr"]
+    availability = sorted(rng.sample(AVAILABILITY_SLOTS, 3), key=AVAILABILITY_SLOTS.index)
+    return (
+        role,
+        department,
+        job_title,
+        location,
+        languages,
+        skill_levels,
+        rng.sample(INTERESTS, 2),
+        availability,
+        COHORT_MANAGERS.get(key),
+        rng.choice(HOPES[role]),
+    )
 
 
 def _programme(name, status, start, end, **fields):

@@ -13,7 +13,13 @@ from .models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Ses
 
 PILOT = "Programme pilote 2026"
 PARIS = ZoneInfo("Europe/Paris")
-MONTHS_OF_HISTORY = 4
+MONTHS_OF_HISTORY = 6
+# A few pairs for HR to follow on the operations page; every other pair meets every cadence.
+SILENT = "ines.petit@demo.binome.example"  # stopped meeting about six weeks ago
+UNLOGGED = "hugo.bernard@demo.binome.example"  # its last session is still to be logged
+LOW_RATED = "tom.moreau@demo.binome.example"  # rates its recent sessions poorly
+SILENT_FOR = timedelta(days=42)
+LOW_RATED_SINCE = timedelta(days=45)
 
 GOALS = [
     ("Animer mon équipe sur Teams", "Canaux par projet, moins de courriels internes."),
@@ -21,6 +27,8 @@ GOALS = [
     ("Utiliser l'IA générative au quotidien", "Résumer, rédiger et préparer mes réunions avec un assistant."),
     ("Comprendre les attentes des moins de 30 ans", "Flexibilité, sens, feedback : ce qui compte pour eux."),
 ]
+# Set lately by some pairs, with no progress recorded yet.
+LATE_GOAL = ("Tourner une courte vidéo pour l'intranet", "Deux minutes sur un projet de la direction.")
 TOPICS = [
     "Canaux Teams et mentions",
     "Premier post LinkedIn",
@@ -50,9 +58,11 @@ def seed_demo(organization, people):
 
 
 def _seed_pair(organization, programme, pair, index):
-    rng = random.Random(pair.pk)
     mentor, mentee = pair.mentor.user, pair.mentee.user
-    today = timezone.localdate()
+    # Seeded by the two people, not by ids: the same demo on every database.
+    rng = random.Random(f"{mentor.email}:{mentee.email}")
+    now, today = timezone.now(), timezone.localdate()
+    emails = {mentor.email, mentee.email}
     objectives = list(programme.objectives.all())
     goals = []
     for number, (title, description) in enumerate(rng.sample(GOALS, 2)):
@@ -68,13 +78,32 @@ def _seed_pair(organization, programme, pair, index):
                 created_by=mentee,
             )
         )
+    if index % 4 == 3:
+        Goal.objects.create(
+            organization=organization,
+            pair=pair,
+            title=LATE_GOAL[0],
+            description=LATE_GOAL[1],
+            target_date=min(programme.end_date, today + timedelta(days=120)),
+            scale=Goal.Scale.PERCENT,
+            created_by=mentee,
+        )
     # Each pair meets on its own weekday and hour so mentors with two mentees never overlap.
     start_time = time(9 + index % 8, 30)
     first = max(programme.start_date, today - timedelta(days=30 * MONTHS_OF_HISTORY))
     first += timedelta(days=(index % 5 - first.weekday()) % 7)
-    day = first
-    number = 0
-    while day <= min(programme.end_date, today + timedelta(days=42)):
+    last = min(programme.end_date, today + timedelta(days=42))
+    if SILENT in emails:
+        last = today - SILENT_FOR
+    days = []
+    while first <= last:
+        days.append(first)
+        first += timedelta(days=programme.cadence_days or 14)
+    past = [day for day in days if datetime.combine(day, start_time, PARIS) < now - timedelta(days=3)]
+    unlogged = past[-1] if UNLOGGED in emails and past else None
+    # Progress at the pair's own pace: some goals are reached, others have a long way to go.
+    pace = rng.choice([3, 4, 5, 6, 8, 10])
+    for number, day in enumerate(days):
         starts_at = datetime.combine(day, start_time, PARIS)
         session = Session.objects.create(
             organization=organization,
@@ -90,10 +119,25 @@ def _seed_pair(organization, programme, pair, index):
         AgendaItem.objects.create(
             organization=organization, session=session, text=topic, goal=goals[number % 2], position=0
         )
-        if starts_at < timezone.now() - timedelta(hours=2):
-            _log(organization, session, goals, number, rng, mentor, mentee, topic)
-        day += timedelta(days=programme.cadence_days or 14)
-        number += 1
+        if starts_at < now - timedelta(hours=2) and day != unlogged:
+            low = LOW_RATED in emails and starts_at >= now - LOW_RATED_SINCE
+            _log(organization, session, goals, number, rng, mentor, mentee, topic, pace, low)
+    if SILENT in emails:
+        # The next meeting was cancelled and never rescheduled.
+        day = (days[-1] if days else last) + timedelta(days=programme.cadence_days or 14)
+        starts_at = datetime.combine(day, start_time, PARIS)
+        Session.objects.create(
+            organization=organization,
+            pair=pair,
+            starts_at=starts_at,
+            duration_minutes=45,
+            time_zone="Europe/Paris",
+            status=Session.Status.CANCELLED,
+            cancel_reason="Clôture budgétaire, on se recale plus tard",
+            cancelled_at=starts_at - timedelta(days=1),
+            sequence=1,
+            created_by=mentee,
+        )
     for title, body in TAKEAWAYS:
         SharedResource.objects.create(
             organization=organization, pair=pair, title=title, body=body, added_by=mentor
@@ -108,8 +152,10 @@ def _seed_pair(organization, programme, pair, index):
     )
 
 
-def _log(organization, session, goals, number, rng, mentor, mentee, topic):
+def _log(organization, session, goals, number, rng, mentor, mentee, topic, pace, low):
     outcome = rng.random()
+    if low:
+        outcome = 1  # the pair still meets: it is the sessions that disappoint
     if outcome < 0.08:
         session.status = Session.Status.CANCELLED
         session.cancel_reason = "Comité de direction déplacé"
@@ -127,7 +173,7 @@ def _log(organization, session, goals, number, rng, mentor, mentee, topic):
     session.actual_minutes = session.duration_minutes + rng.choice([-5, 0, 0, 10])
     session.topics = topic
     session.shared_notes = f"Nous avons travaillé sur : {topic.lower()}. Prochaine étape décidée ensemble."
-    session.usefulness = rng.choice([3, 4, 4, 5, 5])
+    session.usefulness = 2 if low else rng.choice([3, 4, 4, 5, 5])
     session.logged_at = session.ends_at + timedelta(hours=1)
     session.logged_by = mentee
     session.save()
@@ -140,7 +186,10 @@ def _log(organization, session, goals, number, rng, mentor, mentee, topic):
         )
     for goal in goals:
         step = number + 1
-        value = min(5, 1 + step // 2) if goal.scale == Goal.Scale.LEVEL else min(100, 10 + step * 9)
+        if goal.scale == Goal.Scale.LEVEL:
+            value = min(5, 1 + step * pace // 25)
+        else:
+            value = min(100, 5 + step * pace)
         GoalProgress.objects.create(
             organization=organization,
             goal=goal,

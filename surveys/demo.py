@@ -1,10 +1,201 @@
-"""Demo data: every running programme of the demo organisation gets its default survey templates."""
+"""Demo data: every running programme gets its default survey templates, and the pilot its survey history.
 
-from programmes.models import Programme
+The pilot's history is what the planners (surveys.notifications) would have sent, under their natural
+keys so that they never send it again: a baseline survey to each participant at the start, a pulse to
+both people after each logged session and the mid-programme survey. Most were answered, skills improve
+and practices change; a few recent ones are still open. Like the sessions demo, the history is written
+as rows: ``send_survey`` would plan an invitation e-mail for each of hundreds of surveys, and
+``submit_answers`` stamps the answer with the current time, so neither can record the past.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+
+from pairing.models import Pair
+from programmes.models import Participant, ParticipantSkill, Programme
+from sessions.models import Session
 
 from .defaults import ensure_default_templates
+from .models import Answer, Question, SurveyResponse, SurveyTemplate
+
+PILOT = "Programme pilote 2026"
+PARIS = ZoneInfo("Europe/Paris")
+Moment, Type = SurveyTemplate.Moment, Question.Type
+# The mid-programme survey went out a little under two weeks ago: some people have not answered yet.
+MIDPOINT_SENT_AGO = timedelta(days=12)
+# Hours between a survey's e-mail and its answer, as people really take them: mostly soon, some late.
+DELAYS = [2, 3, 6, 20, 26, 48, 72, 120, 200, 320]
+COMMENTS = [
+    "Des échanges très concrets : j'applique dès le lendemain.",
+    "Un temps d'échange entre binômes serait utile.",
+    "Difficile de tenir le rythme en période de clôture.",
+    "Le format court, toutes les deux semaines, est idéal.",
+]
 
 
 def seed_demo(organization, people):
     for programme in Programme.objects.filter(status=Programme.Status.RUNNING):
         ensure_default_templates(programme, organization.default_language)
+    pilot = Programme.objects.filter(name=PILOT, status=Programme.Status.RUNNING).first()
+    if pilot is None or SurveyResponse.objects.filter(template__programme=pilot).exists():
+        return
+    _History(organization, pilot).write()
+
+
+class _History:
+    def __init__(self, organization, pilot):
+        self.organization = organization
+        self.pilot = pilot
+        self.now = timezone.now()
+        self.templates = {
+            (template.moment, template.audience): (template, list(template.questions.all()))
+            for template in SurveyTemplate.objects.filter(programme=pilot).prefetch_related("questions")
+        }
+        self.participants = {
+            participant.pk: participant
+            for participant in Participant.objects.filter(
+                programme=pilot, status=Participant.Status.ENROLLED
+            ).select_related("user")
+        }
+        # Without a pair, a self-assessment lists one's own skills (surveys.selectors.skills_for).
+        self.skills = {pk: [] for pk in self.participants}
+        links = ParticipantSkill.objects.filter(participant__in=list(self.participants))
+        for link in links.select_related("skill"):
+            self.skills[link.participant_id].append((link.skill, link.level))
+        self.responses, self.answers = [], []  # written together at the end
+
+    def write(self):
+        start = datetime.combine(self.pilot.start_date, time(9), PARIS)
+        if start >= self.now:
+            return  # nothing sent yet
+        midpoint = self.pilot.start_date + (self.pilot.end_date - self.pilot.start_date) / 2
+        midpoint_sent = min(datetime.combine(midpoint, time(9), PARIS), self.now - MIDPOINT_SENT_AGO)
+        for participant in sorted(self.participants.values(), key=lambda participant: participant.user.email):
+            rng = random.Random(participant.user.email)
+            levels = self._baseline(participant, rng, start)
+            if midpoint_sent > start:
+                self._midpoint(participant, rng, midpoint_sent, levels)
+        self._pulses()
+        SurveyResponse.objects.bulk_create(self.responses)
+        Answer.objects.bulk_create([answer for answer in self.answers if answer.response.answered_at])
+
+    # --- Each moment --------------------------------------------------------------------------------
+
+    def _baseline(self, participant, rng, sent_at):
+        """Where each person stands before the first session; returns their levels per skill."""
+        levels = {}
+        for skill, level in self.skills[participant.pk]:
+            if participant.role == Participant.Role.MENTOR:
+                # What mentors offer, they already master (proficiency 1 to 3).
+                levels[skill] = min(5, level + 1 + rng.choice([0, 0, 1]))
+            else:
+                # What mentees want most (3) is where they stand lowest.
+                levels[skill] = rng.choice([1, 1, 2, 2] if level == 3 else [1, 2, 2, 3])
+        template, questions = self.templates[(Moment.BASELINE, participant.role)]
+        response = self._response(
+            template, participant, f"baseline:participant:{participant.pk}", sent_at, rng, willing=0.92
+        )
+        for question in questions:
+            if question.type == Type.SKILLS:
+                for skill, value in levels.items():
+                    self._answer(response, question, number=value, skill=skill)
+            elif question.type == Type.TEXT and participant.hopes:
+                self._answer(response, question, text=participant.hopes)
+        return levels
+
+    def _midpoint(self, participant, rng, sent_at, levels):
+        """Halfway: skills gained (more by mentees), practices adopted, satisfaction, recommendation."""
+        mentor = participant.role == Participant.Role.MENTOR
+        template, questions = self.templates[(Moment.MIDPOINT, participant.role)]
+        response = self._response(
+            template, participant, f"midpoint:participant:{participant.pk}", sent_at, rng, willing=0.85
+        )
+        for question in questions:
+            if question.type == Type.SKILLS:
+                for skill, baseline in levels.items():
+                    gain = rng.choice([0, 0, 1] if mentor else [0, 1, 1, 1, 2, 2])
+                    self._answer(response, question, number=min(5, baseline + gain), skill=skill)
+            elif question.type == Type.CHOICE:
+                # The choices are the defaults' practices, the last one being "none yet".
+                weights = [3, 4, 2, 1][: len(question.choices)]
+                self._answer(response, question, text=rng.choices(question.choices, weights=weights)[0])
+            elif question.type == Type.SCALE:
+                self._answer(response, question, number=rng.choice([3, 4, 4, 5, 5, 5]))
+            elif question.type == Type.RECOMMEND:
+                self._answer(response, question, number=rng.choice([6, 7, 8, 8, 9, 9, 9, 10, 10, 10]))
+            elif question.type == Type.YES_NO:
+                self._answer(response, question, number=rng.choice([1, 1, 0]))
+            elif question.type == Type.TEXT and rng.random() < 0.3:
+                self._answer(response, question, text=rng.choice(COMMENTS))
+
+    def _pulses(self):
+        """After each logged session, both people rate it in one click, in line with the pair's log."""
+        sessions = Session.objects.filter(
+            pair__programme=self.pilot, pair__status=Pair.Status.ACTIVE, status=Session.Status.HELD
+        ).select_related("pair")
+        for session in sessions.order_by("starts_at", "pk"):
+            for participant_id in (session.pair.mentor_id, session.pair.mentee_id):
+                participant = self.participants.get(participant_id)
+                if participant is None:
+                    continue
+                sent_at = session.logged_at + timedelta(hours=1)
+                if sent_at >= self.now:
+                    continue  # the planner's next run sends it
+                rng = random.Random(f"{participant.user.email}:{session.starts_at.isoformat()}")
+                template, questions = self.templates[(Moment.PULSE, participant.role)]
+                response = self._response(
+                    template,
+                    participant,
+                    f"pulse:session:{session.pk}:participant:{participant.pk}",
+                    sent_at,
+                    rng,
+                    willing=0.7,
+                    pair=session.pair,
+                    session_id=session.pk,
+                )
+                usefulness = session.usefulness or 4
+                # Only a pair that rated its session poorly answers the pulse below 3.
+                lowest = 1 if usefulness <= 2 else 3
+                rating = max(lowest, min(5, usefulness + rng.choice([-1, 0, 0, 0, 1])))
+                for question in questions:
+                    if question.type == Type.SCALE:
+                        self._answer(response, question, number=rating)
+
+    # --- Rows ---------------------------------------------------------------------------------------
+
+    def _response(self, template, participant, key, sent_at, rng, *, willing, pair=None, session_id=None):
+        """A survey sent at ``sent_at``, answered within its link's lifetime if the person is willing and
+        the answer's moment has come; otherwise left open (or expired)."""
+        expires_at = sent_at + timedelta(days=settings.SURVEY_LINK_MAX_AGE_DAYS)
+        answered_at = sent_at + timedelta(hours=rng.choice(DELAYS), minutes=rng.randrange(60))
+        if rng.random() >= willing or answered_at >= min(self.now, expires_at):
+            answered_at = None
+        response = SurveyResponse(
+            organization=self.organization,
+            template=template,
+            participant=participant,
+            pair=pair,
+            session_id=session_id,
+            key=key,
+            sent_at=sent_at,
+            expires_at=expires_at,
+            answered_at=answered_at,
+        )
+        self.responses.append(response)
+        return response
+
+    def _answer(self, response, question, *, number=None, text="", skill=None):
+        self.answers.append(
+            Answer(
+                organization=self.organization,
+                response=response,
+                question=question,
+                skill=skill,
+                number=number,
+                text=text,
+            )
+        )

@@ -14,12 +14,16 @@ def test_the_executive_reads_the_dashboard_filters_by_department_and_downloads_t
     sign_in(page, "direction@demo.binome.example", DEMO_PASSWORD)
     page.goto("/o/demo/dashboard/")
     page.wait_for_selector("svg.chart")
-    assert page.locator("svg.chart").count() == 2
+    # Sessions per month and their running total, then the skills mentees and mentors gained.
+    assert page.locator("svg.chart").count() == 4
     assert page.locator("svg.chart rect.series-held").count() > 0
+    assert page.locator("svg.chart rect.series-latest").count() > 0
     # Each chart has its table for screen readers.
-    assert page.locator("table.visually-hidden caption").count() == 2
+    assert page.locator("table.visually-hidden caption").count() == 4
     screenshot("dashboard")
 
+    # The pilot alone: some of its people are also enrolled in the next cohorts.
+    page.select_option("#id_programme", label="Programme pilote 2026")
     page.select_option("#id_department", "Direction financière")
     page.locator("#dashboard-filters input[type=submit]").click()
     page.wait_for_url(re.compile(r"department=Direction"))
@@ -33,6 +37,7 @@ def test_the_executive_reads_the_dashboard_filters_by_department_and_downloads_t
     assert download.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(open(download.path(), "rb").read())).active
     rows = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert ["Filtres", "Programme", "Programme pilote 2026"] in rows
     assert ["Filtres", "Service", "Direction financière"] in rows
     assert any(row[0] == "Participants" and row[1] == "Inscrits" and row[2] == 6 for row in rows)
 

@@ -44,3 +44,19 @@ def test_the_running_pilot_gets_active_pairs():
 
         statuses = list(Pair.objects.filter(programme=pilot).values_list("status", flat=True))
     assert statuses == [Pair.Status.ACTIVE, Pair.Status.ACTIVE]
+
+
+def test_the_engine_pairs_every_pilot_participant_once_and_never_with_their_manager():
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    organization, _people = organization_demo.seed()
+    with tenant_context(organization):
+        pilot = Programme.objects.get(name=demo.PILOT)
+        matching_round = MatchingRound.objects.get(programme=pilot)
+        pairs = list(Pair.objects.filter(programme=pilot).select_related("mentor", "mentee"))
+        enrolled = set(pilot.participants.filter(status="enrolled").values_list("pk", flat=True))
+    assert matching_round.status == MatchingRound.Status.PUBLISHED
+    assert {pair.status for pair in pairs} == {Pair.Status.ACTIVE}
+    people = [pair.mentor_id for pair in pairs] + [pair.mentee_id for pair in pairs]
+    assert len(pairs) == 19 and sorted(people) == sorted(enrolled)
+    assert all(pair.mentee.user_id != pair.mentor.manager_id for pair in pairs)
+    assert all(pair.mentor.user_id != pair.mentee.manager_id for pair in pairs)

@@ -1,3 +1,7 @@
+from datetime import timedelta
+
+from django.utils import timezone
+
 from organizations.tenancy import tenant_context
 from sessions import demo, services
 from sessions.models import Goal, GoalProgress, Session
@@ -39,3 +43,32 @@ def test_the_demo_does_nothing_without_the_pilot(organization):
         PairFactory(organization=organization)
         demo.seed_demo(organization, {})
         assert not Session.objects.exists()
+
+
+def test_the_demo_gives_hr_a_silent_pair_an_unlogged_session_and_poor_ratings_to_follow(organization):
+    now = timezone.now()
+    with tenant_context(organization):
+        pilot = ProgrammeFactory(
+            organization=organization, name=demo.PILOT, start_date=now.date() - timedelta(120)
+        )
+        silent, unlogged, low_rated, regular = (
+            PairFactory(organization=organization, programme=pilot, mentor__user__email=email)
+            for email in (demo.SILENT, demo.UNLOGGED, demo.LOW_RATED, "someone@example.com")
+        )
+        demo.seed_demo(organization, {})
+        sessions = Session.objects.order_by("starts_at")
+
+        # Its last meeting was on the day six weeks ago, at whatever hour.
+        recent = sessions.filter(pair=silent, starts_at__gte=now - demo.SILENT_FOR + timedelta(days=1))
+        assert list(recent.values_list("status", flat=True)) == ["cancelled"]
+        assert sessions.filter(pair=silent, status="held").exists()
+
+        past = sessions.filter(pair=unlogged, starts_at__lt=now - timedelta(days=3))
+        assert list(past.filter(status="scheduled")) == [past.last()]
+
+        poorly_rated = sessions.filter(usefulness__lte=2)
+        assert poorly_rated.exists()
+        assert not poorly_rated.exclude(pair=low_rated).exists()
+        assert not poorly_rated.filter(starts_at__lt=now - demo.LOW_RATED_SINCE).exists()
+        for pair in (unlogged, low_rated, regular):
+            assert sessions.filter(pair=pair, status="scheduled", starts_at__gt=now).exists()
