@@ -11,6 +11,10 @@ HEIGHT = 240
 LEFT = 44
 BOTTOM = 36
 TOP = 12
+# Labels wider than their column slot (ten skill names side by side) are slanted and shortened.
+CHAR_WIDTH = 6.2
+SLANT_DEGREES = 35
+SLANTED_MAX_CHARS = 24
 
 
 def nice_ceiling(value):
@@ -57,9 +61,13 @@ def column_chart(*, categories, series, axis_labels=None, ticks=4, top=None):
                     "title": f"{category} · {label}: {value}",
                 }
             )
+    labels = _axis(categories, axis_labels, slot)
+    left_overflow = _slant_left_overflow(labels)
     return {
         "width": WIDTH,
-        "height": HEIGHT,
+        "view_x": -left_overflow,
+        "view_width": WIDTH + left_overflow,
+        "height": HEIGHT + _slant_room(labels),
         "columns": columns,
         "hidden_marks": marks,
         "baseline": HEIGHT - BOTTOM,
@@ -72,7 +80,7 @@ def column_chart(*, categories, series, axis_labels=None, ticks=4, top=None):
             }
             for step in range(ticks + 1)
         ],
-        "labels": _axis(categories, axis_labels, slot),
+        "labels": labels,
         "legend": [{"label": label, "css_class": css_class} for label, css_class, _ in series],
     }
 
@@ -112,7 +120,7 @@ def line_chart(*, categories, label, css_class, values, axis_labels=None, ticks=
             }
             for step in range(ticks + 1)
         ],
-        "labels": _axis(categories, axis_labels, slot),
+        "labels": _axis(categories, axis_labels, slot, slant_allowed=False),
         "legend": [{"label": label, "css_class": css_class}],
     }
 
@@ -131,13 +139,43 @@ def bar_list(items, *, maximum=None):
     ]
 
 
-def _axis(categories, axis_labels, slot):
-    """Labels under the axis: one line each, or two (e.g. month, then the year where it changes)."""
-    lines = axis_labels or [(category, "") for category in categories]
-    return [
-        {"x": round(LEFT + index * slot + slot / 2, 1), "y": HEIGHT - 16, "text": text, "sub": sub}
-        for index, (text, sub) in enumerate(lines)
-    ]
+def _axis(categories, axis_labels, slot, *, slant_allowed=True):
+    """Labels under the axis: one line each, or two (e.g. month, then the year where it changes).
+
+    When one would overlap its neighbours, all are slanted, and shortened with an ellipsis (the full
+    name stays in the column's tooltip and in the table beside the chart).
+    """
+    lines = axis_labels or [(str(category), "") for category in categories]
+    slanted = slant_allowed and any(len(str(text)) * CHAR_WIDTH > slot for text, _ in lines)
+    labels = []
+    for index, (text, sub) in enumerate(lines):
+        x = round(LEFT + index * slot + slot / 2, 1)
+        if slanted:
+            text = str(text)
+            if len(text) > SLANTED_MAX_CHARS:
+                text = text[: SLANTED_MAX_CHARS - 1].rstrip() + "…"
+            labels.append(
+                {"x": x, "y": HEIGHT - BOTTOM + 12, "text": text, "sub": "", "slant": -SLANT_DEGREES}
+            )
+        else:
+            labels.append({"x": x, "y": HEIGHT - 16, "text": text, "sub": sub, "slant": 0})
+    return labels
+
+
+def _slant_left_overflow(labels):
+    """How far the first slanted label reaches left of the drawing (the view box grows to show it)."""
+    if not labels or not labels[0]["slant"]:
+        return 0
+    reach = len(labels[0]["text"]) * CHAR_WIDTH * math.cos(math.radians(SLANT_DEGREES))
+    return max(0, math.ceil(reach - labels[0]["x"]) + 4)
+
+
+def _slant_room(labels):
+    """Extra height below the chart for slanted labels (their drop at the slant angle)."""
+    slanted = [len(label["text"]) for label in labels if label["slant"]]
+    if not slanted:
+        return 0
+    return math.ceil(max(slanted) * CHAR_WIDTH * math.sin(math.radians(SLANT_DEGREES))) + 4 - (BOTTOM - 12)
 
 
 def _format(number):
