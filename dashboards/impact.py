@@ -2,8 +2,9 @@
 
 Those models come with the sessions and surveys branches. Each group of figures is its own function
 and is computed only when the models it reads are installed, so this app runs with or without them.
-Like every other figure, each is an aggregate guarded by the organisation's minimum group size, and
-no free-text answer is ever read here: the surveys record no consent to share one anonymously.
+Like every other figure, each is an aggregate guarded by the organisation's minimum group size. The
+one exception to "aggregates only" is the free-text answers their authors agreed to share anonymously
+(``shared_comments``): their text and month, never who wrote them, under the same minimum.
 """
 
 import datetime
@@ -11,7 +12,25 @@ import datetime
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import connections
-from django.db.models import Avg, Case, Count, Exists, F, IntegerField, Max, OuterRef, Q, Subquery, When
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import MD5, Cast, Concat, TruncMonth
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .privacy import guarded, share
@@ -21,6 +40,8 @@ SESSIONS = "mentoring_sessions"
 SURVEYS = "surveys"
 PROGRESS_MOMENTS = ("midpoint", "final")
 GOAL_BUCKETS = ((0, 25), (25, 50), (50, 75), (75, 101))
+# The dashboard quotes a stable sample of the shared comments, not all of them.
+COMMENTS_LIMIT = 30
 
 
 def model(app_label, model_name):
@@ -53,6 +74,8 @@ def figures(*, filters, minimum):
         groups["practices"] = practices_adopted(filters=filters, minimum=minimum)
         groups["scales"], groups["nps"] = satisfaction(filters=filters, minimum=minimum)
         groups["response_rates"] = response_rates(filters=filters, minimum=minimum)
+        if has_field(model(SURVEYS, "Answer"), "shared_anonymously"):
+            groups["comments"] = shared_comments(filters=filters, minimum=minimum)
     return groups
 
 
@@ -309,6 +332,50 @@ def response_rates(*, filters, minimum):
         }
         for row in rows
     ]
+
+
+def shared_comments(*, filters, minimum):
+    """The free-text answers their authors agreed to share anonymously, in the filtered scope: one query.
+
+    Only each comment's text and month leave the database, never its author, department or day. They
+    come in the order of a salted hash of the answer: the same from one visit to the next, and unrelated
+    to who answered or when. They are shown only when at least ``minimum`` people answered, over the
+    period and in scope, a survey that asks for a comment (the crowd an author hides in). Below that, as
+    when none was shared, the section says neither whether nor how many exist.
+    """
+    SurveyResponse = model(SURVEYS, "SurveyResponse")
+    respondents = (
+        SurveyResponse.objects.filter(
+            _in_scope(filters, "participant"),
+            answered_at__gte=filters.start_at,
+            answered_at__lt=filters.end_at,
+            template__questions__type="text",
+        )
+        .order_by()
+        .values("organization")
+        .annotate(people=Count("participant", distinct=True))
+        .values("people")
+    )
+    salt = salted_hmac("dashboards.shared_comments", "order").hexdigest()[:16]
+    rows = list(
+        _answers(filters)
+        .filter(shared_anonymously=True, question__type="text")
+        .annotate(
+            month=TruncMonth("response__answered_at", output_field=DateField(), tzinfo=filters.tzinfo),
+            respondents=Subquery(respondents, output_field=IntegerField()),
+            shared=Window(Count("pk")),
+            order=MD5(Concat(Value(salt), Cast("pk", CharField()))),
+        )
+        .order_by("order")
+        .values("text", "month", "respondents", "shared")[:COMMENTS_LIMIT]
+    )
+    if not rows or rows[0]["respondents"] < minimum:
+        return {"shown": False, "comments": [], "shared": None}
+    return {
+        "shown": True,
+        "comments": [{"text": row["text"], "month": row["month"]} for row in rows],
+        "shared": rows[0]["shared"],
+    }
 
 
 # --- HR operations ------------------------------------------------------------------------------------

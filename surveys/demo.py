@@ -3,9 +3,10 @@
 The pilot's history is what the planners (surveys.notifications) would have sent, under their natural
 keys so that they never send it again: a baseline survey to each participant at the start, a pulse to
 both people after each logged session and the mid-programme survey. Most were answered, skills improve
-and practices change; a few recent ones are still open. Like the sessions demo, the history is written
-as rows: ``send_survey`` would plan an invitation e-mail for each of hundreds of surveys, and
-``submit_answers`` stamps the answer with the current time, so neither can record the past.
+and practices change; some people left a comment, most of them agreeing to share it anonymously; a few
+recent surveys are still open. Like the sessions demo, the history is written as rows: ``send_survey``
+would plan an invitation e-mail for each of hundreds of surveys, and ``submit_answers`` stamps the answer
+with the current time, so neither can record the past.
 """
 
 import random
@@ -29,12 +30,27 @@ Moment, Type = SurveyTemplate.Moment, Question.Type
 MIDPOINT_SENT_AGO = timedelta(days=12)
 # Hours between a survey's e-mail and its answer, as people really take them: mostly soon, some late.
 DELAYS = [2, 3, 6, 20, 26, 48, 72, 120, 200, 320]
+# What people write under "Any comment for the programme team?", taken in turn so no two say the same.
 COMMENTS = [
     "Des échanges très concrets : j'applique dès le lendemain.",
     "Un temps d'échange entre binômes serait utile.",
     "Difficile de tenir le rythme en période de clôture.",
     "Le format court, toutes les deux semaines, est idéal.",
+    "J'ai enfin compris à quoi servent les canaux Teams : je n'envoie presque plus de pièces jointes.",
+    "Il faudrait bloquer les créneaux dans les agendas dès le lancement du programme.",
+    "Passer de l'autre côté de la table a changé ma façon de manager.",
+    "On apprend autant en tant que mentor : je vois mieux comment se prennent les décisions.",
+    "J'aurais aimé un atelier de lancement commun à tous les binômes.",
+    "Préparer mes réunions avec un assistant IA me fait gagner une heure par semaine.",
+    "La cybersécurité mériterait une séance dédiée, avec des exemples de notre quotidien.",
+    "Un peu intimidant au début, puis très naturel : on se tutoie maintenant.",
+    "Nos séances ont débouché sur un tableau de bord partagé que toute l'équipe utilise.",
+    "Pas toujours simple de trouver un sujet quand tout va bien : une liste d'idées aiderait.",
+    "Je n'osais pas poser certaines questions à ma hiérarchie ; ici, c'est possible.",
+    "Le programme mériterait d'être ouvert aux équipes des autres sites.",
 ]
+# Share of those comments their authors agree to show, without their name, to the programme's sponsors.
+SHARED = 0.6
 
 
 def seed_demo(organization, people):
@@ -67,6 +83,7 @@ class _History:
         for link in links.select_related("skill"):
             self.skills[link.participant_id].append((link.skill, link.level))
         self.responses, self.answers = [], []  # written together at the end
+        self.comments = 0
 
     def write(self):
         start = datetime.combine(self.pilot.start_date, time(9), PARIS)
@@ -129,8 +146,10 @@ class _History:
                 self._answer(response, question, number=rng.choice([6, 7, 8, 8, 9, 9, 9, 10, 10, 10]))
             elif question.type == Type.YES_NO:
                 self._answer(response, question, number=rng.choice([1, 1, 0]))
-            elif question.type == Type.TEXT and rng.random() < 0.3:
-                self._answer(response, question, text=rng.choice(COMMENTS))
+            elif question.type == Type.TEXT and rng.random() < 0.4 and response.answered_at:
+                text = COMMENTS[self.comments % len(COMMENTS)]
+                self.comments += 1
+                self._answer(response, question, text=text, shared=rng.random() < SHARED)
 
     def _pulses(self):
         """After each logged session, both people rate it in one click, in line with the pair's log."""
@@ -188,7 +207,7 @@ class _History:
         self.responses.append(response)
         return response
 
-    def _answer(self, response, question, *, number=None, text="", skill=None):
+    def _answer(self, response, question, *, number=None, text="", skill=None, shared=False):
         self.answers.append(
             Answer(
                 organization=self.organization,
@@ -197,5 +216,6 @@ class _History:
                 skill=skill,
                 number=number,
                 text=text,
+                shared_anonymously=shared,
             )
         )

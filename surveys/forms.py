@@ -43,18 +43,29 @@ class AnswerForm(forms.Form):
                 )
             self.fields[name] = field
             self.entries.append((name, question, None))
+            if question.type == Question.Type.TEXT:
+                self.fields[f"{name}_share"] = forms.BooleanField(
+                    label=_("Share this comment anonymously with the programme's sponsors"),
+                    help_text=_(
+                        "They would read the text and the month it was written, never your name or department."
+                    ),
+                    required=False,
+                    initial=False,
+                )
 
     def answers(self):
-        """[(question, skill, number, text)] for ``services.submit_answers``."""
+        """[(question, skill, number, text, shared)] for ``services.submit_answers``."""
         result = []
         for name, question, skill in self.entries:
             value = self.cleaned_data.get(name)
             if value in (None, ""):
                 continue
-            if question.type in (Question.Type.TEXT, Question.Type.CHOICE):
-                result.append((question, skill, None, value))
+            if question.type == Question.Type.TEXT:
+                result.append((question, skill, None, value, self.cleaned_data.get(f"{name}_share", False)))
+            elif question.type == Question.Type.CHOICE:
+                result.append((question, skill, None, value, False))
             else:
-                result.append((question, skill, int(value), ""))
+                result.append((question, skill, int(value), "", False))
         return result
 
 

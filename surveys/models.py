@@ -109,6 +109,9 @@ class Answer(TenantModel):
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
     text = models.TextField(blank=True)
+    # The respondent's own opt-in, given with the answer on the survey form: executives and HR may then
+    # read the text, without a name. Not editable, so that no form or admin page can give it for them.
+    shared_anonymously = models.BooleanField(_("shared anonymously"), default=False, editable=False)
 
     class Meta:
         constraints = [
@@ -125,5 +128,15 @@ class Answer(TenantModel):
             models.CheckConstraint(
                 condition=Q(number__isnull=True) | Q(number__gte=0, number__lte=10),
                 name="answer_number_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(shared_anonymously=False) | ~Q(text=""), name="answer_shared_has_text"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["organization", "response"],
+                condition=Q(shared_anonymously=True),
+                name="answer_shared",
             ),
         ]

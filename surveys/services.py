@@ -54,9 +54,11 @@ class AlreadyAnswered(Exception):
 
 @transaction.atomic
 def submit_answers(*, response, answers):
-    """Store the answers of ``response`` once. ``answers``: [(question, skill or None, number, text)].
+    """Store the answers of ``response`` once.
 
-    The response row is locked so two submissions of the same link never both count.
+    ``answers``: [(question, skill or None, number, text, shared)], ``shared`` being the respondent's
+    consent to show a free-text answer anonymously to the programme's sponsors; it counts for a non-empty
+    free-text answer only. The response row is locked so two submissions of the same link never both count.
     """
     locked = SurveyResponse.objects.select_for_update().get(pk=response.pk)
     if locked.answered_at is not None:
@@ -72,8 +74,9 @@ def submit_answers(*, response, answers):
                 skill=skill,
                 number=number,
                 text=text or "",
+                shared_anonymously=bool(shared and text and question.type == Question.Type.TEXT),
             )
-            for question, skill, number, text in answers
+            for question, skill, number, text, shared in answers
             if number is not None or text
         ]
     )

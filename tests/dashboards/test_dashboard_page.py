@@ -155,6 +155,7 @@ IMPACT_QUERIES = {
     "scales": 1,
     "nps": 0,  # computed with the scales
     "response_rates": 1,
+    "comments": 1,  # the shared comments and their crowd's size, together
 }
 
 

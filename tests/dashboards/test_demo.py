@@ -6,6 +6,7 @@ from organizations.tenancy import tenant_context
 from pairing.models import Pair
 from programmes.models import Programme
 from sessions.models import Session
+from surveys.models import Answer
 
 
 def _seed():
@@ -44,6 +45,19 @@ def test_the_demo_shows_every_impact_figure_of_the_dashboard(db, client):
     assert impact["nps"]["score"].shown and impact["nps"]["score"].value > 0
     rates = impact["response_rates"]
     assert len(rates) == 3 and all(not entry["hidden"] and 50 < entry["rate"] < 100 for entry in rates)
+    assert impact["comments"]["shown"] and len(impact["comments"]["comments"]) >= 5
+
+
+def test_the_demo_dashboard_quotes_only_the_comments_shared_anonymously(db, client):
+    organization = _seed()
+    with tenant_context(organization):
+        private = list(
+            Answer.objects.filter(question__type="text", shared_anonymously=False).values_list(
+                "text", flat=True
+            )
+        )
+    quoted = [comment["text"] for comment in _board(client).impact["comments"]["comments"]]
+    assert private and quoted and not set(private) & set(quoted)
 
 
 def test_a_department_of_the_pilot_has_its_figures_and_the_smallest_stays_hidden(db, client):
@@ -56,6 +70,7 @@ def test_a_department_of_the_pilot_has_its_figures_and_the_smallest_stays_hidden
     assert all(not month["hidden"] for month in finance.months)
     general = _board(client, "?department=Direction+g%C3%A9n%C3%A9rale")
     assert general.participation["enrolled"].hidden and general.sessions["held"].hidden
+    assert not general.impact["comments"]["shown"]
 
 
 def test_the_demo_gives_hr_a_few_pairs_to_follow_and_surveys_pending(db, client):

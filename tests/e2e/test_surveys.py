@@ -6,7 +6,7 @@ from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from surveys import services
 from surveys.defaults import ensure_default_templates
-from surveys.models import SurveyTemplate
+from surveys.models import Answer, SurveyTemplate
 
 from ..factories import DEFAULT_PASSWORD, OrganizationFactory, member
 from ..notifications.factories import PairFactory
@@ -23,10 +23,14 @@ def test_a_mentee_answers_from_the_email_link_on_a_phone_and_hr_sees_the_rate_go
     with tenant_context(organization):
         ensure_default_templates(pair.programme, "en")
         template = SurveyTemplate.objects.get(
-            programme=pair.programme, moment=SurveyTemplate.Moment.FINAL, audience=SurveyTemplate.Audience.MENTEE
+            programme=pair.programme,
+            moment=SurveyTemplate.Moment.FINAL,
+            audience=SurveyTemplate.Audience.MENTEE,
         )
         questions = list(template.questions.all())
-        services.send_survey(template=template, participant=pair.mentee, key=f"final:pair:{pair.pk}", pair=pair)
+        services.send_survey(
+            template=template, participant=pair.mentee, key=f"final:pair:{pair.pk}", pair=pair
+        )
     email = next(message for message in mail.outbox if message.to == [pair.mentee.user.email])
     link = re.search(r"http\S+/s/\S+/", email.body).group(0)
 
@@ -48,6 +52,9 @@ def test_a_mentee_answers_from_the_email_link_on_a_phone_and_hr_sees_the_rate_go
             mentee.check(f"input[name=q{question.pk}][value='4']")
         elif question.type == "text":
             mentee.fill(f"textarea[name=q{question.pk}]", "My mentor showed me how to use an AI assistant.")
+            share = mentee.locator(f"input[name=q{question.pk}_share]")
+            assert not share.is_checked()
+            mentee.get_by_label("Share this comment anonymously with the programme's sponsors").check()
     RESULTS.mkdir(exist_ok=True)
     mentee.screenshot(path=str(RESULTS / "test_surveys-answer-on-a-phone.png"), full_page=True)
     mentee.get_by_role("button", name="Send my answers").click()
@@ -55,6 +62,9 @@ def test_a_mentee_answers_from_the_email_link_on_a_phone_and_hr_sees_the_rate_go
 
     page.reload()
     assert page.locator(f"[data-rate='{template.pk}']").inner_text().strip() == "100 %"
+    with tenant_context(organization):
+        comment = Answer.objects.get(question__template=template, question__type="text")
+        assert comment.shared_anonymously
     screenshot("response-rates")
 
     mentee.goto(link)

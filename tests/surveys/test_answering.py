@@ -101,3 +101,82 @@ def test_a_second_submission_is_refused_under_the_row_lock(final_response, organ
         services.submit_answers(response=final_response, answers=[])
         with pytest.raises(services.AlreadyAnswered):
             services.submit_answers(response=final_response, answers=[])
+
+
+# --- Consent to share a comment anonymously -------------------------------------------------------------
+
+
+def _comment_question(response):
+    with tenant_context(response.organization):
+        return response.template.questions.get(type="text")
+
+
+def test_each_comment_box_offers_an_unticked_consent_to_share_it(client, final_response):
+    question = _comment_question(final_response)
+    body = client.get(_url(final_response)).content.decode()
+    assert "Share this comment anonymously with the programme&#x27;s sponsors" in body
+    checkbox = next(tag for tag in body.split("<input") if f'name="q{question.pk}_share"' in tag)
+    assert 'type="checkbox"' in checkbox and "checked" not in checkbox
+
+
+def test_a_comment_is_kept_private_unless_its_author_ticks_the_box(client, final_response, organization):
+    client.post(_url(final_response), _full_answers(final_response))
+    with tenant_context(organization):
+        comment = Answer.objects.get(response=final_response, question__type="text")
+        assert comment.text == "Great programme" and not comment.shared_anonymously
+
+
+def test_the_author_s_consent_is_stored_with_the_comment(client, final_response, organization):
+    question = _comment_question(final_response)
+    data = {**_full_answers(final_response), f"q{question.pk}_share": "on"}
+    assert client.post(_url(final_response), data).status_code == 200
+    with tenant_context(organization):
+        shared = Answer.objects.filter(response=final_response, shared_anonymously=True)
+        assert [(answer.question_id, answer.text) for answer in shared] == [(question.pk, "Great programme")]
+
+
+def test_a_consent_without_a_comment_or_on_another_question_shares_nothing(
+    client, final_response, organization
+):
+    comment = _comment_question(final_response)
+    data = {**_full_answers(final_response), f"q{comment.pk}": "", f"q{comment.pk}_share": "on"}
+    with tenant_context(organization):
+        for question in final_response.template.questions.exclude(type="text"):
+            data[f"q{question.pk}_share"] = "on"
+    client.post(_url(final_response), data)
+    with tenant_context(organization):
+        assert Answer.objects.filter(response=final_response).exists()
+        assert not Answer.objects.filter(shared_anonymously=True).exists()
+
+
+def test_the_service_keeps_a_consent_only_for_a_free_text_answer(final_response, organization):
+    with tenant_context(organization):
+        questions = {question.type: question for question in final_response.template.questions.all()}
+        services.submit_answers(
+            response=final_response,
+            answers=[
+                (questions["text"], None, None, "Merci !", True),
+                (questions["choice"], None, None, questions["choice"].choices[0], True),
+                (questions["scale"], None, 4, "", True),
+            ],
+        )
+        shared = Answer.objects.filter(shared_anonymously=True).values_list("question__type", flat=True)
+        assert list(shared) == ["text"]
+
+
+def test_no_model_form_or_admin_page_can_give_the_consent_for_the_respondent(organization):
+    from django.forms import modelform_factory
+
+    with tenant_context(organization):
+        assert "shared_anonymously" not in modelform_factory(Answer, fields="__all__")().fields
+
+
+def test_the_database_refuses_a_consent_without_a_comment(organization, final_response):
+    from django.db import IntegrityError, transaction
+
+    with tenant_context(organization):
+        question = _comment_question(final_response)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Answer.objects.create(
+                response=final_response, question=question, text="", shared_anonymously=True
+            )

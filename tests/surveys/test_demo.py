@@ -90,3 +90,23 @@ def test_the_planners_never_send_the_demos_surveys_again(db):
             plan_surveys(organization, timezone.now())
         after = SurveyResponse.objects.filter(template__moment__in=["baseline", "midpoint"]).count()
     assert after == before
+
+
+def test_some_demo_comments_are_shared_anonymously_and_others_kept_private(db):
+    organization = _seed()
+    with tenant_context(organization):
+        comments = Answer.objects.filter(
+            question__type=Question.Type.TEXT, question__template__moment="midpoint"
+        )
+        texts = list(comments.values_list("text", flat=True))
+        assert len(set(texts)) == len(texts)  # nobody writes the same sentence twice
+        assert comments.filter(shared_anonymously=True).count() >= 5
+        assert comments.filter(shared_anonymously=False).exists()
+        assert (
+            not Answer.objects.filter(shared_anonymously=True)
+            .exclude(question__type=Question.Type.TEXT)
+            .exists()
+        )
+        assert not Answer.objects.filter(
+            question__template__moment="baseline", shared_anonymously=True
+        ).exists()
