@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import TIME_ZONE_CHOICES
@@ -36,9 +37,10 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Paris"
     )
-    language = models.CharField(
-        _("language"), max_length=5, choices=settings.LANGUAGES, default="fr"
-    )
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES, default="fr")
+    # Set when the person exercised their right to erasure: the row stays (their partners' session
+    # history points to it) but holds nothing that identifies them.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []
@@ -51,6 +53,11 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    def get_full_name(self):
+        if self.erased_at is not None:
+            return gettext("Deleted user")
+        return super().get_full_name()
 
     @property
     def display_name(self):

@@ -4,4 +4,8 @@ from . import views
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
+    path("my-data/", views.my_data, name="my_data"),
+    path("my-data/download/", views.download_my_data, name="my_data_download"),
+    path("delete/", views.delete_account, name="delete_account"),
+    path("deleted/", views.account_deleted, name="account_deleted"),
 ]

@@ -1,12 +1,19 @@
+from allauth.core import ratelimit
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from .forms import PreferencesForm
+from . import personal_data
+from .forms import DeleteAccountForm, PreferencesForm
 
 
 @login_required
@@ -30,3 +37,46 @@ def switch_language(request):
         request.user.language = language
         request.user.save(update_fields=["language"])
     return response
+
+
+@login_required
+def my_data(request):
+    return render(request, "accounts/my_data.html", {"refusal": personal_data.erasure_refusal(request.user)})
+
+
+@require_GET
+@never_cache
+@login_required
+def download_my_data(request):
+    response = HttpResponse(
+        personal_data.personal_data_json(user=request.user), content_type="application/json; charset=utf-8"
+    )
+    filename = f"binome-my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    refusal = personal_data.erasure_refusal(request.user)
+    if request.method == "POST" and not refusal:
+        # The password check is a reauthentication: rate-limited per person like allauth's own.
+        limited = ratelimit.consume_or_429(request, action="reauthenticate", user=request.user)
+        if limited:
+            return limited
+        if form.is_valid():
+            try:
+                personal_data.erase_personal_data(user=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                logout(request)
+                return redirect("account_deleted")
+    return render(request, "accounts/delete_account.html", {"form": form, "refusal": refusal})
+
+
+@require_GET
+def account_deleted(request):
+    return render(request, "accounts/account_deleted.html")

@@ -131,6 +131,10 @@ def deliver_due(*, organization, limit=DELIVERY_BATCH):
 
 def _deliver(row, *, organization, connection, now):
     recipient = row.recipient
+    if not recipient.is_active:
+        # An erased or deactivated account: its address is a placeholder that must not be mailed.
+        _finish(row, Notification.Status.SKIPPED, now, skip_reason="inactive account")
+        return False
     render = RENDERERS.get(row.kind)
     with translation.override(recipient.language or organization.default_language):
         message = render(row) if render else None

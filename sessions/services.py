@@ -238,6 +238,29 @@ def cancel_session(*, session, by, reason):
 
 
 @transaction.atomic
+def cancel_upcoming_sessions(*, pair, reason):
+    """Cancel every planned session of the pair that has not started yet, e.g. when one person leaves.
+
+    Both calendars receive one CANCEL for them all. Returns how many were cancelled.
+    """
+    now = timezone.now()
+    sessions = list(
+        Session.objects.select_for_update()
+        .filter(pair=pair, status=Session.Status.SCHEDULED, starts_at__gt=now)
+        .order_by("starts_at")
+    )
+    for session in sessions:
+        session.status = Session.Status.CANCELLED
+        session.cancel_reason = reason[:300]
+        session.cancelled_at = now
+        session.sequence += 1
+    Session.objects.bulk_update(sessions, ["status", "cancel_reason", "cancelled_at", "sequence"])
+    if sessions:
+        _notify([session.pk for session in sessions], "CANCEL", pair.organization_id)
+    return len(sessions)
+
+
+@transaction.atomic
 def mark_no_show(*, session, by):
     """The other person did not come: the session counts as a no-show, not as held."""
     _require_member_of_pair(session.pair, by)

@@ -34,6 +34,9 @@ def send_session_invitations(organization, session_ids, method):
     ]
     for participant in (pair.mentor, pair.mentee):
         user = participant.user
+        if not user.is_active:
+            # An erased or deactivated account: its address is a placeholder that must not be mailed.
+            continue
         with (
             translation.override(user.language or organization.default_language),
             timezone.override(user.time_zone),
