@@ -9,3 +9,12 @@ class SessionsConfig(AppConfig):
     name = "sessions"
     label = "mentoring_sessions"
     verbose_name = _("Mentoring sessions")
+
+    def ready(self):
+        from pairing.signals import pair_ended
+
+        from . import receivers
+
+        pair_ended.connect(
+            receivers.cancel_sessions_of_ended_pair, dispatch_uid="sessions.cancel_on_pair_end"
+        )

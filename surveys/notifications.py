@@ -97,6 +97,9 @@ def _plan_finals(programme, templates, now, today):
     sent = _sent_keys("final:")
     for pair in pairs:
         for participant in (pair.mentor, pair.mentee):
+            # Someone who left the programme, or erased their account, is not asked for a closing survey.
+            if participant.status == Participant.Status.WITHDRAWN or not participant.user.is_active:
+                continue
             key = f"final:pair:{pair.pk}:participant:{participant.pk}"
             template = templates.get((Moment.FINAL, participant.role))
             if template and key not in sent:

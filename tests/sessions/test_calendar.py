@@ -7,7 +7,7 @@ from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.calendar import invitation_ics
 
-from .factories import AgendaItemFactory, in_days
+from .factories import AgendaItemFactory, SessionFactory, in_days
 
 
 def _events(ics):
@@ -87,3 +87,23 @@ def test_the_invitation_never_carries_the_agenda_text(pair, organization, mentee
         AgendaItemFactory(organization=organization, session=session, text="I do not understand Slack")
         ics = invitation_ics(session, method="REQUEST").decode()
     assert "Slack" not in ics
+
+
+def test_an_ended_pair_cancels_its_planned_sessions_in_both_calendars(
+    pair, organization, mentee_user, django_capture_on_commit_callbacks
+):
+    from pairing import services as pairing_services
+    from sessions.models import Session
+
+    with tenant_context(organization):
+        held = SessionFactory(organization=organization, pair=pair, starts_at=in_days(-7))
+        planned = _schedule(pair, mentee_user, in_days(3))
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            pairing_services.end_pair(pair=pair, reason="Rotation")
+        statuses = dict(Session.objects.values_list("pk", "status"))
+    assert statuses == {held.pk: Session.Status.SCHEDULED, planned.pk: Session.Status.CANCELLED}
+    cancels = [_events(message.attachments[0][1]) for message in mail.outbox]
+    assert sorted(message.to[0] for message in mail.outbox) == ["mentee@acme.example", "mentor@acme.example"]
+    assert {calendar["METHOD"] for calendar, _ in cancels} == {"CANCEL"}
+    assert {str(events[0]["UID"]) for _, events in cancels} == {f"{planned.uid}@binome"}

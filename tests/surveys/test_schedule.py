@@ -88,6 +88,20 @@ def test_an_ended_pair_gets_the_final_survey_and_mentors_answer_their_own_questi
     assert "Le mentorat a-t-il développé votre leadership ?" not in mentee_questions
 
 
+def test_whoever_withdrew_gets_no_final_survey_but_their_partner_does(pair, organization):
+    from programmes.models import Participant
+
+    with tenant_context(organization):
+        Participant.objects.filter(pk=pair.mentee_id).update(status=Participant.Status.WITHDRAWN)
+        Pair.objects.filter(pk=pair.pk).update(
+            status=Pair.Status.ENDED, ended_at=DAY_ONE + dt.timedelta(days=20)
+        )
+    with time_machine.travel(DAY_ONE + dt.timedelta(days=21), tick=False):
+        run_hourly()
+    finals = _responses(organization, template__moment=Moment.FINAL)
+    assert [response.participant_id for response in finals] == [pair.mentor_id]
+
+
 def test_an_unanswered_survey_is_reminded_once_after_n_days(pair, organization, settings):
     settings.SURVEY_REMINDER_AFTER_DAYS = 4
     with time_machine.travel(DAY_ONE, tick=False):
