@@ -226,12 +226,14 @@ PAIR_SUBJECTS = {
     Kind.PAIR_PUBLISHED: lambda: _("Your match in %(programme)s"),
     Kind.PAIR_ACCEPTED: lambda: _("Your pair is confirmed in %(programme)s"),
     Kind.PAIR_DECLINED: lambda: _("Your match in %(programme)s will not go ahead"),
+    Kind.PAIR_ENDED: lambda: _("Your pair with %(partner)s has ended"),
 }
 
 
 @renderer(Kind.PAIR_PUBLISHED)
 @renderer(Kind.PAIR_ACCEPTED)
 @renderer(Kind.PAIR_DECLINED)
+@renderer(Kind.PAIR_ENDED)
 def render_pair_message(row):
     pair = (
         Pair.objects.filter(pk=row.object_id)
@@ -249,9 +251,19 @@ def render_pair_message(row):
             % names
         ]
         action_url, action_label = organization_url("pair_space", pair_id=pair.pk), _("Open the pair")
+    elif row.kind == Kind.PAIR_ENDED:
+        # The reason HR typed may not be meant for the pair: it stays with HR.
+        paragraphs = [
+            _("Your pair with %(partner)s in %(programme)s has ended; its planned sessions are cancelled.")
+            % names,
+            _("Thank you for the time you gave each other. HR will tell you about what comes next."),
+        ]
+        action_url, action_label = organization_url("my_programmes"), _("My programmes")
     elif row.kind == Kind.PAIR_DECLINED:
         paragraphs = [
-            _("The match with %(partner)s will not go ahead. HR will propose a new partner in the next round.")
+            _(
+                "The match with %(partner)s will not go ahead. HR will propose a new partner in the next round."
+            )
             % names
         ]
         action_url, action_label = organization_url("my_matches"), _("See my matches")

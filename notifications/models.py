@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     PAIR_PUBLISHED = "pair_published", _("New pair announced")
     PAIR_ACCEPTED = "pair_accepted", _("Pair accepted")
     PAIR_DECLINED = "pair_declined", _("Pair declined")
+    PAIR_ENDED = "pair_ended", _("Pair ended")
     HR_DIGEST = "hr_digest", _("Weekly HR digest")
 
 

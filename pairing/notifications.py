@@ -34,3 +34,8 @@ def notify_pair_declined(pair, *, declined_by):
     """One said no: the other person learns it (the reason stays with HR)."""
     others = [user for user in (pair.mentor.user, pair.mentee.user) if user.pk != declined_by.pk]
     _notify(pair, Kind.PAIR_DECLINED, others)
+
+
+def notify_pair_ended(pair):
+    """The pair has ended (HR, rotation, a withdrawal): both people hear it from Binôme, not by silence."""
+    _notify(pair, Kind.PAIR_ENDED, [pair.mentor.user, pair.mentee.user])

@@ -12,10 +12,12 @@ def end_pairs_of_withdrawn_participant(sender, participant, **kwargs):
     live_pairs = Pair.objects.filter(
         Q(mentor=participant) | Q(mentee=participant), status__in=Pair.LIVE
     ).select_for_update()
-    # The reason is stored text that HR reads, in the organisation's language.
+    # Stored text that HR reads, in the organisation's language; no name in it, so that it says nothing
+    # more once the person's account is erased.
     with translation.override(organization.default_language):
-        reason = gettext("%(name)s withdrew from the programme.") % {
-            "name": participant.user.get_full_name() or participant.user.email
-        }
+        if participant.role == participant.Role.MENTOR:
+            reason = gettext("The mentor withdrew from the programme.")
+        else:
+            reason = gettext("The mentee withdrew from the programme.")
     for pair in live_pairs:
         services.end_pair(pair=pair, reason=reason)

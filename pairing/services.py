@@ -465,6 +465,7 @@ def end_pair(*, pair, reason):
     pair.end_reason = reason[:300]
     pair.save(update_fields=["status", "ended_at", "end_reason"])
     pair_ended.send(sender=Pair, pair=pair)
+    notifications.notify_pair_ended(pair)
     return pair
 
 

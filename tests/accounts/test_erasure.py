@@ -78,7 +78,14 @@ def test_it_cancels_the_pairs_planned_sessions_and_tells_only_the_partner(
         _erase(world)
     upcoming = _unscoped(lambda: Session.objects.get(pk=world.upcoming.pk))
     assert upcoming.status == Session.Status.CANCELLED
-    assert [message.to for message in mail.outbox] == [["bernard@acme.example"]]
+    # Only the partners hear of it: Acme's partner gets the calendar cancellation, and each partner (Acme
+    # and Globex) the news that the pair ended, without the erased person's name.
+    recipients = sorted(message.to[0] for message in mail.outbox)
+    assert recipients == ["bernard@acme.example", "bernard@acme.example", "gaston@globex.example"]
+    assert [message.to for message in mail.outbox if message.attachments] == [["bernard@acme.example"]]
+    ended = [message for message in mail.outbox if not message.attachments]
+    assert all("Deleted user" in message.subject for message in ended)
+    assert all("Camille" not in message.subject + message.body for message in ended)
 
 
 def test_the_partner_keeps_the_session_history_under_deleted_user(world, client_for):
@@ -124,7 +131,7 @@ def test_no_e_mail_goes_to_an_erased_account(world, organization):
         notifications.deliver_due(organization=organization)
         row = Notification.objects.get(key="late:planner")
     assert row.status == Notification.Status.SKIPPED
-    assert mail.outbox == []
+    assert all(world.person.email not in message.to for message in mail.outbox)
 
 
 def test_the_last_hr_admin_of_an_organisation_is_refused(organization, hr_admin):

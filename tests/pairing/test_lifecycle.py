@@ -156,6 +156,21 @@ def test_ending_a_pair_fires_the_closing_survey_hook(organization, in_organizati
         services.end_pair(pair=pair, reason="Again")
 
 
+def test_both_people_are_told_their_pair_ended_but_not_hrs_reason(
+    organization, in_organization, programme, django_capture_on_commit_callbacks
+):
+    pair = PairFactory(organization=organization, programme=programme, status=Pair.Status.ACTIVE)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.end_pair(pair=pair, reason="Tensions reported to HR")
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(
+        [pair.mentor.user.email, pair.mentee.user.email]
+    )
+    partner_name = pair.mentee.user.get_full_name()
+    to_mentor = next(message for message in mail.outbox if message.to[0] == pair.mentor.user.email)
+    assert f"Your pair with {partner_name} has ended" in to_mentor.subject
+    assert all("Tensions" not in message.body for message in mail.outbox)
+
+
 def test_a_rotation_round_ends_current_pairs_and_avoids_former_partners(
     organization, in_organization, programme, make_mentor, make_mentee
 ):
