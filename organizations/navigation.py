@@ -6,29 +6,89 @@ from django.utils.translation import gettext_lazy as _
 from .roles import Capability
 
 NAVIGATION = [
-    (Capability.MANAGE_MEMBERS, "members", _("Members")),
-    (Capability.MANAGE_PROGRAMMES, "programme_list", _("Programmes")),
-    (Capability.MANAGE_PROGRAMMES, "skill_list", _("Skills")),
-    (Capability.PARTICIPATE, "my_programmes", _("My programmes")),
-    (Capability.MANAGE_PAIRING, "matching", _("Matching")),
-    (Capability.PARTICIPATE, "my_matches", _("My match")),
-    (Capability.PARTICIPATE, "my_pairs", _("My pair")),
-    (Capability.VIEW_PAIR_STATISTICS, "pairs_overview", _("Pairs")),
-    (Capability.MANAGE_PROGRAMMES, "surveys", _("Surveys")),
-    (Capability.VIEW_ORGANIZATION, "notifications", _("Notifications")),
-    (Capability.VIEW_DASHBOARD, "dashboard", _("Dashboard")),
-    (Capability.VIEW_OPERATIONS, "operations", _("Pairs to follow")),
+    (
+        Capability.MANAGE_MEMBERS,
+        "members",
+        _("Members"),
+        _("Invite colleagues, give them their roles, see who has joined."),
+    ),
+    (
+        Capability.MANAGE_PROGRAMMES,
+        "programme_list",
+        _("Programmes"),
+        _("Set up a programme, bring people in, follow its status."),
+    ),
+    (
+        Capability.MANAGE_PROGRAMMES,
+        "skill_list",
+        _("Skills"),
+        _("The digital skills mentors offer and mentees want to learn."),
+    ),
+    (
+        Capability.PARTICIPATE,
+        "my_programmes",
+        _("My programmes"),
+        _("Enrol, keep your profile up to date, read the charter."),
+    ),
+    (
+        Capability.MANAGE_PAIRING,
+        "matching",
+        _("Matching"),
+        _("Let the engine propose the best pairs, review them and publish."),
+    ),
+    (
+        Capability.PARTICIPATE,
+        "my_matches",
+        _("My match"),
+        _("The partner proposed to you: accept or decline."),
+    ),
+    (
+        Capability.PARTICIPATE,
+        "my_pairs",
+        _("My pair"),
+        _("Your goals, sessions, notes and take-aways."),
+    ),
+    (
+        Capability.VIEW_PAIR_STATISTICS,
+        "pairs_overview",
+        _("Pairs"),
+        _("Sessions planned and held, goals progress: figures, never notes."),
+    ),
+    (
+        Capability.MANAGE_PROGRAMMES,
+        "surveys",
+        _("Surveys"),
+        _("Baseline, pulse, mid-programme and final surveys, and their response rates."),
+    ),
+    (
+        Capability.VIEW_ORGANIZATION,
+        "notifications",
+        _("Notifications"),
+        _("Reminders and news, and which e-mails you want."),
+    ),
+    (
+        Capability.VIEW_DASHBOARD,
+        "dashboard",
+        _("Dashboard"),
+        _("The programme's impact at a glance, for sponsors and the board."),
+    ),
+    (
+        Capability.VIEW_OPERATIONS,
+        "operations",
+        _("Pairs to follow"),
+        _("Pairs at risk, people without a pair, surveys pending: act in one click."),
+    ),
 ]
 
 
 def navigation_for(member):
     items = []
-    for capability, url_name, label in NAVIGATION:
+    for capability, url_name, label, description in NAVIGATION:
         if not member.can(capability):
             continue
         try:
             url = reverse(url_name, kwargs={"org_slug": member.organization.slug})
         except NoReverseMatch:
             continue
-        items.append({"url": url, "label": label})
+        items.append({"url": url, "label": label, "description": description})
     return items
