@@ -24,7 +24,7 @@ from organizations.models import Invitation, Membership, Organization
 from organizations.roles import Role
 from organizations.tenancy import tenant_context, unscoped
 from pairing.models import Pair
-from pairing.services import end_pair
+from pairing.services import end_live_pairs
 from programmes.models import Participant, ParticipantSkill, Programme
 from programmes.services import withdraw
 from sessions.models import (
@@ -37,7 +37,6 @@ from sessions.models import (
     Session,
     SharedResource,
 )
-from sessions.services import cancel_upcoming_sessions
 from surveys.models import Answer, Question, SurveyResponse
 
 EXPORT_FORMAT = "binome-personal-data/1"
@@ -364,6 +363,7 @@ def _response(response):
                 "skill": answer.skill.name if answer.skill else None,
                 "number": answer.number,
                 "text": answer.text,
+                "shared_anonymously": answer.shared_anonymously,
             }
             for answer in response.answers.all()
         ],
@@ -455,14 +455,8 @@ def _leave_programmes(organization, user):
     # Stored text that HR and the partner read, in the organisation's language, and without the name.
     with translation.override(organization.default_language):
         reason = gettext("A participant deleted their account.")
-    live_pairs = (
-        Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user), status__in=Pair.LIVE)
-        .select_for_update(of=("self",))
-        .select_related("mentor", "mentee")
-    )
-    for pair in live_pairs:
-        cancel_upcoming_sessions(pair=pair, reason=reason)
-        end_pair(pair=pair, reason=reason)
+    # Ending a pair cancels its planned sessions too (sessions listen to pair_ended).
+    end_live_pairs(user=user, reason=reason)
     participations = Participant.objects.filter(user=user).select_related("programme")
     closed = Programme.Status.CLOSED
     for participant in participations:

@@ -1,17 +1,12 @@
-from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext
 
 from . import services
-from .models import Pair
 
 
 def end_pairs_of_withdrawn_participant(sender, participant, **kwargs):
     """Someone who leaves a programme leaves their pairs too; the partner is free for the next run."""
     organization = participant.organization
-    live_pairs = Pair.objects.filter(
-        Q(mentor=participant) | Q(mentee=participant), status__in=Pair.LIVE
-    ).select_for_update()
     # Stored text that HR reads, in the organisation's language; no name in it, so that it says nothing
     # more once the person's account is erased.
     with translation.override(organization.default_language):
@@ -19,5 +14,4 @@ def end_pairs_of_withdrawn_participant(sender, participant, **kwargs):
             reason = gettext("The mentor withdrew from the programme.")
         else:
             reason = gettext("The mentee withdrew from the programme.")
-    for pair in live_pairs:
-        services.end_pair(pair=pair, reason=reason)
+    services.end_live_pairs(participant=participant, reason=reason)

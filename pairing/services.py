@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -467,6 +467,28 @@ def end_pair(*, pair, reason):
     pair_ended.send(sender=Pair, pair=pair)
     notifications.notify_pair_ended(pair)
     return pair
+
+
+@transaction.atomic
+def end_live_pairs(*, reason, participant=None, user=None):
+    """End every live pair of one participant, or of one person in every programme (current organisation).
+
+    For people leaving: a withdrawal, an erased account. Returns how many pairs ended.
+    """
+    if participant is not None:
+        whose = Q(mentor=participant) | Q(mentee=participant)
+    else:
+        whose = Q(mentor__user=user) | Q(mentee__user=user)
+    live_pairs = (
+        Pair.objects.filter(whose, status__in=Pair.LIVE)
+        .select_for_update(of=("self",))
+        .select_related("mentor__user", "mentee__user")
+    )
+    ended = 0
+    for pair in live_pairs:
+        end_pair(pair=pair, reason=reason)
+        ended += 1
+    return ended
 
 
 @transaction.atomic

@@ -76,6 +76,7 @@ def test_it_holds_the_persons_data_from_both_organisations(client_for, world):
 
     response = acme["survey_responses"][0]
     assert {answer["text"] for answer in response["answers"]} >= {OWN_ANSWER}
+    assert all(answer["shared_anonymously"] is False for answer in response["answers"])
     assert [n["subject"] for n in acme["notifications"]] == ["Tomorrow: your session"]
     assert len(acme["calendar_feeds"]) == 1
 
