@@ -6,7 +6,8 @@ both people after each logged session and the mid-programme survey. Most were an
 and practices change; some people left a comment, most of them agreeing to share it anonymously; a few
 recent surveys are still open. Like the sessions demo, the history is written as rows: ``send_survey``
 would plan an invitation e-mail for each of hundreds of surveys, and ``submit_answers`` stamps the answer
-with the current time, so neither can record the past.
+with the current time, so neither can record the past; the skill progress those answers make is then
+rebuilt from them in one go.
 """
 
 import random
@@ -22,6 +23,7 @@ from sessions.models import Session
 
 from .defaults import ensure_default_templates
 from .models import Answer, Question, SurveyResponse, SurveyTemplate
+from .services import rebuild_skill_progress
 
 PILOT = "Programme pilote 2026"
 PARIS = ZoneInfo("Europe/Paris")
@@ -99,6 +101,7 @@ class _History:
         self._pulses()
         SurveyResponse.objects.bulk_create(self.responses)
         Answer.objects.bulk_create([answer for answer in self.answers if answer.response.answered_at])
+        rebuild_skill_progress()
 
     # --- Each moment --------------------------------------------------------------------------------
 

@@ -140,3 +140,34 @@ class Answer(TenantModel):
                 name="answer_shared",
             ),
         ]
+
+
+class SkillProgress(TenantModel):
+    """One participant's self-assessed level (1-5) of one skill at baseline, mid-programme and final.
+
+    A read model of the skills answers, written when a survey is answered, so that the dashboard reads
+    one row per person and skill instead of re-aggregating every answer. Each moment keeps its latest
+    level and when it was given: a figure "as of" an earlier date stays exact. It holds nothing the
+    answers do not, and follows them: rebuilt from them by ``services.rebuild_skill_progress``.
+    """
+
+    MOMENTS = (SurveyTemplate.Moment.BASELINE, SurveyTemplate.Moment.MIDPOINT, SurveyTemplate.Moment.FINAL)
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
+    # The side the person answered from: the audience of their surveys.
+    audience = models.CharField(max_length=10, choices=SurveyTemplate.Audience.choices)
+    baseline = models.PositiveSmallIntegerField(null=True)
+    baseline_at = models.DateTimeField(null=True)
+    midpoint = models.PositiveSmallIntegerField(null=True)
+    midpoint_at = models.DateTimeField(null=True)
+    final = models.PositiveSmallIntegerField(null=True)
+    final_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "skill"], name="skill_progress_once_per_skill"),
+        ]
+
+    def __str__(self):
+        return f"{self.participant_id} · {self.skill_id}"

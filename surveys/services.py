@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.models import Kind
 from notifications.services import enqueue_delivery, natural_key, plan
 
-from .models import Answer, Question, SurveyResponse
+from .models import Answer, Question, SkillProgress, SurveyResponse
 
 
 @transaction.atomic
@@ -82,7 +82,82 @@ def submit_answers(*, response, answers):
     )
     locked.answered_at = timezone.now()
     locked.save(update_fields=["answered_at"])
+    record_skill_levels(
+        response=locked,
+        levels={
+            skill.pk: number
+            for question, skill, number, _text, _shared in answers
+            if question.type == Question.Type.SKILLS and skill is not None and number is not None
+        },
+    )
     return locked
+
+
+def record_skill_levels(*, response, levels):
+    """Keep the participant's ``SkillProgress`` in step with an answered survey: {skill id: level}.
+
+    Only the baseline, mid-programme and final surveys assess skills; each answer replaces the level the
+    person gave earlier at the same moment and leaves the other moments as they were.
+    """
+    moment = response.template.moment
+    if moment not in SkillProgress.MOMENTS or not levels:
+        return
+    SkillProgress.objects.bulk_create(
+        [
+            SkillProgress(
+                organization_id=response.organization_id,
+                participant_id=response.participant_id,
+                skill_id=skill_id,
+                audience=response.template.audience,
+                **{moment: level, f"{moment}_at": response.answered_at},
+            )
+            for skill_id, level in levels.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["participant", "skill"],
+        update_fields=["audience", moment, f"{moment}_at"],
+    )
+
+
+def rebuild_skill_progress():
+    """Recompute the current organisation's ``SkillProgress`` from its answers, in one read and one write.
+
+    For data written without ``submit_answers``: the demo's survey history, the bench, an import. Later
+    answers at the same moment win, as they do when answered one by one.
+    """
+    progress = {}
+    answers = (
+        Answer.objects.filter(
+            question__type=Question.Type.SKILLS,
+            question__template__moment__in=SkillProgress.MOMENTS,
+            skill__isnull=False,
+            number__isnull=False,
+            response__answered_at__isnull=False,
+        )
+        .order_by("response__answered_at", "pk")
+        .values_list(
+            "organization_id",
+            "response__participant_id",
+            "skill_id",
+            "question__template__audience",
+            "question__template__moment",
+            "number",
+            "response__answered_at",
+        )
+    )
+    for organization_id, participant_id, skill_id, audience, moment, level, answered_at in answers.iterator(
+        chunk_size=5000
+    ):
+        row = progress.get((participant_id, skill_id))
+        if row is None:
+            row = progress[participant_id, skill_id] = SkillProgress(
+                organization_id=organization_id, participant_id=participant_id, skill_id=skill_id
+            )
+        row.audience = audience
+        setattr(row, moment, level)
+        setattr(row, f"{moment}_at", answered_at)
+    SkillProgress.objects.all().delete()
+    SkillProgress.objects.bulk_create(progress.values(), batch_size=2000)
 
 
 @transaction.atomic
