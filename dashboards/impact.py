@@ -11,7 +11,6 @@ import datetime
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections
 from django.db.models import (
     Avg,
     Case,
@@ -21,7 +20,6 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     Subquery,
@@ -34,7 +32,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .privacy import guarded, share
-from .selectors import _pair_conditions, scoped_participants, scoped_sessions
+from .selectors import _pair_conditions, scoped_participants
 
 SESSIONS = "mentoring_sessions"
 SURVEYS = "surveys"
@@ -67,8 +65,6 @@ def figures(*, filters, minimum):
     groups = {}
     if model(SESSIONS, "Goal") and model(SESSIONS, "GoalProgress"):
         groups["goals"] = goal_progress(filters=filters, minimum=minimum)
-    if has_field(model(SESSIONS, "Session"), "usefulness"):
-        groups["usefulness"] = session_usefulness(filters=filters, minimum=minimum)
     if model(SURVEYS, "Answer") and model(SURVEYS, "SurveyResponse"):
         groups["skills"] = skills_gained(filters=filters, minimum=minimum)
         groups["practices"] = practices_adopted(filters=filters, minimum=minimum)
@@ -128,24 +124,6 @@ def goal_progress(*, filters, minimum):
     }
 
 
-def session_usefulness(*, filters, minimum):
-    """Average usefulness (1-5) the pairs gave their logged sessions over the period."""
-    row = (
-        scoped_sessions(filters)
-        .filter(usefulness__isnull=False)
-        .aggregate(
-            average=Avg("usefulness"),
-            rated=Count("pk"),
-            people=Count("pair__mentor", distinct=True) + Count("pair__mentee", distinct=True),
-        )
-    )
-    average = None if row["average"] is None else round(row["average"], 1)
-    return {
-        "average": guarded(average, people=row["people"], minimum=minimum),
-        "rated": guarded(row["rated"], people=row["people"], minimum=minimum),
-    }
-
-
 # --- Surveys app ---------------------------------------------------------------------------------------
 
 
@@ -166,62 +144,40 @@ def _answers(filters):
     )
 
 
-# Two levels: each person's baseline and latest (final, else mid-programme) level per skill, then the
-# averages per audience and skill over the people who have both.
-SKILLS_SQL = """
-    SELECT per_person.audience, skill.name, COUNT(*) AS people,
-           AVG(per_person.baseline) AS baseline,
-           AVG(COALESCE(per_person.final, per_person.midpoint)) AS latest
-    FROM ({per_person}) AS per_person
-    JOIN {skill_table} AS skill ON skill.id = per_person.skill_ref
-    WHERE per_person.baseline IS NOT NULL AND COALESCE(per_person.final, per_person.midpoint) IS NOT NULL
-    GROUP BY per_person.audience, skill.name
-    ORDER BY per_person.audience, skill.name
-"""
-
-
 def skills_gained(*, filters, minimum):
-    """Per skill, for mentees and for mentors: the average self-assessment (1-5) at baseline and latest."""
-    Answer = model(SURVEYS, "Answer")
-    answers = Answer.objects.filter(
-        _in_scope(filters, "response__participant"),
-        question__type="skills",
-        skill__isnull=False,
-        number__isnull=False,
-        response__answered_at__lt=filters.end_at,
-    )
-    per_person = (
-        answers.values(
-            audience=F("question__template__audience"),
-            skill_ref=F("skill_id"),
-            person=F("response__participant_id"),
-        )
+    """Per skill, for mentees and for mentors: the average self-assessment (1-5) at baseline and latest.
+
+    Over the people with both a baseline and a later level (final, else mid-programme) given before the
+    period's end. Reads the surveys' per-person ``SkillProgress``: one row per person and skill.
+    """
+    SkillProgress = model(SURVEYS, "SkillProgress")
+    end = filters.end_at
+    rows = (
+        SkillProgress.objects.filter(_in_scope(filters, "participant"), baseline_at__lt=end)
         .annotate(
-            **{
-                moment: Max("number", filter=Q(question__template__moment=moment))
-                for moment in ("baseline", "midpoint", "final")
-            }
+            latest=Case(
+                When(final_at__lt=end, then=F("final")),
+                When(midpoint_at__lt=end, then=F("midpoint")),
+                output_field=IntegerField(),
+            )
         )
-        .order_by()
+        .filter(latest__isnull=False)
+        .values("audience", "skill__name")
+        .annotate(people=Count("pk"), baseline_level=Avg("baseline"), latest_level=Avg("latest"))
+        .order_by("audience", "skill__name")
     )
-    sql, params = per_person.query.sql_with_params()
-    with connections[per_person.db].cursor() as cursor:
-        skill_table = connections[per_person.db].ops.quote_name(
-            Answer._meta.get_field("skill").related_model._meta.db_table
-        )
-        cursor.execute(SKILLS_SQL.format(per_person=sql, skill_table=skill_table), params)
-        rows = cursor.fetchall()
     results = {"mentee": [], "mentor": []}
-    for audience, skill, people, baseline, latest in rows:
-        hidden = people < minimum
-        results.setdefault(audience, []).append(
+    for row in rows:
+        hidden = row["people"] < minimum
+        baseline, latest = float(row["baseline_level"]), float(row["latest_level"])
+        results.setdefault(row["audience"], []).append(
             {
-                "skill": skill,
-                "people": people,
+                "skill": row["skill__name"],
+                "people": row["people"],
                 "hidden": hidden,
-                "baseline": None if hidden else round(float(baseline), 1),
-                "latest": None if hidden else round(float(latest), 1),
-                "gain": None if hidden else round(float(latest) - float(baseline), 1),
+                "baseline": None if hidden else round(baseline, 1),
+                "latest": None if hidden else round(latest, 1),
+                "gain": None if hidden else round(latest - baseline, 1),
             }
         )
     return results

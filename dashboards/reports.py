@@ -199,7 +199,9 @@ class Dashboard:
 
 def build(*, organization, filters: DashboardFilters, options: selectors.FilterOptions):
     minimum = organization.minimum_group_size
-    months, sessions = selectors.sessions_overview(filters=filters, minimum=minimum)
+    months, sessions, usefulness = selectors.sessions_overview(filters=filters, minimum=minimum)
+    impact_groups = impact.figures(filters=filters, minimum=minimum)
+    impact_groups["usefulness"] = usefulness
     return Dashboard(
         organization=organization,
         filters=filters,
@@ -208,5 +210,5 @@ def build(*, organization, filters: DashboardFilters, options: selectors.FilterO
         pairs=selectors.pairs_overview(filters=filters, options=options, minimum=minimum),
         sessions=sessions,
         months=months,
-        impact=impact.figures(filters=filters, minimum=minimum),
+        impact=impact_groups,
     )

@@ -217,13 +217,19 @@ PLANNED = ~Q(status=Session.Status.CANCELLED)
 
 
 def sessions_overview(*, filters: DashboardFilters, minimum: int):
-    """Sessions per month of the period and the period's totals: two queries.
+    """Sessions per month of the period, the period's totals and their usefulness: two queries.
 
-    One GROUP BY month gives each month's figures, a running total and (windows over the whole result)
-    the period's sums; a second, light query counts the distinct people behind the totals.
+    Returns ``(months, totals, usefulness)``. One GROUP BY month gives each month's figures, a running
+    total and (windows over the whole result) the period's sums, the usefulness ratings included; a
+    second, light query counts the distinct people behind the totals and behind the ratings.
     """
     months, sums = _sessions_by_month(filters=filters, minimum=minimum)
-    return months, _session_totals(filters=filters, minimum=minimum, sums=sums)
+    people = _session_people(filters)
+    return (
+        months,
+        _session_totals(sums=sums, people=people["people"], minimum=minimum),
+        _usefulness(sums=sums, people=people["rated_people"], minimum=minimum),
+    )
 
 
 def _sessions_by_month(*, filters: DashboardFilters, minimum: int):
@@ -237,7 +243,8 @@ def _sessions_by_month(*, filters: DashboardFilters, minimum: int):
     by_month = {months[row["month"]]: row for row in rows}
     any_row = next(iter(by_month.values()), None)
     sums = {
-        name: int(any_row[f"total_{name}"] or 0) if any_row else 0 for name in ("planned", "held", "minutes")
+        name: int(any_row[f"total_{name}"] or 0) if any_row else 0
+        for name in ("planned", "held", "minutes", "rated", "usefulness")
     }
     series, suppressed, running = [], False, 0
     for first_day in months:
@@ -288,6 +295,8 @@ def _monthly_rows(filters: DashboardFilters, months):
             total_planned=RunningTotal(Count("pk", filter=PLANNED)),
             total_held=RunningTotal(Count("pk", filter=HELD)),
             total_minutes=RunningTotal(Sum("duration_minutes", filter=HELD)),
+            total_rated=RunningTotal(Count("usefulness")),
+            total_usefulness=RunningTotal(Sum("usefulness")),
         )
         .order_by("month")
     )
@@ -309,10 +318,24 @@ def _month_index(filters: DashboardFilters, months):
     )
 
 
-def _session_totals(*, filters: DashboardFilters, minimum: int, sums):
+def _session_people(filters: DashboardFilters):
+    """The people of the pairs with sessions over the period, and of those who rated a session."""
+    in_period = scoped_sessions(filters)
+    # Correlated: one index probe per pair, where an IN list would scan the sessions once per side.
+    rated = Q(Exists(in_period.filter(pair=OuterRef("pk"), usefulness__isnull=False)))
+    return (
+        scoped_pairs(filters)
+        .filter(pk__in=in_period.values("pair_id"))
+        .aggregate(
+            people=_people(),
+            rated_people=Count("mentor", filter=rated, distinct=True)
+            + Count("mentee", filter=rated, distinct=True),
+        )
+    )
+
+
+def _session_totals(*, sums, people, minimum: int):
     """Planned, held, share held and average held duration over the period, guarded by its people."""
-    with_sessions = scoped_sessions(filters).values("pair_id")
-    people = scoped_pairs(filters).filter(pk__in=with_sessions).aggregate(people=_people())["people"]
     figures = {
         "planned": sums["planned"],
         "held": sums["held"],
@@ -320,6 +343,15 @@ def _session_totals(*, filters: DashboardFilters, minimum: int, sums):
         "held_share": share(sums["held"], sums["planned"]),
     }
     return {name: guarded(value, people=people, minimum=minimum) for name, value in figures.items()}
+
+
+def _usefulness(*, sums, people, minimum: int):
+    """The average usefulness (1-5) the pairs gave their logged sessions, over the people who rated."""
+    average = round(sums["usefulness"] / sums["rated"], 1) if sums["rated"] else None
+    return {
+        "average": guarded(average, people=people, minimum=minimum),
+        "rated": guarded(sums["rated"], people=people, minimum=minimum),
+    }
 
 
 # --- HR operations: pairs at risk and unmatched participants -----------------------------------------

@@ -69,7 +69,7 @@ def test_session_totals_count_planned_held_and_the_average_held_duration(
 
 def test_sessions_per_month_with_the_running_total(organization, programme_data, in_organization):
     filters, _ = figures_of(organization)
-    months, _ = selectors.sessions_overview(filters=filters, minimum=2)
+    months, _, _ = selectors.sessions_overview(filters=filters, minimum=2)
     assert [row["month"] for row in months][:1] == [datetime.date(2025, 7, 1)]
     assert len(months) == 12
     by_month = {row["month"]: row for row in months}

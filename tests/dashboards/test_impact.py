@@ -82,8 +82,19 @@ def test_the_average_usefulness_of_logged_sessions(organization, programme_data,
 
     Session.objects.filter(pair=programme_data["pairs"]["a"], starts_at=at(4, 10)).update(usefulness=5)
     Session.objects.filter(pair=programme_data["pairs"]["b"], starts_at=at(4, 12)).update(usefulness=2)
-    usefulness = impact.session_usefulness(filters=filters_for(organization), minimum=2)
+    _, _, usefulness = selectors.sessions_overview(filters=filters_for(organization), minimum=2)
     assert (usefulness["average"].value, usefulness["rated"].value) == (3.5, 2)
+
+
+@needs_usefulness
+def test_usefulness_counts_only_the_people_of_rated_sessions(organization, programme_data, in_organization):
+    """Pair A alone rated a session: 2 people, under a minimum of 3, though the period has more."""
+    from sessions.models import Session
+
+    Session.objects.filter(pair=programme_data["pairs"]["a"], starts_at=at(4, 10)).update(usefulness=5)
+    _, totals, usefulness = selectors.sessions_overview(filters=filters_for(organization), minimum=3)
+    assert totals["held"].shown
+    assert usefulness["average"].hidden and usefulness["average"].value is None
 
 
 @needs_usefulness
@@ -111,6 +122,7 @@ def surveys(organization, programme_data, in_organization):
     1 midpoint (answered).
     """
     from programmes.models import Skill
+    from surveys.services import record_skill_levels
 
     Answer, Question = impact.model("surveys", "Answer"), impact.model("surveys", "Question")
     SurveyResponse, SurveyTemplate = (
@@ -165,6 +177,10 @@ def surveys(organization, programme_data, in_organization):
                 Answer.objects.create(response=response, question=question, text=value)
             else:
                 Answer.objects.create(response=response, question=question, number=value)
+        if answered and "skills" in answers:
+            # The answers are written as dated rows; the per-person progress follows them as it does
+            # when a survey is answered through ``submit_answers``.
+            record_skill_levels(response=response, levels={skill.pk: answers["skills"]})
         return response
 
     e1, e2, e3, m1, e4 = (people[key] for key in ("e1", "e2", "e3", "m1", "e4"))
