@@ -11,7 +11,6 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    Func,
     IntegerField,
     OuterRef,
     Q,
@@ -19,7 +18,6 @@ from django.db.models import (
     Sum,
     Value,
     When,
-    Window,
 )
 
 from pairing.models import MatchingRound, Pair
@@ -192,26 +190,6 @@ def pairs_overview(*, filters: DashboardFilters, options: FilterOptions, minimum
 # --- Sessions: planned vs held per month, average duration, trend ------------------------------------
 
 
-class _SumOfAggregate(Func):
-    function = "SUM"
-    window_compatible = True
-    contains_aggregate = False
-    output_field = IntegerField()
-
-
-class RunningTotal(Window):
-    """``SUM(<aggregate>) OVER (ORDER BY ...)`` in a GROUP BY query.
-
-    Django refuses an aggregate inside ``Sum`` and would add a plain window to the GROUP BY; declaring
-    the window an aggregate keeps it out of the GROUP BY, which is what SQL requires here.
-    """
-
-    contains_aggregate = True
-
-    def __init__(self, aggregate, *, order_by=None):
-        super().__init__(_SumOfAggregate(aggregate), order_by=order_by)
-
-
 HELD = Q(status=Session.Status.HELD)
 PLANNED = ~Q(status=Session.Status.CANCELLED)
 
@@ -219,8 +197,8 @@ PLANNED = ~Q(status=Session.Status.CANCELLED)
 def sessions_overview(*, filters: DashboardFilters, minimum: int):
     """Sessions per month of the period, the period's totals and their usefulness: two queries.
 
-    Returns ``(months, totals, usefulness)``. One GROUP BY month gives each month's figures, a running
-    total and (windows over the whole result) the period's sums, the usefulness ratings included; a
+    Returns ``(months, totals, usefulness)``. One GROUP BY month gives each month's figures, the
+    usefulness ratings included; the period's sums and the running total add up those few rows. A
     second, light query counts the distinct people behind the totals and behind the ratings.
     """
     months, sums = _sessions_by_month(filters=filters, minimum=minimum)
@@ -241,10 +219,10 @@ def _sessions_by_month(*, filters: DashboardFilters, minimum: int):
     months = filters.months()
     rows = _monthly_rows(filters, months)
     by_month = {months[row["month"]]: row for row in rows}
-    any_row = next(iter(by_month.values()), None)
+    # At most one row per month: adding them up here is cheaper than windows in the statement.
     sums = {
-        name: int(any_row[f"total_{name}"] or 0) if any_row else 0
-        for name in ("planned", "held", "minutes", "rated", "usefulness")
+        name: sum(row[name] or 0 for row in rows)
+        for name in ("planned", "held", "minutes", "rated", "usefulness_total")
     }
     series, suppressed, running = [], False, 0
     for first_day in months:
@@ -264,7 +242,7 @@ def _sessions_by_month(*, filters: DashboardFilters, minimum: int):
             continue
         hidden = row["people"] < minimum
         suppressed = suppressed or hidden
-        running = int(row["cumulative_held"])
+        running += row["held"]
         series.append(
             {
                 "month": first_day,
@@ -291,12 +269,8 @@ def _monthly_rows(filters: DashboardFilters, months):
             minutes=Sum("duration_minutes", filter=HELD),
             pairs_met=Count("pair", filter=HELD, distinct=True),
             people=_people("pair__"),
-            cumulative_held=RunningTotal(Count("pk", filter=HELD), order_by=month.asc()),
-            total_planned=RunningTotal(Count("pk", filter=PLANNED)),
-            total_held=RunningTotal(Count("pk", filter=HELD)),
-            total_minutes=RunningTotal(Sum("duration_minutes", filter=HELD)),
-            total_rated=RunningTotal(Count("usefulness")),
-            total_usefulness=RunningTotal(Sum("usefulness")),
+            rated=Count("usefulness"),
+            usefulness_total=Sum("usefulness"),
         )
         .order_by("month")
     )
@@ -347,7 +321,7 @@ def _session_totals(*, sums, people, minimum: int):
 
 def _usefulness(*, sums, people, minimum: int):
     """The average usefulness (1-5) the pairs gave their logged sessions, over the people who rated."""
-    average = round(sums["usefulness"] / sums["rated"], 1) if sums["rated"] else None
+    average = round(sums["usefulness_total"] / sums["rated"], 1) if sums["rated"] else None
     return {
         "average": guarded(average, people=people, minimum=minimum),
         "rated": guarded(sums["rated"], people=people, minimum=minimum),
