@@ -119,11 +119,12 @@ def record_skill_levels(*, response, levels):
     )
 
 
+@transaction.atomic
 def rebuild_skill_progress():
     """Recompute the current organisation's ``SkillProgress`` from its answers, in one read and one write.
 
-    For data written without ``submit_answers``: the demo's survey history, the bench, an import. Later
-    answers at the same moment win, as they do when answered one by one.
+    For answers written without ``submit_answers`` (the demo's survey history, the bench), or to repair
+    the read model. Later answers at the same moment win, as they do when answered one by one.
     """
     progress = {}
     answers = (
