@@ -9,7 +9,7 @@ from django.utils import timezone
 from organizations.tenancy import tenant_context
 from programmes.models import ParticipantSkill, Skill
 from surveys import services
-from surveys.models import Answer, SurveyTemplate
+from surveys.models import Answer, SkillProgress, SurveyTemplate
 from surveys.tokens import response_token
 from tests.notifications.factories import PairFactory
 
@@ -73,6 +73,19 @@ def test_answers_are_stored_once(client, final_response, organization):
     assert b"You already answered this survey" in again.content
     with tenant_context(organization):
         assert Answer.objects.filter(response=final_response).count() == stored
+
+
+def test_the_skill_levels_answered_through_the_link_reach_the_skill_progress(
+    client, final_response, organization
+):
+    client.post(_url(final_response), _full_answers(final_response))
+    with tenant_context(organization):
+        final_response.refresh_from_db()
+        progress = SkillProgress.objects.filter(participant=final_response.participant)
+        assert sorted(progress.values_list("skill__name", "final", "final_at", "baseline")) == [
+            ("Prompting", 4, final_response.answered_at, None),
+            ("Teams", 4, final_response.answered_at, None),
+        ]
 
 
 def test_a_missing_required_answer_re_renders_the_form_and_stores_nothing(

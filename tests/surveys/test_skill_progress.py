@@ -143,3 +143,18 @@ def test_the_answers_stay_the_source(organization, mentee_surveys):
     with tenant_context(organization):
         answers = dict(Answer.objects.filter(skill__isnull=False).values_list("skill__name", "number"))
     assert {name: levels[1] for name, levels in progress_of(organization).items()} == answers
+
+
+def test_the_skills_figure_reads_only_its_own_organisation(organization, other_organization, mentee_surveys):
+    prompting, _ = mentee_surveys["skills"]
+    sent = mentee_surveys["sent"]
+    answer(organization, sent[Moment.BASELINE], {prompting: 1}, dt.datetime(2026, 1, 6, tzinfo=PARIS))
+    answer(organization, sent[Moment.FINAL], {prompting: 5}, dt.datetime(2026, 1, 20, tzinfo=PARIS))
+    filters = DashboardFilters.default(
+        other_organization,
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 1, 31),
+        now=dt.datetime(2026, 2, 1, tzinfo=PARIS),
+    )
+    with tenant_context(other_organization):
+        assert impact.skills_gained(filters=filters, minimum=1) == {"mentee": [], "mentor": []}
