@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import Timer, bench_database, report  # noqa: E402
 
 DEPARTMENTS = ["Finance", "Marketing", "IT", "Legal", "Sales", "Operations", "HR", "Research"]
-REQUESTS = 9
+REQUESTS = 15
 
 
 def seed(scale):

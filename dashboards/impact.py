@@ -92,11 +92,8 @@ def goal_progress(*, filters, minimum):
     )
     goals = Goal.objects.filter(_pair_conditions(filters, "pair__")).annotate(
         latest=Subquery(latest),
-        percent=Case(
-            When(scale="percent", then=Subquery(latest)),
-            default=Subquery(latest) * 20,
-            output_field=IntegerField(),
-        ),
+        # One more lookup of the latest value, not two: a level is scaled, a percentage is not.
+        percent=F("latest") * Case(When(scale="percent", then=Value(1)), default=Value(20)),
         mentor_id=F("pair__mentor_id"),
         mentee_id=F("pair__mentee_id"),
     )
