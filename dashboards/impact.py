@@ -1,7 +1,8 @@
-"""Impact figures read from the goals, session logs and surveys of other apps.
+"""Impact figures read from the goals and surveys of other apps.
 
-Those models come with the sessions and surveys branches. Each group of figures is its own function
-and is computed only when the models it reads are installed, so this app runs with or without them.
+The usefulness pairs give their logged sessions is computed with the session figures
+(``selectors.sessions_overview``), whose scan already reads it. Each group of figures here is its own
+function and is computed only when the models it reads are installed.
 Like every other figure, each is an aggregate guarded by the organisation's minimum group size. The
 one exception to "aggregates only" is the free-text answers their authors agreed to share anonymously
 (``shared_comments``): their text and month, never who wrote them, under the same minimum.

@@ -201,6 +201,7 @@ def build(*, organization, filters: DashboardFilters, options: selectors.FilterO
     minimum = organization.minimum_group_size
     months, sessions, usefulness = selectors.sessions_overview(filters=filters, minimum=minimum)
     impact_groups = impact.figures(filters=filters, minimum=minimum)
+    # Shown with the impact figures, computed with the sessions: the same scan gives its sums.
     impact_groups["usefulness"] = usefulness
     return Dashboard(
         organization=organization,
