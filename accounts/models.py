@@ -5,6 +5,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import TIME_ZONE_CHOICES
+from organizations.people import known_name
 
 
 class UserManager(BaseUserManager):
@@ -30,7 +31,11 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractUser):
-    """A person. Identified by e-mail; may belong to several organisations."""
+    """A person's own account. Identified by e-mail; may belong to several organisations.
+
+    Only the person edits it. Each organisation keeps its own record of the person's names
+    (``organizations.Person``); inside an organisation, names read from that record.
+    """
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
@@ -55,9 +60,31 @@ class User(AbstractUser):
         return self.get_full_name() or self.email
 
     def get_full_name(self):
+        """The name as the current organisation knows it; the account's own name outside any."""
+        if self.erased_at is not None:
+            return gettext("Deleted user")
+        names = known_name(self.pk) if self.pk else None
+        if names is None:
+            return super().get_full_name()
+        return f"{names[0]} {names[1]}".strip()
+
+    def get_short_name(self):
+        if self.erased_at is not None:
+            return gettext("Deleted user")
+        names = known_name(self.pk) if self.pk else None
+        return self.first_name if names is None else names[0]
+
+    @property
+    def own_name(self):
+        """The account's name, as the person wrote it, whatever organisation is current."""
         if self.erased_at is not None:
             return gettext("Deleted user")
         return super().get_full_name()
+
+    @property
+    def own_display_name(self):
+        """What the person sees of themselves in the menus: their account's name."""
+        return self.own_name or self.email.split("@")[0]
 
     @property
     def display_name(self):

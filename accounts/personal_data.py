@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from notifications.models import Notification, Preference
-from organizations.models import Invitation, Membership, Organization
+from organizations.models import Invitation, Membership, Organization, Person
 from organizations.roles import Role
 from organizations.tenancy import tenant_context, unscoped
 from pairing.models import Pair
@@ -123,6 +123,7 @@ def personal_data(*, user):
             "preferences": list(Preference.objects.filter(user=user)),
             "calendar_feeds": list(CalendarFeed.objects.filter(user=user).order_by("created_at", "pk")),
             "invitations": list(Invitation.objects.filter(email__iexact=user.email).order_by("created_at")),
+            "records": list(Person.objects.filter(user=user)),
         }
     email_addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
     return {
@@ -170,6 +171,7 @@ def _organisations(user, rows):
         "preferences": _by_organisation(rows["preferences"]),
         "calendar_feeds": _by_organisation(rows["calendar_feeds"]),
         "invitations": _by_organisation(rows["invitations"]),
+        "records": _by_organisation(rows["records"]),
     }
     organization_ids = set().union(*(grouped.keys() for grouped in sections.values()))
     organizations = Organization.objects.filter(pk__in=organization_ids).order_by("name", "pk")
@@ -178,6 +180,11 @@ def _organisations(user, rows):
         {
             "name": organization.name,
             "slug": organization.slug,
+            # What the organisation's HR holds under the person's name (it may differ from the account's).
+            "name_on_record": [
+                {"first_name": record.first_name, "last_name": record.last_name}
+                for record in sections["records"][organization.pk]
+            ],
             "roles": [
                 {"role": membership.role, "since": membership.created_at}
                 for membership in sections["roles"][organization.pk]
@@ -438,6 +445,7 @@ def erase_personal_data(*, user):
         invitations.filter(accepted_at=None, revoked_at=None).update(revoked_at=now)
         invitations.update(email=placeholder_email(user))
         Membership.objects.filter(user=user).delete()
+        Person.objects.filter(user=user).update(first_name="", last_name="", updated_at=now)
     EmailAddress.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()

@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
-from . import personal_data
+from . import personal_data, services
 from .forms import DeleteAccountForm, PreferencesForm
 
 
@@ -20,7 +20,7 @@ from .forms import DeleteAccountForm, PreferencesForm
 def preferences(request):
     form = PreferencesForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.save_preferences(form=form)
         response = redirect("preferences")
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
         messages.success(request, _("Your preferences are saved."))

@@ -20,6 +20,7 @@ from django.db.models import (
     When,
 )
 
+from organizations.people import learn_names
 from pairing.models import MatchingRound, Pair
 from programmes.models import Participant, Programme
 from sessions.models import Session
@@ -397,10 +398,14 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
             ),
         )
         .filter(Q(no_recent_session=True) | Q(overdue_logs=True) | Q(declined=True) | Q(low_rating=True))
-        .select_related("programme", "mentor__user", "mentee__user")
-        .order_by("programme__name", "mentee__user__last_name", "pk")
+        .select_related("programme", "mentor__user", "mentor__person", "mentee__user", "mentee__person")
+        .order_by("programme__name", "mentee__person__last_name", "pk")
     )
-    return list(pairs[:limit])
+    pairs = list(pairs[:limit])
+    learn_names(
+        (participant.user_id, participant.person) for pair in pairs for participant in (pair.mentor, pair.mentee)
+    )
+    return pairs
 
 
 def unmatched_participants(*, filters: DashboardFilters, limit=OPERATIONS_LIMIT):
@@ -414,10 +419,12 @@ def unmatched_participants(*, filters: DashboardFilters, limit=OPERATIONS_LIMIT)
         scoped_participants(filters)
         .filter(status=Participant.Status.ENROLLED)
         .exclude(live)
-        .select_related("user", "programme")
-        .order_by("programme__name", "role", "user__last_name", "user__first_name")
+        .select_related("user", "person", "programme")
+        .order_by("programme__name", "role", "person__last_name", "person__first_name")
     )
-    return list(participants[:limit])
+    participants = list(participants[:limit])
+    learn_names((participant.user_id, participant.person) for participant in participants)
+    return participants
 
 
 def risk_reasons(*, pair, options: FilterOptions):

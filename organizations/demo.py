@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from .models import Membership, Organization
+from .models import Membership, Organization, Person
 from .roles import Role
 from .tenancy import tenant_context
 
@@ -103,5 +103,8 @@ def seed(stdout=None):
             )
             for role in roles:
                 Membership.objects.get_or_create(organization=organization, user=user, role=role)
+            Person.objects.get_or_create(
+                organization=organization, user=user, defaults={"first_name": first_name, "last_name": last_name}
+            )
             people[email] = user
     return organization, people

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
 from .tenancy import TenantModel
+from .validators import no_control_characters
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones()) if "/" in name]
 
@@ -57,6 +58,17 @@ class Membership(TenantModel):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The organisation's record of this person: no column, a join on (organisation, user).
+    person = models.ForeignObject(
+        "organizations.Person",
+        on_delete=models.DO_NOTHING,
+        from_fields=["organization", "user"],
+        to_fields=["organization", "user"],
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -72,6 +84,48 @@ class Membership(TenantModel):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+
+class Person(TenantModel):
+    """What one organisation knows about a person: the names its HR typed, or that the person gave it.
+
+    The account (``accounts.User``) is the person's own and global; this row is the organisation's. HR
+    edits it, imports write it, and the organisation's pages, exports, e-mails and matching show it, so
+    that adding an address that already has an account elsewhere neither reveals nor changes anything.
+    Job title, department, location and manager are per programme, on ``programmes.Participant``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="organization_records"
+    )
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[no_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[no_control_characters]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "user"], name="person_once_per_organization"),
+        ]
+
+    def __str__(self):
+        return self.full_name or self.user.email
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        from .people import forget_names
+
+        forget_names()
 
 
 class Invitation(TenantModel):

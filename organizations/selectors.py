@@ -1,15 +1,18 @@
 from itertools import groupby
 
-from .models import Invitation, Membership
+from .models import Invitation, Membership, Person
+from .people import learn_names
+from .tenancy import tenant_context
 
 
 def members_with_roles(*, organization):
     """One entry per person with the list of their roles, ordered by name."""
     memberships = (
         Membership.objects.filter(organization=organization)
-        .select_related("user")
-        .order_by("user__last_name", "user__first_name", "user__email", "role")
+        .select_related("user", "person")
+        .order_by("person__last_name", "person__first_name", "user__email", "role")
     )
+    learn_names((membership.user_id, membership.person) for membership in memberships)
     return [
         {"user": user, "roles": [membership.role for membership in group]}
         for user, group in groupby(memberships, key=lambda membership: membership.user)
@@ -20,3 +23,10 @@ def pending_invitations(*, organization):
     return Invitation.objects.filter(
         organization=organization, accepted_at=None, revoked_at=None
     ).select_related("invited_by")
+
+
+def names_on_record(*, organization, email):
+    """The first and last name ``organization`` holds for the address, for a form's initial values."""
+    with tenant_context(organization):
+        record = Person.objects.filter(user__email__iexact=email).values("first_name", "last_name").first()
+    return record

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Invitation, Membership, Organization
+from .models import Invitation, Membership, Organization, Person
 from .roles import Role
 from .signals import member_joined, organization_created
 from .tenancy import tenant_context
@@ -127,6 +127,47 @@ def invitation_from_token(token):
     return invitation
 
 
+def record_person(*, organization, user, first_name="", last_name=""):
+    """The organisation's own record of ``user``, created if missing; the names given replace its own.
+
+    Only this organisation's row is written: never the account, never another organisation's record.
+    """
+    with tenant_context(organization):
+        person, _created = Person.objects.get_or_create(organization=organization, user=user)
+        changed = []
+        for field, value in (("first_name", first_name), ("last_name", last_name)):
+            if value and getattr(person, field) != value:
+                setattr(person, field, value)
+                changed.append(field)
+        if changed:
+            person.full_clean(exclude=["organization", "user"])
+            person.save(update_fields=[*changed, "updated_at"])
+    return person
+
+
+def share_own_name(*, user):
+    """The person changed their name on their account: every organisation they belong to shows it.
+
+    A person's name is theirs to correct (a marriage, a typo in HR's file); what HR typed about their
+    job, department or manager stays the organisation's.
+    """
+    from .people import forget_names
+    from .tenancy import unscoped
+
+    with unscoped("a person's own name change reaches each of their organisations"), transaction.atomic():
+        organization_ids = set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
+        records = Person.objects.filter(user=user, organization_id__in=organization_ids)
+        records.update(first_name=user.first_name, last_name=user.last_name, updated_at=timezone.now())
+        known = set(records.values_list("organization_id", flat=True))
+        Person.objects.bulk_create(
+            [
+                Person(organization_id=organization_id, user=user, first_name=user.first_name, last_name=user.last_name)
+                for organization_id in sorted(organization_ids - known)
+            ]
+        )
+    forget_names()
+
+
 @dataclass
 class Acceptance:
     user: object
@@ -157,6 +198,7 @@ def accept_invitation(*, invitation, user=None, first_name="", last_name="", pas
                 user = existing
                 user.first_name, user.last_name = first_name or user.first_name, last_name or user.last_name
                 user.set_password(password)
+                user.full_clean(exclude=["password", "email"])
                 user.save(update_fields=["first_name", "last_name", "password"])
             else:
                 user = User.objects.create_user(
@@ -176,6 +218,13 @@ def accept_invitation(*, invitation, user=None, first_name="", last_name="", pas
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
         Membership.objects.get_or_create(organization=organization, user=user, role=invitation.role)
+        # The person joins: the name they give (or their account's, if this organisation has none yet)
+        # is what this organisation shows from now on.
+        person = record_person(organization=organization, user=user, first_name=first_name, last_name=last_name)
+        if not person.full_name and user.own_name:
+            record_person(
+                organization=organization, user=user, first_name=user.first_name, last_name=user.last_name
+            )
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])

@@ -28,10 +28,14 @@ def tenant_context(organization):
     """Scope every tenant-owned query inside the block to ``organization``."""
     if organization is None:
         raise NoTenantError("tenant_context() needs an organisation")
+    from .people import fresh_name_cache, reset_name_cache
+
     token = _current_organization.set(organization)
+    names_token = fresh_name_cache()
     try:
         yield organization
     finally:
+        reset_name_cache(names_token)
         _current_organization.reset(token)
 
 

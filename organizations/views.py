@@ -116,7 +116,8 @@ def accept_invitation(request, token):
     if existing is not None and not services.is_awaiting_first_password(existing):
         return render(request, "organizations/invitation_sign_in.html", {"invitation": invitation})
 
-    initial = {"first_name": existing.first_name, "last_name": existing.last_name} if existing else None
+    # The invitee sees the names this organisation holds for them (never what another one typed).
+    initial = selectors.names_on_record(organization=invitation.organization, email=invitation.email)
     form = AcceptInvitationForm(request.POST or None, email=invitation.email, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

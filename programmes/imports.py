@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Invitation, Membership
-from organizations.services import is_awaiting_first_password
+from organizations.models import Invitation, Membership, Person
+from organizations.people import forget_names
 from organizations.tenancy import unscoped
 
 from .models import Participant, ParticipantImport, ParticipantSkill, Skill
@@ -360,11 +360,11 @@ def apply_import(*, participant_import, invited_by):
     context = _Context(organization, rows)
     users = context.users
 
+    # Accounts belong to the people: a new one starts with no name (the person gives theirs when they
+    # accept), and an existing one is never touched. What HR typed goes to the organisation's record.
     new_users = [
         User(
             email=row["values"]["email"],
-            first_name=row["values"]["first_name"],
-            last_name=row["values"]["last_name"],
             password=make_password(None),
             language=organization.default_language,
             time_zone=organization.time_zone,
@@ -378,21 +378,7 @@ def apply_import(*, participant_import, invited_by):
             users.update({user.email: user for user in User.objects.filter(email__in=chunk)})
     else:
         users.update({user.email: user for user in new_users})
-    new_emails = {user.email for user in new_users}
-    renamed = []
-    for row in rows:
-        user, values = users[row["values"]["email"]], row["values"]
-        # Names belong to the person, who may be in other organisations: an import only fills them in
-        # for accounts it created itself (never signed in) or that have none.
-        if user.email in new_emails or not (is_awaiting_first_password(user) or not user.get_full_name()):
-            continue
-        if (values["first_name"] and values["first_name"] != user.first_name) or (
-            values["last_name"] and values["last_name"] != user.last_name
-        ):
-            user.first_name = values["first_name"] or user.first_name
-            user.last_name = values["last_name"] or user.last_name
-            renamed.append(user)
-    User.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
+    _record_names(organization, rows, users)
 
     existing = {}
     for chunk in _chunks([user.pk for user in users.values()]):
@@ -479,6 +465,32 @@ def apply_import(*, participant_import, invited_by):
     return ImportResult(created=len(created), updated=len(updated), invitations=len(invitation_ids))
 
 
+def _record_names(organization, rows, users):
+    """Write the names of the file into the organisation's records of these people, and nowhere else."""
+    records = {}
+    for chunk in _chunks([user.pk for user in users.values()]):
+        records.update({person.user_id: person for person in Person.objects.filter(user_id__in=chunk)})
+    new_records, renamed = [], []
+    for row in rows:
+        values = row["values"]
+        user = users[values["email"]]
+        person = records.get(user.pk)
+        if person is None:
+            person = Person(organization=organization, user=user)
+            records[user.pk] = person
+            new_records.append(person)
+        changed = False
+        for field in ("first_name", "last_name"):
+            if values[field] and getattr(person, field) != values[field]:
+                setattr(person, field, values[field])
+                changed = True
+        if changed and person.pk is not None:
+            renamed.append(person)
+    Person.objects.bulk_create(new_records, batch_size=500)
+    Person.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
+    forget_names()
+
+
 PROFILE_FIELDS = ["role", "department", "job_title", "location", "languages", "manager"]
 
 
@@ -528,8 +540,8 @@ def export_rows(participants):
             _safe_cell(value)
             for value in (
                 participant.user.email,
-                participant.user.first_name,
-                participant.user.last_name,
+                participant.person.first_name if participant.person else "",
+                participant.person.last_name if participant.person else "",
                 participant.role,
                 participant.department,
                 participant.job_title,

@@ -142,13 +142,24 @@ class Participant(TenantModel):
         related_name="+",
         verbose_name=_("manager"),
     )
+    # The organisation's record of this person (names): no column, a join on (organisation, user).
+    person = models.ForeignObject(
+        "organizations.Person",
+        on_delete=models.DO_NOTHING,
+        from_fields=["organization", "user"],
+        to_fields=["organization", "user"],
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     charter_accepted_at = models.DateTimeField(null=True, blank=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["user__last_name", "user__first_name"]
+        ordering = ["person__last_name", "person__first_name", "pk"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         constraints = [

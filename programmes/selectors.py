@@ -37,13 +37,15 @@ def programme_counts(*, programme):
 
 def participant_list(*, programme, search="", role="", status="", department=""):
     """The programme's participants, filtered; related rows loaded in a fixed number of queries."""
-    participants = programme.participants.select_related("user", "manager").prefetch_related("skills__skill")
+    participants = programme.participants.select_related("user", "person", "manager").prefetch_related(
+        "skills__skill"
+    )
     if search:
         for word in search.split():
             participants = participants.filter(
                 Q(user__email__icontains=word)
-                | Q(user__first_name__icontains=word)
-                | Q(user__last_name__icontains=word)
+                | Q(person__first_name__icontains=word)
+                | Q(person__last_name__icontains=word)
                 | Q(job_title__icontains=word)
                 | Q(department__icontains=word)
             )
@@ -53,7 +55,7 @@ def participant_list(*, programme, search="", role="", status="", department="")
         participants = participants.filter(status=status)
     if department:
         participants = participants.filter(department=department)
-    return participants.order_by("user__last_name", "user__first_name", "user__email")
+    return participants.order_by("person__last_name", "person__first_name", "user__email")
 
 
 def departments(*, programme):

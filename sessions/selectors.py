@@ -111,7 +111,7 @@ def pairs_overview(*, programme=None):
             filter=Q(sessions__status=Session.Status.SCHEDULED, sessions__starts_at__gte=now),
         ),
         goal_count=Count("goals", distinct=True),
-    ).order_by("programme__name", "mentee__user__last_name", "pk")
+    ).order_by("programme__name", "mentee__person__last_name", "pk")
     pairs = list(pairs)
     latest = {}
     points = (

@@ -6,7 +6,7 @@ Tenant-owned rows are created inside their organisation's tenant context, as the
 import factory
 from factory.django import DjangoModelFactory
 
-from organizations.models import Invitation, Membership, Organization
+from organizations.models import Invitation, Membership, Organization, Person
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
 
@@ -54,7 +54,21 @@ class TenantFactory(DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
         with tenant_context(kwargs["organization"]):
-            return super()._create(model_class, *args, **kwargs)
+            created = super()._create(model_class, *args, **kwargs)
+            if model_class in _person_holders():
+                # As in the app, a member has joined: the organisation knows them by their account's name.
+                Person.objects.get_or_create(
+                    organization=created.organization,
+                    user=created.user,
+                    defaults={"first_name": created.user.first_name, "last_name": created.user.last_name},
+                )
+            return created
+
+
+def _person_holders():
+    from programmes.models import Participant
+
+    return (Membership, Participant)
 
 
 class MembershipFactory(TenantFactory):
@@ -63,6 +77,16 @@ class MembershipFactory(TenantFactory):
 
     user = factory.SubFactory(UserFactory)
     role = Role.MENTEE
+
+
+class PersonFactory(TenantFactory):
+    class Meta:
+        model = Person
+        django_get_or_create = ["organization", "user"]
+
+    user = factory.SubFactory(UserFactory)
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
 
 
 class InvitationFactory(TenantFactory):

@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from accounts.models import User
-from organizations.models import Invitation
+from organizations.models import Invitation, Person
 from organizations.roles import Role
+from organizations.tenancy import tenant_context
 from programmes import imports
 from programmes.models import Participant, ParticipantImport, ParticipantSkill
 
@@ -311,13 +312,16 @@ def test_a_person_of_another_organisation_is_added_without_touching_that_organis
     assert outsider.has_usable_password()
 
 
-def test_a_re_import_corrects_the_name_of_someone_who_has_not_signed_in_yet(programme, hr_admin):
+def test_a_re_import_corrects_the_name_the_organisation_holds_and_not_the_account(programme, hr_admin):
     imports.apply_import(participant_import=prepare(programme, HEADER + VALID[1]), invited_by=hr_admin)
     imports.apply_import(
         participant_import=prepare(programme, HEADER + VALID[1].replace("Jean,", "Jean-Marc,")),
         invited_by=hr_admin,
     )
-    assert User.objects.get(email="jean@acme.example").first_name == "Jean-Marc"
+    account = User.objects.get(email="jean@acme.example")
+    with tenant_context(programme.organization):
+        assert Person.objects.get(user=account).first_name == "Jean-Marc"
+    assert account.first_name == ""
 
 
 def test_an_import_never_renames_a_person_who_has_an_account(programme, hr_admin, outsider):

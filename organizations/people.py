@@ -1,0 +1,72 @@
+"""Each person's name as the current organisation knows it.
+
+Inside an organisation (a request under ``/o/<slug>/``, a task ``in_tenant``), ``User.get_full_name()``
+and ``User.display_name`` read the organisation's own record of the person (``Person``), never the
+account's names, which the person owns and which another organisation may have typed.
+
+The first name read in a tenant block loads every name the organisation holds, in one query, so a
+page or an e-mail batch costs one query for names whatever it lists (no query per person).
+``learn_names`` records names already loaded with rows (``select_related("person")``).
+"""
+
+from contextvars import ContextVar
+
+from .tenancy import current_organization
+
+_known_names = ContextVar("known_names", default=None)
+
+NO_NAME = ("", "")
+
+
+def fresh_name_cache():
+    """Called by ``tenant_context``: every organisation block starts with nothing remembered."""
+    return _known_names.set({})
+
+
+def reset_name_cache(token):
+    _known_names.reset(token)
+
+
+def _load_organization_names(organization):
+    from .models import Person
+
+    return {
+        user_id: (first_name, last_name)
+        for user_id, first_name, last_name in Person.objects.filter(organization=organization).values_list(
+            "user_id", "first_name", "last_name"
+        )
+    }
+
+
+def known_name(user_id):
+    """``(first_name, last_name)`` the current organisation holds, or ``None`` outside any organisation."""
+    organization = current_organization()
+    if organization is None:
+        return None
+    cache = _known_names.get()
+    if cache is None:  # an organisation set without tenant_context: nothing to remember into
+        return _load_organization_names(organization).get(user_id, NO_NAME)
+    names = cache.get(organization.pk)
+    if names is None or (user_id not in names and not names.get("__complete__")):
+        loaded = _load_organization_names(organization)
+        names = cache[organization.pk] = {**(names or {}), **loaded, "__complete__": True}
+    return names.get(user_id, NO_NAME)
+
+
+def learn_names(records):
+    """Remember names already loaded with the rows: ``(user_id, person_or_None)`` couples, no query."""
+    organization = current_organization()
+    cache = _known_names.get()
+    if organization is None or cache is None:
+        return
+    names = cache.setdefault(organization.pk, {})
+    for user_id, person in records:
+        if person is not None:
+            names[user_id] = (person.first_name, person.last_name)
+
+
+def forget_names():
+    """A record changed: the next name read in this block loads them again."""
+    cache = _known_names.get()
+    if cache:
+        cache.clear()
