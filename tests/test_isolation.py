@@ -124,3 +124,46 @@ def test_a_member_of_another_organisation_gets_nothing(
                 f"{method.__name__.upper()} {own_url} answered {response.status_code} "
                 "for another organisation's object"
             )
+
+
+@pytest.mark.parametrize("how", ["by_hand", "import"])
+def test_adding_a_member_of_another_organisation_shows_nothing_they_hold_there(
+    how, client, acme_member, organization, other_organization
+):
+    """Acme's HR adds someone Globex knows: no Acme page shows Globex's names for them, nothing changes."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from organizations.models import Person
+    from organizations.tenancy import tenant_context
+    from programmes.models import Participant
+
+    from .programmes.factories import ProgrammeFactory
+
+    marker = isolation.FOREIGN_MARKER
+    foreign = member(other_organization, Role.MENTOR, email="shared@globex.example", first_name=marker, last_name=marker)
+    programme = ProgrammeFactory(organization=organization, status="open")
+    client.force_login(acme_member)
+    base = f"/o/{organization.slug}/programmes/{programme.pk}/participants"
+    if how == "by_hand":
+        client.post(f"{base}/add/", {"email": foreign.email, "role": "mentee"})
+    else:
+        upload = SimpleUploadedFile("people.csv", f"email,role\n{foreign.email},mentee\n".encode(), "text/csv")
+        preview = client.post(f"{base}/import/", {"file": upload})
+        client.post(preview["Location"])
+    with tenant_context(organization):
+        participant = Participant.objects.get(programme=programme, user=foreign)
+    values = {"programme_id": programme.pk, "participant_id": participant.pk, ORG_KWARG: organization.slug}
+    _, capability_urls = _samples()
+    walked = 0
+    for route, name, kwargs in ALL_ROUTES:
+        if ORG_KWARG not in kwargs or set(kwargs) - set(values) or name in capability_urls:
+            continue
+        page = _url(route, values)
+        for suffix in ("", "?format=xlsx"):
+            _assert_nothing_leaks(client.get(page + suffix), page + suffix)
+        walked += 1
+    assert walked > 10
+    foreign.refresh_from_db()
+    assert (foreign.first_name, foreign.last_name) == (marker, marker)
+    with tenant_context(other_organization):
+        assert Person.objects.get(user=foreign).last_name == marker
