@@ -176,60 +176,66 @@ def _organisations(user, rows):
     organization_ids = set().union(*(grouped.keys() for grouped in sections.values()))
     organizations = Organization.objects.filter(pk__in=organization_ids).order_by("name", "pk")
     workspaces = _Workspaces.of(rows)
-    return [
-        {
-            "name": organization.name,
-            "slug": organization.slug,
-            # What the organisation's HR holds under the person's name (it may differ from the account's).
-            "name_on_record": [
-                {"first_name": record.first_name, "last_name": record.last_name}
-                for record in sections["records"][organization.pk]
-            ],
-            "roles": [
-                {"role": membership.role, "since": membership.created_at}
-                for membership in sections["roles"][organization.pk]
-            ],
-            "invitations": [
-                {
-                    "role": invitation.role,
-                    "sent_at": invitation.sent_at or invitation.created_at,
-                    "accepted_at": invitation.accepted_at,
-                    "revoked_at": invitation.revoked_at,
-                }
-                for invitation in sections["invitations"][organization.pk]
-            ],
-            "programme_participations": [
-                _participation(participant) for participant in sections["participations"][organization.pk]
-            ],
-            "pairs": [_pair(pair, user, workspaces) for pair in sections["pairs"][organization.pk]],
-            "survey_responses": [_response(response) for response in sections["responses"][organization.pk]],
-            "notifications": [
-                {
-                    "kind": notification.kind,
-                    "subject": notification.subject,
-                    "status": notification.status,
-                    "due_at": notification.due_at,
-                    "delivered_at": notification.delivered_at,
-                    "read_at": notification.read_at,
-                }
-                for notification in sections["notifications"][organization.pk]
-            ],
-            "notification_preferences": [
-                {
-                    "muted_kinds": preference.muted_kinds,
-                    "quiet_start": preference.quiet_start,
-                    "quiet_end": preference.quiet_end,
-                }
-                for preference in sections["preferences"][organization.pk]
-            ],
-            # The feed's token is a credential, not information about the person: dates only.
-            "calendar_feeds": [
-                {"created_at": feed.created_at, "revoked_at": feed.revoked_at}
-                for feed in sections["calendar_feeds"][organization.pk]
-            ],
-        }
-        for organization in organizations
-    ]
+    sections_by_organization = []
+    for organization in organizations:
+        # People (partners, managers, authors) appear under the names this organisation holds.
+        with tenant_context(organization):
+            sections_by_organization.append(_organisation(organization, user, sections, workspaces))
+    return sections_by_organization
+
+
+def _organisation(organization, user, sections, workspaces):
+    return {
+        "name": organization.name,
+        "slug": organization.slug,
+        # What the organisation's HR holds under the person's name (it may differ from the account's).
+        "name_on_record": [
+            {"first_name": record.first_name, "last_name": record.last_name}
+            for record in sections["records"][organization.pk]
+        ],
+        "roles": [
+            {"role": membership.role, "since": membership.created_at}
+            for membership in sections["roles"][organization.pk]
+        ],
+        "invitations": [
+            {
+                "role": invitation.role,
+                "sent_at": invitation.sent_at or invitation.created_at,
+                "accepted_at": invitation.accepted_at,
+                "revoked_at": invitation.revoked_at,
+            }
+            for invitation in sections["invitations"][organization.pk]
+        ],
+        "programme_participations": [
+            _participation(participant) for participant in sections["participations"][organization.pk]
+        ],
+        "pairs": [_pair(pair, user, workspaces) for pair in sections["pairs"][organization.pk]],
+        "survey_responses": [_response(response) for response in sections["responses"][organization.pk]],
+        "notifications": [
+            {
+                "kind": notification.kind,
+                "subject": notification.subject,
+                "status": notification.status,
+                "due_at": notification.due_at,
+                "delivered_at": notification.delivered_at,
+                "read_at": notification.read_at,
+            }
+            for notification in sections["notifications"][organization.pk]
+        ],
+        "notification_preferences": [
+            {
+                "muted_kinds": preference.muted_kinds,
+                "quiet_start": preference.quiet_start,
+                "quiet_end": preference.quiet_end,
+            }
+            for preference in sections["preferences"][organization.pk]
+        ],
+        # The feed's token is a credential, not information about the person: dates only.
+        "calendar_feeds": [
+            {"created_at": feed.created_at, "revoked_at": feed.revoked_at}
+            for feed in sections["calendar_feeds"][organization.pk]
+        ],
+    }
 
 
 def _participation(participant):
