@@ -26,7 +26,7 @@ def access_participant(member, programme, participant_id):
         raise Http404
     return _get(
         Participant.objects.filter(organization=member.organization, programme=programme).select_related(
-            "user", "manager", "programme"
+            "user", "person", "manager", "programme"
         ),
         participant_id,
     )

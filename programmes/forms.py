@@ -5,6 +5,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import TIME_ZONE_CHOICES, Membership
+from organizations.validators import no_control_characters
 
 from .imports import MAX_FILE_BYTES
 from .models import AVAILABILITY_SLOTS, DAY_PARTS, Objective, Participant, Programme, Resource, Skill
@@ -179,6 +180,38 @@ class AddPersonForm(forms.Form):
         values = dict(self.cleaned_data)
         values["languages"] = ",".join(values["languages"])
         return values
+
+
+class ParticipantRecordForm(forms.Form):
+    """What the organisation holds about a participant; the person's own account is never touched."""
+
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[no_control_characters]
+    )
+    department = forms.CharField(
+        label=_("Department"), max_length=120, required=False, validators=[no_control_characters]
+    )
+    job_title = forms.CharField(
+        label=_("Job title"), max_length=120, required=False, validators=[no_control_characters]
+    )
+    location = forms.CharField(
+        label=_("Location"), max_length=120, required=False, validators=[no_control_characters]
+    )
+
+    @classmethod
+    def for_participant(cls, participant, data=None):
+        person = participant.person
+        initial = {
+            "first_name": person.first_name if person else "",
+            "last_name": person.last_name if person else "",
+            "department": participant.department,
+            "job_title": participant.job_title,
+            "location": participant.location,
+        }
+        return cls(data, initial=initial)
 
 
 class ImportForm(forms.Form):

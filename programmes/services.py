@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from organizations.services import record_person
 from organizations.tenancy import tenant_context
 
 from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
@@ -267,4 +268,22 @@ def withdraw(*, participant):
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at"])
     participant_withdrawn.send(sender=Participant, participant=participant)
+    return participant
+
+
+@transaction.atomic
+def update_participant_record(*, participant, first_name, last_name, department, job_title, location):
+    """HR corrects what the organisation holds about a participant: its record of the person's names
+    and the programme profile's department, job title and location. The account stays the person's."""
+    person = record_person(
+        organization=participant.organization, user=participant.user, first_name=first_name, last_name=last_name
+    )
+    cleared = [field for field, value in (("first_name", first_name), ("last_name", last_name)) if not value]
+    if cleared and any(getattr(person, field) for field in cleared):
+        for field in cleared:
+            setattr(person, field, "")
+        person.save(update_fields=[*cleared, "updated_at"])
+    participant.department, participant.job_title, participant.location = department, job_title, location
+    participant.full_clean(exclude=["user", "programme", "manager"])
+    participant.save(update_fields=["department", "job_title", "location"])
     return participant

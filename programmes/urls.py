@@ -29,6 +29,11 @@ urlpatterns = [
         name="participant_detail",
     ),
     path(
+        "programmes/<int:programme_id>/participants/<int:participant_id>/edit/",
+        views.participant_edit,
+        name="participant_edit",
+    ),
+    path(
         "programmes/<int:programme_id>/participants/<int:participant_id>/withdraw/",
         views.participant_withdraw,
         name="participant_withdraw",

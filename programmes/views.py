@@ -24,6 +24,7 @@ from .forms import (
     DuplicateForm,
     EnrolmentForm,
     ImportForm,
+    ParticipantRecordForm,
     ProfileForm,
     ProgrammeForm,
     ResourceForm,
@@ -210,6 +211,26 @@ def participant_detail(request, programme_id, participant_id):
             "skills": participant.skills.select_related("skill").order_by("-level", "skill__name"),
             "availability": [AVAILABILITY_LABELS.get(slot, slot) for slot in participant.availability],
         },
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def participant_edit(request, programme_id, participant_id):
+    programme = access_programme(request.member, programme_id)
+    participant = access_participant(request.member, programme, participant_id)
+    form = ParticipantRecordForm.for_participant(participant, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_participant_record(participant=participant, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The details are saved."))
+            return _to(request, "participant_detail", programme, participant_id=participant.pk)
+    return render(
+        request,
+        "programmes/participant_edit.html",
+        {"programme": programme, "participant": participant, "form": form},
     )
 
 

@@ -18,7 +18,7 @@ from programmes import imports
 from programmes.models import Participant
 
 from ..factories import MembershipFactory, UserFactory, member
-from ..programmes.factories import ProgrammeFactory
+from ..programmes.factories import ParticipantFactory, ProgrammeFactory
 
 ELSEWHERE = "Xyzzy-Elsewhere"
 
@@ -236,3 +236,45 @@ def test_the_migration_copies_each_accounts_names_into_each_of_its_organisations
         migration.copy_names_into_each_organisation(apps, None)
     assert record(organization, person).full_name == "Ada Lovelace"
     assert record(other_organization, person).full_name == "Ada Lovelace"
+
+
+def test_hr_corrects_the_names_their_organisation_holds_and_nothing_else(
+    client_for, hr_admin, organization, other_organization, programme, known_elsewhere
+):
+    client = client_for(hr_admin)
+    client.post(
+        url("participant_add", organization, programme_id=programme.pk), {"email": known_elsewhere.email, "role": "mentee"}
+    )
+    with tenant_context(organization):
+        participant = Participant.objects.get(programme=programme)
+    edit = url("participant_edit", organization, programme_id=programme.pk, participant_id=participant.pk)
+    assert ELSEWHERE not in client.get(edit).content.decode()
+    response = client.post(
+        edit, {"first_name": "Camille", "last_name": "Durand", "department": "Data", "job_title": "", "location": ""}
+    )
+    assert response.status_code == 302
+    assert record(organization, known_elsewhere).full_name == "Camille Durand"
+    assert record(other_organization, known_elsewhere).full_name == f"{ELSEWHERE} {ELSEWHERE}"
+    known_elsewhere.refresh_from_db()
+    assert known_elsewhere.own_name == f"{ELSEWHERE} {ELSEWHERE}"
+    with tenant_context(organization):
+        assert Participant.objects.get(pk=participant.pk).department == "Data"
+
+
+def test_hr_gets_a_clear_message_for_a_line_break_in_a_name(client_for, hr_admin, organization, programme):
+    participant = ParticipantFactory(organization=organization, programme=programme)
+    edit = url("participant_edit", organization, programme_id=programme.pk, participant_id=participant.pk)
+    response = client_for(hr_admin).post(edit, {"first_name": "Eve\r\nBcc: x@evil.example", "last_name": "X"})
+    assert response.status_code == 200
+    assert "control characters" in response.content.decode()
+    assert "Bcc" not in record(organization, participant.user).full_name
+
+
+def test_a_participant_cannot_edit_the_organisations_record(client_for, organization, programme):
+    participant = ParticipantFactory(
+        organization=organization, programme=programme, user=member(organization, Role.MENTOR)
+    )
+    edit = url("participant_edit", organization, programme_id=programme.pk, participant_id=participant.pk)
+    client = client_for(participant.user)
+    assert client.post(edit, {"first_name": "Self", "last_name": "Promoted"}).status_code == 403
+    assert record(organization, participant.user).first_name != "Self"
