@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
 from accounts.models import User
-from notifications import registry, services
+from notifications import registry, services, tasks
 from notifications.models import Kind, Notification
 from organizations.tenancy import tenant_context
 
@@ -171,3 +171,24 @@ def test_staff_see_status_and_reason_in_the_admin_list_and_can_send_again(client
     )
     again = rows(organization, key="poisoned")[0]
     assert again.status == Notification.Status.PENDING and again.attempts == 0
+
+
+def test_one_organisation_that_breaks_never_keeps_the_next_from_its_emails(
+    organization, other_organization, pair, monkeypatch
+):
+    plan_sessions = tasks.plan_session_notifications
+
+    def planner(*, organization, now):
+        if organization.slug == "acme":
+            raise RuntimeError("a planning bug in Acme")
+        return plan_sessions(organization=organization, now=now)
+
+    monkeypatch.setattr(tasks, "plan_session_notifications", planner)
+    other_pair = PairFactory(organization=other_organization)
+    _plan(organization, pair, pair.mentor.user, "acme")
+    _plan(other_organization, other_pair, other_pair.mentor.user, "globex")
+
+    run_dispatcher()
+
+    assert [message.to for message in mail.outbox] == [[other_pair.mentor.user.email]]
+    assert rows(organization, key="acme")[0].status == Notification.Status.PENDING
