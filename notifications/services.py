@@ -141,6 +141,7 @@ def _attempt(row, *, organization, connection, now):
     The work runs in a savepoint, so whatever it wrote is undone on failure while the claim, and the
     failure recorded on the row, stay in the claiming transaction.
     """
+    attempts = row.attempts
     try:
         with transaction.atomic():
             return _deliver(row, organization=organization, connection=connection, now=now)
@@ -148,6 +149,8 @@ def _attempt(row, *, organization, connection, now):
         # The database itself is unavailable: nothing can be recorded; the task retries the whole batch.
         raise
     except Exception as error:  # noqa: BLE001 - a bad row (data, template, renderer) must not block the rest.
+        # Every failure counts towards the cap, also one before the send (a network error while rendering).
+        row.attempts = attempts + 1
         if is_transient(error):
             _retry_later(row, now, error)
         else:

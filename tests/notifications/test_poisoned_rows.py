@@ -4,6 +4,7 @@ import datetime as dt
 import smtplib
 
 import pytest
+import time_machine
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 
@@ -192,3 +193,17 @@ def test_one_organisation_that_breaks_never_keeps_the_next_from_its_emails(
 
     assert [message.to for message in mail.outbox] == [[other_pair.mentor.user.email]]
     assert rows(organization, key="acme")[0].status == Notification.Status.PENDING
+
+
+def test_a_transient_error_before_the_send_still_counts_towards_the_cap(organization, pair, monkeypatch):
+    def unreachable(row):
+        raise ConnectionResetError("the directory answering for the renderer went away")
+
+    monkeypatch.setitem(registry.RENDERERS, Kind.PAIR_ENDED, unreachable)
+    _plan(organization, pair, pair.mentor.user, "flaky", kind=Kind.PAIR_ENDED)
+    for hour in range(services.MAX_ATTEMPTS):
+        with time_machine.travel(now() + dt.timedelta(hours=2 * hour + 1), tick=False):
+            run_dispatcher()
+    row = rows(organization, key="flaky")[0]
+    assert row.status == Notification.Status.FAILED and row.attempts == services.MAX_ATTEMPTS
+    assert "ConnectionResetError" in row.last_error
