@@ -1,5 +1,7 @@
 """Places, goal and resource titles stay on one line; rows written before the rule cannot break a calendar."""
 
+import datetime
+
 import icalendar
 import pytest
 from django.core.exceptions import ValidationError
@@ -29,6 +31,41 @@ def test_scheduling_refuses_a_place_across_two_lines(pair, organization, mentee_
             starts_at=in_days(3),
             duration_minutes=45,
             time_zone="Europe/Paris",
+            location=INJECTION,
+        )
+    assert "location" in refusal.value.message_dict
+    with tenant_context(organization):
+        assert not Session.objects.exists()
+
+
+def test_moving_a_session_refuses_a_place_across_two_lines(pair, organization, mentee_user):
+    with tenant_context(organization):
+        session = SessionFactory(organization=organization, pair=pair, location="Room 4")
+        with pytest.raises(ValidationError) as refusal:
+            services.reschedule_session(
+                session=session,
+                by=mentee_user,
+                starts_at=in_days(4),
+                duration_minutes=45,
+                time_zone="Europe/Paris",
+                format="in_person",
+                location=INJECTION,
+            )
+        session.refresh_from_db()
+    assert "location" in refusal.value.message_dict and session.location == "Room 4"
+
+
+def test_a_recurring_slot_refuses_a_place_across_two_lines(pair, organization, mentee_user):
+    with tenant_context(organization), pytest.raises(ValidationError) as refusal:
+        services.create_recurring_slot(
+            pair=pair,
+            by=mentee_user,
+            weekday=1,
+            start_time=datetime.time(12, 30),
+            interval_weeks=2,
+            duration_minutes=45,
+            time_zone="Europe/Paris",
+            starts_on=in_days(3).date(),
             location=INJECTION,
         )
     assert "location" in refusal.value.message_dict
