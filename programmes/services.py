@@ -7,6 +7,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from organizations.tenancy import tenant_context
+from organizations.validators import no_control_characters
 
 from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
 from .signals import participant_withdrawn
@@ -91,6 +92,10 @@ def _add_objectives(programme, new_objectives):
     for name in new_objectives:
         name = name.strip()[:200]
         if name:
+            try:
+                no_control_characters(name)
+            except ValidationError as error:
+                raise ValidationError({"new_objectives": error.messages}) from None
             objective, _created = Objective.objects.get_or_create(name=name)
             programme.objectives.add(objective)
 

@@ -1,10 +1,12 @@
 """Names HR types for programmes, skills, objectives and people stay on one line, at every entry point."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from organizations.tenancy import tenant_context
+from programmes import services
 from programmes.forms import AddPersonForm, DuplicateForm, ProgrammeForm
-from programmes.models import Programme, Skill
+from programmes.models import Objective, Programme, Skill
 
 from .test_hr_pages import url
 from .test_import import HEADER, errors_of, prepare
@@ -80,3 +82,11 @@ def test_an_address_column_is_reported_once_as_an_address(programme):
     participant_import = prepare(programme, HEADER + '"lea@acme.example\nx",Léa,Martin,mentor,,,fr,,\n')
     [error] = errors_of(participant_import)[2]
     assert "Bad e-mail address" in error
+
+
+def test_saving_a_programme_refuses_an_objective_with_a_control_character(in_organization):
+    programme = Programme(name="Pilot", start_date="2026-01-05", end_date="2026-06-30")
+    with pytest.raises(ValidationError) as refusal:
+        services.save_programme(programme=programme, new_objectives=["Use\ttools"])
+    assert "new_objectives" in refusal.value.message_dict
+    assert not Objective.objects.filter(name__startswith="Use").exists()
