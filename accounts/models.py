@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.models import TIME_ZONE_CHOICES
 from organizations.people import known_name
+from organizations.validators import no_control_characters
 
 
 class UserManager(BaseUserManager):
@@ -39,6 +40,13 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
+    # Names reach e-mail subjects and calendar attendees: one line, nothing a header could break on.
+    first_name = models.CharField(
+        _("first name"), max_length=150, blank=True, validators=[no_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=150, blank=True, validators=[no_control_characters]
+    )
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=TIME_ZONE_CHOICES, default="Europe/Paris"
     )

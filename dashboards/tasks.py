@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from organizations.tasks import in_tenant
+from organizations.validators import single_line
 
 from .models import Nudge
 
@@ -30,7 +31,7 @@ def send_nudge_email(organization, nudge_id):
                 "reasons": nudge.reasons,
                 "url": f"{settings.SITE_URL}/o/{organization.slug}/",
             }
-            subject = render_to_string("dashboards/email/nudge_subject.txt", context).strip()
+            subject = single_line(render_to_string("dashboards/email/nudge_subject.txt", context))
             text = render_to_string("dashboards/email/nudge.txt", context)
             html = render_to_string("dashboards/email/nudge.html", context)
         message = EmailMultiAlternatives(subject, text, to=[person.email])

@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from notifications.selectors import failed_deliveries
 from organizations.access import organization_view
 from organizations.roles import Capability
 
@@ -89,6 +90,7 @@ def operations(request):
             "pairs": selectors.pairs_at_risk(filters=filters, options=options),
             "unmatched": selectors.unmatched_participants(filters=filters),
             "pending_surveys": impact.pending_surveys(filters=filters, now=filters.now),
+            "failed_emails": failed_deliveries(),
             "limit": selectors.OPERATIONS_LIMIT,
             "query": urlencode(filters.as_query()),
         },

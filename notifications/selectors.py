@@ -140,3 +140,15 @@ def inbox(*, user):
 
 def unread_count(*, user):
     return inbox(user=user).filter(read_at=None).count()
+
+
+FAILED_SHOWN = 50
+
+
+def failed_deliveries(*, limit=FAILED_SHOWN):
+    """The organisation's e-mails that could not be sent, most recent first, with the reason kept on each."""
+    return (
+        Notification.objects.filter(status=Notification.Status.FAILED)
+        .select_related("recipient")
+        .order_by("-due_at", "-pk")[:limit]
+    )

@@ -16,10 +16,12 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from organizations.validators import single_line
 
 from .models import Kind, Notification, Preference
 from .registry import RENDERERS
@@ -106,7 +108,11 @@ def enqueue_delivery(organization_id):
 
 
 def deliver_due(*, organization, limit=DELIVERY_BATCH):
-    """Send every due row of the organisation, one claimed row per transaction. Returns how many went out."""
+    """Send every due row of the organisation, one claimed row per transaction. Returns how many went out.
+
+    One row can never stop the others: whatever goes wrong with it is recorded on it (``_attempt``), and
+    the loop goes on with the next row.
+    """
     delivered = 0
     connection = get_connection()
     try:
@@ -122,11 +128,48 @@ def deliver_due(*, organization, limit=DELIVERY_BATCH):
                 )
                 if row is None:
                     break
-                if _deliver(row, organization=organization, connection=connection, now=now):
+                if _attempt(row, organization=organization, connection=connection, now=now):
                     delivered += 1
     finally:
         connection.close()
     return delivered
+
+
+def _attempt(row, *, organization, connection, now):
+    """Deliver one claimed row; a transient failure retries it later, any other failure fails it for good.
+
+    The work runs in a savepoint, so whatever it wrote is undone on failure while the claim, and the
+    failure recorded on the row, stay in the claiming transaction.
+    """
+    attempts = row.attempts
+    try:
+        with transaction.atomic():
+            return _deliver(row, organization=organization, connection=connection, now=now)
+    except OperationalError:
+        # The database itself is unavailable: nothing can be recorded; the task retries the whole batch.
+        raise
+    except Exception as error:  # noqa: BLE001 - a bad row (data, template, renderer) must not block the rest.
+        # Every failure counts towards the cap, also one before the send (a network error while rendering).
+        row.attempts = attempts + 1
+        if is_transient(error):
+            _retry_later(row, now, error)
+        else:
+            _fail(row, error)
+        return False
+
+
+def is_transient(error):
+    """Whether sending again later may succeed: the SMTP server or the network, not the message itself.
+
+    A 5xx answer about this very message (every recipient refused, the data rejected) is permanent; other
+    SMTP and network errors, temporary 4xx answers included, keep the capped retries.
+    """
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        return not codes or any(code < 500 for code in codes)
+    if isinstance(error, smtplib.SMTPDataError):
+        return error.smtp_code < 500
+    return isinstance(error, (smtplib.SMTPException, OSError))
 
 
 def _deliver(row, *, organization, connection, now):
@@ -141,8 +184,8 @@ def _deliver(row, *, organization, connection, now):
         if message is None:
             _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
             return False
-        row.subject = str(message.subject)[:300]
-        row.action_url = message.action_url[:500]
+        row.subject = single_line(message.subject)[:300]
+        row.action_url = single_line(message.action_url)[:500]
         preference = Preference.objects.filter(user=recipient).first()
         if preference and row.kind in preference.muted_kinds:
             _finish(row, Notification.Status.IN_APP, now, skip_reason="unsubscribed")
@@ -157,11 +200,7 @@ def _deliver(row, *, organization, connection, now):
             return False
         email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
         row.attempts += 1
-        try:
-            email.send()
-        except (smtplib.SMTPException, OSError) as error:
-            _retry_later(row, now, error)
-            return False
+        email.send()
     _finish(row, Notification.Status.SENT, now)
     return True
 
@@ -174,6 +213,18 @@ def _finish(row, status, now, skip_reason=""):
     row.save(update_fields=["status", "skip_reason", "delivered_at", "subject", "action_url", "attempts"])
 
 
+def failure_reason(error):
+    """A short, one-line reason for HR and staff: what kind of error, and what it said."""
+    return single_line(f"{type(error).__name__}: {error}")[:300]
+
+
+def _fail(row, error):
+    row.status = Notification.Status.FAILED
+    row.last_error = failure_reason(error)
+    logger.error("notification %s failed for good: %s", row.key, row.last_error, exc_info=error)
+    row.save(update_fields=["status", "attempts", "last_error", "subject", "action_url"])
+
+
 def backoff_seconds(attempts):
     """Exponential backoff, capped, with full jitter so failed rows do not retry in lockstep."""
     ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
@@ -181,7 +232,7 @@ def backoff_seconds(attempts):
 
 
 def _retry_later(row, now, error):
-    row.last_error = str(error)[:300]
+    row.last_error = failure_reason(error)
     if row.attempts >= MAX_ATTEMPTS:
         row.status = Notification.Status.FAILED
         logger.error("notification %s failed after %s attempts: %s", row.key, row.attempts, error)
@@ -199,7 +250,8 @@ def _email(row, message, *, organization, recipient, connection):
         "unsubscribe_url": unsubscribe,
         "kind_label": Kind(row.kind).label,
     }
-    subject = f"{organization.name} · {message.subject}"
+    # Names in the subject may predate the rule that keeps them on one line.
+    subject = single_line(f"{organization.name} · {message.subject}")
     text = render_to_string("notifications/email/message.txt", context)
     html = render_to_string("notifications/email/message.html", context)
     email = EmailMultiAlternatives(

@@ -33,9 +33,21 @@ RETRY = {
 def dispatch_notifications():
     """Every minute: which organisations have something due or to plan? One task for each."""
     organization_ids = selectors.organizations_with_work(now=timezone.now())
-    for organization_id in organization_ids:
-        process_organization.delay(organization_id)
+    _fan_out(process_organization, organization_ids)
     return len(organization_ids)
+
+
+def _fan_out(task, organization_ids):
+    """One task per organisation; one that fails (or a broker that refuses it) never stops the others.
+
+    Run eagerly (locally, in tests, ``process_due_notifications``), a task's exception would otherwise
+    end the loop and leave every later organisation waiting.
+    """
+    for organization_id in organization_ids:
+        try:
+            task.delay(organization_id)
+        except Exception:  # noqa: BLE001 - logged; the rows stay due and the next run tries again.
+            logger.exception("%s failed for organisation %s", task.name, organization_id)
 
 
 @shared_task(**RETRY)
@@ -63,8 +75,7 @@ def _deliver_and_continue(organization):
 def plan_periodic_notifications():
     """Every hour: inactivity nudges, surveys due, the weekly digest, for each organisation."""
     organization_ids = list(Organization.objects.values_list("pk", flat=True))
-    for organization_id in organization_ids:
-        plan_organization.delay(organization_id)
+    _fan_out(plan_organization, organization_ids)
     return len(organization_ids)
 
 
@@ -80,5 +91,8 @@ def plan_organization(organization):
 def run_everything_now():
     """What the worker and beat do, in this process: for ``manage.py process_due_notifications``."""
     for organization_id in Organization.objects.values_list("pk", flat=True):
-        plan_organization(organization_id)
-        process_organization(organization_id)
+        for task in (plan_organization, process_organization):
+            try:
+                task(organization_id)
+            except Exception:  # noqa: BLE001 - as in _fan_out: the next organisation still gets its turn.
+                logger.exception("%s failed for organisation %s", task.name, organization_id)

@@ -18,7 +18,7 @@ brand_colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour 
 class Organization(models.Model):
     """A customer company: the tenant. Every tenant-owned row points to one."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     default_language = models.CharField(
         _("default language"), max_length=5, choices=settings.LANGUAGES, default="fr"

@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from .models import Invitation, Organization
 from .tenancy import tenant_context
+from .validators import single_line
 
 
 def in_tenant(task_function):
@@ -40,7 +41,7 @@ def send_invitation_email(organization, invitation_id):
             "invitation": invitation,
             "url": invitation_url(invitation),
         }
-        subject = render_to_string("organizations/email/invitation_subject.txt", context).strip()
+        subject = single_line(render_to_string("organizations/email/invitation_subject.txt", context))
         text = render_to_string("organizations/email/invitation.txt", context)
         html = render_to_string("organizations/email/invitation.html", context)
     message = EmailMultiAlternatives(subject, text, to=[invitation.email])

@@ -104,6 +104,13 @@ class ProgrammeForm(forms.ModelForm):
             )
         return cleaned
 
+    def clean_new_objectives(self):
+        text = self.cleaned_data.get("new_objectives", "")
+        # One name per line: the line breaks are the separators, anything else invisible is refused.
+        for line in text.splitlines():
+            no_control_characters(line.strip())
+        return text
+
     def new_objective_names(self):
         return [
             line.strip() for line in self.cleaned_data.get("new_objectives", "").splitlines() if line.strip()
@@ -115,7 +122,9 @@ class TransitionForm(forms.Form):
 
 
 class DuplicateForm(forms.Form):
-    name = forms.CharField(label=_("Name of the new programme"), max_length=200)
+    name = forms.CharField(
+        label=_("Name of the new programme"), max_length=200, validators=[no_control_characters]
+    )
     start_date = forms.DateField(label=_("Start date"), widget=DATE_WIDGET)
     end_date = forms.DateField(label=_("End date"), widget=DATE_WIDGET)
 
@@ -162,11 +171,19 @@ class AddPersonForm(forms.Form):
     """One person added by HR; the import's checks decide what is valid (see imports.add_person)."""
 
     email = forms.EmailField(label=_("E-mail"))
-    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[no_control_characters]
+    )
     role = forms.ChoiceField(label=_("Role"), choices=Participant.Role.choices)
-    department = forms.CharField(label=_("Department"), max_length=120, required=False)
-    job_title = forms.CharField(label=_("Job title"), max_length=120, required=False)
+    department = forms.CharField(
+        label=_("Department"), max_length=120, required=False, validators=[no_control_characters]
+    )
+    job_title = forms.CharField(
+        label=_("Job title"), max_length=120, required=False, validators=[no_control_characters]
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"), choices=LANGUAGE_CHOICES, required=False, widget=forms.CheckboxSelectMultiple
     )

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from organizations.models import Invitation, Membership, Person
 from organizations.people import forget_names
 from organizations.tenancy import unscoped
+from organizations.validators import has_control_characters, single_line
 
 from .models import Participant, ParticipantImport, ParticipantSkill, Skill
 
@@ -73,6 +74,8 @@ ROLE_ALIASES = {
 }
 LANGUAGE_CODES = sorted(code for code in LANG_INFO if len(code) == 2 and "name" in LANG_INFO[code])
 LIST_SEPARATORS = re.compile(r"[;,|/]")
+# Validated or looked up as e-mail addresses, which no address with a control character passes.
+ADDRESS_COLUMNS = {"email", "manager_email"}
 TEXT_LIMITS = {"first_name": 150, "last_name": 150, "department": 120, "job_title": 120, "location": 120}
 LATIN_1 = "cp1252"
 QUERY_CHUNK = 900
@@ -278,6 +281,16 @@ def check_rows(organization, rows):
             )
         else:
             values["role"] = role
+        for column in COLUMNS:
+            # Names and places reach e-mail subjects and calendars, where a line break forges a header.
+            if column not in ADDRESS_COLUMNS and has_control_characters(values[column]):
+                errors.append(
+                    gettext(
+                        "%(column)s contains a line break, a tab or another invisible control character: "
+                        "keep it on one line."
+                    )
+                    % {"column": column}
+                )
         for column, limit in TEXT_LIMITS.items():
             if len(values[column]) > limit:
                 errors.append(
@@ -326,7 +339,7 @@ def prepare_import(*, programme, upload, uploaded_by):
     return ParticipantImport.objects.create(
         programme=programme,
         uploaded_by=uploaded_by,
-        filename=(upload.name or "")[:255],
+        filename=single_line(upload.name)[:255],
         rows=check_rows(programme.organization, parsed.rows),
         notice=parsed.encoding_notice,
     )

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.tenancy import TenantModel
+from organizations.validators import no_control_characters
 
 SESSION_MINUTES_FLOOR = 15
 SESSION_MINUTES_CEILING = 120
@@ -18,7 +19,7 @@ AVAILABILITY_SLOTS = [f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS]
 class Skill(TenantModel):
     """A topic of the organisation's taxonomy: what mentors offer and mentees want."""
 
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[no_control_characters])
     description = models.CharField(_("description"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -37,7 +38,7 @@ class Skill(TenantModel):
 class Objective(TenantModel):
     """A programme objective HR can pick (defaults are seeded; HR adds its own)."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
 
     class Meta:
         ordering = ["name"]
@@ -59,7 +60,7 @@ class Programme(TenantModel):
         RUNNING = "running", _("Running")
         CLOSED = "closed", _("Closed")
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     objectives = models.ManyToManyField(Objective, blank=True, verbose_name=_("objectives"))
     start_date = models.DateField(_("start date"))
@@ -124,9 +125,9 @@ class Participant(TenantModel):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
-    department = models.CharField(_("department"), max_length=120, blank=True)
-    job_title = models.CharField(_("job title"), max_length=120, blank=True)
-    location = models.CharField(_("location"), max_length=120, blank=True)
+    department = models.CharField(_("department"), max_length=120, blank=True, validators=[no_control_characters])
+    job_title = models.CharField(_("job title"), max_length=120, blank=True, validators=[no_control_characters])
+    location = models.CharField(_("location"), max_length=120, blank=True, validators=[no_control_characters])
     # ISO 639-1 codes, e.g. ["fr", "en"]; no shared language makes a pair impossible.
     languages = models.JSONField(_("languages"), default=list, blank=True)
     # Lower-case free tags, e.g. ["running", "photography"].
@@ -203,7 +204,7 @@ class Resource(TenantModel):
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="resources")
     audience = models.CharField(_("for"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     url = models.URLField(_("link"), blank=True)
     file = models.FileField(_("file"), upload_to="programmes/resources/%Y/%m/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -237,7 +238,7 @@ class ParticipantImport(TenantModel):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    filename = models.CharField(_("file name"), max_length=255)
+    filename = models.CharField(_("file name"), max_length=255, validators=[no_control_characters])
     # Each row: {"line": n, "values": {...}, "errors": [...]}.
     rows = models.JSONField(default=list)
     notice = models.CharField(max_length=300, blank=True)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.services import record_person
 from organizations.tenancy import tenant_context
+from organizations.validators import no_control_characters
 
 from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
 from .signals import participant_withdrawn
@@ -92,6 +93,10 @@ def _add_objectives(programme, new_objectives):
     for name in new_objectives:
         name = name.strip()[:200]
         if name:
+            try:
+                no_control_characters(name)
+            except ValidationError as error:
+                raise ValidationError({"new_objectives": error.messages}) from None
             objective, _created = Objective.objects.get_or_create(name=name)
             programme.objectives.add(objective)
 

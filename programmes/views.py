@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from organizations.access import organization_view
 from organizations.roles import Capability, Role
+from organizations.validators import single_line
 
 from . import imports, selectors, services
 from .access import (
@@ -508,5 +509,7 @@ def resource_download(request, programme_id, resource_id):
     if not resource.file:
         return redirect(resource.url)
     return FileResponse(
-        resource.file.open("rb"), as_attachment=True, filename=resource.file.name.rsplit("/", 1)[-1]
+        resource.file.open("rb"),
+        as_attachment=True,
+        filename=single_line(resource.file.name.rsplit("/", 1)[-1]),
     )

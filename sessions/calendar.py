@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from organizations.validators import single_line
+
 from .models import Session
 
 PRODID = "-//Binôme//Reverse mentoring//EN"
@@ -25,18 +27,21 @@ def _zone(session):
 
 
 def _attendee(user, role="REQ-PARTICIPANT"):
-    address = vCalAddress(f"mailto:{user.email}")
-    address.params["cn"] = vText(user.get_full_name() or user.email)
+    address = vCalAddress(f"mailto:{single_line(user.email)}")
+    address.params["cn"] = vText(single_line(user.get_full_name() or user.email))
     address.params["role"] = vText(role)
     return address
 
 
 def session_summary(session):
     pair = session.pair
-    return _("Reverse mentoring: %(mentor)s and %(mentee)s") % {
-        "mentor": pair.mentor.user.display_name,
-        "mentee": pair.mentee.user.display_name,
-    }
+    return single_line(
+        _("Reverse mentoring: %(mentor)s and %(mentee)s")
+        % {
+            "mentor": pair.mentor.user.display_name,
+            "mentee": pair.mentee.user.display_name,
+        }
+    )
 
 
 def session_event(session, *, cancelled=False):
@@ -56,9 +61,10 @@ def session_event(session, *, cancelled=False):
     )
     event.add("url", url)
     # Agenda text stays in Binôme: calendars are often visible to assistants and colleagues.
-    event.add("description", _("Agenda and notes: %(url)s") % {"url": url})
-    if session.location:
-        event.add("location", session.location)
+    event.add("description", single_line(_("Agenda and notes: %(url)s") % {"url": url}))
+    # Names and places may predate the rule that keeps them on one line.
+    if single_line(session.location):
+        event.add("location", single_line(session.location))
     cancelled = cancelled or session.status == Session.Status.CANCELLED
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}")
@@ -77,7 +83,7 @@ def _calendar(method=None, name=None):
     if method:
         calendar.add("method", method)
     if name:
-        calendar.add("x-wr-calname", name)
+        calendar.add("x-wr-calname", single_line(name))
     return calendar
 
 

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import TIME_ZONE_CHOICES
+from organizations.validators import no_control_characters
 from programmes.models import Skill
 
 from . import services
@@ -41,6 +42,7 @@ class SessionForm(forms.Form):
         label=_("Place or video link"),
         max_length=300,
         required=False,
+        validators=[no_control_characters],
         help_text=_("A meeting room for an in-person session, a link for a video call."),
     )
 
@@ -234,7 +236,7 @@ class GoalForm(forms.Form):
         required=False,
         help_text=_("The programme objective this goal makes concrete."),
     )
-    title = forms.CharField(label=_("Goal"), max_length=200)
+    title = forms.CharField(label=_("Goal"), max_length=200, validators=[no_control_characters])
     description = forms.CharField(
         label=_("What success looks like"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -293,7 +295,7 @@ class ResourceForm(forms.Form):
         widget=forms.RadioSelect,
         initial=SharedResource.Kind.TAKEAWAY,
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[no_control_characters])
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
     body = forms.CharField(
         label=_("What we learnt"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -333,7 +335,9 @@ class SlotForm(forms.Form):
         widget=forms.RadioSelect,
         initial=Session.Format.VIDEO,
     )
-    location = forms.CharField(label=_("Place or video link"), max_length=300, required=False)
+    location = forms.CharField(
+        label=_("Place or video link"), max_length=300, required=False, validators=[no_control_characters]
+    )
 
     def __init__(self, *args, pair, user, **kwargs):
         initial = kwargs.setdefault("initial", {})

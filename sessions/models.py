@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.tenancy import TenantModel
+from organizations.validators import no_control_characters
 from pairing.models import Pair
 from programmes.models import SESSION_MINUTES_CEILING, SESSION_MINUTES_FLOOR, Objective, Skill
 
@@ -28,7 +29,7 @@ class Goal(TenantModel):
         related_name="+",
         verbose_name=_("programme objective"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     description = models.TextField(_("description"), blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="+", verbose_name=_("skills"))
     target_date = models.DateField(_("target date"), null=True, blank=True)
@@ -146,7 +147,9 @@ class Session(TenantModel):
     # The iCalendar UID: stable across reschedules so calendars update the event instead of adding one.
     uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
     format = models.CharField(_("format"), max_length=20, choices=Format.choices, default=Format.VIDEO)
-    location = models.CharField(_("place or video link"), max_length=300, blank=True)
+    location = models.CharField(
+        _("place or video link"), max_length=300, blank=True, validators=[no_control_characters]
+    )
     recurring_slot = models.ForeignKey(
         RecurringSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
@@ -274,7 +277,7 @@ class SharedResource(TenantModel):
 
     pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="resources")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.TAKEAWAY)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     url = models.URLField(_("link"), blank=True)
     body = models.TextField(_("what we learnt"), blank=True)
     added_by = models.ForeignKey(

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.validators import no_control_characters
 from pairing.models import Pair
 
 from .models import (
@@ -54,6 +55,14 @@ def _require_member_of_pair(pair, user):
 def _require_active(pair):
     if pair.status != Pair.Status.ACTIVE:
         raise ValidationError(_("This pair has ended: its sessions can no longer be planned."))
+
+
+def validate_location(location):
+    """A place or video link reaches the calendar's LOCATION: one line (schedule_session's full_clean does it)."""
+    try:
+        no_control_characters(location)
+    except ValidationError as error:
+        raise ValidationError({"location": error.messages}) from None
 
 
 def validate_duration(pair, duration_minutes):
@@ -206,6 +215,7 @@ def reschedule_session(*, session, by, starts_at, duration_minutes, time_zone, f
     if not session.is_open:
         raise ValidationError(_("Only a planned session can be moved."))
     zone_or_error(time_zone)
+    validate_location(location)
     _lock_diaries(pair)
     _validate_slot(pair=pair, starts_at=starts_at, duration_minutes=duration_minutes, exclude=session)
     session.starts_at = starts_at
@@ -509,6 +519,7 @@ def create_recurring_slot(
     _require_member_of_pair(pair, by)
     _require_active(pair)
     zone_or_error(time_zone)
+    validate_location(location)
     validate_duration(pair, duration_minutes)
     if not 1 <= interval_weeks <= 8:
         raise ValidationError({"interval_weeks": _("Choose between every week and every eight weeks.")})

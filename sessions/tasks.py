@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from organizations.tasks import in_tenant
+from organizations.validators import single_line
 
 from .calendar import invitation_ics
 from .models import Session
@@ -48,7 +49,7 @@ def send_session_invitations(organization, session_ids, method):
                 "cancelled": method == "CANCEL",
                 "url": url,
             }
-            subject = render_to_string("sessions/email/invitation_subject.txt", context).strip()
+            subject = single_line(render_to_string("sessions/email/invitation_subject.txt", context))
             text = render_to_string("sessions/email/invitation.txt", context)
         message = EmailMultiAlternatives(subject, text, to=[user.email])
         for filename, content in attachments:

@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.tenancy import TenantModel
+from organizations.validators import no_control_characters
 from pairing.models import Pair
 from programmes.models import Participant, Programme, Skill
 
@@ -24,7 +25,7 @@ class SurveyTemplate(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="survey_templates")
     moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     introduction = models.TextField(_("introduction"), blank=True)
     is_active = models.BooleanField(_("sent"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

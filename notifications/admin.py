@@ -1,0 +1,54 @@
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from organizations.admin import TenantAdmin
+
+from .models import Notification
+
+
+@admin.register(Notification)
+class NotificationAdmin(TenantAdmin):
+    """The outbox as platform staff see it: what went out, and why a row was skipped or failed."""
+
+    list_display = (
+        "key",
+        "organization",
+        "kind",
+        "status",
+        "due_at",
+        "attempts",
+        "last_error",
+        "skip_reason",
+    )
+    list_filter = ("status", "kind")
+    search_fields = ("key",)
+    fields = (
+        "organization",
+        "recipient",
+        "kind",
+        "key",
+        "status",
+        "due_at",
+        "attempts",
+        "last_error",
+        "skip_reason",
+        "subject",
+        "delivered_at",
+    )
+    readonly_fields = fields
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send the selected failed e-mails again"), permissions=["change"])
+    def send_again(self, request, queryset):
+        # Once the cause is fixed (a name corrected, the SMTP account restored), a fresh start.
+        count = queryset.filter(status=Notification.Status.FAILED).update(
+            status=Notification.Status.PENDING, attempts=0, last_error="", due_at=timezone.now()
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
