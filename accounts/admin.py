@@ -30,6 +30,8 @@ class UserAdmin(BaseUserAdmin):
             count += 1
         messages.success(
             request,
-            ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count) % {"count": count},
+            ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count)
+            % {"count": count},
         )
+
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

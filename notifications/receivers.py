@@ -10,7 +10,11 @@ def withhold_emails_when_access_ends(sender, user, organization, roles_left, **k
         with unscoped("an account's access ended in every organisation"):
             services.withhold_pending(user=user)
         return
-    kinds = [kind for kind in Kind.values if not roles_left & services.ROLES_FOR_KIND.get(kind, services.PAIR_ROLES)]
+    kinds = [
+        kind
+        for kind in Kind.values
+        if not roles_left & services.ROLES_FOR_KIND.get(kind, services.PAIR_ROLES)
+    ]
     if kinds:
         with tenant_context(organization):
             services.withhold_pending(user=user, kinds=kinds)

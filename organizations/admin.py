@@ -75,13 +75,15 @@ class MembershipAdmin(TenantAdmin):
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
-        services.roles_removed(organization=obj.organization, user=obj.user, reason="membership deleted in the admin")
+        services.roles_removed(organization=obj.organization, user=obj.user, reason=self.DELETED)
 
     def delete_queryset(self, request, queryset):
-        people = {(membership.organization, membership.user) for membership in queryset.select_related("organization", "user")}
+        people = {(row.organization, row.user) for row in queryset.select_related("organization", "user")}
         super().delete_queryset(request, queryset)
         for organization, user in people:
-            services.roles_removed(organization=organization, user=user, reason="membership deleted in the admin")
+            services.roles_removed(organization=organization, user=user, reason=self.DELETED)
+
+    DELETED = "membership deleted in the admin"
 
 
 @admin.register(Invitation)

@@ -227,7 +227,10 @@ def roles_removed(*, organization, user, reason):
             _pending_invitations(user).update(revoked_at=timezone.now())
         logger.info(
             "access reduced: user %s in organisation %s (%s), roles left: %s",
-            user.pk, organization.pk, reason, sorted(roles_left),
+            user.pk,
+            organization.pk,
+            reason,
+            sorted(roles_left),
         )
         access_ended.send(
             sender=Membership, organization=organization, user=user, reason=reason, roles_left=roles_left
@@ -253,7 +256,9 @@ def end_account_access(*, user, reason):
     with transaction.atomic(), unscoped("ending an account's access in every organisation"):
         _pending_invitations(user).update(revoked_at=timezone.now())
         logger.info("access ended everywhere: user %s (%s)", user.pk, reason)
-        access_ended.send(sender=Membership, organization=None, user=user, reason=reason, roles_left=frozenset())
+        access_ended.send(
+            sender=Membership, organization=None, user=user, reason=reason, roles_left=frozenset()
+        )
 
 
 def _pending_invitations(user):

@@ -9,7 +9,9 @@ def withdraw_links_when_access_ends(sender, user, organization, roles_left, **kw
     if organization is None:
         services.withdraw_survey_links(user=user)
         return
-    gone = [participant_role for participant_role, role in MEMBERSHIP_ROLE_OF.items() if role not in roles_left]
+    gone = [
+        participant_role for participant_role, role in MEMBERSHIP_ROLE_OF.items() if role not in roles_left
+    ]
     if gone:
         with tenant_context(organization):
             services.withdraw_survey_links(user=user, roles=gone)

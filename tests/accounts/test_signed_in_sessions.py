@@ -54,4 +54,6 @@ def test_a_new_sign_in_forgets_the_sessions_that_ended_on_their_own(db):
     old = _sign_in(user.email)
     _store().delete(_key(old))  # expired, or cleared by clearsessions
     new = _sign_in(user.email)
-    assert list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True)) == [_key(new)]
+    assert list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True)) == [
+        _key(new)
+    ]

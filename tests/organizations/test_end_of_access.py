@@ -86,7 +86,9 @@ def world(organization, other_organization, hr_admin):
         mentee__user=globex_partner,
     )
     SessionFactory(organization=organization, pair=acme_pair, starts_at=in_days(3), location=ACME_ROOM)
-    SessionFactory(organization=other_organization, pair=globex_pair, starts_at=in_days(4), location=GLOBEX_ROOM)
+    SessionFactory(
+        organization=other_organization, pair=globex_pair, starts_at=in_days(4), location=GLOBEX_ROOM
+    )
     with tenant_context(organization):
         acme_feed = session_services.create_calendar_feed(organization=organization, user=person)
         partner_feed = session_services.create_calendar_feed(organization=organization, user=partner)
@@ -135,7 +137,9 @@ def _hr_removes_every_role(hr_admin, organization, person):
     with tenant_context(organization):
         roles = list(Membership.objects.filter(user=person).values_list("role", flat=True))
     for role in roles:
-        url = reverse("remove_role", kwargs={"org_slug": organization.slug, "user_id": person.pk, "role": role})
+        url = reverse(
+            "remove_role", kwargs={"org_slug": organization.slug, "user_id": person.pk, "role": role}
+        )
         assert browser.post(url).status_code == 302
 
 
@@ -187,7 +191,9 @@ def test_it_closes_the_feed_and_surveys_with_the_last_pair_role_but_keeps_the_si
 def test_removing_another_role_keeps_the_feed(world, hr_admin, organization):
     with tenant_context(organization):
         Membership.objects.create(user=world.person, role=Role.EXECUTIVE)
-    services.remove_role(organization=organization, user=world.person, role=Role.EXECUTIVE, removed_by=hr_admin)
+    services.remove_role(
+        organization=organization, user=world.person, role=Role.EXECUTIVE, removed_by=hr_admin
+    )
     assert _feed(world.acme_feed).status_code == 200
     assert _survey_page(world.survey).status_code == 200
     assert not _signed_out(world.browser)
@@ -197,7 +203,9 @@ def test_removing_a_role_withdraws_the_pending_invitation_to_that_role(world, hr
     with tenant_context(organization):
         Membership.objects.create(user=world.person, role=Role.EXECUTIVE)
         InvitationFactory(organization=organization, email=world.person.email, role=Role.MENTOR)
-    services.remove_role(organization=organization, user=world.person, role=Role.EXECUTIVE, removed_by=hr_admin)
+    services.remove_role(
+        organization=organization, user=world.person, role=Role.EXECUTIVE, removed_by=hr_admin
+    )
     assert [invitation.role for invitation in _pending_invitations(organization, world.person.email)] == [
         Role.MENTOR
     ]
@@ -291,9 +299,23 @@ def test_the_dispatcher_checks_access_at_send_time(world, organization, mailoutb
 
 
 def test_an_unsubscribe_link_of_a_deactivated_account_reveals_nothing(world, organization):
-    url = unsubscribe_url(organization_id=organization.pk, user_id=world.person.pk, kind=Kind.SURVEY_INVITATION)
+    url = unsubscribe_url(
+        organization_id=organization.pk, user_id=world.person.pk, kind=Kind.SURVEY_INVITATION
+    )
     world.person.is_active = False
     world.person.save()
     response = Client().get(url.removeprefix(settings.SITE_URL))
     assert response.status_code == 404
     assert organization.name.encode() not in response.content
+
+
+def test_deleting_memberships_in_bulk_in_the_admin_ends_access(world, organization, admin_client):
+    with unscoped("the test finds the rows staff deletes"):
+        membership = Membership.objects.get(organization=organization, user=world.person)
+    response = admin_client.post(
+        reverse("admin:organizations_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [membership.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    _assert_acme_access_ended(world, organization)
+    _assert_nothing_of_the_partner_ended(world, organization)
