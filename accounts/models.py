@@ -77,7 +77,6 @@ class SignedInSession(models.Model):
     class Meta:
         verbose_name = _("signed-in session")
         verbose_name_plural = _("signed-in sessions")
-        indexes = [models.Index(fields=["user"], name="signed_in_session_user")]
 
     def __str__(self):
         return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
