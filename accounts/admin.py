@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import User
 
@@ -17,4 +18,20 @@ class UserAdmin(BaseUserAdmin):
         (_("Important dates"), {"fields": ("last_login", "date_joined", "erased_at")}),
     )
     readonly_fields = ["erased_at"]
+    actions = ["deactivate"]
+
+    @admin.action(description=_("Deactivate the selected accounts and sign them out"))
+    def deactivate(self, request, queryset):
+        # One save per account, not queryset.update(): saving is what ends their access everywhere.
+        count = 0
+        for user in queryset.filter(is_active=True):
+            user.is_active = False
+            user.save(update_fields=["is_active"])
+            count += 1
+        messages.success(
+            request,
+            ngettext("%(count)d account deactivated.", "%(count)d accounts deactivated.", count)
+            % {"count": count},
+        )
+
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)

@@ -6,3 +6,20 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
+        from django.db.models.signals import post_save
+
+        from organizations.signals import access_ended
+
+        from . import receivers
+
+        user_logged_in.connect(receivers.record_sign_in, dispatch_uid="accounts.record_sign_in")
+        user_logged_out.connect(receivers.forget_sign_out, dispatch_uid="accounts.forget_sign_out")
+        access_ended.connect(receivers.sign_out_when_access_ends, dispatch_uid="accounts.sign_out")
+        post_save.connect(
+            receivers.end_access_of_deactivated_account,
+            sender=self.get_model("User"),
+            dispatch_uid="accounts.end_access_of_deactivated_account",
+        )

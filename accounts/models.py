@@ -97,3 +97,21 @@ class User(AbstractUser):
     @property
     def display_name(self):
         return self.get_full_name() or self.email.split("@")[0]
+
+
+class SignedInSession(models.Model):
+    """A session a person signed in with, so that ending their access can sign them out of all of them.
+
+    Only the key: which device or address it came from is not Binôme's business.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+
+    def __str__(self):
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from notifications.models import Notification, Preference
 from organizations.models import Invitation, Membership, Organization, Person
 from organizations.roles import Role
+from organizations.services import end_access, end_account_access
 from organizations.tenancy import tenant_context, unscoped
 from pairing.models import Pair
 from pairing.services import end_live_pairs
@@ -437,20 +438,17 @@ def erase_personal_data(*, user):
     for organization in Organization.objects.filter(pk__in=organization_ids):
         with tenant_context(organization):
             _leave_programmes(organization, user)
+            # Memberships go, and with them the feed, survey links and pending invitations there.
+            end_access(organization=organization, user=user, reason="account erased")
+    # Then everywhere at once, for what no membership holds any more (open sign-ins, stray invitations).
+    end_account_access(user=user, reason="account erased")
     with unscoped(ERASURE_REASON):
         PrivateNote.objects.filter(author=user).delete()
         # Numeric and choice answers stay in the aggregates; free text could say who wrote it.
         Answer.objects.filter(response__participant__user=user, question__type=Question.Type.TEXT).delete()
-        SurveyResponse.objects.filter(participant__user=user, answered_at=None, expires_at__gt=now).update(
-            expires_at=now
-        )
         Notification.objects.filter(recipient=user).delete()
         Preference.objects.filter(user=user).delete()
-        CalendarFeed.objects.filter(user=user, revoked_at=None).update(revoked_at=now)
-        invitations = Invitation.objects.filter(email__iexact=user.email)
-        invitations.filter(accepted_at=None, revoked_at=None).update(revoked_at=now)
-        invitations.update(email=placeholder_email(user))
-        Membership.objects.filter(user=user).delete()
+        Invitation.objects.filter(email__iexact=user.email).update(email=placeholder_email(user))
         Person.objects.filter(user=user).update(first_name="", last_name="", updated_at=now)
     EmailAddress.objects.filter(user=user).delete()
     user.groups.clear()

@@ -1,8 +1,47 @@
-"""What a person changes on their own account."""
+"""What a person changes on their own account, and their open sign-ins (recorded at sign-in so that
+ending their access signs them out everywhere)."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.db import transaction
 
 from organizations.services import share_own_name
+
+from .models import SignedInSession
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def record_sign_in(*, request, user):
+    """Remember the session the person just signed in with; forget those of theirs that have ended."""
+    store = _session_store()
+    session = request.session
+    if session.session_key is None:
+        session.save()
+    for key in SignedInSession.objects.filter(user=user).values_list("session_key", flat=True):
+        if key != session.session_key and not store().exists(key):
+            SignedInSession.objects.filter(session_key=key).delete()
+    SignedInSession.objects.update_or_create(session_key=session.session_key, defaults={"user": user})
+
+
+def forget_sign_in(*, request):
+    key = getattr(getattr(request, "session", None), "session_key", None)
+    if key:
+        SignedInSession.objects.filter(session_key=key).delete()
+
+
+def sign_out_everywhere(*, user):
+    """Delete every session the person signed in with from the session store: their next request is
+    signed out, whatever page or device it comes from. Returns how many sessions were ended."""
+    store = _session_store()()
+    keys = list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True))
+    for key in keys:
+        store.delete(key)
+    SignedInSession.objects.filter(session_key__in=keys).delete()
+    return len(keys)
 
 
 @transaction.atomic

@@ -8,4 +8,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from organizations.signals import access_ended
+
         from . import handlers  # noqa: F401  (registers the kinds this app renders and plans)
+        from .receivers import withhold_emails_when_access_ends
+
+        access_ended.connect(withhold_emails_when_access_ends, dispatch_uid="notifications.withhold")

@@ -21,6 +21,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Membership
+from organizations.roles import PAIR_ROLES, Role
 from organizations.validators import single_line
 
 from .models import Kind, Notification, Preference
@@ -178,6 +180,9 @@ def _deliver(row, *, organization, connection, now):
         # An erased or deactivated account: its address is a placeholder that must not be mailed.
         _finish(row, Notification.Status.SKIPPED, now, skip_reason="inactive account")
         return False
+    if not may_receive(recipient, row.kind):
+        _finish(row, Notification.Status.SKIPPED, now, skip_reason="access ended")
+        return False
     render = RENDERERS.get(row.kind)
     with translation.override(recipient.language or organization.default_language):
         message = render(row) if render else None
@@ -203,6 +208,29 @@ def _deliver(row, *, organization, connection, now):
         email.send()
     _finish(row, Notification.Status.SENT, now)
     return True
+
+
+# Every kind is about a pair (its sessions, partner, surveys) except the digest, which is HR's.
+ROLES_FOR_KIND = {Kind.HR_DIGEST: frozenset({Role.HR_ADMIN})}
+
+
+def may_receive(user, kind):
+    """Whether the person still holds, in the current organisation, a role this kind of e-mail is for.
+
+    Checked at send time, so a message planned before their access ended never carries a partner's name
+    or a video link to them afterwards.
+    """
+    roles = ROLES_FOR_KIND.get(kind, PAIR_ROLES)
+    return Membership.objects.filter(user=user, role__in=roles).exists()
+
+
+def withhold_pending(*, user, kinds=None):
+    """Skip the person's unsent e-mails of the current organisation (or, when unscoped, everywhere):
+    every kind, or only ``kinds``. Returns how many were withheld."""
+    pending = Notification.objects.filter(recipient=user, status=Notification.Status.PENDING)
+    if kinds is not None:
+        pending = pending.filter(kind__in=kinds)
+    return pending.update(status=Notification.Status.SKIPPED, skip_reason="access ended")
 
 
 def _finish(row, status, now, skip_reason=""):

@@ -66,7 +66,7 @@ def unsubscribe(request, token):
         organization_id, user_id, kind = decoded
         organization = Organization.objects.filter(pk=organization_id).first()
         user = User.objects.filter(pk=user_id).first()
-    if organization is None or user is None or kind not in Kind.values:
+    if organization is None or user is None or not user.is_active or kind not in Kind.values:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     with tenant_context(organization):
         if not Membership.objects.filter(user=user).exists():

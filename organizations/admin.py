@@ -61,6 +61,30 @@ class MembershipAdmin(TenantAdmin):
     search_fields = ["user__email"]
     raw_id_fields = ["user"]
 
+    # Staff removing or changing a role here ends what it gave, exactly as HR removing it does.
+    def save_model(self, request, obj, form, change):
+        before = None
+        if change:
+            with unscoped("django admin for platform staff"):
+                before = Membership.objects.select_related("user").get(pk=obj.pk)
+        super().save_model(request, obj, form, change)
+        if before is not None and (before.user_id, before.role) != (obj.user_id, obj.role):
+            services.roles_removed(
+                organization=obj.organization, user=before.user, reason="membership changed in the admin"
+            )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.roles_removed(organization=obj.organization, user=obj.user, reason=self.DELETED)
+
+    def delete_queryset(self, request, queryset):
+        people = {(row.organization, row.user) for row in queryset.select_related("organization", "user")}
+        super().delete_queryset(request, queryset)
+        for organization, user in people:
+            services.roles_removed(organization=organization, user=user, reason=self.DELETED)
+
+    DELETED = "membership deleted in the admin"
+
 
 @admin.register(Invitation)
 class InvitationAdmin(TenantAdmin):

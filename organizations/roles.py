@@ -48,3 +48,7 @@ def capabilities_of(roles):
     for role in roles:
         granted |= ROLE_CAPABILITIES.get(role, set())
     return frozenset(granted)
+
+
+# The roles that put a person in pairs: only these see sessions, partners, feeds and surveys.
+PAIR_ROLES = frozenset({Role.MENTOR, Role.MENTEE})

@@ -1,5 +1,6 @@
 """Organisations, memberships and invitations: the actions that change them."""
 
+import logging
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -14,10 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Membership, Organization, Person
 from .roles import Role
-from .signals import member_joined, organization_created
-from .tenancy import tenant_context
+from .signals import access_ended, member_joined, organization_created
+from .tenancy import tenant_context, unscoped
 
 INVITATION_SALT = "binome.invitation"
+
+logger = logging.getLogger(__name__)
 
 
 class InvitationError(Exception):
@@ -247,8 +250,68 @@ def next_url_after_joining(acceptance):
 
 
 def remove_role(*, organization, user, role, removed_by):
-    """Take a role away. An HR admin cannot remove their own HR role (nobody would be left to fix it)."""
-    with tenant_context(organization):
+    """Take a role away, and what only that role justified (see ``roles_removed``).
+
+    An HR admin cannot remove their own HR role (nobody would be left to fix it).
+    """
+    with tenant_context(organization), transaction.atomic():
         if role == Role.HR_ADMIN and user == removed_by:
             raise ValidationError(_("You cannot remove your own HR admin role."))
         Membership.objects.filter(user=user, role=role).delete()
+        _pending_invitations(user).filter(role=role).update(revoked_at=timezone.now())
+        roles_removed(organization=organization, user=user, reason="role removed")
+
+
+def roles_removed(*, organization, user, reason):
+    """After any of a person's roles in the organisation went, revoke what the remaining ones do not justify.
+
+    Whatever path removed the rows (a service, the Django admin) calls this. With no role left, their
+    pending invitations to the organisation are withdrawn (an old link must not bring them back) and
+    every app hears ``access_ended`` with the roles left: the calendar feed and survey links go with the
+    last pair role, unsent e-mails and open sign-ins with the last role. Idempotent.
+    """
+    with tenant_context(organization), transaction.atomic():
+        roles_left = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+        if not roles_left:
+            _pending_invitations(user).update(revoked_at=timezone.now())
+        logger.info(
+            "access reduced: user %s in organisation %s (%s), roles left: %s",
+            user.pk,
+            organization.pk,
+            reason,
+            sorted(roles_left),
+        )
+        access_ended.send(
+            sender=Membership, organization=organization, user=user, reason=reason, roles_left=roles_left
+        )
+
+
+def end_access(*, organization, user, reason):
+    """The person leaves the organisation: every role they hold there is removed, with all it let them
+    reach (pending invitations, calendar feed, survey links, unsent e-mails, open sign-ins). Idempotent.
+    """
+    with tenant_context(organization), transaction.atomic():
+        Membership.objects.filter(user=user).delete()
+        roles_removed(organization=organization, user=user, reason=reason)
+
+
+def end_account_access(*, user, reason):
+    """The account itself loses access everywhere (deactivated, erased, deprovisioned): every pending
+    invitation to its address is withdrawn and every app revokes what it issued, in every organisation.
+
+    Memberships stay, so that reactivating the account gives back what it had; every read that a token
+    allows (feeds, survey and unsubscribe links) checks that the account is active. Idempotent.
+    """
+    with transaction.atomic(), unscoped("ending an account's access in every organisation"):
+        _pending_invitations(user).update(revoked_at=timezone.now())
+        logger.info("access ended everywhere: user %s (%s)", user.pk, reason)
+        access_ended.send(
+            sender=Membership, organization=None, user=user, reason=reason, roles_left=frozenset()
+        )
+
+
+def _pending_invitations(user):
+    """The person's pending invitations in the current organisation (or every one, when unscoped)."""
+    return Invitation.objects.filter(
+        email__iexact=normalize_email(user.email), accepted_at=None, revoked_at=None
+    )

@@ -8,3 +8,11 @@ organization_created = Signal()
 # Sent with user= and organization= when someone accepts an invitation; a receiver may return the
 # URL of what the newcomer should do first (e.g. enrol in a programme).
 member_joined = Signal()
+
+# Sent when a person loses access, with user=, reason=, organization= and roles_left= (the roles they
+# still hold there, a frozenset). organization=None means everywhere at once (the account was
+# deactivated, erased or deprovisioned), with roles_left empty. Each app revokes what it issued that the
+# remaining roles no longer justify (calendar feeds, survey links, pending e-mails, open sign-ins).
+# Receivers must be idempotent: the same end may be announced twice (a role removed, then the account
+# erased), and nothing is wrong with a second announcement.
+access_ended = Signal()

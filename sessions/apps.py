@@ -11,6 +11,7 @@ class SessionsConfig(AppConfig):
     verbose_name = _("Mentoring sessions")
 
     def ready(self):
+        from organizations.signals import access_ended
         from pairing.signals import pair_ended
 
         from . import receivers
@@ -18,3 +19,4 @@ class SessionsConfig(AppConfig):
         pair_ended.connect(
             receivers.cancel_sessions_of_ended_pair, dispatch_uid="sessions.cancel_on_pair_end"
         )
+        access_ended.connect(receivers.revoke_feed_when_access_ends, dispatch_uid="sessions.revoke_feed")

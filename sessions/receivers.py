@@ -1,6 +1,9 @@
 from django.utils import translation
 from django.utils.translation import gettext
 
+from organizations.roles import PAIR_ROLES
+from organizations.tenancy import tenant_context
+
 from . import services
 
 
@@ -10,3 +13,12 @@ def cancel_sessions_of_ended_pair(sender, pair, **kwargs):
     with translation.override(pair.organization.default_language):
         reason = gettext("The pair has ended.")
     services.cancel_upcoming_sessions(pair=pair, reason=reason)
+
+
+def revoke_feed_when_access_ends(sender, user, organization, roles_left, **kwargs):
+    """The calendar feed shows a pair's sessions, partner and video link: it goes with the last pair role."""
+    if organization is None:
+        services.revoke_calendar_feeds_everywhere(user=user)
+    elif not roles_left & PAIR_ROLES:
+        with tenant_context(organization):
+            services.revoke_calendar_feed(organization=organization, user=user)

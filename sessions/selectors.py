@@ -4,13 +4,25 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from organizations.models import Membership
+from organizations.roles import PAIR_ROLES
+from organizations.tenancy import unscoped
 from pairing.models import Pair
 
 from .access import PAIR_STATUSES_WITH_A_SPACE
-from .models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from .models import (
+    ActionItem,
+    AgendaItem,
+    CalendarFeed,
+    Goal,
+    GoalProgress,
+    PrivateNote,
+    Session,
+    SharedResource,
+)
 
 PAIR_PAGE_SESSIONS = 5
 
@@ -140,12 +152,35 @@ def pairs_overview(*, programme=None):
     ]
 
 
+def _holds_a_pair_role(user, organization):
+    return Exists(Membership.objects.filter(organization=organization, user=user, role__in=PAIR_ROLES))
+
+
+def feed_for_token(token):
+    """The active feed a secret token stands for, or None.
+
+    Checked at every read, whatever was revoked or not: the holder must still be an active account
+    with a pair role in the feed's organisation, so a token that outlived its holder's access shows nothing.
+    """
+    with unscoped("the calendar feed finds its organisation from the secret token"):
+        return (
+            CalendarFeed.objects.filter(token=token, revoked_at=None, user__is_active=True)
+            .filter(_holds_a_pair_role(OuterRef("user"), OuterRef("organization")))
+            .select_related("organization", "user")
+            .first()
+        )
+
+
 def feed_sessions(*, user):
-    """The person's sessions in the current organisation for their calendar feed (a year back)."""
+    """The person's sessions in the current organisation for their calendar feed (a year back); none
+    once they no longer hold a pair role there or their account is inactive."""
+    if not user.is_active:
+        return Session.objects.none()
     since = timezone.now() - timedelta(days=365)
     return (
         Session.objects.filter(starts_at__gte=since)
         .filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user))
+        .filter(_holds_a_pair_role(user, OuterRef("organization")))
         .exclude(status=Session.Status.NOT_HELD)
         .select_related("organization", "pair__mentor__user", "pair__mentee__user")
         .order_by("starts_at")

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations.tenancy import unscoped
 from organizations.validators import no_control_characters
 from pairing.models import Pair
 
@@ -588,3 +589,9 @@ def revoke_calendar_feed(*, organization, user):
     return CalendarFeed.objects.filter(organization=organization, user=user, revoked_at=None).update(
         revoked_at=timezone.now()
     )
+
+
+def revoke_calendar_feeds_everywhere(*, user):
+    """For an account that lost access everywhere: every organisation's feed of theirs stops working."""
+    with unscoped("an account's access ended in every organisation"):
+        return CalendarFeed.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from organizations.access import organization_view
 from organizations.roles import Capability
-from organizations.tenancy import tenant_context, unscoped
+from organizations.tenancy import tenant_context
 
 from . import forms, selectors, services
 from .access import access_action_item, access_goal, access_pair, access_resource, access_session, pairs_of
 from .calendar import feed_ics, invitation_ics
 from .charts import progress_curve
-from .models import CalendarFeed, Goal
+from .models import Goal
 
 
 def _pair_url(pair):
@@ -398,12 +398,7 @@ def calendar_settings(request):
 
 def calendar_feed(request, token):
     """The private feed calendars subscribe to: the unguessable token is the only credential."""
-    with unscoped("the calendar feed finds its organisation from the secret token"):
-        feed = (
-            CalendarFeed.objects.filter(token=token, revoked_at=None)
-            .select_related("organization", "user")
-            .first()
-        )
+    feed = selectors.feed_for_token(token)
     if feed is None:
         raise Http404
     with tenant_context(feed.organization):

@@ -8,4 +8,9 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Surveys")
 
     def ready(self):
+        from organizations.signals import access_ended
+
         from . import notifications  # noqa: F401  (survey kinds, planners and digest sections)
+        from .receivers import withdraw_links_when_access_ends
+
+        access_ended.connect(withdraw_links_when_access_ends, dispatch_uid="surveys.withdraw_links")

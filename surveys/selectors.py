@@ -1,7 +1,9 @@
 from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Value, When
 from django.http import Http404
 
-from programmes.models import ParticipantSkill
+from organizations.models import Membership
+from organizations.roles import Role
+from programmes.models import Participant, ParticipantSkill
 
 from .models import Answer, Question, SurveyResponse, SurveyTemplate
 
@@ -20,6 +22,19 @@ def access_template(member, template_id):
     if template is None:
         raise Http404
     return template
+
+
+# The membership role that keeps a participation's survey links working.
+MEMBERSHIP_ROLE_OF = {Participant.Role.MENTOR: Role.MENTOR, Participant.Role.MENTEE: Role.MENTEE}
+
+
+def recipient_has_access(response):
+    """Whether the person a survey link was sent to may still answer it: an active account that still
+    holds, in the organisation, the role they take part with. Checked at every use of the link."""
+    participant = response.participant
+    return participant.user.is_active and Membership.objects.filter(
+        user_id=participant.user_id, role=MEMBERSHIP_ROLE_OF.get(participant.role)
+    ).exists()
 
 
 def templates_with_rates():

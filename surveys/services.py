@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Kind
 from notifications.services import enqueue_delivery, natural_key, plan
+from organizations.tenancy import unscoped
 
 from .models import Answer, Question, SkillProgress, SurveyResponse
 
@@ -46,6 +47,21 @@ def send_survey(*, template, participant, key, pair=None, session_id=None, now=N
     )
     enqueue_delivery(template.organization_id)
     return response
+
+
+def withdraw_survey_links(*, user, roles=None):
+    """Make the person's unanswered survey links stop working: those of the current organisation sent to
+    them as one of ``roles`` (mentor, mentee), or with ``roles=None`` every link of theirs everywhere.
+
+    The link expires now: the unanswered survey stays in the response rates as unanswered.
+    """
+    now = timezone.now()
+    if roles is None:
+        with unscoped("an account's access ended in every organisation"):
+            responses = SurveyResponse.objects.filter(participant__user=user)
+            return responses.filter(answered_at=None, expires_at__gt=now).update(expires_at=now)
+    responses = SurveyResponse.objects.filter(participant__user=user, participant__role__in=roles)
+    return responses.filter(answered_at=None, expires_at__gt=now).update(expires_at=now)
 
 
 class AlreadyAnswered(Exception):

@@ -46,8 +46,8 @@ def template_detail(request, template_id):
     return render(request, "surveys/template.html", {"template": template, "results": results, "form": form})
 
 
-def _invalid(request, reason, status):
-    return render(request, "surveys/link_invalid.html", {"reason": reason}, status=status)
+def _invalid(request, reason, status, withdrawn=False):
+    return render(request, "surveys/link_invalid.html", {"reason": reason, "withdrawn": withdrawn}, status=status)
 
 
 def answer(request, token):
@@ -67,6 +67,11 @@ def answer(request, token):
         )
         if response is None:
             return _invalid(request, _("This survey link is not valid."), 404)
+        if not selectors.recipient_has_access(response):
+            return _invalid(
+                request, _("This survey link was withdrawn: your access to the programme has ended."), 410,
+                withdrawn=True,
+            )
         if response.answered_at is not None:
             return render(request, "surveys/answered.html", {"organization": organization, "already": True})
         if response.expires_at <= timezone.now():

@@ -1,8 +1,10 @@
 import icalendar
 from django.urls import reverse
 
+from organizations.models import Membership
+from organizations.roles import Role
 from organizations.tenancy import tenant_context
-from sessions import services
+from sessions import selectors, services
 from sessions.models import CalendarFeed
 
 from .factories import AgendaItemFactory, PairFactory, PrivateNoteFactory, SessionFactory, in_days
@@ -77,3 +79,29 @@ def test_the_settings_page_is_for_participants(organization, hr_admin, executive
     url = reverse("calendar_settings", kwargs={"org_slug": "acme"})
     assert client_for(executive).get(url).status_code == 403
     assert client_for(outsider).get(url).status_code == 404
+
+
+def test_a_token_answers_404_once_its_holder_holds_no_pair_role(pair, organization, mentee_user, client):
+    # Even if nothing revoked it: the read checks the holder's roles itself.
+    with tenant_context(organization):
+        feed = services.create_calendar_feed(organization=organization, user=mentee_user)
+        SessionFactory(organization=organization, pair=pair, location="https://video.example/room")
+        Membership.objects.filter(user=mentee_user).update(role=Role.EXECUTIVE)
+    response = client.get(_feed_url(feed))
+    assert response.status_code == 404
+    assert b"video.example" not in response.content
+
+
+def test_a_token_of_a_deactivated_account_answers_404(pair, organization, mentee_user, client):
+    with tenant_context(organization):
+        feed = services.create_calendar_feed(organization=organization, user=mentee_user)
+    type(mentee_user).objects.filter(pk=mentee_user.pk).update(is_active=False)
+    assert client.get(_feed_url(feed)).status_code == 404
+
+
+def test_the_feed_lists_nothing_for_someone_without_a_pair_role(pair, organization, mentee_user):
+    with tenant_context(organization):
+        SessionFactory(organization=organization, pair=pair)
+        assert selectors.feed_sessions(user=mentee_user).count() == 1
+        Membership.objects.filter(user=mentee_user).delete()
+        assert selectors.feed_sessions(user=mentee_user).count() == 0
