@@ -11,8 +11,11 @@ from django.core.mail.backends.locmem import EmailBackend
 from accounts.models import User
 from notifications import registry, services, tasks
 from notifications.models import Kind, Notification
+from organizations.models import Person
+from organizations.roles import Role
 from organizations.tenancy import tenant_context
 
+from ..factories import MembershipFactory
 from .factories import PairFactory
 from .helpers import now, rows, run_dispatcher
 
@@ -41,13 +44,15 @@ def _healthy_rows(organization, pair):
         _plan(organization, pair, pair.mentor.user, f"healthy:{index}")
 
 
-def _legacy_user(**fields):
-    """A person written before the rules existed: no validation on the way into the database."""
-    return User.objects.create(**fields)
+def _legacy_user(organization, **fields):
+    """A member written before the rules existed: no validation on the way into the database."""
+    user = User.objects.create(**fields)
+    MembershipFactory(organization=organization, user=user, role=Role.MENTEE)
+    return user
 
 
 def _poison_the_address(organization, pair):
-    recipient = _legacy_user(email="poisoned\r\nBcc: everyone@acme.example", first_name="Pat")
+    recipient = _legacy_user(organization, email="poisoned\r\nBcc: everyone@acme.example", first_name="Pat")
     _plan(organization, pair, recipient, "poisoned", due_at=now() - dt.timedelta(hours=1))
     return "BadHeaderError"
 
@@ -69,7 +74,7 @@ def _poison_the_renderer(organization, pair, monkeypatch):
 
 
 def _poison_the_recipient_at_the_smtp_server(organization, pair, monkeypatch):
-    refused = _legacy_user(email="gone@acme.example", first_name="Gone")
+    refused = _legacy_user(organization, email="gone@acme.example", first_name="Gone")
     send_messages = EmailBackend.send_messages
 
     def smtp_server(backend, messages):
@@ -134,7 +139,10 @@ def test_a_temporary_smtp_refusal_keeps_the_capped_retries(organization, pair, m
 def test_a_line_break_already_in_a_partners_name_is_sent_on_one_line(organization, pair):
     """The issue's example: today the subject raises BadHeaderError and the row blocks every later one."""
     mentor = pair.mentor.user
-    User.objects.filter(pk=mentor.pk).update(last_name="Durand\r\nBcc: everyone@acme.example")
+    legacy = "Durand\r\nBcc: everyone@acme.example"
+    User.objects.filter(pk=mentor.pk).update(last_name=legacy)
+    with tenant_context(organization):
+        Person.objects.filter(user=mentor).update(last_name=legacy)
     _plan(organization, pair, pair.mentee.user, "partner-name", kind=Kind.PAIR_ENDED)
     run_dispatcher()
     [message] = mail.outbox
@@ -159,7 +167,7 @@ def test_hr_sees_the_failed_email_and_its_reason_on_the_operations_page(
 def test_staff_see_status_and_reason_in_the_admin_list_and_can_send_again(client, organization, pair):
     _poison_the_address(organization, pair)
     run_dispatcher()
-    staff = _legacy_user(email="staff@binome.example", is_staff=True, is_superuser=True)
+    staff = User.objects.create(email="staff@binome.example", is_staff=True, is_superuser=True)
     client.force_login(staff)
     response = client.get("/admin/notifications/notification/?status__exact=failed")
     assert response.status_code == 200
