@@ -22,21 +22,26 @@ from django.db import models
 from django.utils import timezone
 
 from dashboards import services as dashboard_services
+from dashboards.tasks import send_nudge_email
 from notifications import tasks as notification_tasks
 from notifications.models import Kind, Notification
 from notifications.services import natural_key, plan
 from notifications.tokens import unsubscribe_token
 from organizations import services as organization_services
 from organizations.roles import Role
+from organizations.tasks import send_invitation_email
 from organizations.tenancy import tenant_context
 from pairing.models import MatchingRound, Pair, PairingRule
 from programmes import imports
 from programmes.models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
 from sessions.models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from sessions.tasks import send_session_invitations
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
 from surveys.tokens import response_token
 
 from .factories import member
+from .notifications.factories import PairFactory as NotificationPairFactory
+from .notifications.factories import SessionFactory as NotificationSessionFactory
 from .test_isolation import ALL_ROUTES, _url
 
 PROJECT_APPS = {
@@ -456,8 +461,16 @@ def _send_every_email(organization, scene):
             due_at=now,
         )
     notification_tasks.dispatch_notifications()
+    # The tasks the services enqueue on commit, run here (the test's transaction never commits).
     with tenant_context(organization):
-        dashboard_services.nudge_pair(pair=pair, sent_by=people["hr"], reasons=["no_recent_session"])
+        nudge = dashboard_services.nudge_pair(
+            pair=pair, sent_by=people["hr"], reasons=["no_recent_session", "overdue_logs", "low_rating"]
+        )
+    send_nudge_email(organization.pk, nudge.pk)
+    send_invitation_email(organization.pk, scene["invitation"].pk)
+    send_session_invitations(organization.pk, [upcoming.pk], "REQUEST")
+    send_session_invitations(organization.pk, [scene["sessions"][2].pk], "CANCEL")
+    with tenant_context(organization):
         delivered = set(
             Notification.objects.filter(status=Notification.Status.SENT).values_list("kind", flat=True)
         )
@@ -542,7 +555,9 @@ def test_it_renders_every_text_people_write_as_inert_text_on_every_page_and_emai
 
     leaks, shown = [], set()
     emails = list(mailoutbox)
-    assert emails, "no e-mail was sent"
+    html_emails = [message for message in emails if getattr(message, "alternatives", None)]
+    # Notifications of every kind but one (see above), the nudge to both people, the invitation.
+    assert len(html_emails) >= len(Kind.values) - 1 + 2 + 1
     for message in emails:
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
@@ -577,3 +592,44 @@ def test_it_renders_every_text_people_write_as_inert_text_on_every_page_and_emai
     assert not unaccounted, (
         f"text fields nobody checked: seed them here or say why not: {sorted(unaccounted)}"
     )
+
+
+TYPED = 'O\'Brien & "R&D" <Lab>'
+
+
+def test_it_writes_plain_text_emails_and_their_subjects_as_typed(organization, mailoutbox):
+    """Escaping is for HTML: a plain-text part or a subject with ``&amp;`` or ``&#x27;`` misquotes people."""
+    organization.name = TYPED
+    organization.save()
+    hr = member(organization, Role.HR_ADMIN, first_name=TYPED, last_name=TYPED)
+    with tenant_context(organization):
+        pair = NotificationPairFactory(organization=organization)
+        for person in (pair.mentor.user, pair.mentee.user):
+            person.first_name = person.last_name = TYPED
+            person.save()
+        pair.programme.name = TYPED
+        pair.programme.save()
+        session = NotificationSessionFactory(organization=organization, pair=pair, location=TYPED)
+        plan(
+            organization=organization,
+            recipient=pair.mentee.user,
+            kind=Kind.PAIR_PUBLISHED,
+            key=natural_key(Kind.PAIR_PUBLISHED, "pair", pair.pk, recipient=pair.mentee.user),
+            due_at=timezone.now(),
+            object_id=pair.pk,
+        )
+        nudge = dashboard_services.nudge_pair(pair=pair, sent_by=hr, reasons=["no_recent_session"])
+        invitation = organization_services.invite_member(
+            organization=organization, email="new@acme.example", role=Role.MENTOR, invited_by=hr
+        )
+    notification_tasks.dispatch_notifications()
+    send_nudge_email(organization.pk, nudge.pk)
+    send_invitation_email(organization.pk, invitation.pk)
+    send_session_invitations(organization.pk, [session.pk], "REQUEST")
+
+    assert len(mailoutbox) == 6  # the match, the nudge and the session to both, the invitation
+    for message in mailoutbox:
+        for text in (message.subject, message.body):
+            for entity in ("&amp;", "&#x27;", "&quot;", "&lt;", "&gt;"):
+                assert entity not in text, f"“{message.subject}”: {text}"
+        assert TYPED in message.body or TYPED in message.subject, message.subject
