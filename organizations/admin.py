@@ -8,7 +8,21 @@ from .roles import Role
 from .tenancy import unscoped
 
 
-class TenantAdmin(admin.ModelAdmin):
+class CountsOnlyDeletion:
+    """Delete confirmations name the objects chosen and count the rest, kind by kind.
+
+    Django's page lists every row the deletion cascades to by its ``str()``: deleting an organisation
+    or a person would list their pairs' goals, agendas and actions to platform staff, who never read
+    what a pair wrote. The per-kind counts (Django's summary) say what goes.
+    """
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        chosen = [entry for entry in deleted if not isinstance(entry, list)]
+        return chosen, model_count, perms_needed, protected
+
+
+class TenantAdmin(CountsOnlyDeletion, admin.ModelAdmin):
     """Platform staff see every organisation's rows: the admin is the named exception to scoping."""
 
     def get_queryset(self, request):
@@ -40,7 +54,7 @@ class OrganizationAdminForm(forms.ModelForm):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(CountsOnlyDeletion, admin.ModelAdmin):
     form = OrganizationAdminForm
     list_display = ["name", "slug", "default_language", "time_zone", "created_at"]
     search_fields = ["name", "slug"]

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf.locale import LANG_INFO
 from django.contrib.auth import get_user_model
+from django.utils.html import escape
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -298,7 +299,8 @@ class ProfileForm(forms.ModelForm):
                 choices=LEVEL_CHOICES[role],
                 required=False,
                 initial=str(levels.get(skill.pk, "")),
-                help_text=skill.description,
+                # Django and crispy render help texts as HTML: the description HR typed must stay text.
+                help_text=escape(skill.description),
             )
         if role == Participant.Role.MENTOR:
             self.skills_heading = _("Skills you can share")

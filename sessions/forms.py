@@ -73,9 +73,14 @@ class SessionForm(forms.Form):
         return data
 
 
+class GoalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, goal):
+        return goal.title  # str(goal) is a neutral "Goal #12", for staff tools
+
+
 class AgendaItemForm(forms.Form):
     text = forms.CharField(label=_("Agenda item"), max_length=300, required=False)
-    goal = forms.ModelChoiceField(label=_("Related goal"), queryset=None, required=False)
+    goal = GoalChoiceField(label=_("Related goal"), queryset=None, required=False)
 
     def __init__(self, *args, goals=None, **kwargs):
         super().__init__(*args, **kwargs)

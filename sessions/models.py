@@ -5,12 +5,22 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from organizations.tenancy import TenantModel
 from organizations.validators import no_control_characters
 from pairing.models import Pair
 from programmes.models import SESSION_MINUTES_CEILING, SESSION_MINUTES_FLOOR, Objective, Skill
+
+
+def row_name(row):
+    """A name for a row that says nothing of what the pair wrote in it, e.g. "Goal #12".
+
+    ``str()`` of a pair's goals, agenda, actions and shared resources reaches platform staff: the Django
+    admin's titles, history (``LogEntry.object_repr``) and deletion lists, logs. Pages show the fields.
+    """
+    return f"{capfirst(row._meta.verbose_name)} #{row.pk}"
 
 
 class Goal(TenantModel):
@@ -45,7 +55,7 @@ class Goal(TenantModel):
         verbose_name_plural = _("goals")
 
     def __str__(self):
-        return self.title
+        return row_name(self)
 
     @property
     def maximum(self):
@@ -74,6 +84,9 @@ class GoalProgress(TenantModel):
         constraints = [
             models.CheckConstraint(condition=Q(value__lte=100), name="goal_progress_value_range"),
         ]
+
+    def __str__(self):
+        return row_name(self)
 
     @property
     def percent(self):
@@ -220,7 +233,7 @@ class AgendaItem(TenantModel):
         verbose_name_plural = _("agenda items")
 
     def __str__(self):
-        return self.text
+        return row_name(self)
 
 
 class PrivateNote(TenantModel):
@@ -243,7 +256,7 @@ class PrivateNote(TenantModel):
         ]
 
     def __str__(self):
-        return str(_("private note"))
+        return row_name(self)
 
 
 class ActionItem(TenantModel):
@@ -265,7 +278,7 @@ class ActionItem(TenantModel):
         verbose_name_plural = _("action items")
 
     def __str__(self):
-        return self.title
+        return row_name(self)
 
 
 class SharedResource(TenantModel):
@@ -294,7 +307,7 @@ class SharedResource(TenantModel):
         ]
 
     def __str__(self):
-        return self.title
+        return row_name(self)
 
 
 def new_feed_token():

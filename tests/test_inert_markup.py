@@ -1,0 +1,635 @@
+"""Text people write stays text: markup typed by HR or a participant is shown escaped on every page.
+
+One organisation is filled with a markup marker in every text field a person can write (one marker per
+field, so a failure names the field), then every page of the project is requested as the HR admin, the
+executive, the mentor and the mentee of a pair, and every HTML e-mail the product sends is rendered. No
+page or e-mail may carry a marker as live markup; each marker must show, escaped, somewhere.
+
+The list of fields is checked against the models: a new text field fails this test until it is seeded
+here or declared as not written by people.
+"""
+
+import csv
+import io
+import re
+from datetime import timedelta
+from itertools import product
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
+from django.utils import timezone
+
+from dashboards import services as dashboard_services
+from dashboards.tasks import send_nudge_email
+from notifications import tasks as notification_tasks
+from notifications.models import Kind, Notification
+from notifications.services import natural_key, plan
+from notifications.tokens import unsubscribe_token
+from organizations import services as organization_services
+from organizations.roles import Role
+from organizations.tasks import send_invitation_email
+from organizations.tenancy import tenant_context
+from pairing.models import MatchingRound, Pair, PairingRule
+from programmes import imports
+from programmes.models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+from sessions.models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from sessions.tasks import send_session_invitations
+from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
+from surveys.tokens import response_token
+
+from .factories import member
+from .notifications.factories import PairFactory as NotificationPairFactory
+from .notifications.factories import SessionFactory as NotificationSessionFactory
+from .test_isolation import ALL_ROUTES, _url
+
+PROJECT_APPS = {
+    "accounts",
+    "organizations",
+    "programmes",
+    "pairing",
+    "mentoring_sessions",
+    "surveys",
+    "notifications",
+    "dashboards",
+}
+
+# Text fields no person types: validated formats, tokens, keys and what the code itself writes.
+NOT_WRITTEN_BY_PEOPLE = {
+    "accounts.User.password",
+    "accounts.User.email",  # an e-mail address, validated as one everywhere it is entered
+    "organizations.Organization.slug",
+    "organizations.Organization.brand_colour",  # #RRGGBB, validated
+    "organizations.Invitation.email",
+    "programmes.Participant.time_zone",  # chosen in a list of zones
+    "programmes.Resource.url",  # a validated http(s) URL
+    "programmes.ParticipantImport.notice",  # the code's own encoding notice
+    "mentoring_sessions.RecurringSlot.time_zone",
+    "mentoring_sessions.Session.time_zone",
+    "mentoring_sessions.SharedResource.url",  # a validated http(s) URL
+    "mentoring_sessions.CalendarFeed.token",
+    "surveys.SurveyResponse.key",
+    "notifications.Notification.key",
+    "notifications.Notification.last_error",
+    "notifications.Notification.skip_reason",
+    "notifications.Notification.subject",  # rendered from the names seeded here
+    "notifications.Notification.action_url",
+}
+
+# Written by people but, by design, shown on no HTML page and in no e-mail.
+NEVER_DISPLAYED = {
+    "pairing.Pair.end_reason": "HR's reason for ending a pair stays in the database",
+}
+
+LIVE_MARKUP = re.compile(
+    r"<script>alert\(\"([\w.]+)\"\)|<form action=//evil-([\w.]+)|<b onmouseover=\"?x-([\w.]+)"
+)
+ESCAPED_MARKUP = re.compile(r"&lt;script&gt;alert\((?:&quot;|&#x27;|\")([\w.]+)(?:&quot;|&#x27;|\")\)")
+
+
+def marked(field):
+    """A value that would run a script, add a form and an event handler if it were rendered as HTML."""
+    return f'<script>alert("{field}")</script><form action=//evil-{field}><b onmouseover=x-{field}>'
+
+
+def _text_fields():
+    fields = set()
+    for model in apps.get_models():
+        if model._meta.app_label not in PROJECT_APPS:
+            continue
+        for field in model._meta.get_fields():
+            if isinstance(field, models.CharField | models.TextField) and not field.choices:
+                fields.add(f"{model._meta.app_label}.{model.__name__}.{field.name}")
+            elif isinstance(field, models.JSONField):
+                fields.add(f"{model._meta.app_label}.{model.__name__}.{field.name}")
+    return fields
+
+
+# JSON fields: those holding text people wrote are seeded; the others hold the code's own values.
+JSON_NOT_WRITTEN_BY_PEOPLE = {
+    "programmes.Participant.availability",  # slot codes from a fixed list
+    "pairing.MatchingRound.unmatched",
+    "pairing.Pair.score_breakdown",
+    "notifications.Notification.data",
+    "notifications.Preference.muted_kinds",
+    "dashboards.Nudge.reasons",
+}
+
+
+class World:
+    """An organisation where every text a person can write carries its field's marker."""
+
+    def __init__(self):
+        self.fields = set()
+
+    def mark(self, field):
+        self.fields.add(field)
+        return marked(field)
+
+
+def _person(world, organization, label, *roles, email):
+    return member(
+        organization,
+        *roles,
+        email=email,
+        first_name=world.mark(f"accounts.User.first_name.{label}"),
+        last_name=world.mark(f"accounts.User.last_name.{label}"),
+    )
+
+
+def _participant(world, programme, user, role, label):
+    participant = Participant.objects.create(
+        organization=programme.organization,
+        programme=programme,
+        user=user,
+        role=role,
+        status=Participant.Status.ENROLLED,
+        department=world.mark(f"programmes.Participant.department.{label}"),
+        job_title=world.mark(f"programmes.Participant.job_title.{label}"),
+        location=world.mark(f"programmes.Participant.location.{label}"),
+        hopes=world.mark(f"programmes.Participant.hopes.{label}"),
+        languages=["fr", world.mark(f"programmes.Participant.languages.{label}")],
+        interests=[world.mark(f"programmes.Participant.interests.{label}")],
+        availability=["tue-lunch"],
+        enrolled_at=timezone.now(),
+    )
+    return participant
+
+
+def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
+    now = timezone.now()
+    organization.name = world.mark("organizations.Organization.name")
+    organization.minimum_group_size = 2
+    organization.save()
+    people = {
+        "hr": _person(world, organization, "hr", Role.HR_ADMIN, email="hr@acme.example"),
+        "executive": _person(world, organization, "executive", Role.EXECUTIVE, email="exec@acme.example"),
+        "mentor": _person(world, organization, "mentor", Role.MENTOR, email="mentor@acme.example"),
+        "mentee": _person(world, organization, "mentee", Role.MENTEE, email="mentee@acme.example"),
+        "mentee2": _person(world, organization, "mentee2", Role.MENTEE, email="mentee2@acme.example"),
+    }
+    with tenant_context(organization):
+        skill = Skill.objects.create(
+            organization=organization,
+            name=world.mark("programmes.Skill.name"),
+            description=world.mark("programmes.Skill.description"),
+        )
+        objective = Objective.objects.create(
+            organization=organization, name=world.mark("programmes.Objective.name")
+        )
+        programme = Programme.objects.create(
+            organization=organization,
+            name=world.mark("programmes.Programme.name"),
+            description=world.mark("programmes.Programme.description"),
+            charter=world.mark("programmes.Programme.charter"),
+            start_date=timezone.localdate() - timedelta(days=60),
+            end_date=timezone.localdate() + timedelta(days=300),
+            status=Programme.Status.RUNNING,
+        )
+        programme.objectives.add(objective)
+        programme_resource = Resource.objects.create(
+            organization=organization,
+            programme=programme,
+            title=world.mark("programmes.Resource.title"),
+            url="https://example.com/guide",
+        )
+        mentor = _participant(world, programme, people["mentor"], Participant.Role.MENTOR, "mentor")
+        mentee = _participant(world, programme, people["mentee"], Participant.Role.MENTEE, "mentee")
+        mentee2 = _participant(world, programme, people["mentee2"], Participant.Role.MENTEE, "mentee2")
+        for participant in (mentor, mentee, mentee2):
+            ParticipantSkill.objects.create(organization=organization, participant=participant, skill=skill)
+
+        upload = io.StringIO()
+        columns = ("first_name", "last_name", "department", "job_title", "location", "skills")
+        writer = csv.writer(upload)
+        writer.writerow(["email", "role", "languages", *columns])
+        writer.writerow(
+            [
+                "new@acme.example",
+                "mentor",
+                "fr",
+                *(world.mark(f"programmes.ParticipantImport.rows.{column}") for column in columns),
+            ]
+        )
+        filename = world.mark("programmes.ParticipantImport.filename").replace("/", "_") + ".csv"
+        participant_import = imports.prepare_import(
+            programme=programme,
+            upload=SimpleUploadedFile(filename, upload.getvalue().encode()),
+            uploaded_by=people["hr"],
+        )
+
+        pair = Pair.objects.create(
+            organization=organization,
+            programme=programme,
+            mentor=mentor,
+            mentee=mentee,
+            status=Pair.Status.ACTIVE,
+            started_at=now - timedelta(days=40),
+        )
+        Pair.objects.create(
+            organization=organization,
+            programme=programme,
+            mentor=mentor,
+            mentee=mentee,
+            status=Pair.Status.ENDED,
+            ended_at=now - timedelta(days=50),
+            end_reason=world.mark("pairing.Pair.end_reason"),
+        )
+        Pair.objects.create(
+            organization=organization,
+            programme=programme,
+            mentor=mentor,
+            mentee=mentee2,
+            status=Pair.Status.DECLINED,
+            declined_by=people["mentee2"],
+            decline_reason=world.mark("pairing.Pair.decline_reason"),
+        )
+        matching_round = MatchingRound.objects.create(
+            organization=organization, programme=programme, number=1
+        )
+        proposal = Pair.objects.create(
+            organization=organization,
+            programme=programme,
+            matching_round=matching_round,
+            mentor=mentor,
+            mentee=mentee2,
+            status=Pair.Status.PROPOSED,
+        )
+        rule = PairingRule.objects.create(
+            organization=organization,
+            programme=programme,
+            kind=PairingRule.Kind.NEVER,
+            mentor=mentor,
+            mentee=mentee2,
+            note=world.mark("pairing.PairingRule.note"),
+        )
+
+        goal = Goal.objects.create(
+            organization=organization,
+            pair=pair,
+            objective=objective,
+            title=world.mark("mentoring_sessions.Goal.title"),
+            description=world.mark("mentoring_sessions.Goal.description"),
+            created_by=people["mentee"],
+        )
+        goal.skills.add(skill)
+        held = Session.objects.create(
+            organization=organization,
+            pair=pair,
+            starts_at=now - timedelta(days=7),
+            duration_minutes=45,
+            status=Session.Status.HELD,
+            logged_at=now - timedelta(days=6),
+            actual_minutes=45,
+            topics=world.mark("mentoring_sessions.Session.topics"),
+            shared_notes=world.mark("mentoring_sessions.Session.shared_notes"),
+            usefulness=4,
+            format=Session.Format.IN_PERSON,
+            location=world.mark("mentoring_sessions.Session.location"),
+        )
+        GoalProgress.objects.create(
+            organization=organization,
+            goal=goal,
+            recorded_on=timezone.localdate() - timedelta(days=6),
+            value=3,
+            note=world.mark("mentoring_sessions.GoalProgress.note"),
+            session=held,
+        )
+        PrivateNote.objects.create(
+            organization=organization,
+            session=held,
+            author=people["mentee"],
+            text=world.mark("mentoring_sessions.PrivateNote.text"),
+        )
+        upcoming = Session.objects.create(
+            organization=organization, pair=pair, starts_at=now + timedelta(hours=30), duration_minutes=45
+        )
+        AgendaItem.objects.create(
+            organization=organization,
+            session=upcoming,
+            goal=goal,
+            text=world.mark("mentoring_sessions.AgendaItem.text"),
+        )
+        cancelled = Session.objects.create(
+            organization=organization,
+            pair=pair,
+            starts_at=now + timedelta(days=20),
+            duration_minutes=45,
+            status=Session.Status.CANCELLED,
+            cancelled_at=now,
+            cancel_reason=world.mark("mentoring_sessions.Session.cancel_reason"),
+        )
+        action = ActionItem.objects.create(
+            organization=organization,
+            pair=pair,
+            session=held,
+            owner=people["mentee"],
+            title=world.mark("mentoring_sessions.ActionItem.title"),
+        )
+        resource = SharedResource.objects.create(
+            organization=organization,
+            pair=pair,
+            kind=SharedResource.Kind.LINK,
+            title=world.mark("mentoring_sessions.SharedResource.title"),
+            url="https://example.com/read",
+            body=world.mark("mentoring_sessions.SharedResource.body"),
+            added_by=people["mentor"],
+        )
+
+        template = SurveyTemplate.objects.create(
+            organization=organization,
+            programme=programme,
+            moment=SurveyTemplate.Moment.MIDPOINT,
+            audience=SurveyTemplate.Audience.MENTEE,
+            title=world.mark("surveys.SurveyTemplate.title"),
+            introduction=world.mark("surveys.SurveyTemplate.introduction"),
+        )
+        text_question = Question.objects.create(
+            organization=organization,
+            template=template,
+            position=1,
+            text=world.mark("surveys.Question.text"),
+            type=Question.Type.TEXT,
+            required=False,
+        )
+        Question.objects.create(
+            organization=organization,
+            template=template,
+            position=2,
+            text="Which practice?",
+            type=Question.Type.CHOICE,
+            choices=[world.mark("surveys.Question.choices")],
+            required=False,
+        )
+        Question.objects.create(
+            organization=organization, template=template, position=3, text="Skills", type=Question.Type.SKILLS
+        )
+        open_response = SurveyResponse.objects.create(
+            organization=organization,
+            template=template,
+            participant=mentee,
+            pair=pair,
+            key="midpoint:participant:open",
+            sent_at=now,
+            expires_at=now + timedelta(days=30),
+        )
+        comment = world.mark("surveys.Answer.text")
+        for number, participant in enumerate((mentee, mentee2, mentor)):
+            answered = SurveyResponse.objects.create(
+                organization=organization,
+                template=template,
+                participant=participant,
+                key=f"midpoint:participant:answered:{number}",
+                sent_at=now - timedelta(days=3),
+                expires_at=now + timedelta(days=27),
+                answered_at=now - timedelta(days=2),
+            )
+            Answer.objects.create(
+                organization=organization,
+                response=answered,
+                question=text_question,
+                text=comment,
+                shared_anonymously=True,
+            )
+
+        invitation = organization_services.invite_member(
+            organization=organization, email="invitee@acme.example", role=Role.MENTOR, invited_by=people["hr"]
+        )
+
+    return {
+        "people": people,
+        "programme": programme,
+        "skill": skill,
+        "pair": pair,
+        "proposal": proposal,
+        "round": matching_round,
+        "rule": rule,
+        "participant": mentee,
+        "import": participant_import,
+        "resource": programme_resource,
+        "shared_resource": resource,
+        "goal": goal,
+        "action": action,
+        "sessions": (held, upcoming, cancelled),
+        "template": template,
+        "open_response": open_response,
+        "invitation": invitation,
+    }
+
+
+def _send_every_email(organization, scene):
+    """Every kind of e-mail the product sends, about the seeded people, programme and pair."""
+    people, pair, upcoming = scene["people"], scene["pair"], scene["sessions"][1]
+    now = timezone.now()
+    with tenant_context(organization):
+        for kind in (Kind.PAIR_PUBLISHED, Kind.PAIR_ACCEPTED, Kind.PAIR_DECLINED, Kind.PAIR_ENDED):
+            for person in (people["mentor"], people["mentee"]):
+                plan(
+                    organization=organization,
+                    recipient=person,
+                    kind=kind,
+                    key=natural_key(kind, "pair", pair.pk, recipient=person),
+                    due_at=now,
+                    object_id=pair.pk,
+                )
+        for kind in (Kind.SESSION_REMINDER_24H, Kind.SESSION_REMINDER_1H, Kind.SESSION_LOG):
+            plan(
+                organization=organization,
+                recipient=people["mentee"],
+                kind=kind,
+                key=natural_key(kind, "session", upcoming.pk, recipient=people["mentee"]),
+                due_at=now,
+                object_id=upcoming.pk,
+                planned_for=upcoming.starts_at,
+                planned_sequence=upcoming.sequence,
+            )
+        for kind in (Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER):
+            plan(
+                organization=organization,
+                recipient=people["mentee"],
+                kind=kind,
+                key=natural_key(kind, "response", scene["open_response"].pk, recipient=people["mentee"]),
+                due_at=now,
+                object_id=scene["open_response"].pk,
+            )
+        plan(
+            organization=organization,
+            recipient=people["hr"],
+            kind=Kind.HR_DIGEST,
+            key=natural_key(Kind.HR_DIGEST, "week", "now", recipient=people["hr"]),
+            due_at=now,
+        )
+    notification_tasks.dispatch_notifications()
+    # The tasks the services enqueue on commit, run here (the test's transaction never commits).
+    with tenant_context(organization):
+        nudge = dashboard_services.nudge_pair(
+            pair=pair, sent_by=people["hr"], reasons=["no_recent_session", "overdue_logs", "low_rating"]
+        )
+    send_nudge_email(organization.pk, nudge.pk)
+    send_invitation_email(organization.pk, scene["invitation"].pk)
+    send_session_invitations(organization.pk, [upcoming.pk], "REQUEST")
+    send_session_invitations(organization.pk, [scene["sessions"][2].pk], "CANCEL")
+    with tenant_context(organization):
+        delivered = set(
+            Notification.objects.filter(status=Notification.Status.SENT).values_list("kind", flat=True)
+        )
+    # The inactivity nudge needs a pair with nothing planned; it fills the same template with the same names.
+    assert delivered == set(Kind.values) - {Kind.PAIR_INACTIVE}, (
+        f"not delivered: {set(Kind.values) - delivered}"
+    )
+
+
+def _values(scene):
+    """The values each URL keyword takes: every seeded object a page may show."""
+    held, upcoming, cancelled = scene["sessions"]
+    pair_scene = {
+        "pair_id": [scene["pair"].pk, scene["proposal"].pk],
+        "session_id": [held.pk, upcoming.pk, cancelled.pk],
+        "goal_id": [scene["goal"].pk],
+        "action_id": [scene["action"].pk],
+        "resource_id": [scene["shared_resource"].pk],
+    }
+    programme_scene = {
+        "programme_id": [scene["programme"].pk],
+        "participant_id": [scene["participant"].pk],
+        "import_id": [scene["import"].pk],
+        "resource_id": [scene["resource"].pk],
+        "round_id": [scene["round"].pk],
+        "rule_id": [scene["rule"].pk],
+        "skill_id": [scene["skill"].pk],
+        "template_id": [scene["template"].pk],
+        "pair_id": [scene["pair"].pk, scene["proposal"].pk],
+        "user_id": [scene["people"]["mentee"].pk],
+        "role": [Role.MENTEE],
+        "invitation_id": [scene["invitation"].pk],
+    }
+    return pair_scene, programme_scene
+
+
+def _urls(organization, scene):
+    pair_scene, programme_scene = _values(scene)
+    mentee = scene["people"]["mentee"]
+    tokens = {
+        "survey_answer": response_token(scene["open_response"]),
+        "notification_unsubscribe": unsubscribe_token(
+            organization_id=organization.pk, user_id=mentee.pk, kind=Kind.PAIR_PUBLISHED
+        ),
+        "invitation_accept": organization_services.invitation_token(scene["invitation"]),
+    }
+    urls = []
+    for route, name, kwargs in ALL_ROUTES:
+        if name == "admin:index" or name in ("account_logout",):
+            continue
+        if "token" in kwargs:
+            if name in tokens:
+                urls.append(_url(route, {"token": tokens[name]}))
+            continue
+        if "key" in kwargs:
+            continue  # allauth's own e-mail and password keys: nothing of the organisation
+        values = pair_scene if "/pairs/<int:pair_id>/" in route else programme_scene
+        object_kwargs = [kwarg for kwarg in kwargs if kwarg != "org_slug"]
+        for combination in product(*(values[kwarg] for kwarg in object_kwargs)):
+            urls.append(
+                _url(
+                    route,
+                    {"org_slug": organization.slug, **dict(zip(object_kwargs, combination, strict=True))},
+                )
+            )
+    return urls
+
+
+def _check(body, where, leaks, shown):
+    for match in LIVE_MARKUP.finditer(body):
+        leaks.append((where, next(group for group in match.groups() if group)))
+    shown.update(ESCAPED_MARKUP.findall(body))
+
+
+@pytest.mark.django_db
+def test_it_renders_every_text_people_write_as_inert_text_on_every_page_and_email(
+    client, organization, mailoutbox
+):
+    world = World()
+    scene = _build(world, organization)
+    _send_every_email(organization, scene)
+
+    leaks, shown = [], set()
+    emails = list(mailoutbox)
+    html_emails = [message for message in emails if getattr(message, "alternatives", None)]
+    # Notifications of every kind but one (see above), the nudge to both people, the invitation.
+    assert len(html_emails) >= len(Kind.values) - 1 + 2 + 1
+    for message in emails:
+        for content, mimetype in getattr(message, "alternatives", []):
+            if mimetype == "text/html":
+                _check(content, f"e-mail “{message.subject}”", leaks, shown)
+        shown.update(re.findall(r"<script>alert\(\"([\w.]+)\"\)", message.body))  # plain text: inert
+
+    urls = _urls(organization, scene)
+    for role in ("hr", "executive", "mentor", "mentee"):
+        client.force_login(scene["people"][role])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code < 500, f"{url} as {role}: {response.status_code}"
+            if response.get("Content-Type", "").startswith("text/html"):
+                _check(response.content.decode(), f"{url} as {role}", leaks, shown)
+        client.logout()
+    for url in urls:
+        if "/o/" not in url:
+            response = client.get(url)
+            if response.get("Content-Type", "").startswith("text/html"):
+                _check(response.content.decode(), f"{url} signed out", leaks, shown)
+
+    assert not leaks, "markup rendered live:\n" + "\n".join(
+        sorted({f"{field} on {where}" for where, field in leaks})
+    )
+
+    shown_fields = {".".join(label.split(".")[:3]) for label in shown}
+    seeded_fields = {".".join(label.split(".")[:3]) for label in world.fields}
+    missing = seeded_fields - shown_fields - set(NEVER_DISPLAYED)
+    assert not missing, f"seeded but shown on no page or e-mail (the walk misses a page?): {sorted(missing)}"
+
+    unaccounted = _text_fields() - seeded_fields - NOT_WRITTEN_BY_PEOPLE - JSON_NOT_WRITTEN_BY_PEOPLE
+    assert not unaccounted, (
+        f"text fields nobody checked: seed them here or say why not: {sorted(unaccounted)}"
+    )
+
+
+TYPED = 'O\'Brien & "R&D" <Lab>'
+
+
+def test_it_writes_plain_text_emails_and_their_subjects_as_typed(organization, mailoutbox):
+    """Escaping is for HTML: a plain-text part or a subject with ``&amp;`` or ``&#x27;`` misquotes people."""
+    organization.name = TYPED
+    organization.save()
+    hr = member(organization, Role.HR_ADMIN, first_name=TYPED, last_name=TYPED)
+    with tenant_context(organization):
+        pair = NotificationPairFactory(organization=organization)
+        for person in (pair.mentor.user, pair.mentee.user):
+            person.first_name = person.last_name = TYPED
+            person.save()
+        pair.programme.name = TYPED
+        pair.programme.save()
+        session = NotificationSessionFactory(organization=organization, pair=pair, location=TYPED)
+        plan(
+            organization=organization,
+            recipient=pair.mentee.user,
+            kind=Kind.PAIR_PUBLISHED,
+            key=natural_key(Kind.PAIR_PUBLISHED, "pair", pair.pk, recipient=pair.mentee.user),
+            due_at=timezone.now(),
+            object_id=pair.pk,
+        )
+        nudge = dashboard_services.nudge_pair(pair=pair, sent_by=hr, reasons=["no_recent_session"])
+        invitation = organization_services.invite_member(
+            organization=organization, email="new@acme.example", role=Role.MENTOR, invited_by=hr
+        )
+    notification_tasks.dispatch_notifications()
+    send_nudge_email(organization.pk, nudge.pk)
+    send_invitation_email(organization.pk, invitation.pk)
+    send_session_invitations(organization.pk, [session.pk], "REQUEST")
+
+    assert len(mailoutbox) == 6  # the match, the nudge and the session to both, the invitation
+    for message in mailoutbox:
+        for text in (message.subject, message.body):
+            for entity in ("&amp;", "&#x27;", "&quot;", "&lt;", "&gt;"):
+                assert entity not in text, f"“{message.subject}”: {text}"
+        assert TYPED in message.body or TYPED in message.subject, message.subject
