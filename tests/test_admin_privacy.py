@@ -187,7 +187,7 @@ def test_the_admin_history_names_a_goal_by_its_number():
 
 
 def test_the_history_written_before_names_rows_only(db):
-    migration = importlib.import_module("sessions.migrations.0003_admin_history_names_rows_only")
+    migration = importlib.import_module("sessions.migrations.0004_admin_history_names_rows_only")
     entry = LogEntry.objects.create(
         content_type=get_content_type_for_model(Goal),
         object_id="7",

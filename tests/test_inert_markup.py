@@ -28,6 +28,7 @@ from notifications.models import Kind, Notification
 from notifications.services import natural_key, plan
 from notifications.tokens import unsubscribe_token
 from organizations import services as organization_services
+from organizations.models import Person
 from organizations.roles import Role
 from organizations.tasks import send_invitation_email
 from organizations.tenancy import tenant_context
@@ -69,6 +70,7 @@ NOT_WRITTEN_BY_PEOPLE = {
     "mentoring_sessions.Session.time_zone",
     "mentoring_sessions.SharedResource.url",  # a validated http(s) URL
     "mentoring_sessions.CalendarFeed.token",
+    "accounts.SignedInSession.session_key",
     "surveys.SurveyResponse.key",
     "notifications.Notification.key",
     "notifications.Notification.last_error",
@@ -129,13 +131,20 @@ class World:
 
 
 def _person(world, organization, label, *roles, email):
-    return member(
+    user = member(
         organization,
         *roles,
         email=email,
         first_name=world.mark(f"accounts.User.first_name.{label}"),
         last_name=world.mark(f"accounts.User.last_name.{label}"),
     )
+    # What the organisation's pages and e-mails show: its own record of the person.
+    with tenant_context(organization):
+        Person.objects.filter(user=user).update(
+            first_name=world.mark(f"organizations.Person.first_name.{label}"),
+            last_name=world.mark(f"organizations.Person.last_name.{label}"),
+        )
+    return user
 
 
 def _participant(world, programme, user, role, label):
@@ -607,6 +616,7 @@ def test_it_writes_plain_text_emails_and_their_subjects_as_typed(organization, m
         for person in (pair.mentor.user, pair.mentee.user):
             person.first_name = person.last_name = TYPED
             person.save()
+            Person.objects.filter(user=person).update(first_name=TYPED, last_name=TYPED)
         pair.programme.name = TYPED
         pair.programme.save()
         session = NotificationSessionFactory(organization=organization, pair=pair, location=TYPED)
