@@ -1,0 +1,360 @@
+"""Every CSV and XLSX cell Binôme writes, and every spreadsheet it reads.
+
+Writing: a spreadsheet program runs a cell that starts with = + - @, a tab or a carriage return as a
+formula (OWASP's "CSV injection"), and some also after blank or invisible characters or with the
+full-width forms of those signs. Such text gets one leading apostrophe, in CSV and XLSX alike, and XLSX
+text is always stored as text, never as a formula; numbers stay numbers.
+
+Reading undoes exactly that apostrophe (``restore``), so a file Binôme exported imports back unchanged,
+e-mail addresses such as ``+tag@example.com`` included.
+
+Reading is bounded before anything is parsed: an XLSX is a zip whose few kilobytes can declare a sheet
+of 17 billion cells or unpack to gigabytes of shared strings. The sizes the archive declares, the
+compression ratio, the number of members, the sheet's declared dimension, its row numbers and its
+number of cells and shared strings are checked first, in about the time it takes to unpack the file;
+the sheet is then read row by row within those bounds. Limits are settings (``IMPORT_MAX_*``).
+"""
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils.translation import gettext
+
+LATIN_1 = "cp1252"
+
+# Characters that make a spreadsheet evaluate a cell, with their full-width and small forms and the minus
+# sign, which some programs read as the ASCII ones.
+FORMULA_SIGNS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212")
+QUOTE = "'"
+# What XML 1.0, hence XLSX, cannot hold at all.
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def needs_quote(text):
+    """True when a spreadsheet could run the text, or when it already looks like quoted text.
+
+    Apostrophes already at the start count too: "'=1" is written "''=1", so that ``restore`` can tell
+    the apostrophe Binôme added from one that is part of the data.
+    """
+    first = text.lstrip(QUOTE)[:1]
+    return bool(first) and (
+        first in FORMULA_SIGNS or first.isspace() or unicodedata.category(first) in ("Cc", "Cf", "Zl", "Zp")
+    )
+
+
+def neutralise(value):
+    """The value as a cell: numbers as they are, anything else as text that no spreadsheet runs."""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float | Decimal):
+        return value
+    text = "" if value is None else str(value)
+    return QUOTE + text if needs_quote(text) else text
+
+
+def restore(text):
+    """Undo ``neutralise``: the one apostrophe it put before text a spreadsheet could run."""
+    if text[:1] == QUOTE and needs_quote(text[1:]):
+        return text[1:]
+    return text
+
+
+def csv_bytes(rows):
+    """Rows as a UTF-8 CSV file that Excel opens with its accents (byte-order mark), every cell inert."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerows([neutralise(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(rows, *, title, widths=(), bold_header=True):
+    """Rows as an XLSX workbook of one sheet: text cells are text, never formulas, numbers are numbers."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(str(title)[:31])
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    for number, row in enumerate(rows):
+        cells = []
+        for value in row:
+            value = neutralise(value)
+            if isinstance(value, str):
+                value = _NOT_IN_XML.sub("", value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                # openpyxl makes any text starting with "=" a formula; the apostrophe above already
+                # prevents it, and a text cell is text whatever it holds.
+                cell.data_type = "s"
+            if number == 0 and bold_header:
+                cell.font = bold
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Reading -------------------------------------------------------------------------------------------------
+
+
+class UnreadableSpreadsheet(Exception):
+    """A file refused before or while reading it; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    upload_bytes: int
+    rows: int
+    columns: int
+    cell_chars: int
+    uncompressed_bytes: int
+    compression_ratio: int
+    zip_members: int
+
+    @classmethod
+    def from_settings(cls):
+        return cls(
+            upload_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
+            rows=settings.IMPORT_MAX_ROWS,
+            columns=settings.IMPORT_MAX_COLUMNS,
+            cell_chars=settings.IMPORT_MAX_CELL_CHARS,
+            uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+            compression_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+            zip_members=settings.IMPORT_MAX_ZIP_MEMBERS,
+        )
+
+    @property
+    def lines(self):
+        """Lines a sheet may span: the column names and the rows, blank lines included."""
+        return self.rows + 1
+
+    @property
+    def cells(self):
+        return self.lines * self.columns
+
+
+def too_large_message(size, limits):
+    return gettext("The file is too large (%(size)s MB): the limit is %(limit)s MB.") % {
+        "size": round(size / 1024 / 1024, 1),
+        "limit": round(limits.upload_bytes / 1024 / 1024, 1),
+    }
+
+
+def _too_many_rows(count, limits):
+    return UnreadableSpreadsheet(
+        gettext("The file has %(count)s rows: import at most %(max)s at a time.")
+        % {"count": count, "max": limits.rows}
+    )
+
+
+def _too_many_columns(limits):
+    return UnreadableSpreadsheet(
+        gettext(
+            "The file has more than %(max)s columns: keep only the columns to import and upload it again."
+        )
+        % {"max": limits.columns}
+    )
+
+
+def _cell_too_long(where, limits):
+    return UnreadableSpreadsheet(
+        gettext("Cell %(cell)s is longer than %(max)s characters.")
+        % {"cell": where, "max": limits.cell_chars}
+    )
+
+
+def _sheet_too_big(lines, columns, limits):
+    return UnreadableSpreadsheet(
+        gettext(
+            "The sheet spans %(lines)s lines and %(columns)s columns: at most %(max_lines)s lines (the column "
+            "names and %(max_rows)s rows) and %(max_columns)s columns are read. Delete the empty lines and "
+            "columns after your data, or split the file."
+        )
+        % {
+            "lines": lines,
+            "columns": columns,
+            "max_lines": limits.lines,
+            "max_rows": limits.rows,
+            "max_columns": limits.columns,
+        }
+    )
+
+
+def _cannot_open():
+    return UnreadableSpreadsheet(gettext("This Excel file cannot be opened: save it again as .xlsx or CSV."))
+
+
+def _not_a_spreadsheet():
+    # A zip that unpacks to far more than any sheet of the allowed size: a "zip bomb".
+    return UnreadableSpreadsheet(
+        gettext("This Excel file unpacks to more data than a sheet of the allowed size: it is not read.")
+    )
+
+
+def read_csv(content, limits):
+    """(rows of text without blank rows, the encoding notice), streamed within the limits."""
+    notice = ""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Excel on Windows saves "CSV" in its ANSI code page: read it as such, and say so.
+        text = content.decode(LATIN_1, errors="replace")
+        notice = LATIN_1
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    table, extra = [], 0
+    try:
+        for line, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(table) > limits.rows:  # only count the rest, to say how many there are
+                extra += 1
+                continue
+            if any(cell.strip() for cell in cells[limits.columns :]):
+                raise _too_many_columns(limits)
+            cells = cells[: limits.columns]
+            for column, cell in enumerate(cells, start=1):
+                if len(cell) > limits.cell_chars:
+                    raise _cell_too_long(_cell_name(column, line), limits)
+            table.append([restore(cell) for cell in cells])
+    except csv.Error as error:
+        raise UnreadableSpreadsheet(
+            gettext("This file cannot be read as CSV: %(error)s") % {"error": error}
+        ) from None
+    if extra:
+        raise _too_many_rows(len(table) - 1 + extra, limits)
+    return table, notice
+
+
+def _cell_name(column, line):
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column)}{line}"
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]{0,256}?\bref="([^"]{1,64})"')
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^<>]{0,256}?\br="(\d{1,12})"')
+_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
+_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s/>]")
+
+
+def _sheet_too_long(line, limits):
+    return UnreadableSpreadsheet(
+        gettext(
+            "The sheet goes down to line %(line)s: at most %(max_lines)s lines (the column names and "
+            "%(max_rows)s rows) are read. Delete the empty lines after your data, or split the file."
+        )
+        % {"line": line, "max_lines": limits.lines, "max_rows": limits.rows}
+    )
+
+
+def _too_many_cells(limits):
+    return UnreadableSpreadsheet(
+        gettext(
+            "The file holds more than %(max)s cells: at most %(max_rows)s rows of %(max_columns)s columns "
+            "are read. Split the file, or keep only the columns to import."
+        )
+        % {"max": limits.cells, "max_rows": limits.rows, "max_columns": limits.columns}
+    )
+
+
+def _declared_size(ref):
+    """(lines, columns) a dimension such as "A1:XFD1048576" declares, or None when it makes no sense."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii").upper())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+    return max_row or min_row or 1, max_col or min_col or 1
+
+
+def check_xlsx(content, limits):
+    """Refuse a workbook too big to read, from what its archive and XML say, before any XML is parsed."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        members = archive.infolist()
+    except Exception:  # zipfile raises many kinds on a damaged archive
+        raise _cannot_open() from None
+    if len(members) > limits.zip_members:
+        raise _not_a_spreadsheet()
+    if sum(member.file_size for member in members) > limits.uncompressed_bytes:
+        raise _not_a_spreadsheet()
+    for member in members:
+        if (
+            member.file_size > 1024 * 1024
+            and member.file_size > member.compress_size * limits.compression_ratio
+        ):
+            raise _not_a_spreadsheet()
+    cells = shared_strings = 0
+    for member in members:
+        try:
+            # zipfile stops at the size the archive declares (then fails its checksum): checked above.
+            data = archive.read(member)
+        except Exception:  # bad checksum, unknown compression, zlib errors
+            raise _cannot_open() from None
+        for ref in _DIMENSION.findall(data):
+            declared = _declared_size(ref)
+            if declared and (declared[0] > limits.lines or declared[1] > limits.columns):
+                raise _sheet_too_big(*declared, limits)
+        last_line = max((int(number) for number in _ROW_NUMBER.findall(data)), default=0)
+        if last_line > limits.lines:
+            raise _sheet_too_long(last_line, limits)
+        cells += len(_CELL.findall(data))
+        shared_strings += len(_SHARED_STRING.findall(data))
+        if cells > limits.cells or shared_strings > limits.cells:
+            raise _too_many_cells(limits)
+
+
+def read_xlsx(content, limits):
+    """Rows of text of the first sheet, without blank rows; formulas are refused with the cell named."""
+    check_xlsx(content, limits)
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        sheet = workbook.worksheets[0]
+    except Exception:  # openpyxl raises many kinds on a damaged archive
+        raise _cannot_open() from None
+    table = []
+    try:
+        for row in sheet.iter_rows(min_row=1, max_row=limits.lines, min_col=1, max_col=limits.columns):
+            values = []
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+                    raise UnreadableSpreadsheet(
+                        gettext(
+                            "Cell %(cell)s contains a formula. Formulas are not imported: "
+                            "copy the cells and paste them as values, then upload again."
+                        )
+                        % {"cell": cell.coordinate}
+                    )
+                if value is None:
+                    values.append("")
+                    continue
+                value = str(value)
+                if len(value) > limits.cell_chars:
+                    raise _cell_too_long(cell.coordinate, limits)
+                values.append(restore(value) if isinstance(cell.value, str) else value)
+            if any(value.strip() for value in values):
+                table.append(values)
+    except UnreadableSpreadsheet:
+        raise
+    except Exception:
+        raise _cannot_open() from None
+    finally:
+        workbook.close()
+    return table
