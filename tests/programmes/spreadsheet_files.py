@@ -1,0 +1,118 @@
+"""Spreadsheet files for the import's limits: the largest ones they admit, and bombs.
+
+Used by tests/programmes/test_spreadsheet_bombs.py and by bench/import.py. A bomb is a real workbook
+written by openpyxl whose archive members are then rewritten, as an attacker would.
+"""
+
+import io
+import random
+import re
+import string
+import zipfile
+
+from openpyxl import Workbook
+
+HEADER = ["email", "first_name", "last_name", "role", "department"]
+
+
+def workbook_bytes(rows):
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def rewrite(content, replace=None, add=None, compression=zipfile.ZIP_DEFLATED):
+    """The workbook with members rewritten ({name: function(bytes) -> bytes}) or added ({name: bytes})."""
+    replace, add = replace or {}, add or {}
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression, compresslevel=9) as target:
+        for member in source.infolist():
+            data = source.read(member)
+            if member.filename in replace:
+                data = replace[member.filename](data)
+            target.writestr(member.filename, data)
+        for name, data in add.items():
+            target.writestr(name, data)
+    return buffer.getvalue()
+
+
+SHARED_STRINGS_TYPE = (
+    b'<Override PartName="/xl/sharedStrings.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+)
+
+
+def _people(count):
+    return [[f"p{number}@acme.example", "Léa", "Martin", "mentor", "IT"] for number in range(count)]
+
+
+def declared_dimension_bomb(ref="A1:XFD1048576"):
+    """A 2 KB workbook whose sheet says it spans ``ref``: readers that trust it fill every cell."""
+    content = workbook_bytes([HEADER, *_people(1)])
+    return rewrite(
+        content,
+        replace={
+            "xl/worksheets/sheet1.xml": lambda xml: re.sub(rb'ref="A1:E2"', f'ref="{ref}"'.encode(), xml)
+        },
+    )
+
+
+def far_row_bomb(line=1048576):
+    """No dimension at all, and one cell on the sheet's last line: the rows in between are filled in."""
+
+    def move(xml):
+        xml = re.sub(rb"<dimension [^>]*>", b"", xml)
+        return re.sub(rb'r="([A-E]?)2"', lambda match: b'r="%s%d"' % (match.group(1), line), xml)
+
+    return rewrite(workbook_bytes([HEADER, *_people(1)]), replace={"xl/worksheets/sheet1.xml": move})
+
+
+def shared_strings_bomb(count=3_000_000):
+    """A few MB of zip holding millions of tiny shared strings (a gigabyte once parsed)."""
+    table = (
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        + b"<si><t>a</t></si>" * count
+        + b"</sst>"
+    )
+
+    def declare(types):
+        return types.replace(b"</Types>", SHARED_STRINGS_TYPE + b"</Types>")
+
+    content = workbook_bytes([HEADER, *_people(1)])
+    return rewrite(content, replace={"[Content_Types].xml": declare}, add={"xl/sharedStrings.xml": table})
+
+
+def high_ratio_member(size=20 * 1024 * 1024):
+    """A workbook carrying one member of zeros that unpacks to ``size`` bytes from a few kilobytes."""
+    return rewrite(workbook_bytes([HEADER, *_people(1)]), add={"xl/media/image1.bin": b"\0" * size})
+
+
+def many_members(count=5000):
+    return rewrite(
+        workbook_bytes([HEADER, *_people(1)]), add={f"xl/media/{n}.bin": b"" for n in range(count)}
+    )
+
+
+def largest_rows(rows, columns, cell_chars, seed=42):
+    """Header + ``rows`` rows of ``columns`` cells, each of ``cell_chars`` random letters, valid people."""
+    generator = random.Random(seed)
+    letters = string.ascii_letters + "éèàç "
+    extra = [f"note_{number}" for number in range(columns - len(HEADER))]
+    table = [HEADER + extra]
+    for number in range(rows):
+        filler = ["".join(generator.choices(letters, k=cell_chars)).strip() or "x" for _ in extra]
+        table.append([f"person{number}@acme.example", "Léa", "Martin", "mentor", "IT", *filler])
+    return table
+
+
+def csv_bytes(table):
+    import csv
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table)
+    return buffer.getvalue().encode("utf-8")
