@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from mentoring.downloads import private_download
 from organizations.access import organization_view
 from organizations.roles import Capability
 
@@ -55,6 +56,7 @@ def _filename(request, extension):
 
 
 @organization_view(Capability.VIEW_DASHBOARD)
+@private_download
 @require_safe
 def export_csv(request):
     _form, board = _dashboard(request)
@@ -64,6 +66,7 @@ def export_csv(request):
 
 
 @organization_view(Capability.VIEW_DASHBOARD)
+@private_download
 @require_safe
 def export_xlsx(request):
     _form, board = _dashboard(request)
