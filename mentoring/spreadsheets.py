@@ -16,6 +16,7 @@ the sheet is then read row by row within those bounds. Limits are settings (``IM
 """
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -118,6 +119,7 @@ class Limits:
     upload_bytes: int
     rows: int
     columns: int
+    cells: int
     cell_chars: int
     uncompressed_bytes: int
     compression_ratio: int
@@ -129,6 +131,7 @@ class Limits:
             upload_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
             rows=settings.IMPORT_MAX_ROWS,
             columns=settings.IMPORT_MAX_COLUMNS,
+            cells=settings.IMPORT_MAX_CELLS,
             cell_chars=settings.IMPORT_MAX_CELL_CHARS,
             uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
             compression_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
@@ -139,10 +142,6 @@ class Limits:
     def lines(self):
         """Lines a sheet may span: the column names and the rows, blank lines included."""
         return self.rows + 1
-
-    @property
-    def cells(self):
-        return self.lines * self.columns
 
 
 def too_large_message(size, limits):
@@ -244,10 +243,21 @@ def _cell_name(column, line):
     return f"{get_column_letter(column)}{line}"
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]{0,256}?\bref="([^"]{1,64})"')
-_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^<>]{0,256}?\br="(\d{1,12})"')
-_CELL = re.compile(rb"<(?:\w+:)?c[\s/>]")
-_SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s/>]")
+MAIN_NAMESPACE = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_PREFIXES = re.compile(rb'xmlns:(\w{1,32})="' + re.escape(MAIN_NAMESPACE) + rb'"')
+
+
+@functools.cache
+def _patterns(prefix):
+    """Patterns for the elements counted, for one namespace prefix (b"" or b"x:"), each with a literal start
+    so that the regular expression engine jumps from one candidate to the next."""
+    tag = b"<" + re.escape(prefix)
+    return (
+        re.compile(tag + rb'dimension\b[^<>]{0,256}?\bref="([^"]{1,64})"'),
+        re.compile(tag + rb'row\b[^<>]{0,256}?\br="(\d{1,12})"'),
+        re.compile(tag + rb"c[\s/>]"),
+        re.compile(tag + rb"si[\s/>]"),
+    )
 
 
 def _sheet_too_long(line, limits):
@@ -263,10 +273,10 @@ def _sheet_too_long(line, limits):
 def _too_many_cells(limits):
     return UnreadableSpreadsheet(
         gettext(
-            "The file holds more than %(max)s cells: at most %(max_rows)s rows of %(max_columns)s columns "
-            "are read. Split the file, or keep only the columns to import."
+            "The file holds more than %(max)s cells (empty formatted cells included): split the file, or "
+            "keep only the columns to import."
         )
-        % {"max": limits.cells, "max_rows": limits.rows, "max_columns": limits.columns}
+        % {"max": limits.cells}
     )
 
 
@@ -305,50 +315,100 @@ def check_xlsx(content, limits):
             data = archive.read(member)
         except Exception:  # bad checksum, unknown compression, zlib errors
             raise _cannot_open() from None
-        for ref in _DIMENSION.findall(data):
-            declared = _declared_size(ref)
-            if declared and (declared[0] > limits.lines or declared[1] > limits.columns):
-                raise _sheet_too_big(*declared, limits)
-        last_line = max((int(number) for number in _ROW_NUMBER.findall(data)), default=0)
-        if last_line > limits.lines:
-            raise _sheet_too_long(last_line, limits)
-        cells += len(_CELL.findall(data))
-        shared_strings += len(_SHARED_STRING.findall(data))
-        if cells > limits.cells or shared_strings > limits.cells:
-            raise _too_many_cells(limits)
+        for prefix in {b"", *(name + b":" for name in _PREFIXES.findall(data))}:
+            dimension, row, cell, shared_string = _patterns(prefix)
+            for ref in dimension.findall(data):
+                declared = _declared_size(ref)
+                if declared and (declared[0] > limits.lines or declared[1] > limits.columns):
+                    raise _sheet_too_big(*declared, limits)
+                if declared and declared[0] * declared[1] > limits.cells:
+                    raise _too_many_cells(limits)
+            last_line = max((int(number) for number in row.findall(data)), default=0)
+            if last_line > limits.lines:
+                raise _sheet_too_long(last_line, limits)
+            cells += len(cell.findall(data))
+            shared_strings += len(shared_string.findall(data))
+            if cells > limits.cells or shared_strings > limits.cells:
+                raise _too_many_cells(limits)
+
+
+def _string_table(source):
+    """The shared strings as openpyxl reads them (plain text and rich-text runs, not phonetic hints), in a
+    fraction of its time and memory: parsed elements are dropped as soon as they are read."""
+    from openpyxl.xml.functions import iterparse
+
+    namespace = "{" + MAIN_NAMESPACE.decode() + "}"
+    item, text, run = namespace + "si", namespace + "t", namespace + "r"
+    strings = []
+    events = iterparse(source, events=("start", "end"))
+    _event, root = next(events)
+    for event, element in events:
+        if event == "end" and element.tag == item:
+            parts = []
+            for child in element:
+                if child.tag == text:
+                    parts.append(child.text or "")
+                elif child.tag == run:
+                    parts.extend(part.text or "" for part in child if part.tag == text)
+            strings.append("".join(parts).replace("x005F_", ""))
+            root.clear()
+    return strings
+
+
+def _open_workbook(content):
+    from openpyxl.reader.excel import SHARED_STRINGS, ExcelReader
+
+    class Reader(ExcelReader):
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            if part is not None:
+                with self.archive.open(part.PartName[1:]) as source:
+                    self.shared_strings = _string_table(source)
+
+    reader = Reader(io.BytesIO(content), read_only=True, data_only=False)
+    reader.read()
+    return reader.wb
 
 
 def read_xlsx(content, limits):
     """Rows of text of the first sheet, without blank rows; formulas are refused with the cell named."""
-    check_xlsx(content, limits)
-    from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
+    check_xlsx(content, limits)
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
+        workbook = _open_workbook(content)
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds on a damaged archive
         raise _cannot_open() from None
     table = []
     try:
-        for row in sheet.iter_rows(min_row=1, max_row=limits.lines, min_col=1, max_col=limits.columns):
+        rows = sheet.iter_rows(
+            min_row=1, max_row=limits.lines, min_col=1, max_col=limits.columns, values_only=True
+        )
+        for line, row in enumerate(rows, start=1):
             values = []
-            for cell in row:
-                value = cell.value
-                if cell.data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+            for column, value in enumerate(row, start=1):
+                if value is None:
+                    values.append("")
+                    continue
+                # Without data_only, a formula cell holds its formula ("=SUM(A1:A3)", or an object).
+                if isinstance(value, ArrayFormula | DataTableFormula) or (
+                    isinstance(value, str) and value.startswith("=")
+                ):
                     raise UnreadableSpreadsheet(
                         gettext(
                             "Cell %(cell)s contains a formula. Formulas are not imported: "
                             "copy the cells and paste them as values, then upload again."
                         )
-                        % {"cell": cell.coordinate}
+                        % {"cell": f"{get_column_letter(column)}{line}"}
                     )
-                if value is None:
-                    values.append("")
-                    continue
-                value = str(value)
-                if len(value) > limits.cell_chars:
-                    raise _cell_too_long(cell.coordinate, limits)
-                values.append(restore(value) if isinstance(cell.value, str) else value)
+                if isinstance(value, str):
+                    if len(value) > limits.cell_chars:
+                        raise _cell_too_long(f"{get_column_letter(column)}{line}", limits)
+                    values.append(restore(value))
+                else:
+                    values.append(str(value))
             if any(value.strip() for value in values):
                 table.append(values)
     except UnreadableSpreadsheet:

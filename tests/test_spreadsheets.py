@@ -67,6 +67,7 @@ def _limits(**changes):
         upload_bytes=5 * 1024 * 1024,
         rows=100,
         columns=10,
+        cells=1010,
         cell_chars=2000,
         uncompressed_bytes=30 * 1024 * 1024,
         compression_ratio=100,

@@ -98,14 +98,22 @@ def many_members(count=5000):
     )
 
 
-def largest_rows(rows, columns, cell_chars, seed=42):
-    """Header + ``rows`` rows of ``columns`` cells, each of ``cell_chars`` random letters, valid people."""
+def largest_rows(rows, columns, cell_chars, seed=42, compressible=False):
+    """Header + ``rows`` rows of ``columns`` cells of ``cell_chars`` characters, valid people: random
+    letters (every text distinct, the most shared strings), or, ``compressible``, words that a zip packs
+    tightly (the most data once unpacked)."""
     generator = random.Random(seed)
     letters = string.ascii_letters + "éèàç "
     extra = [f"note_{number}" for number in range(columns - len(HEADER))]
     table = [HEADER + extra]
+
+    def text(row, column):
+        if compressible:
+            return (f"{row}-{column} " + "Direction des systèmes d'information " * cell_chars)[:cell_chars]
+        return "".join(generator.choices(letters, k=cell_chars)).strip() or "x"
+
     for number in range(rows):
-        filler = ["".join(generator.choices(letters, k=cell_chars)).strip() or "x" for _ in extra]
+        filler = [text(number, column) for column in range(len(extra))]
         table.append([f"person{number}@acme.example", "Léa", "Martin", "mentor", "IT", *filler])
     return table
 
@@ -116,3 +124,44 @@ def csv_bytes(table):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(table)
     return buffer.getvalue().encode("utf-8")
+
+
+def shared_strings_workbook(table):
+    """``table`` as Excel writes it: every text once in the shared strings, cells pointing at them."""
+    from openpyxl.utils import get_column_letter
+
+    from mentoring.spreadsheets import neutralise
+
+    def escape(text):
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    strings, index, rows = [], {}, []
+    letters = [get_column_letter(column) for column in range(1, max(map(len, table)) + 1)]
+    for line, row in enumerate(table, start=1):
+        cells = []
+        for letter, value in zip(letters, row, strict=False):
+            value = neutralise(value)
+            if value not in index:
+                index[value] = len(strings)
+                strings.append(f"<si><t>{escape(value)}</t></si>")
+            cells.append(f'<c r="{letter}{line}" t="s"><v>{index[value]}</v></c>')
+        rows.append(f'<row r="{line}">{"".join(cells)}</row>')
+    last = f"{letters[-1]}{len(table)}"
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="A1:{last}"/><sheetData>{"".join(rows)}</sheetData></worksheet>'
+    ).encode()
+    shared = (
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{sum(map(len, table))}" uniqueCount="{len(strings)}">{"".join(strings)}</sst>'
+    ).encode()
+    return rewrite(
+        workbook_bytes([["x"]]),
+        replace={
+            "xl/worksheets/sheet1.xml": lambda _xml: sheet,
+            "[Content_Types].xml": lambda types: types.replace(
+                b"</Types>", SHARED_STRINGS_TYPE + b"</Types>"
+            ),
+        },
+        add={"xl/sharedStrings.xml": shared},
+    )

@@ -62,8 +62,13 @@ def test_it_refuses_a_workbook_that_unpacks_to_more_than_the_limit(programme, se
 
 
 def test_it_refuses_more_shared_strings_than_the_sheet_may_hold_cells(programme, settings):
-    settings.IMPORT_MAX_ROWS, settings.IMPORT_MAX_COLUMNS = 10, 5
+    settings.IMPORT_MAX_CELLS = 55
     refused(programme, files.shared_strings_bomb(100), "more than 55 cells")
+
+
+def test_it_refuses_a_sheet_declaring_more_cells_than_the_limit(programme, settings):
+    settings.IMPORT_MAX_CELLS = 100
+    refused(programme, files.declared_dimension_bomb("A1:E21"), "more than 100 cells")
 
 
 def test_it_refuses_a_member_compressed_far_more_than_any_spreadsheet(programme):
