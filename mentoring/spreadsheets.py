@@ -292,7 +292,12 @@ def _declared_size(ref):
 
 
 def check_xlsx(content, limits):
-    """Refuse a workbook too big to read, from what its archive and XML say, before any XML is parsed."""
+    """Refuse a workbook too big to read, from what its archive and XML say, before any XML is parsed.
+
+    Returns a copy of the archive holding only what was read and checked, uncompressed: zipfile inflates
+    a whole member in one call when asked for all of it, so a member lying about its size would still
+    explode in openpyxl's hands if it were given the original.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         members = archive.infolist()
@@ -308,13 +313,15 @@ def check_xlsx(content, limits):
             and member.file_size > member.compress_size * limits.compression_ratio
         ):
             raise _not_a_spreadsheet()
+        # Compression never makes data much bigger: more compressed bytes than that lie about the size.
+        if member.compress_size > member.file_size + member.file_size // 100 + 1024:
+            raise _not_a_spreadsheet()
     cells = shared_strings = 0
+    checked = io.BytesIO()
+    copy = zipfile.ZipFile(checked, "w", compression=zipfile.ZIP_STORED)
     for member in members:
-        try:
-            # zipfile stops at the size the archive declares (then fails its checksum): checked above.
-            data = archive.read(member)
-        except Exception:  # bad checksum, unknown compression, zlib errors
-            raise _cannot_open() from None
+        data = _read_member(archive, member)
+        copy.writestr(member.filename, data)
         for prefix in {b"", *(name + b":" for name in _PREFIXES.findall(data))}:
             dimension, row, cell, shared_string = _patterns(prefix)
             for ref in dimension.findall(data):
@@ -330,6 +337,26 @@ def check_xlsx(content, limits):
             shared_strings += len(shared_string.findall(data))
             if cells > limits.cells or shared_strings > limits.cells:
                 raise _too_many_cells(limits)
+    copy.close()
+    return checked.getvalue()
+
+
+def _read_member(archive, member):
+    """The member's bytes, read in bounded steps: never more than the size the archive declares (checked
+    against the limits), and zipfile verifies the checksum at the end."""
+    chunks, size = [], 0
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(1024 * 1024):
+                size += len(chunk)
+                if size > member.file_size:
+                    raise _not_a_spreadsheet()
+                chunks.append(chunk)
+    except UnreadableSpreadsheet:
+        raise
+    except Exception:  # bad checksum, unknown compression, encryption, zlib errors
+        raise _cannot_open() from None
+    return b"".join(chunks)
 
 
 def _string_table(source):
@@ -375,9 +402,9 @@ def read_xlsx(content, limits):
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
-    check_xlsx(content, limits)
+    checked = check_xlsx(content, limits)
     try:
-        workbook = _open_workbook(content)
+        workbook = _open_workbook(checked)
         sheet = workbook.worksheets[0]
     except Exception:  # openpyxl raises many kinds on a damaged archive
         raise _cannot_open() from None

@@ -165,3 +165,42 @@ def shared_strings_workbook(table):
         },
         add={"xl/sharedStrings.xml": shared},
     )
+
+
+def lying_member(inflated=100 * 1024 * 1024, name="xl/styles.xml", plausible=False):
+    """A member whose headers declare a small size (with the checksum of that much), while its stream
+    inflates to ``inflated`` more bytes: zipfile stops at the declared size, after inflating everything at
+    once. Its own size, or, ``plausible``, its compressed size (a ratio of 1: nothing to see)."""
+    import struct
+    import zlib
+
+    original = zipfile.ZipFile(io.BytesIO(workbook_bytes([HEADER, *_people(1)])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as target:
+        for member in original.infolist():
+            data = original.read(member)
+            if member.filename != name:
+                target.writestr(member.filename, data)
+                continue
+            truthful = data
+            with target.open(name, "w", force_zip64=False) as stream:
+                stream.write(data)
+                for _ in range(inflated // (1024 * 1024)):
+                    stream.write(b" " * 1024 * 1024)
+    content = bytearray(buffer.getvalue())
+    declared = truthful
+    if plausible:
+        compressed = zipfile.ZipFile(io.BytesIO(bytes(content))).getinfo(name).compress_size
+        declared = (truthful + b" " * compressed)[:compressed]
+    crc = zlib.crc32(declared)
+    for signature, offset in ((b"PK\x03\x04", 14), (b"PK\x01\x02", 16)):
+        position = content.find(signature)
+        while position != -1:
+            length_at = 26 if signature == b"PK\x03\x04" else 28
+            name_at = 30 if signature == b"PK\x03\x04" else 46
+            (name_length,) = struct.unpack_from("<H", content, position + length_at)
+            if bytes(content[position + name_at : position + name_at + name_length]) == name.encode():
+                struct.pack_into("<I", content, position + offset, crc)
+                struct.pack_into("<I", content, position + offset + 8, len(declared))
+            position = content.find(signature, position + 4)
+    return bytes(content)

@@ -5,6 +5,7 @@ time a bomb takes to be refused.
 """
 
 import time
+import tracemalloc
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -73,6 +74,24 @@ def test_it_refuses_a_sheet_declaring_more_cells_than_the_limit(programme, setti
 
 def test_it_refuses_a_member_compressed_far_more_than_any_spreadsheet(programme):
     refused(programme, files.high_ratio_member(20 * 1024 * 1024), "unpacks to more data")
+
+
+def test_it_refuses_a_member_with_more_compressed_bytes_than_it_declares_unpacked(programme):
+    refused(programme, files.lying_member(20 * 1024 * 1024), "unpacks to more data")
+
+
+def test_a_member_lying_about_its_size_is_never_inflated_past_what_it_declares(programme):
+    """Its declared size, compressed size and checksum agree; only the stream goes on (a 1 GB styles
+    part fits in 5 MB). What the limits admit is read, and openpyxl never sees the rest."""
+    content = files.lying_member(100 * 1024 * 1024, plausible=True)
+    tracemalloc.start()
+    try:
+        participant_import = prepare(programme, content)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert participant_import.is_valid
+    assert peak < 50 * 1024 * 1024
 
 
 def test_it_refuses_an_archive_of_too_many_members(programme):
