@@ -251,7 +251,7 @@ def limits_figures():
         print(
             f"largest {kind.upper()} admitted: {limits.rows} rows x {columns} columns of {length} characters, "
             f"{len(content) / 1024 / 1024:.1f} MB: read in {figures['seconds']:.2f} s "
-            f"({figures['cpu_seconds']:.2f} s of CPU: the rest is waiting for a busy machine), "
+            f"({figures['cpu_seconds']:.2f} s of CPU), "
             f"peak {figures['peak_mb']:.0f} MB (process before reading: {figures['base_mb']:.0f} MB)"
         )
     bombs = {
