@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
+from mentoring.downloads import private_download
+
 from . import personal_data, services
 from .forms import DeleteAccountForm, PreferencesForm
 
@@ -45,7 +47,7 @@ def my_data(request):
 
 
 @require_GET
-@never_cache
+@private_download
 @login_required
 def download_my_data(request):
     response = HttpResponse(

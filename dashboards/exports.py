@@ -1,22 +1,16 @@
-"""The dashboard's figures as CSV and XLSX: the same rows, hidden figures marked as hidden."""
+"""The dashboard's figures as CSV and XLSX: the same rows, hidden figures marked as hidden.
 
-import csv
-import io
+Every cell goes through mentoring.spreadsheets, figure names included: skill names, question texts and
+choice labels are typed by HR and must not run as formulas.
+"""
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+
+from mentoring import spreadsheets
 
 
 def _header():
     return [_("Section"), _("Figure"), _("Value")]
-
-
-def _clean(value):
-    # A spreadsheet would run a cell starting with = + - @ as a formula: neutralise text that does.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 def _context_rows(dashboard):
@@ -32,31 +26,16 @@ def _context_rows(dashboard):
 
 
 def as_rows(dashboard):
+    """Section, figure and value as text, numbers kept as numbers (the writers make every text inert)."""
     return [_header()] + [
-        [str(section), str(figure), _clean(value if isinstance(value, int | float) else str(value))]
+        [str(section), str(figure), value if isinstance(value, int | float) else str(value)]
         for section, figure, value in _context_rows(dashboard) + dashboard.rows()
     ]
 
 
 def to_csv(dashboard):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV with accents intact only with a byte-order mark.
-    csv.writer(buffer).writerows(as_rows(dashboard))
-    return buffer.getvalue()
+    return spreadsheets.csv_bytes(as_rows(dashboard))
 
 
 def to_xlsx(dashboard):
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Figures")[:31]
-    for row in as_rows(dashboard):
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 56
-    sheet.column_dimensions["C"].width = 32
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(as_rows(dashboard), title=_("Figures"), widths=(24, 56, 32))

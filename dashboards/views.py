@@ -8,6 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from mentoring.downloads import private_download
 from notifications.selectors import failed_deliveries
 from organizations.access import organization_view
 from organizations.roles import Capability
@@ -56,6 +57,7 @@ def _filename(request, extension):
 
 
 @organization_view(Capability.VIEW_DASHBOARD)
+@private_download
 @require_safe
 def export_csv(request):
     _form, board = _dashboard(request)
@@ -65,6 +67,7 @@ def export_csv(request):
 
 
 @organization_view(Capability.VIEW_DASHBOARD)
+@private_download
 @require_safe
 def export_xlsx(request):
     _form, board = _dashboard(request)

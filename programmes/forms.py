@@ -5,10 +5,10 @@ from django.utils.html import escape
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from mentoring import spreadsheets
 from organizations.models import TIME_ZONE_CHOICES, Membership
 from organizations.validators import no_control_characters
 
-from .imports import MAX_FILE_BYTES
 from .models import AVAILABILITY_SLOTS, DAY_PARTS, Objective, Participant, Programme, Resource, Skill
 
 DAY_LABELS = {
@@ -244,11 +244,9 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s MB): the limit is 5 MB, about 20,000 rows.")
-                % {"size": round(upload.size / 1024 / 1024, 1)}
-            )
+        limits = spreadsheets.Limits.from_settings()
+        if upload.size > limits.upload_bytes:
+            raise forms.ValidationError(spreadsheets.too_large_message(upload.size, limits))
         return upload
 
 

@@ -4,8 +4,6 @@ A file is read and checked before anything is written; HR sees each row with its
 confirms. The import then runs in one transaction with bulk queries (thousands of rows in seconds).
 """
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring import spreadsheets
 from organizations.models import Invitation, Membership, Person
 from organizations.people import forget_names
 from organizations.tenancy import unscoped
@@ -28,8 +27,6 @@ from organizations.validators import has_control_characters, single_line
 
 from .models import Participant, ParticipantImport, ParticipantSkill, Skill
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000
 COLUMNS = [
     "email",
     "first_name",
@@ -77,7 +74,7 @@ LIST_SEPARATORS = re.compile(r"[;,|/]")
 # Validated or looked up as e-mail addresses, which no address with a control character passes.
 ADDRESS_COLUMNS = {"email", "manager_email"}
 TEXT_LIMITS = {"first_name": 150, "last_name": 150, "department": 120, "job_title": 120, "location": 120}
-LATIN_1 = "cp1252"
+LATIN_1 = spreadsheets.LATIN_1
 QUERY_CHUNK = 900
 
 
@@ -92,74 +89,30 @@ class ParsedFile:
 
 
 def read_upload(upload):
-    """Turn an uploaded file into rows of text, or raise ImportFileError with a clear message."""
-    if upload.size > MAX_FILE_BYTES:
-        raise ImportFileError(
-            gettext("The file is too large (%(size)s MB): the limit is 5 MB, about 20,000 rows.")
-            % {"size": round(upload.size / 1024 / 1024, 1)}
-        )
+    """Turn an uploaded file into rows of text, or raise ImportFileError with a clear message.
+
+    The limits (IMPORT_MAX_* settings) are checked before the file is parsed, and the apostrophe the
+    exports put before text a spreadsheet would run is taken off, so an export imports back unchanged.
+    """
+    limits = spreadsheets.Limits.from_settings()
+    if upload.size > limits.upload_bytes:
+        raise ImportFileError(spreadsheets.too_large_message(upload.size, limits))
     content = upload.read()
     if not content.strip():
         raise ImportFileError(gettext("The file is empty."))
     name = (upload.name or "").lower()
-    if content.startswith(b"PK\x03\x04"):
-        return ParsedFile(rows=_read_xlsx(content))
-    if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError(
-            gettext("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV.")
-        )
-    if b"\x00" in content[:4096] or name.endswith((".pdf", ".docx", ".png", ".jpg", ".zip")):
-        raise ImportFileError(gettext("This file is neither a CSV nor an Excel (.xlsx) file."))
-    return _read_csv(content)
-
-
-def _read_xlsx(content):
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds on a damaged archive
-        raise ImportFileError(
-            gettext("This Excel file cannot be opened: save it again as .xlsx or CSV.")
-        ) from None
-    sheet = workbook.worksheets[0]
-    table = []
-    for row in sheet.iter_rows():
-        values = []
-        for cell in row:
-            if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith("=")):
-                raise ImportFileError(
-                    gettext(
-                        "Cell %(cell)s contains a formula. Formulas are not imported: "
-                        "copy the cells and paste them as values, then upload again."
-                    )
-                    % {"cell": cell.coordinate}
-                )
-            values.append("" if cell.value is None else str(cell.value))
-        if any(values):
-            table.append(values)
-        if len(table) > MAX_ROWS + 1:  # enough to refuse the file; formatted empty rows are not read
-            break
-    workbook.close()
-    return _rows_from_table(table)
-
-
-def _read_csv(content):
-    notice = ""
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in its ANSI code page: read it as such, and say so.
-        text = content.decode(LATIN_1, errors="replace")
-        notice = LATIN_1
-    first_line = text.split("\n", 1)[0]
-    delimiter = max([",", ";", "\t"], key=first_line.count)
-    try:
-        table = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    except csv.Error as error:
-        raise ImportFileError(
-            gettext("This file cannot be read as CSV: %(error)s") % {"error": error}
-        ) from None
+        if content.startswith(b"PK\x03\x04"):
+            return ParsedFile(rows=_rows_from_table(spreadsheets.read_xlsx(content, limits)))
+        if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ImportFileError(
+                gettext("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV.")
+            )
+        if b"\x00" in content[:4096] or name.endswith((".pdf", ".docx", ".png", ".jpg", ".zip")):
+            raise ImportFileError(gettext("This file is neither a CSV nor an Excel (.xlsx) file."))
+        table, notice = spreadsheets.read_csv(content, limits)
+    except spreadsheets.UnreadableSpreadsheet as error:
+        raise ImportFileError(str(error)) from None
     return ParsedFile(rows=_rows_from_table(table), encoding_notice=notice)
 
 
@@ -183,10 +136,10 @@ def _rows_from_table(table):
         )
     if len(table) == 1:
         raise ImportFileError(gettext("The file has column names but no rows."))
-    if len(table) - 1 > MAX_ROWS:
+    if len(table) - 1 > settings.IMPORT_MAX_ROWS:
         raise ImportFileError(
             gettext("The file has %(count)s rows: import at most %(max)s at a time.")
-            % {"count": len(table) - 1, "max": MAX_ROWS}
+            % {"count": len(table) - 1, "max": settings.IMPORT_MAX_ROWS}
         )
     rows = []
     for line, cells in enumerate(table[1:], start=2):
@@ -391,7 +344,7 @@ def apply_import(*, participant_import, invited_by):
             users.update({user.email: user for user in User.objects.filter(email__in=chunk)})
     else:
         users.update({user.email: user for user in new_users})
-    _record_names(organization, rows, users)
+    renamed_ids = _record_names(organization, rows, users)
 
     existing = {}
     for chunk in _chunks([user.pk for user in users.values()]):
@@ -464,22 +417,28 @@ def apply_import(*, participant_import, invited_by):
     )
 
     invitation_ids = _invite_newcomers(organization, rows, users, invited_by)
+    # "Updated" counts the people a row changed: re-importing an export reports nothing to do.
+    updated_count = len(
+        {p.pk for p in changed + reskilled} | {p.pk for p in updated if p.user_id in renamed_ids}
+    )
     participant_import.rows = rows
     participant_import.status = ParticipantImport.Status.APPLIED
     participant_import.applied_at = timezone.now()
     participant_import.created_count = len(created)
-    participant_import.updated_count = len(updated)
+    participant_import.updated_count = updated_count
     participant_import.save()
     if invitation_ids:
         from .tasks import send_import_invitations
 
         organization_id = organization.pk
         transaction.on_commit(lambda: send_import_invitations.delay(organization_id, invitation_ids))
-    return ImportResult(created=len(created), updated=len(updated), invitations=len(invitation_ids))
+    return ImportResult(created=len(created), updated=updated_count, invitations=len(invitation_ids))
 
 
 def _record_names(organization, rows, users):
-    """Write the names of the file into the organisation's records of these people, and nowhere else."""
+    """Write the names of the file into the organisation's records of these people, and nowhere else.
+
+    Returns the ids of the people whose record changed."""
     records = {}
     for chunk in _chunks([user.pk for user in users.values()]):
         records.update({person.user_id: person for person in Person.objects.filter(user_id__in=chunk)})
@@ -502,6 +461,7 @@ def _record_names(organization, rows, users):
     Person.objects.bulk_create(new_records, batch_size=500)
     Person.objects.bulk_update(renamed, ["first_name", "last_name"], batch_size=500)
     forget_names()
+    return {person.user_id for person in renamed}
 
 
 PROFILE_FIELDS = ["role", "department", "job_title", "location", "languages", "manager"]
@@ -550,7 +510,7 @@ def export_rows(participants):
     for participant in participants:
         skills = "; ".join(f"{ps.skill.name}:{ps.level}" for ps in participant.skills.all())
         yield [
-            _safe_cell(value)
+            _cell_text(value)
             for value in (
                 participant.user.email,
                 participant.person.first_name if participant.person else "",
@@ -571,30 +531,18 @@ def export_rows(participants):
         ]
 
 
-def _safe_cell(value):
-    """Spreadsheets run cells that start with = + - @ as formulas: neutralise them (CSV injection)."""
-    value = str(value or "")
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+def _cell_text(value):
+    return "" if value is None else str(value)
 
 
 def export_csv(participants):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel needs the BOM to read UTF-8 accents
-    writer = csv.writer(buffer)
-    writer.writerows(export_rows(participants))
-    return buffer.getvalue().encode("utf-8")
+    """Every cell inert in a spreadsheet (mentoring.spreadsheets), e-mail addresses included: the import
+    takes the protective apostrophe off again."""
+    return spreadsheets.csv_bytes(export_rows(participants))
 
 
 def export_xlsx(participants):
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(_("Participants")))
-    for row in export_rows(participants):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes(export_rows(participants), title=_("Participants"))
 
 
 @transaction.atomic

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentoring.downloads import private_download
 from organizations.access import organization_view
 from organizations.roles import Capability, Role
 from organizations.validators import single_line
@@ -336,6 +337,7 @@ def participant_import_preview(request, programme_id, import_id):
 
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
+@private_download
 def participant_export(request, programme_id):
     programme = access_programme(request.member, programme_id)
     participants = selectors.participant_list(programme=programme)
@@ -504,6 +506,7 @@ def withdraw(request, programme_id):
 
 
 @organization_view(Capability.VIEW_ORGANIZATION)
+@private_download
 def resource_download(request, programme_id, resource_id):
     resource = access_resource(request.member, programme_id, resource_id)
     if not resource.file:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from mentoring.downloads import private_download
 from organizations.access import organization_view
 from organizations.roles import Capability
 from organizations.tenancy import tenant_context
@@ -222,6 +223,7 @@ def log_session(request, pair_id, session_id):
 
 
 @organization_view(Capability.PARTICIPATE)
+@private_download
 def session_ics(request, pair_id, session_id):
     pair = access_pair(request.member, pair_id)
     session = access_session(pair, session_id)
@@ -396,6 +398,7 @@ def calendar_settings(request):
     return render(request, "sessions/calendar_settings.html", {"feed": feed, "feed_url": feed_url})
 
 
+@private_download
 def calendar_feed(request, token):
     """The private feed calendars subscribe to: the unguessable token is the only credential."""
     feed = selectors.feed_for_token(token)
@@ -405,6 +408,4 @@ def calendar_feed(request, token):
         sessions = list(selectors.feed_sessions(user=feed.user))
         name = f"Binôme · {feed.organization.name}"
         body = feed_ics(sessions, name=name)
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Cache-Control"] = "private, max-age=900"
-    return response
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -1,7 +1,10 @@
 import csv
 import io
 
+import pytest
 from openpyxl import load_workbook
+
+from .test_impact import needs_surveys, surveys  # noqa: F401 (the fixture, reused)
 
 
 def url(organization, name):
@@ -74,3 +77,48 @@ def test_a_department_name_cannot_smuggle_a_formula_into_the_spreadsheet(
     )
     response = client_for(executive).get(url(organization, "export.csv"), {"department": "=HYPERLINK(1)"})
     assert ["Filters", "Department", "'=HYPERLINK(1)"] in rows_of_csv(response)
+
+
+# What HR types reaches the "Figure" column too: skill names, question texts and choice labels.
+FORMULAS = {"skill": '=HYPERLINK("http://evil")', "question": "+cmd|' /C calc'!A0", "choice": "@SUM(1+1)"}
+RUNNABLE = tuple("=+-@\t\r\uff1d\uff0b\uff0d\uff20")
+
+
+@pytest.fixture
+def formulas_everywhere(surveys):  # noqa: F811 (the fixture imported above)
+    from surveys.models import Answer, Question
+
+    surveys["skill"].name = FORMULAS["skill"]
+    surveys["skill"].save()
+    Question.objects.filter(type="scale").update(text=FORMULAS["question"])
+    for question in Question.objects.filter(type="choice"):
+        question.choices = [FORMULAS["choice"], "None yet"]
+        question.save()
+    Answer.objects.filter(text="AI assistant").update(text=FORMULAS["choice"])
+    return surveys
+
+
+@needs_surveys
+def test_no_text_of_the_csv_export_starts_like_a_formula(
+    client_for, executive, organization, formulas_everywhere
+):
+    rows = rows_of_csv(client_for(executive).get(url(organization, "export.csv")))
+    figures = [figure for _section, figure, _value in rows]
+    assert f"'{FORMULAS['skill']} · baseline" in figures
+    assert f"'{FORMULAS['question']}" in figures
+    assert f"'{FORMULAS['choice']} (%)" in figures
+    assert [cell for row in rows for cell in row if cell.startswith(RUNNABLE)] == []
+
+
+@needs_surveys
+def test_the_xlsx_export_holds_no_formula_and_only_inert_text(
+    client_for, executive, organization, formulas_everywhere
+):
+    client = client_for(executive)
+    response = client.get(url(organization, "export.xlsx"))
+    cells = [cell for row in load_workbook(io.BytesIO(response.content)).active.iter_rows() for cell in row]
+    assert [cell.coordinate for cell in cells if cell.data_type == "f"] == []
+    texts = [cell.value for cell in cells if cell.data_type == "s"]
+    assert f"'{FORMULAS['skill']} · baseline" in texts
+    assert [text for text in texts if text.startswith(RUNNABLE)] == []
+    assert any(cell.data_type == "n" and cell.value == 25 for cell in cells)  # the NPS stays a number
