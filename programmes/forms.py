@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from organizations import uploads
 from organizations.models import TIME_ZONE_CHOICES, Membership
 
 from .imports import MAX_FILE_BYTES
@@ -135,7 +136,15 @@ class ResourceForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["title", "audience", "url", "file"]
-        help_texts = {"url": _("A link, or upload a file below (not both).")}
+        help_texts = {
+            "url": _("A link, or upload a file below (not both)."),
+            "file": _("PDF, Office or OpenDocument files, images (PNG, JPEG, GIF, WebP), text or CSV."),
+        }
+        widgets = {
+            "file": forms.ClearableFileInput(
+                attrs={"accept": ",".join(ext for fmt in uploads.RESOURCE.formats for ext in fmt.extensions)}
+            )
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -198,6 +207,9 @@ class ImportForm(forms.Form):
                 _("The file is too large (%(size)s MB): the limit is 5 MB, about 20,000 rows.")
                 % {"size": round(upload.size / 1024 / 1024, 1)}
             )
+        # Before any parsing: a file that is not really CSV or XLSX never reaches the readers.
+        uploads.validate_participant_file(upload)
+        upload.name = uploads.clean_filename(upload.name)
         return upload
 
 
