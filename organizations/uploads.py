@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db.models.fields.files import FieldFile
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
@@ -304,10 +304,14 @@ def _open_logo(file):
 def reencode_logo(file):
     """The checked logo, redrawn as a fresh PNG: nothing but pixels survives (no metadata, no payload)."""
     image = _open_logo(file)
-    with image:
-        pixels = image.convert("RGBA")
     output = io.BytesIO()
-    pixels.save(output, format="PNG", optimize=True)
+    try:
+        with image:
+            image.convert("RGBA").save(output, format="PNG", optimize=True)
+    except Exception:  # an exotic mode Pillow cannot convert: the person saves it again
+        raise ValidationError(
+            _("This image cannot be read: save it again as PNG or JPEG."), code="image"
+        ) from None
     stem = os.path.splitext(clean_filename(file.name))[0]
     return ContentFile(output.getvalue(), name=f"{stem}.png")
 
@@ -361,11 +365,18 @@ def _protect(response):
     return response
 
 
+def _open_stored(field_file):
+    try:
+        return field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+
+
 def attachment_response(field_file, *, kind, original_name=""):
     """A stored upload as a download: attachment, type from the allow-list (unknown: octet-stream), nosniff."""
     fmt = kind.format_for(field_file.name)
     response = FileResponse(
-        field_file.open("rb"), content_type=fmt.content_type if fmt else "application/octet-stream"
+        _open_stored(field_file), content_type=fmt.content_type if fmt else "application/octet-stream"
     )
     response["Content-Disposition"] = content_disposition(download_name(original_name, field_file.name, fmt))
     response["Cache-Control"] = "private, no-store"
@@ -377,7 +388,7 @@ def image_response(field_file, *, kind):
     fmt = kind.format_for(field_file.name)
     if fmt is None or not fmt.content_type.startswith("image/"):
         return None
-    response = FileResponse(field_file.open("rb"), content_type=fmt.content_type)
+    response = FileResponse(_open_stored(field_file), content_type=fmt.content_type)
     response["Content-Disposition"] = content_disposition(f"logo{fmt.extension}", inline=True)
     response["Cache-Control"] = "private, max-age=300"
     return _protect(response)
