@@ -25,6 +25,7 @@ from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 HEAD_BYTES = 64
@@ -40,7 +41,7 @@ MARKUP_TAGS = re.compile(
 
 @dataclass(frozen=True)
 class Format:
-    label: str
+    label: str  # lazily translated where it is a word, not a brand
     extensions: tuple  # the first one is the one files are stored and downloaded under
     content_type: str
     check: object  # check(file, head) -> bool, True when the content really is this format
@@ -145,24 +146,24 @@ PPTX = Format(
     _is_office_open_xml("application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"),
 )
 ODT = Format(
-    "OpenDocument text (.odt)",
+    _("OpenDocument text (.odt)"),
     (".odt",),
     "application/vnd.oasis.opendocument.text",
     _is_open_document("application/vnd.oasis.opendocument.text"),
 )
 ODS = Format(
-    "OpenDocument spreadsheet (.ods)",
+    _("OpenDocument spreadsheet (.ods)"),
     (".ods",),
     "application/vnd.oasis.opendocument.spreadsheet",
     _is_open_document("application/vnd.oasis.opendocument.spreadsheet"),
 )
 ODP = Format(
-    "OpenDocument presentation (.odp)",
+    _("OpenDocument presentation (.odp)"),
     (".odp",),
     "application/vnd.oasis.opendocument.presentation",
     _is_open_document("application/vnd.oasis.opendocument.presentation"),
 )
-TEXT = Format("text (.txt)", (".txt",), "text/plain; charset=utf-8", _is_plain_text)
+TEXT = Format(_("text (.txt)"), (".txt",), "text/plain; charset=utf-8", _is_plain_text)
 CSV = Format("CSV", (".csv", ".tsv"), "text/csv; charset=utf-8", _is_plain_text)
 
 
@@ -185,7 +186,7 @@ class Kind:
 
     @property
     def labels(self):
-        return ", ".join(fmt.label for fmt in self.formats)
+        return ", ".join(str(fmt.label) for fmt in self.formats)
 
 
 RESOURCE = Kind(
@@ -210,7 +211,8 @@ PARTICIPANT_FILE = Kind(
 
 
 def _megabytes(size):
-    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+    megabytes = round(size / 1024 / 1024, 1)
+    return number_format(int(megabytes) if megabytes == int(megabytes) else megabytes)
 
 
 def check_upload(file, kind):
