@@ -146,6 +146,7 @@ def test_it_keeps_a_hostile_name_for_display_only_and_offers_it_back_cleaned(
     [resource] = _resources(organization)
     assert "Résumé" not in resource.file.name and ".." not in resource.file.name
     assert resource.original_name == "Résumé _final_.pdf"
+    assert "Résumé _final_.pdf" in client.get(_page(organization, programme)).content.decode()
     response = client.get(_download_url(organization, resource))
     assert response["Content-Disposition"] == (
         "attachment; filename=\"Resume _final_.pdf\"; filename*=UTF-8''R%C3%A9sum%C3%A9%20_final_.pdf"
