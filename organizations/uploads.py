@@ -266,11 +266,13 @@ def validate_logo(value):
         _open_logo(value).close()
 
 
+UNREADABLE_IMAGE = _("This image cannot be read: save it again as PNG or JPEG.")
+
+
 def _open_logo(file):
     from PIL import Image
 
     check_upload(file, LOGO)
-    unreadable = ValidationError(_("This image cannot be read: save it again as PNG or JPEG."), code="image")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -297,7 +299,7 @@ def _open_logo(file):
             params={"max": settings.LOGO_MAX_PIXELS},
         ) from None
     except Exception:  # Pillow raises many kinds on a damaged or hostile image
-        raise unreadable from None
+        raise ValidationError(UNREADABLE_IMAGE, code="image") from None
     finally:
         file.seek(0)
     return image
@@ -311,9 +313,7 @@ def reencode_logo(file):
         with image:
             image.convert("RGBA").save(output, format="PNG", optimize=True)
     except Exception:  # an exotic mode Pillow cannot convert: the person saves it again
-        raise ValidationError(
-            _("This image cannot be read: save it again as PNG or JPEG."), code="image"
-        ) from None
+        raise ValidationError(UNREADABLE_IMAGE, code="image") from None
     stem = os.path.splitext(clean_filename(file.name))[0]
     return ContentFile(output.getvalue(), name=f"{stem}.png")
 
