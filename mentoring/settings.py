@@ -153,6 +153,11 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Uploads are checked in organizations/uploads.py and served only by authenticated views, never from MEDIA_URL.
+RESOURCE_UPLOAD_MAX_BYTES = env.int("RESOURCE_UPLOAD_MAX_MB", default=10) * 1024 * 1024
+LOGO_UPLOAD_MAX_BYTES = env.int("LOGO_UPLOAD_MAX_MB", default=2) * 1024 * 1024
+# Pixels are what decoding costs (4 bytes each): a small PNG can declare billions of them.
+LOGO_MAX_PIXELS = env.int("LOGO_MAX_PIXELS", default=10_000_000)
 
 # E-mail: printed to the console unless EMAIL_URL (smtp://user:pass@host:587/?tls=True) is set.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,7 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django.views.static import serve
 
 from accounts import views as account_views
 from mentoring import views as platform_views
@@ -36,5 +34,5 @@ urlpatterns = [
     path("calendar/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+# No route serves MEDIA_ROOT, even with DEBUG on: every upload goes out through an authenticated,
+# organisation-scoped view (organizations/uploads.py).

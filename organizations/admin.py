@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
-from . import services
+from . import services, uploads
 from .models import Invitation, Membership, Organization
 from .roles import Role
 from .tenancy import unscoped
@@ -51,6 +52,12 @@ class OrganizationAdminForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = ["name", "slug", "default_language", "time_zone", "brand_colour", "logo", "minimum_group_size"]
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if isinstance(logo, UploadedFile):
+            return uploads.reencode_logo(logo)
+        return logo
 
 
 @admin.register(Organization)

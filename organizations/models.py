@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import uploads
 from .roles import Role
 from .tenancy import TenantModel
 from .validators import no_control_characters
@@ -29,7 +30,13 @@ class Organization(models.Model):
     brand_colour = models.CharField(
         _("brand colour"), max_length=7, blank=True, validators=[brand_colour_validator]
     )
-    logo = models.ImageField(_("logo"), upload_to="logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to=uploads.RandomName("logos/", uploads.LOGO.name),
+        blank=True,
+        validators=[uploads.validate_logo],
+        help_text=_("PNG, JPEG, GIF or WebP; it is redrawn as PNG. Shown only to the organisation's members."),
+    )
     minimum_group_size = models.PositiveSmallIntegerField(
         _("smallest group reported"),
         default=5,

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.models import User
 
-from . import selectors, services
+from . import selectors, services, uploads
 from .access import organization_view, organizations_of
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import Invitation
@@ -36,6 +37,16 @@ def choose_organization(request):
 @organization_view(Capability.VIEW_ORGANIZATION)
 def organization_home(request):
     return render(request, "organizations/home.html", {"roles": [Role(role).label for role in sorted(request.member.roles)]})
+
+
+@organization_view(Capability.VIEW_ORGANIZATION)
+def organization_logo(request):
+    """The logo, for the organisation's members only (never from MEDIA_URL)."""
+    logo = request.member.organization.logo
+    response = uploads.image_response(logo, kind=uploads.LOGO) if logo else None
+    if response is None:
+        raise Http404
+    return response
 
 
 @organization_view(Capability.MANAGE_MEMBERS)

@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring import spreadsheets
+from organizations import uploads
 from organizations.models import TIME_ZONE_CHOICES, Membership
 from organizations.validators import no_control_characters
 
@@ -146,7 +147,15 @@ class ResourceForm(forms.ModelForm):
     class Meta:
         model = Resource
         fields = ["title", "audience", "url", "file"]
-        help_texts = {"url": _("A link, or upload a file below (not both).")}
+        help_texts = {
+            "url": _("A link, or upload a file below (not both)."),
+            "file": _("PDF, Office or OpenDocument files, images (PNG, JPEG, GIF, WebP), text or CSV."),
+        }
+        widgets = {
+            "file": forms.ClearableFileInput(
+                attrs={"accept": ",".join(ext for fmt in uploads.RESOURCE.formats for ext in fmt.extensions)}
+            )
+        }
 
     def clean(self):
         cleaned = super().clean()
@@ -247,6 +256,9 @@ class ImportForm(forms.Form):
         limits = spreadsheets.Limits.from_settings()
         if upload.size > limits.upload_bytes:
             raise forms.ValidationError(spreadsheets.too_large_message(upload.size, limits))
+        # Before any parsing: a file that is not really CSV or XLSX never reaches the readers.
+        uploads.validate_participant_file(upload)
+        upload.name = uploads.clean_filename(upload.name)
         return upload
 
 

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from organizations import uploads
 from organizations.tenancy import TenantModel
 from organizations.validators import no_control_characters
 
@@ -206,7 +207,14 @@ class Resource(TenantModel):
     audience = models.CharField(_("for"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE)
     title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
     url = models.URLField(_("link"), blank=True)
-    file = models.FileField(_("file"), upload_to="programmes/resources/%Y/%m/", blank=True)
+    file = models.FileField(
+        _("file"),
+        upload_to=uploads.RandomName("programmes/resources/%Y/%m/", uploads.RESOURCE.name),
+        blank=True,
+        validators=[uploads.validate_resource_file],
+    )
+    # What the person called the file (cleaned): shown and offered back on download, never a path.
+    original_name = models.CharField(_("original file name"), max_length=255, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from organizations import uploads
 from organizations.services import record_person
 from organizations.tenancy import tenant_context
 from organizations.validators import no_control_characters
@@ -182,6 +183,7 @@ def duplicate_programme(*, programme, name, start_date, end_date):
                 title=resource.title,
                 url=resource.url,
                 file=resource.file.name,
+                original_name=resource.original_name,
             )
             for resource in programme.resources.all()
         ]
@@ -190,7 +192,16 @@ def duplicate_programme(*, programme, name, start_date, end_date):
 
 
 def add_resource(*, programme, audience, title, url="", file=None):
-    resource = Resource(programme=programme, audience=audience, title=title, url=url or "", file=file or "")
+    """A link or an uploaded file for the programme; the file is checked on content (organizations.uploads)
+    and stored under a random name, the person's name for it kept, cleaned, for display and download."""
+    resource = Resource(
+        programme=programme,
+        audience=audience,
+        title=title,
+        url=url or "",
+        file=file or "",
+        original_name=uploads.clean_filename(file.name)[:255] if file else "",
+    )
     if bool(resource.url) == bool(resource.file):
         raise ValidationError(_("Give either a link or a file."))
     resource.full_clean(exclude=["organization"])

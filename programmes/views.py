@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentoring.downloads import private_download
+from organizations import uploads
 from organizations.access import organization_view
 from organizations.roles import Capability, Role
-from organizations.validators import single_line
 
 from . import imports, selectors, services
 from .access import (
@@ -511,8 +511,6 @@ def resource_download(request, programme_id, resource_id):
     resource = access_resource(request.member, programme_id, resource_id)
     if not resource.file:
         return redirect(resource.url)
-    return FileResponse(
-        resource.file.open("rb"),
-        as_attachment=True,
-        filename=single_line(resource.file.name.rsplit("/", 1)[-1]),
+    return uploads.attachment_response(
+        resource.file, kind=uploads.RESOURCE, original_name=resource.original_name
     )
