@@ -17,6 +17,7 @@ from itertools import product
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
@@ -202,6 +203,13 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
             programme=programme,
             title=world.mark("programmes.Resource.title"),
             url="https://example.com/guide",
+        )
+        Resource.objects.create(
+            organization=organization,
+            programme=programme,
+            title="Slides",
+            file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="slides.pdf"),
+            original_name=world.mark("programmes.Resource.original_name"),
         )
         mentor = _participant(world, programme, people["mentor"], Participant.Role.MENTOR, "mentor")
         mentee = _participant(world, programme, people["mentee"], Participant.Role.MENTEE, "mentee")
@@ -556,8 +564,9 @@ def _check(body, where, leaks, shown):
 
 @pytest.mark.django_db
 def test_it_renders_every_text_people_write_as_inert_text_on_every_page_and_email(
-    client, organization, mailoutbox
+    client, organization, mailoutbox, settings, tmp_path
 ):
+    settings.MEDIA_ROOT = tmp_path
     world = World()
     scene = _build(world, organization)
     _send_every_email(organization, scene)
