@@ -86,7 +86,9 @@ def test_the_invitation_form_refuses_a_last_name_with_a_line_break():
 
 @pytest.fixture
 def staff_client(client, db):
-    staff = User.objects.create_superuser(email="staff@binome.example", password="x-long-staff-pass-42")
+    staff = User.objects.create_superuser(
+        email="staff@binome.example", password="x-long-staff-pass-42", language="en"
+    )
     client.force_login(staff)
     return client
 
