@@ -57,16 +57,10 @@ class Organization(models.Model):
             raise ValidationError({"minimum_group_size": _("Groups of fewer than 2 people identify them.")})
 
 
-class Membership(TenantModel):
-    """One role a person holds in an organisation; several roles are several rows."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    # The organisation's record of this person: no column, a join on (organisation, user).
-    person = models.ForeignObject(
+def person_record():
+    """The organisation's record of a row's person: no column, a join on (organisation, user), so a list
+    can ``select_related("person")`` and order by the names the organisation holds."""
+    return models.ForeignObject(
         "organizations.Person",
         on_delete=models.DO_NOTHING,
         from_fields=["organization", "user"],
@@ -76,6 +70,17 @@ class Membership(TenantModel):
         editable=False,
         related_name="+",
     )
+
+
+class Membership(TenantModel):
+    """One role a person holds in an organisation; several roles are several rows."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    person = person_record()
 
     class Meta:
         verbose_name = _("membership")

@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations import uploads
+from organizations.models import person_record
 from organizations.tenancy import TenantModel
 from organizations.validators import no_control_characters
 
@@ -144,17 +145,7 @@ class Participant(TenantModel):
         related_name="+",
         verbose_name=_("manager"),
     )
-    # The organisation's record of this person (names): no column, a join on (organisation, user).
-    person = models.ForeignObject(
-        "organizations.Person",
-        on_delete=models.DO_NOTHING,
-        from_fields=["organization", "user"],
-        to_fields=["organization", "user"],
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-    )
+    person = person_record()  # the names the organisation holds for this person
     charter_accepted_at = models.DateTimeField(null=True, blank=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
