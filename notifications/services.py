@@ -13,6 +13,7 @@ import smtplib
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -113,7 +114,8 @@ def deliver_due(*, organization, limit=DELIVERY_BATCH):
     """Send every due row of the organisation, one claimed row per transaction. Returns how many went out.
 
     One row can never stop the others: whatever goes wrong with it is recorded on it (``_attempt``), and
-    the loop goes on with the next row.
+    the loop goes on with the next row, unless the mail relay itself is down or hung: then the batch stops
+    and the other rows wait, attempts untouched, for the next run.
     """
     delivered = 0
     connection = get_connection()
@@ -130,15 +132,25 @@ def deliver_due(*, organization, limit=DELIVERY_BATCH):
                 )
                 if row is None:
                     break
-                if _attempt(row, organization=organization, connection=connection, now=now):
-                    delivered += 1
+                outcome = _attempt(row, organization=organization, connection=connection, now=now)
+            if outcome is SENT:
+                delivered += 1
+            elif outcome is TRANSPORT_DOWN:
+                # The relay itself is unreachable or hung: the next rows would each wait for the same
+                # timeout and burn an attempt. They stay due, untouched, for the next run.
+                break
     finally:
         connection.close()
     return delivered
 
 
+SENT, NOT_SENT, TRANSPORT_DOWN = "sent", "not sent", "transport down"
+
+
 def _attempt(row, *, organization, connection, now):
     """Deliver one claimed row; a transient failure retries it later, any other failure fails it for good.
+
+    Returns ``SENT``, ``NOT_SENT``, or ``TRANSPORT_DOWN`` when the mail relay itself failed.
 
     The work runs in a savepoint, so whatever it wrote is undone on failure while the claim, and the
     failure recorded on the row, stay in the claiming transaction.
@@ -146,9 +158,10 @@ def _attempt(row, *, organization, connection, now):
     attempts = row.attempts
     try:
         with transaction.atomic():
-            return _deliver(row, organization=organization, connection=connection, now=now)
-    except OperationalError:
-        # The database itself is unavailable: nothing can be recorded; the task retries the whole batch.
+            return SENT if _deliver(row, organization=organization, connection=connection, now=now) else NOT_SENT
+    except (OperationalError, SoftTimeLimitExceeded):
+        # The database itself is unavailable, or the task ran out of time: the claim rolls back and the
+        # row stays due, with nothing wrongly recorded against it.
         raise
     except Exception as error:  # noqa: BLE001 - a bad row (data, template, renderer) must not block the rest.
         # Every failure counts towards the cap, also one before the send (a network error while rendering).
@@ -157,7 +170,14 @@ def _attempt(row, *, organization, connection, now):
             _retry_later(row, now, error)
         else:
             _fail(row, error)
-        return False
+        return TRANSPORT_DOWN if is_transport_failure(error) else NOT_SENT
+
+
+def is_transport_failure(error):
+    """The relay or the network failed (refused, dropped, timed out), not something about this message."""
+    if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
 def is_transient(error):
