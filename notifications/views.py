@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -6,7 +7,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from organizations.access import organization_view
 from organizations.models import Membership, Organization
 from organizations.roles import Capability
@@ -65,7 +65,7 @@ def unsubscribe(request, token):
     if decoded is not None:
         organization_id, user_id, kind = decoded
         organization = Organization.objects.filter(pk=organization_id).first()
-        user = User.objects.filter(pk=user_id).first()
+        user = get_user_model().objects.filter(pk=user_id).first()
     if organization is None or user is None or not user.is_active or kind not in Kind.values:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     with tenant_context(organization):

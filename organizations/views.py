@@ -1,13 +1,11 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-
-from accounts.models import User
 
 from . import selectors, services, uploads
 from .access import organization_view, organizations_of
@@ -91,7 +89,7 @@ def revoke_invitation(request, invitation_id):
 @require_POST
 def remove_role(request, user_id, role):
     person = get_object_or_404(
-        User.objects.filter(memberships__organization=request.organization).distinct(), pk=user_id
+        get_user_model().objects.filter(memberships__organization=request.organization).distinct(), pk=user_id
     )
     try:
         services.remove_role(
@@ -123,7 +121,7 @@ def accept_invitation(request, token):
             return redirect(services.next_url_after_joining(acceptance))
         return render(request, "organizations/invitation_join.html", {"invitation": invitation})
 
-    existing = User.objects.filter(email__iexact=invitation.email).first()
+    existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
     if existing is not None and not services.is_awaiting_first_password(existing):
         return render(request, "organizations/invitation_sign_in.html", {"invitation": invitation})
 
