@@ -1,3 +1,6 @@
+import datetime
+import re
+
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
@@ -178,3 +181,24 @@ def test_action_items_and_resources_are_added_and_toggled(pair, organization, me
     assert action.done_at is not None
     page = client.get(reverse("pair_space", kwargs=kwargs)).content.decode()
     assert "Try Copilot" in page and "Guide" in page
+
+
+def test_the_curve_writes_machine_numbers_in_french_too(pair, organization, mentor_user, client_for):
+    """French formats 6.5 as "6,5": inside SVG that collapses every point into a corner."""
+    mentor_user.language = "fr"
+    mentor_user.save()
+    with tenant_context(organization):
+        goal = GoalFactory(organization=organization, pair=pair, scale=Goal.Scale.LEVEL)
+    client = client_for(mentor_user)
+    client.cookies["django_language"] = "fr"
+    url = reverse("goal_detail", kwargs={"org_slug": "acme", "pair_id": pair.pk, "goal_id": goal.pk})
+    with time_machine.travel(in_days(0)):
+        today = in_days(0).date()
+        for days_ago, value in ((9, 1), (5, 2), (1, 4)):
+            recorded_on = today - datetime.timedelta(days=days_ago)
+            client.post(url, {"value": value, "recorded_on": recorded_on.isoformat()})
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'lang="fr"' in page
+    dots = re.findall(r'<circle cx="([^"]*)" cy="([^"]*)"', page)
+    assert len(dots) == 3
+    assert all(float(x) >= 0 and float(y) >= 0 for x, y in dots), dots  # "6,0" is no number
