@@ -16,6 +16,7 @@ from .tenancy import current_organization
 _known_names = ContextVar("known_names", default=None)
 
 NO_NAME = ("", "")
+_COMPLETE = "complete"  # the organisations whose names were all loaded in this block
 
 
 def fresh_name_cache():
@@ -46,10 +47,10 @@ def known_name(user_id):
     cache = _known_names.get()
     if cache is None:  # an organisation set without tenant_context: nothing to remember into
         return _load_organization_names(organization).get(user_id, NO_NAME)
-    names = cache.get(organization.pk)
-    if names is None or (user_id not in names and not names.get("__complete__")):
-        loaded = _load_organization_names(organization)
-        names = cache[organization.pk] = {**(names or {}), **loaded, "__complete__": True}
+    names = cache.setdefault(organization.pk, {})
+    if user_id not in names and organization.pk not in cache.get(_COMPLETE, ()):
+        names.update(_load_organization_names(organization))
+        cache.setdefault(_COMPLETE, set()).add(organization.pk)
     return names.get(user_id, NO_NAME)
 
 

@@ -130,8 +130,9 @@ def invitation_from_token(token):
     return invitation
 
 
-def record_person(*, organization, user, first_name="", last_name=""):
-    """The organisation's own record of ``user``, created if missing; the names given replace its own.
+def record_person(*, organization, user, first_name="", last_name="", blank_keeps=True):
+    """The organisation's own record of ``user``, created if missing; the names given replace its own
+    (a blank name keeps the recorded one, unless ``blank_keeps`` is false).
 
     Only this organisation's row is written: never the account, never another organisation's record.
     """
@@ -139,7 +140,7 @@ def record_person(*, organization, user, first_name="", last_name=""):
         person, _created = Person.objects.get_or_create(organization=organization, user=user)
         changed = []
         for field, value in (("first_name", first_name), ("last_name", last_name)):
-            if value and getattr(person, field) != value:
+            if (value or not blank_keeps) and getattr(person, field) != value:
                 setattr(person, field, value)
                 changed.append(field)
         if changed:
@@ -155,7 +156,6 @@ def share_own_name(*, user):
     job, department or manager stays the organisation's.
     """
     from .people import forget_names
-    from .tenancy import unscoped
 
     with unscoped("a person's own name change reaches each of their organisations"), transaction.atomic():
         organization_ids = set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
@@ -224,7 +224,7 @@ def accept_invitation(*, invitation, user=None, first_name="", last_name="", pas
         # The person joins: the name they give (or their account's, if this organisation has none yet)
         # is what this organisation shows from now on.
         person = record_person(organization=organization, user=user, first_name=first_name, last_name=last_name)
-        if not person.full_name and user.own_name:
+        if not person.full_name:
             record_person(
                 organization=organization, user=user, first_name=user.first_name, last_name=user.last_name
             )

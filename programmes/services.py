@@ -291,14 +291,13 @@ def withdraw(*, participant):
 def update_participant_record(*, participant, first_name, last_name, department, job_title, location):
     """HR corrects what the organisation holds about a participant: its record of the person's names
     and the programme profile's department, job title and location. The account stays the person's."""
-    person = record_person(
-        organization=participant.organization, user=participant.user, first_name=first_name, last_name=last_name
+    record_person(
+        organization=participant.organization,
+        user=participant.user,
+        first_name=first_name,
+        last_name=last_name,
+        blank_keeps=False,
     )
-    cleared = [field for field, value in (("first_name", first_name), ("last_name", last_name)) if not value]
-    if cleared and any(getattr(person, field) for field in cleared):
-        for field in cleared:
-            setattr(person, field, "")
-        person.save(update_fields=[*cleared, "updated_at"])
     participant.department, participant.job_title, participant.location = department, job_title, location
     participant.full_clean(exclude=["user", "programme", "manager"])
     participant.save(update_fields=["department", "job_title", "location"])
