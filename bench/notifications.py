@@ -112,7 +112,7 @@ def scan(now):
 def sends(now, organization):
     from django.core import mail
 
-    from notifications.handlers import plan_session_notifications
+    from sessions.notifications import plan_session_notifications
     from notifications.services import deliver_due
     from organizations.tenancy import tenant_context
     from pairing.models import Pair

@@ -21,18 +21,15 @@ from django.db.models import (
 )
 
 from organizations.people import learn_names
+from pairing import selectors as pairing_selectors
 from pairing.models import MatchingRound, Pair
 from programmes.models import Participant, Programme
+from sessions import selectors as session_selectors
 from sessions.models import Session
 
 from .filters import DashboardFilters
 from .models import Nudge
 from .privacy import guarded, share
-
-MATCHED_STATUSES = [Pair.Status.ACCEPTED, Pair.Status.ACTIVE, Pair.Status.ENDED]
-LIVE_STATUSES = [Pair.Status.PROPOSED, Pair.Status.ACCEPTED, Pair.Status.ACTIVE]
-# A session that should have happened this long ago and is still "scheduled" is a log overdue.
-LOG_GRACE = datetime.timedelta(days=2)
 
 
 @dataclass(frozen=True)
@@ -63,8 +60,9 @@ def filter_options():
 # --- Scoping: the same filters, expressed for each model ---------------------------------------------
 
 
-def scoped_participants(filters: DashboardFilters):
-    participants = Participant.objects.all()
+def scoped_participants(filters: DashboardFilters, participants=None):
+    """``participants`` (every participant by default) within the filters."""
+    participants = Participant.objects.all() if participants is None else participants
     if filters.programme_id:
         participants = participants.filter(programme_id=filters.programme_id)
     if filters.department:
@@ -123,7 +121,7 @@ def participation(*, filters: DashboardFilters, minimum: int):
         enrolled=Count("pk", filter=enrolled),
         mentors=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTOR)),
         mentees=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTEE)),
-        matched=Count("pk", filter=enrolled & in_pair(MATCHED_STATUSES)),
+        matched=Count("pk", filter=enrolled & in_pair(Pair.MATCHED)),
         active=Count("pk", filter=enrolled & in_pair([Pair.Status.ACTIVE])),
         invited=Count("pk", filter=Q(status=Participant.Status.INVITED)),
         withdrawn=Count("pk", filter=Q(status=Participant.Status.WITHDRAWN)),
@@ -138,30 +136,6 @@ def participation(*, filters: DashboardFilters, minimum: int):
 # --- Pairs and cadence -------------------------------------------------------------------------------
 
 
-def _met_within(options: FilterOptions, reference, multiple=1):
-    """Pairs that held a session, or started, within ``multiple`` cadences before ``reference``.
-
-    Programmes are grouped by cadence (usually one or two values): one EXISTS per distinct cadence.
-    """
-    by_cadence = {}
-    for programme in options.programmes:
-        by_cadence.setdefault(programme["cadence_days"], []).append(programme["id"])
-    condition = Q(pk__in=[])
-    for cadence_days, programme_ids in by_cadence.items():
-        since = reference - datetime.timedelta(days=multiple * cadence_days)
-        held = Exists(
-            Session.objects.filter(
-                pair=OuterRef("pk"),
-                status=Session.Status.HELD,
-                starts_at__gte=since,
-                starts_at__lte=reference,
-            )
-        )
-        started = Q(started_at__gte=since) | Q(started_at=None, created_at__gte=since)
-        condition |= Q(programme_id__in=programme_ids) & (Q(held) | started)
-    return condition
-
-
 def pairs_overview(*, filters: DashboardFilters, options: FilterOptions, minimum: int):
     """Pairs by status, and the share of active pairs that met within their programme's target cadence.
 
@@ -170,7 +144,7 @@ def pairs_overview(*, filters: DashboardFilters, options: FilterOptions, minimum
     """
     reference = filters.reference
     active = Q(status=Pair.Status.ACTIVE)
-    on_cadence = active & _met_within(options, reference)
+    on_cadence = active & session_selectors.met_within(programmes=options.programmes, reference=reference)
     row = scoped_pairs(filters).aggregate(
         total=Count("pk"),
         people=_people(),
@@ -338,8 +312,8 @@ OPERATIONS_LIMIT = 200
 def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OPERATIONS_LIMIT, pair_id=None):
     """Pairs HR should act on, with their reasons: one query, names included (HR manages pairs).
 
-    - ``no_recent_session``: active, started over two cadences ago, and no session held since;
-    - ``overdue_logs``: a session ended over two days ago is still unlogged ("scheduled");
+    - ``no_recent_session`` and ``overdue_logs``: the rule of a pair at risk, as the HR digest has it
+      (``sessions.selectors.at_risk_conditions``);
     - ``declined``: the match was declined and one of the two has no live pair since;
     - ``low_rating``: active, with a session rated 1 or 2 out of 5 lately (when session logs or pulse
       surveys are installed).
@@ -348,33 +322,17 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
 
     now = filters.now
     low_rating = impact.low_rating_condition(now)
-    overdue = Exists(
-        Session.objects.filter(
-            pair=OuterRef("pk"),
-            status=Session.Status.SCHEDULED,
-            logged_at=None,
-            starts_at__lt=now - LOG_GRACE,
-        )
-    )
+    at_risk = session_selectors.at_risk_conditions(now=now, programmes=options.programmes)
 
     def without_live_pair(side):
-        live = Pair.objects.filter(status__in=LIVE_STATUSES)
+        live = Pair.objects.filter(status__in=Pair.LIVE)
         return ~Exists(live.filter(mentor=OuterRef(side))) & ~Exists(live.filter(mentee=OuterRef(side)))
 
     pairs = scoped_pairs(filters) if pair_id is None else Pair.objects.filter(pk=pair_id)
     pairs = (
         pairs.annotate(
-            no_recent_session=Case(
-                When(
-                    Q(status=Pair.Status.ACTIVE) & ~_met_within(options, now, multiple=2),
-                    then=Value(True),
-                ),
-                default=Value(False),
-            ),
-            overdue_logs=Case(
-                When(Q(status__in=[Pair.Status.ACTIVE, Pair.Status.ENDED]) & Q(overdue), then=Value(True)),
-                default=Value(False),
-            ),
+            no_recent_session=Case(When(at_risk["no_recent_session"], then=Value(True)), default=Value(False)),
+            overdue_logs=Case(When(at_risk["overdue_logs"], then=Value(True)), default=Value(False)),
             declined=Case(
                 When(
                     Q(status=Pair.Status.DECLINED)
@@ -388,11 +346,7 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
             )
             if low_rating is not None
             else Value(False),
-            last_held=Subquery(
-                Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.HELD)
-                .order_by("-starts_at")
-                .values("starts_at")[:1]
-            ),
+            last_held=session_selectors.last_held_session(),
             last_nudged=Subquery(
                 Nudge.objects.filter(pair=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]
             ),
@@ -409,16 +363,9 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
 
 
 def unmatched_participants(*, filters: DashboardFilters, limit=OPERATIONS_LIMIT):
-    """Enrolled participants with no live pair (proposed, accepted or active)."""
-    live = Exists(
-        Pair.objects.filter(status__in=LIVE_STATUSES).filter(
-            Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk"))
-        )
-    )
+    """People waiting for a partner (``pairing.selectors.unmatched_participants``), within the filters."""
     participants = (
-        scoped_participants(filters)
-        .filter(status=Participant.Status.ENROLLED)
-        .exclude(live)
+        scoped_participants(filters, pairing_selectors.unmatched_participants())
         .select_related("user", "person", "programme")
         .order_by("programme__name", "role", "person__last_name", "person__first_name")
     )

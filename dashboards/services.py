@@ -9,7 +9,6 @@ from pairing.models import Pair
 
 from .models import Nudge
 
-NUDGEABLE = [Pair.Status.ACCEPTED, Pair.Status.ACTIVE]
 NUDGE_INTERVAL = datetime.timedelta(hours=24)
 
 
@@ -22,7 +21,7 @@ def nudge_pair(*, pair, sent_by, reasons):
     """
     from .tasks import send_nudge_email
 
-    if pair.status not in NUDGEABLE:
+    if pair.status not in Pair.CONFIRMED:
         raise ValidationError(_("Only an accepted or active pair can be reminded."))
     if Nudge.objects.filter(pair=pair, created_at__gte=timezone.now() - NUDGE_INTERVAL).exists():
         raise ValidationError(_("This pair was already reminded in the last 24 hours."))

@@ -6,6 +6,18 @@ from django.utils.translation import ngettext
 from organizations.admin import TenantAdmin
 
 from .models import Notification
+from .registry import kind_choices
+
+
+class KindFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        return kind_choices()
+
+    def queryset(self, request, queryset):
+        return queryset.filter(kind=self.value()) if self.value() else queryset
 
 
 @admin.register(Notification)
@@ -15,19 +27,19 @@ class NotificationAdmin(TenantAdmin):
     list_display = (
         "key",
         "organization",
-        "kind",
+        "kind_label",
         "status",
         "due_at",
         "attempts",
         "last_error",
         "skip_reason",
     )
-    list_filter = ("status", "kind")
+    list_filter = ("status", KindFilter)
     search_fields = ("key",)
     fields = (
         "organization",
         "recipient",
-        "kind",
+        "kind_label",
         "key",
         "status",
         "due_at",
@@ -39,6 +51,10 @@ class NotificationAdmin(TenantAdmin):
     )
     readonly_fields = fields
     actions = ["send_again"]
+
+    @admin.display(description=_("kind"), ordering="kind")
+    def kind_label(self, row):
+        return row.kind_label
 
     @admin.action(description=_("Send the selected failed e-mails again"), permissions=["change"])
     def send_again(self, request, queryset):

@@ -10,7 +10,7 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from organizations.signals import access_ended
 
-        from . import handlers  # noqa: F401  (registers the kinds this app renders and plans)
+        from . import handlers  # noqa: F401  (registers the HR digest, the one kind this app plans)
         from .receivers import withhold_emails_when_access_ends
 
         access_ended.connect(withhold_emails_when_access_ends, dispatch_uid="notifications.withhold")

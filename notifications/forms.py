@@ -1,13 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Kind
+from .registry import kind_choices, kind_values
 
 
 class PreferencesForm(forms.Form):
     wanted = forms.MultipleChoiceField(
         label=_("E-mails I receive"),
-        choices=Kind.choices,
+        choices=kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Unticked messages still appear in your notifications here."),
@@ -35,4 +35,4 @@ class PreferencesForm(forms.Form):
 
     @property
     def muted_kinds(self):
-        return sorted(set(Kind.values) - set(self.cleaned_data["wanted"]))
+        return sorted(set(kind_values()) - set(self.cleaned_data["wanted"]))

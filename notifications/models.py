@@ -5,19 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.tenancy import TenantModel
 
-
-class Kind(models.TextChoices):
-    SESSION_REMINDER_24H = "session_reminder_24h", _("Session reminder, the day before")
-    SESSION_REMINDER_1H = "session_reminder_1h", _("Session reminder, one hour before")
-    SESSION_LOG = "session_log", _("Reminder to log a session")
-    PAIR_INACTIVE = "pair_inactive", _("Nudge when a pair has not met for a while")
-    SURVEY_INVITATION = "survey_invitation", _("Progress survey")
-    SURVEY_REMINDER = "survey_reminder", _("Reminder of an unanswered survey")
-    PAIR_PUBLISHED = "pair_published", _("New pair announced")
-    PAIR_ACCEPTED = "pair_accepted", _("Pair accepted")
-    PAIR_DECLINED = "pair_declined", _("Pair declined")
-    PAIR_ENDED = "pair_ended", _("Pair ended")
-    HR_DIGEST = "hr_digest", _("Weekly HR digest")
+from .registry import get_kind
 
 
 class Notification(TenantModel):
@@ -37,7 +25,8 @@ class Notification(TenantModel):
         FAILED = "failed", _("Failed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
+    # One of the kinds the apps declare (``registry.notification_kind``), checked when a row is planned.
+    kind = models.CharField(_("kind"), max_length=40)
     key = models.CharField(max_length=200)
     due_at = models.DateTimeField(_("due at"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -81,6 +70,12 @@ class Notification(TenantModel):
 
     def __str__(self):
         return self.key
+
+    @property
+    def kind_label(self):
+        """The label of the row's kind, or its stored value if no app declares that kind any more."""
+        kind = get_kind(self.kind)
+        return kind.label if kind is not None else self.kind
 
 
 class Preference(TenantModel):

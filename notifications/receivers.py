@@ -1,7 +1,7 @@
 from organizations.tenancy import tenant_context, unscoped
 
 from . import services
-from .models import Kind
+from .registry import kinds
 
 
 def withhold_emails_when_access_ends(sender, user, organization, roles_left, **kwargs):
@@ -10,11 +10,7 @@ def withhold_emails_when_access_ends(sender, user, organization, roles_left, **k
         with unscoped("an account's access ended in every organisation"):
             services.withhold_pending(user=user)
         return
-    kinds = [
-        kind
-        for kind in Kind.values
-        if not roles_left & services.ROLES_FOR_KIND.get(kind, services.PAIR_ROLES)
-    ]
-    if kinds:
+    withheld = [kind.value for kind in kinds() if not roles_left & kind.roles]
+    if withheld:
         with tenant_context(organization):
-            services.withhold_pending(user=user, kinds=kinds)
+            services.withhold_pending(user=user, kinds=withheld)

@@ -1,16 +1,29 @@
 """What other apps plug into notifications, without notifications importing them.
 
+Each app declares, in its ``notifications`` module (imported by its ``AppConfig.ready``):
+
+- its kinds, with ``notification_kind(value, label, position=…)``: the value stored on every row (never
+  change it), the label people read in their preferences and at the bottom of each e-mail, the place in
+  the preferences page, and the roles the e-mail is for;
 - ``renderer(kind)``: turns a due row into a ``Message`` at send time, or ``None`` when the row is stale
-  (the session moved, the survey was answered): the row is then skipped, never sent.
+  (the session moved, the survey was answered): the row is then skipped, never sent;
+- ``dispatch_planner(organizations=scan)``: ``planner(organization=, now=)`` run by the dispatcher every
+  minute, for the organisations that ``scan(now=)`` names: a query of organisation ids (a
+  ``values_list``), run across organisations, that an index serves whatever their number;
 - ``periodic_planner``: ``planner(organization, now)`` run hourly per organisation; it creates rows with
-  ``services.plan`` (idempotent under each row's natural key).
-- ``digest_section``: ``section(organization, now)`` returns ``(title, [lines])`` for the weekly HR digest.
+  ``services.plan`` (idempotent under each row's natural key);
+- ``digest_section(position=…)``: ``section(organization, now)`` returns ``(title, [lines])`` for the
+  weekly HR digest, which lists the sections by position.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from organizations.roles import PAIR_ROLES
+
 RENDERERS = {}
+KINDS = {}
+DISPATCH_PLANNERS = []
 PERIODIC_PLANNERS = []
 DIGEST_SECTIONS = []
 
@@ -27,9 +40,80 @@ class Message:
     deadline: datetime | None = None
 
 
+# Kinds ------------------------------------------------------------------------------------------------
+
+
+class NotificationKind(str):
+    """A kind of message. It is its stored value (a ``str``, as a ``TextChoices`` member is), and carries
+    its ``label``, its ``position`` in the preferences page and the ``roles`` it is for."""
+
+    label: str
+    position: int
+    roles: frozenset
+
+    def __new__(cls, value, label, *, position, roles):
+        kind = super().__new__(cls, value)
+        kind.label, kind.position, kind.roles = label, position, frozenset(roles)
+        return kind
+
+    @property
+    def value(self):
+        return str(self)
+
+    def __reduce__(self):
+        # Copied or pickled, a kind stays the declared one.
+        return (get_kind, (str(self),))
+
+
+def notification_kind(value, label, *, position, roles=PAIR_ROLES):
+    """Declare a kind. Every kind is about a pair (its sessions, partner, surveys) unless ``roles`` says
+    otherwise (the HR digest): a person who no longer holds one of them gets none of its e-mails."""
+    if value in KINDS:
+        raise ValueError(f"notification kind {value!r} is declared twice")
+    kind = NotificationKind(value, label, position=position, roles=roles)
+    KINDS[value] = kind
+    return kind
+
+
+def kinds():
+    """Every declared kind, in the order of the preferences page."""
+    return sorted(KINDS.values(), key=lambda kind: (kind.position, kind.value))
+
+
+def kind_values():
+    return [kind.value for kind in kinds()]
+
+
+def kind_choices():
+    return [(kind.value, kind.label) for kind in kinds()]
+
+
+def get_kind(value):
+    """The declared kind of this stored value, or None."""
+    return KINDS.get(value)
+
+
+# Renderers and planners --------------------------------------------------------------------------------
+
+
 def renderer(kind):
     def register(function):
         RENDERERS[kind] = function
+        return function
+
+    return register
+
+
+@dataclass(frozen=True)
+class DispatchPlanner:
+    plan: object
+    organizations: object
+
+
+def dispatch_planner(*, organizations):
+    def register(function):
+        if all(planner.plan is not function for planner in DISPATCH_PLANNERS):
+            DISPATCH_PLANNERS.append(DispatchPlanner(plan=function, organizations=organizations))
         return function
 
     return register
@@ -41,7 +125,16 @@ def periodic_planner(function):
     return function
 
 
-def digest_section(function):
-    if function not in DIGEST_SECTIONS:
-        DIGEST_SECTIONS.append(function)
-    return function
+def digest_section(function=None, *, position=100):
+    def register(section):
+        if all(registered is not section for _position, registered in DIGEST_SECTIONS):
+            DIGEST_SECTIONS.append((position, section))
+            DIGEST_SECTIONS.sort(key=lambda entry: entry[0])
+        return section
+
+    return register(function) if function is not None else register
+
+
+def digest_sections():
+    """The HR digest's sections, in their order."""
+    return [section for _position, section in DIGEST_SECTIONS]

@@ -23,11 +23,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Membership
-from organizations.roles import PAIR_ROLES, Role
+from organizations.roles import PAIR_ROLES
 from organizations.validators import single_line
 
-from .models import Kind, Notification, Preference
-from .registry import RENDERERS
+from .models import Notification, Preference
+from .registry import RENDERERS, get_kind, kind_values
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -55,7 +55,7 @@ def plan(
     data=None,
 ):
     """Record a message due at ``due_at`` unless one with the same natural key exists (then nothing)."""
-    if kind not in Kind.values:
+    if get_kind(kind) is None:
         raise ValidationError(_("Unknown notification kind."))
     row = Notification(
         organization=organization,
@@ -230,17 +230,14 @@ def _deliver(row, *, organization, connection, now):
     return True
 
 
-# Every kind is about a pair (its sessions, partner, surveys) except the digest, which is HR's.
-ROLES_FOR_KIND = {Kind.HR_DIGEST: frozenset({Role.HR_ADMIN})}
-
-
 def may_receive(user, kind):
     """Whether the person still holds, in the current organisation, a role this kind of e-mail is for.
 
     Checked at send time, so a message planned before their access ended never carries a partner's name
     or a video link to them afterwards.
     """
-    roles = ROLES_FOR_KIND.get(kind, PAIR_ROLES)
+    declared = get_kind(kind)
+    roles = declared.roles if declared is not None else PAIR_ROLES
     return Membership.objects.filter(user=user, role__in=roles).exists()
 
 
@@ -296,7 +293,7 @@ def _email(row, message, *, organization, recipient, connection):
         "recipient": recipient,
         "message": message,
         "unsubscribe_url": unsubscribe,
-        "kind_label": Kind(row.kind).label,
+        "kind_label": get_kind(row.kind).label,
     }
     # Names in the subject may predate the rule that keeps them on one line.
     subject = single_line(f"{organization.name} · {message.subject}")
@@ -347,7 +344,7 @@ def preference_for(*, user):
 @transaction.atomic
 def update_preferences(*, user, muted_kinds, quiet_start=None, quiet_end=None):
     """Save which e-mails the person does not want and their quiet hours (both ends or neither)."""
-    unknown = set(muted_kinds) - set(Kind.values)
+    unknown = set(muted_kinds) - set(kind_values())
     if unknown:
         raise ValidationError(_("Unknown notification kind."))
     if (quiet_start is None) != (quiet_end is None):
@@ -365,7 +362,7 @@ def update_preferences(*, user, muted_kinds, quiet_start=None, quiet_end=None):
 @transaction.atomic
 def unsubscribe(*, user, kind):
     """Stop e-mails of ``kind`` for the person in the current organisation (they still show in the app)."""
-    if kind not in Kind.values:
+    if get_kind(kind) is None:
         raise ValidationError(_("Unknown notification kind."))
     preference = preference_for(user=user)
     if kind not in preference.muted_kinds:

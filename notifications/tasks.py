@@ -14,8 +14,7 @@ from organizations.models import Organization
 from organizations.tasks import in_tenant
 
 from . import selectors, services
-from .handlers import plan_session_notifications
-from .registry import PERIODIC_PLANNERS
+from .registry import DISPATCH_PLANNERS, PERIODIC_PLANNERS
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +52,9 @@ def _fan_out(task, organization_ids):
 @shared_task(**RETRY)
 @in_tenant
 def process_organization(organization):
-    plan_session_notifications(organization=organization, now=timezone.now())
+    now = timezone.now()
+    for planner in DISPATCH_PLANNERS:
+        planner.plan(organization=organization, now=now)
     return _deliver_and_continue(organization)
 
 

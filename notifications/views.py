@@ -14,7 +14,7 @@ from organizations.tenancy import tenant_context
 
 from . import selectors, services
 from .forms import PreferencesForm
-from .models import Kind
+from .registry import get_kind, kind_values
 from .tokens import read_unsubscribe_token
 
 
@@ -36,7 +36,7 @@ def mark_read(request):
 def preferences(request):
     preference = services.preference_for(user=request.user)
     initial = {
-        "wanted": [kind for kind in Kind.values if kind not in preference.muted_kinds],
+        "wanted": [kind for kind in kind_values() if kind not in preference.muted_kinds],
         "quiet_start": preference.quiet_start,
         "quiet_end": preference.quiet_end,
     }
@@ -66,12 +66,12 @@ def unsubscribe(request, token):
         organization_id, user_id, kind = decoded
         organization = Organization.objects.filter(pk=organization_id).first()
         user = get_user_model().objects.filter(pk=user_id).first()
-    if organization is None or user is None or not user.is_active or kind not in Kind.values:
+    if organization is None or user is None or not user.is_active or get_kind(kind) is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     with tenant_context(organization):
         if not Membership.objects.filter(user=user).exists():
             return render(request, "notifications/unsubscribe_invalid.html", status=404)
-        context = {"organization": organization, "kind_label": Kind(kind).label, "done": False}
+        context = {"organization": organization, "kind_label": get_kind(kind).label, "done": False}
         if request.method == "POST":
             services.unsubscribe(user=user, kind=kind)
             context["done"] = True

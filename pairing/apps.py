@@ -10,7 +10,7 @@ class PairingConfig(AppConfig):
     def ready(self):
         from programmes.signals import participant_withdrawn
 
-        from . import receivers
+        from . import notifications, receivers  # noqa: F401  (notifications: pair kinds and e-mails, people without a pair)
 
         participant_withdrawn.connect(
             receivers.end_pairs_of_withdrawn_participant, dispatch_uid="pairing.end_pairs_of_withdrawn"

@@ -71,7 +71,17 @@ class Pair(TenantModel):
     # Chosen by the mentee among their suggestions (self-service programmes) rather than by HR.
     chosen_by_mentee = models.BooleanField(default=False)
 
+    # The named sets of statuses, each one rule used everywhere:
+    # someone's current match (at most one per mentee and programme; no other is proposed to them);
     LIVE = (Status.PROPOSED, Status.ACCEPTED, Status.ACTIVE)
+    # a match both people confirmed at some point (the dashboard's "matched");
+    MATCHED = (Status.ACCEPTED, Status.ACTIVE, Status.ENDED)
+    # both said yes and it has not ended (HR can still remind it);
+    CONFIRMED = (Status.ACCEPTED, Status.ACTIVE)
+    # the pair has a workspace: sessions, goals and notes, read-only once ended;
+    WITH_A_WORKSPACE = (Status.ACTIVE, Status.ENDED)
+    # over: the two were partners or one declined the other (the engine never proposes them again).
+    OVER = (Status.DECLINED, Status.ENDED)
 
     class Meta:
         verbose_name = _("pair")
@@ -92,6 +102,14 @@ class Pair(TenantModel):
 
     def __str__(self):
         return f"{self.mentor.user} ↔ {self.mentee.user}"
+
+    def people(self):
+        """The two people's accounts: the mentor's, then the mentee's."""
+        return [self.mentor.user, self.mentee.user]
+
+    def partner_of(self, user):
+        """The other person of the pair, seen from ``user``."""
+        return self.mentee.user if self.mentor.user_id == user.pk else self.mentor.user
 
 
 class MatchingSettings(TenantModel):

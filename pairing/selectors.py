@@ -1,10 +1,11 @@
 """Read-only queries of the pairing pages, each in a bounded number of queries."""
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Participant, Programme
+from programmes.services import ENROLMENT_STATUSES
 
 from . import engine
 from .models import MatchingRound, MatchingSettings, Pair, PairingRule
@@ -141,3 +142,13 @@ def rotation_due(*, programme, now):
     )
     first = started["first"]
     return first is not None and first + relativedelta(months=programme.rotation_months) <= now
+
+
+def unmatched_participants():
+    """People waiting for a partner: enrolled in a programme that enrols, matches or runs, with no live
+    pair (``Pair.LIVE``: proposed, accepted or active). The one definition, for the HR digest and the
+    operations page (which adds its filters on top)."""
+    live = Pair.objects.filter(status__in=Pair.LIVE).filter(Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")))
+    return Participant.objects.filter(
+        status=Participant.Status.ENROLLED, programme__status__in=ENROLMENT_STATUSES
+    ).exclude(Exists(live))

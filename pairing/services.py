@@ -148,7 +148,7 @@ def load_problem(*, programme, draft_round=None):
                     forbidden[couple] = engine.REPORTING_LINE
 
     # Former partners, in any programme of the organisation, and couples one of them declined.
-    past = Pair.objects.filter(status__in=[Pair.Status.ENDED, Pair.Status.DECLINED]).values_list(
+    past = Pair.objects.filter(status__in=Pair.OVER).values_list(
         "mentor__user_id", "mentee__user_id"
     )
     for mentor_user_id, mentee_user_id in past:

@@ -7,13 +7,11 @@ from pairing.models import Pair
 
 from .models import ActionItem, Goal, Session, SharedResource
 
-PAIR_STATUSES_WITH_A_SPACE = [Pair.Status.ACTIVE, Pair.Status.ENDED]
-
 
 def pairs_of(member):
     """The pairs whose space the member may enter: theirs, active or ended, in this organisation."""
     return (
-        Pair.objects.filter(organization=member.organization, status__in=PAIR_STATUSES_WITH_A_SPACE)
+        Pair.objects.filter(organization=member.organization, status__in=Pair.WITH_A_WORKSPACE)
         .filter(Q(mentor__user=member.user) | Q(mentee__user=member.user))
         .select_related("programme", "mentor__user", "mentee__user")
     )

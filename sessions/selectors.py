@@ -1,18 +1,29 @@
-"""Reading a pair's workspace, and the per-pair figures HR is allowed to see."""
+"""Reading a pair's workspace, the per-pair figures HR is allowed to see, and the rules of a pair's rhythm."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 from django.utils import timezone
 
 from organizations.models import Membership
 from organizations.roles import PAIR_ROLES
 from organizations.tenancy import unscoped
 from pairing.models import Pair
+from programmes.models import Programme
 
-from .access import PAIR_STATUSES_WITH_A_SPACE
 from .models import (
     ActionItem,
     AgendaItem,
@@ -103,7 +114,7 @@ class PairFigures:
 def pairs_overview(*, programme=None):
     """Counts and dates per pair for HR. Notes, agenda text and goal titles stay out by construction."""
     now = timezone.now()
-    pairs = Pair.objects.filter(status__in=PAIR_STATUSES_WITH_A_SPACE).select_related(
+    pairs = Pair.objects.filter(status__in=Pair.WITH_A_WORKSPACE).select_related(
         "programme", "mentor__user", "mentee__user"
     )
     if programme is not None:
@@ -185,3 +196,147 @@ def feed_sessions(*, user):
         .select_related("organization", "pair__mentor__user", "pair__mentee__user")
         .order_by("starts_at")
     )
+
+
+# --- A pair's rhythm: one definition of each rule, for the HR digest, the operations page and the nudges ---
+
+# A session that started this long ago and is still "scheduled" (nobody said whether it was held): its log
+# is overdue.
+LOG_GRACE = timedelta(days=2)
+# A pair that has not met for this many cadences of its programme is at risk (and is nudged).
+QUIET_CADENCES = 2
+
+
+def log_overdue(*, now):
+    """The condition on sessions whose log is overdue: still "scheduled", unlogged, started more than
+    ``LOG_GRACE`` ago."""
+    return Q(status=Session.Status.SCHEDULED, logged_at=None, starts_at__lt=now - LOG_GRACE)
+
+
+def overdue_logs(*, now):
+    """Sessions whose log is overdue (``log_overdue``), of pairs that have a workspace, oldest first."""
+    return (
+        Session.objects.filter(log_overdue(now=now), pair__status__in=Pair.WITH_A_WORKSPACE)
+        .select_related("pair__mentor__user", "pair__mentee__user")
+        .order_by("starts_at", "pk")
+    )
+
+
+def programme_cadences():
+    """The organisation's programmes as ``{"id", "cadence_days"}`` rows, for ``met_within``."""
+    return list(Programme.objects.values("id", "cadence_days"))
+
+
+def met_within(*, programmes, reference, cadences=1):
+    """The condition on pairs that held a session, or started, within ``cadences`` times their
+    programme's cadence before ``reference``.
+
+    Only a session marked held counts: one still "scheduled" after its time, a no-show or a cancelled one
+    is not a meeting. ``programmes`` are ``{"id", "cadence_days"}`` rows (``programme_cadences``),
+    grouped by cadence (usually one or two values): one EXISTS per distinct cadence.
+    """
+    by_cadence = {}
+    for programme in programmes:
+        by_cadence.setdefault(programme["cadence_days"], []).append(programme["id"])
+    condition = Q(pk__in=[])
+    for cadence_days, programme_ids in by_cadence.items():
+        since = reference - timedelta(days=cadences * cadence_days)
+        held = Exists(
+            Session.objects.filter(
+                pair=OuterRef("pk"),
+                status=Session.Status.HELD,
+                starts_at__gte=since,
+                starts_at__lte=reference,
+            )
+        )
+        started = Q(started_at__gte=since) | Q(started_at=None, created_at__gte=since)
+        condition |= Q(programme_id__in=programme_ids) & (Q(held) | started)
+    return condition
+
+
+def at_risk_conditions(*, now, programmes):
+    """Why a pair is at risk at ``now``, one condition on pairs per reason: the one definition the HR
+    digest and the operations page share.
+
+    - ``no_recent_session``: the pair is active, has held no session within ``QUIET_CADENCES`` cadences
+      of its programme, did not start within them either, and has no session planned ahead. A session
+      that was scheduled but never held does not count: a pair whose only "recent" session is one
+      nobody logged is at risk (its overdue log says so too);
+    - ``overdue_logs``: the pair has a workspace (active or ended) and a session whose log is overdue
+      (``log_overdue``).
+    """
+    upcoming = Exists(
+        Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=now)
+    )
+    overdue = Exists(Session.objects.filter(log_overdue(now=now), pair=OuterRef("pk")))
+    return {
+        "no_recent_session": Q(status=Pair.Status.ACTIVE)
+        & ~met_within(programmes=programmes, reference=now, cadences=QUIET_CADENCES)
+        & ~Q(upcoming),
+        "overdue_logs": Q(status__in=Pair.WITH_A_WORKSPACE) & Q(overdue),
+    }
+
+
+def last_held_session():
+    """The start of the pair's last held session, as an annotation on pairs."""
+    return Subquery(
+        Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.HELD)
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+
+
+def pairs_at_risk(*, now):
+    """Pairs at risk at ``now`` (``at_risk_conditions``), each with a boolean per reason and
+    ``last_held``, by programme then pair: two queries."""
+    conditions = at_risk_conditions(now=now, programmes=programme_cadences())
+    at_risk = Q(pk__in=[])
+    for condition in conditions.values():
+        at_risk |= condition
+    return list(
+        Pair.objects.filter(at_risk)
+        .annotate(
+            **{
+                reason: ExpressionWrapper(condition, output_field=BooleanField())
+                for reason, condition in conditions.items()
+            },
+            last_held=last_held_session(),
+        )
+        .select_related("programme", "mentor__user", "mentee__user")
+        .order_by("programme__name", "pk")
+    )
+
+
+def active_pairs_with_activity(*, now):
+    """Active pairs of running programmes with their last session start and whether one is upcoming."""
+    return (
+        Pair.objects.filter(status=Pair.Status.ACTIVE, programme__status=Programme.Status.RUNNING)
+        .select_related("programme", "mentor__user", "mentee__user")
+        .annotate(
+            last_session_at=Max(
+                "sessions__starts_at",
+                filter=Q(
+                    sessions__starts_at__lte=now,
+                    sessions__status__in=[Session.Status.HELD, Session.Status.SCHEDULED],
+                ),
+            ),
+            has_upcoming=Exists(
+                Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=now)
+            ),
+        )
+        .order_by("pk")
+    )
+
+
+def inactive_since(pair, *, now):
+    """When the pair's silence started, if it has lasted ``QUIET_CADENCES`` cadences; else None.
+
+    The pair's own nudge: a pair with a session ahead is not nudged, and one whose last session is still
+    waiting for its log gets the log reminder first, so that session counts as the last meeting here.
+    """
+    if pair.has_upcoming:
+        return None
+    since = pair.last_session_at or pair.started_at or pair.created_at
+    if now - since >= timedelta(days=QUIET_CADENCES * pair.programme.cadence_days):
+        return since
+    return None

@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
-from notifications.models import Kind
-from notifications.registry import Message, digest_section, periodic_planner, renderer
+from notifications.registry import Message, digest_section, notification_kind, periodic_planner, renderer
 from notifications.services import natural_key, plan
 from pairing.models import Pair
 from programmes.models import Participant, Programme
@@ -19,6 +18,11 @@ from .defaults import ensure_default_templates
 from .models import SurveyResponse, SurveyTemplate
 from .services import send_survey
 from .tokens import response_url
+
+SURVEY_INVITATION = notification_kind("survey_invitation", gettext_lazy("Progress survey"), position=50)
+SURVEY_REMINDER = notification_kind(
+    "survey_reminder", gettext_lazy("Reminder of an unanswered survey"), position=60
+)
 
 PULSE_LOOKBACK = timedelta(days=14)
 FINAL_LOOKBACK = timedelta(days=30)
@@ -114,22 +118,22 @@ def plan_survey_reminders(organization, now):
         plan(
             organization=organization,
             recipient=user,
-            kind=Kind.SURVEY_REMINDER,
-            key=natural_key(Kind.SURVEY_REMINDER, "response", response.pk, recipient=user),
+            kind=SURVEY_REMINDER,
+            key=natural_key(SURVEY_REMINDER, "response", response.pk, recipient=user),
             due_at=now,
             object_id=response.pk,
         )
 
 
-@renderer(Kind.SURVEY_INVITATION)
-@renderer(Kind.SURVEY_REMINDER)
+@renderer(SURVEY_INVITATION)
+@renderer(SURVEY_REMINDER)
 def render_survey(row):
     response = SurveyResponse.objects.filter(pk=row.object_id).select_related("template").first()
     if response is None or response.answered_at is not None or response.expires_at <= timezone.now():
         return None
     count = response.template.questions.count()
     questions = ngettext("%(count)s question", "%(count)s questions", count) % {"count": count}
-    if row.kind == Kind.SURVEY_REMINDER:
+    if row.kind == SURVEY_REMINDER:
         subject = _("Reminder: %(title)s") % {"title": response.template.title}
     else:
         subject = response.template.title
@@ -148,7 +152,7 @@ def render_survey(row):
     )
 
 
-@digest_section
+@digest_section(position=30)
 def digest_surveys(organization, now):
     lines = [
         _("%(pair)s: the last session was rated lower than the one before") % {"pair": pair}

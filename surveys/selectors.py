@@ -95,9 +95,11 @@ def skills_for(response):
 
 def unanswered_for_reminder(*, sent_before, now):
     """Open responses sent before ``sent_before``, not expired, with no reminder planned yet."""
-    from notifications.models import Kind, Notification
+    from notifications.models import Notification
 
-    reminded = Notification.objects.filter(kind=Kind.SURVEY_REMINDER, object_id=OuterRef("pk"))
+    from .notifications import SURVEY_REMINDER
+
+    reminded = Notification.objects.filter(kind=SURVEY_REMINDER, object_id=OuterRef("pk"))
     return (
         SurveyResponse.objects.filter(answered_at=None, sent_at__lte=sent_before, expires_at__gt=now)
         .exclude(Exists(reminded))

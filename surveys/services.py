@@ -6,7 +6,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import Kind
 from notifications.services import enqueue_delivery, natural_key, plan
 from organizations.tenancy import unscoped
 
@@ -36,12 +35,15 @@ def send_survey(*, template, participant, key, pair=None, session_id=None, now=N
         ],
         ignore_conflicts=True,
     )
+    # Declared with the survey e-mails' renderers, in a module that imports this one.
+    from .notifications import SURVEY_INVITATION
+
     response = SurveyResponse.objects.get(key=key)
     plan(
         organization=template.organization,
         recipient=participant.user,
-        kind=Kind.SURVEY_INVITATION,
-        key=natural_key(Kind.SURVEY_INVITATION, "response", response.pk, recipient=participant.user),
+        kind=SURVEY_INVITATION,
+        key=natural_key(SURVEY_INVITATION, "response", response.pk, recipient=participant.user),
         due_at=now,
         object_id=response.pk,
     )

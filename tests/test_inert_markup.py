@@ -26,7 +26,9 @@ from django.utils import timezone
 from dashboards import services as dashboard_services
 from dashboards.tasks import send_nudge_email
 from notifications import tasks as notification_tasks
-from notifications.models import Kind, Notification
+from notifications.handlers import HR_DIGEST
+from notifications.models import Notification
+from notifications.registry import kind_values
 from notifications.services import natural_key, plan
 from notifications.tokens import unsubscribe_token
 from organizations import services as organization_services
@@ -35,11 +37,14 @@ from organizations.roles import Role
 from organizations.tasks import send_invitation_email
 from organizations.tenancy import tenant_context
 from pairing.models import MatchingRound, Pair, PairingRule
+from pairing.notifications import PAIR_ACCEPTED, PAIR_DECLINED, PAIR_ENDED, PAIR_PUBLISHED
 from programmes import imports
 from programmes.models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
 from sessions.models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from sessions.notifications import PAIR_INACTIVE, SESSION_LOG, SESSION_REMINDER_1H, SESSION_REMINDER_24H
 from sessions.tasks import send_session_invitations
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
+from surveys.notifications import SURVEY_INVITATION, SURVEY_REMINDER
 from surveys.tokens import response_token
 
 from .factories import member
@@ -462,7 +467,7 @@ def _send_every_email(organization, scene):
     people, pair, upcoming = scene["people"], scene["pair"], scene["sessions"][1]
     now = timezone.now()
     with tenant_context(organization):
-        for kind in (Kind.PAIR_PUBLISHED, Kind.PAIR_ACCEPTED, Kind.PAIR_DECLINED, Kind.PAIR_ENDED):
+        for kind in (PAIR_PUBLISHED, PAIR_ACCEPTED, PAIR_DECLINED, PAIR_ENDED):
             for person in (people["mentor"], people["mentee"]):
                 plan(
                     organization=organization,
@@ -472,7 +477,7 @@ def _send_every_email(organization, scene):
                     due_at=now,
                     object_id=pair.pk,
                 )
-        for kind in (Kind.SESSION_REMINDER_24H, Kind.SESSION_REMINDER_1H, Kind.SESSION_LOG):
+        for kind in (SESSION_REMINDER_24H, SESSION_REMINDER_1H, SESSION_LOG):
             plan(
                 organization=organization,
                 recipient=people["mentee"],
@@ -483,7 +488,7 @@ def _send_every_email(organization, scene):
                 planned_for=upcoming.starts_at,
                 planned_sequence=upcoming.sequence,
             )
-        for kind in (Kind.SURVEY_INVITATION, Kind.SURVEY_REMINDER):
+        for kind in (SURVEY_INVITATION, SURVEY_REMINDER):
             plan(
                 organization=organization,
                 recipient=people["mentee"],
@@ -495,8 +500,8 @@ def _send_every_email(organization, scene):
         plan(
             organization=organization,
             recipient=people["hr"],
-            kind=Kind.HR_DIGEST,
-            key=natural_key(Kind.HR_DIGEST, "week", "now", recipient=people["hr"]),
+            kind=HR_DIGEST,
+            key=natural_key(HR_DIGEST, "week", "now", recipient=people["hr"]),
             due_at=now,
         )
     notification_tasks.dispatch_notifications()
@@ -514,8 +519,8 @@ def _send_every_email(organization, scene):
             Notification.objects.filter(status=Notification.Status.SENT).values_list("kind", flat=True)
         )
     # The inactivity nudge needs a pair with nothing planned; it fills the same template with the same names.
-    assert delivered == set(Kind.values) - {Kind.PAIR_INACTIVE}, (
-        f"not delivered: {set(Kind.values) - delivered}"
+    assert delivered == set(kind_values()) - {PAIR_INACTIVE}, (
+        f"not delivered: {set(kind_values()) - delivered}"
     )
 
 
@@ -552,7 +557,7 @@ def _urls(organization, scene):
     tokens = {
         "survey_answer": response_token(scene["open_response"]),
         "notification_unsubscribe": unsubscribe_token(
-            organization_id=organization.pk, user_id=mentee.pk, kind=Kind.PAIR_PUBLISHED
+            organization_id=organization.pk, user_id=mentee.pk, kind=PAIR_PUBLISHED
         ),
         "invitation_accept": organization_services.invitation_token(scene["invitation"]),
     }
@@ -597,7 +602,7 @@ def test_it_renders_every_text_people_write_as_inert_text_on_every_page_and_emai
     emails = list(mailoutbox)
     html_emails = [message for message in emails if getattr(message, "alternatives", None)]
     # Notifications of every kind but one (see above), the nudge to both people, the invitation.
-    assert len(html_emails) >= len(Kind.values) - 1 + 2 + 1
+    assert len(html_emails) >= len(kind_values()) - 1 + 2 + 1
     for message in emails:
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
@@ -654,8 +659,8 @@ def test_it_writes_plain_text_emails_and_their_subjects_as_typed(organization, m
         plan(
             organization=organization,
             recipient=pair.mentee.user,
-            kind=Kind.PAIR_PUBLISHED,
-            key=natural_key(Kind.PAIR_PUBLISHED, "pair", pair.pk, recipient=pair.mentee.user),
+            kind=PAIR_PUBLISHED,
+            key=natural_key(PAIR_PUBLISHED, "pair", pair.pk, recipient=pair.mentee.user),
             due_at=timezone.now(),
             object_id=pair.pk,
         )

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from organizations.tenancy import tenant_context
 from sessions.models import CalendarFeed, Session
+from sessions.notifications import SESSION_REMINDER_24H
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
 from tests.factories import member
 from tests.sessions.factories import (
@@ -113,7 +114,7 @@ def world(organization, other_organization):
         for recipient, subject in [(person, "Tomorrow: your session"), (acme_partner, "Bernard's reminder")]:
             Notification.objects.create(
                 recipient=recipient,
-                kind=Kind.SESSION_REMINDER_24H,
+                kind=SESSION_REMINDER_24H,
                 key=f"reminder:user:{recipient.pk}",
                 due_at=timezone.now(),
                 status=Notification.Status.SENT,

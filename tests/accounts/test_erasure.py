@@ -11,13 +11,14 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.personal_data import erase_personal_data
 from notifications import services as notifications
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from organizations.models import Invitation, Membership
 from organizations.roles import Role
 from organizations.tenancy import tenant_context, unscoped
 from pairing.models import Pair
 from programmes.models import Participant
 from sessions.models import CalendarFeed, PrivateNote, Session
+from sessions.notifications import PAIR_INACTIVE
 from surveys.models import Answer
 from tests.factories import DEFAULT_PASSWORD, InvitationFactory, member
 
@@ -123,7 +124,7 @@ def test_no_e_mail_goes_to_an_erased_account(world, organization):
         notifications.plan(
             organization=organization,
             recipient=world.person,
-            kind=Kind.PAIR_INACTIVE,
+            kind=PAIR_INACTIVE,
             key="late:planner",
             due_at=timezone.now(),
             object_id=world.acme_pair.pk,

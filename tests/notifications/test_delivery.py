@@ -10,9 +10,10 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 
 from notifications import services
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from notifications.tokens import unsubscribe_url
 from organizations.tenancy import tenant_context
+from pairing.notifications import PAIR_PUBLISHED
 
 from .factories import PairFactory, SessionFactory
 from .helpers import rows, run_dispatcher
@@ -25,7 +26,7 @@ def pair(organization):
     return PairFactory(organization=organization)
 
 
-def _notify(organization, pair, kind=Kind.PAIR_PUBLISHED):
+def _notify(organization, pair, kind=PAIR_PUBLISHED):
     with tenant_context(organization):
         services.notify(
             organization=organization,
@@ -130,7 +131,7 @@ def test_an_unsubscribed_kind_shows_in_the_app_but_is_not_emailed(
     organization, pair, django_capture_on_commit_callbacks
 ):
     with tenant_context(organization):
-        services.unsubscribe(user=pair.mentee.user, kind=Kind.PAIR_PUBLISHED)
+        services.unsubscribe(user=pair.mentee.user, kind=PAIR_PUBLISHED)
     with django_capture_on_commit_callbacks(execute=True):
         _notify(organization, pair)
     assert [message.to for message in mail.outbox] == [[pair.mentor.user.email]]
@@ -188,14 +189,14 @@ def test_the_unsubscribe_link_stops_that_kind_only(
     client, organization, pair, django_capture_on_commit_callbacks
 ):
     url = unsubscribe_url(
-        organization_id=organization.pk, user_id=pair.mentee.user.pk, kind=Kind.PAIR_PUBLISHED
+        organization_id=organization.pk, user_id=pair.mentee.user.pk, kind=PAIR_PUBLISHED
     )
     path = url.split("testserver")[-1].replace("http://127.0.0.1:8000", "")
     assert client.get(path).status_code == 200
     response = client.post(path)
     assert response.status_code == 200 and b"no longer" in response.content
     with tenant_context(organization):
-        assert services.preference_for(user=pair.mentee.user).muted_kinds == [Kind.PAIR_PUBLISHED]
+        assert services.preference_for(user=pair.mentee.user).muted_kinds == [PAIR_PUBLISHED]
 
 
 def test_a_forged_unsubscribe_link_is_refused(client):

@@ -9,8 +9,9 @@ import pytest
 from django.core import mail
 
 from notifications import services
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from organizations.tenancy import tenant_context
+from pairing.notifications import PAIR_PUBLISHED
 
 from .factories import PairFactory
 from .helpers import now, rows
@@ -46,7 +47,7 @@ def _due_rows(organization):
             services.plan(
                 organization=organization,
                 recipient=pair.mentor.user,
-                kind=Kind.PAIR_PUBLISHED,
+                kind=PAIR_PUBLISHED,
                 key=f"due:{index}",
                 due_at=now() - dt.timedelta(minutes=DUE - index),
                 object_id=pair.pk,

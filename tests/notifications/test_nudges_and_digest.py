@@ -6,10 +6,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from notifications.models import Kind
+from notifications.handlers import HR_DIGEST
 from organizations.tenancy import tenant_context
 from pairing.models import Pair
 from sessions.models import Session
+from sessions.notifications import PAIR_INACTIVE
 
 from .factories import PairFactory, ParticipantFactory, SessionFactory
 from .helpers import rows, run_hourly
@@ -43,7 +44,7 @@ def test_a_pair_with_an_upcoming_session_is_not_nudged(pair, organization):
     with time_machine.travel(START + dt.timedelta(days=28), tick=False):
         SessionFactory(organization=organization, pair=pair, starts_at=START + dt.timedelta(days=30))
         run_hourly()
-    assert rows(organization, kind=Kind.PAIR_INACTIVE) == []
+    assert rows(organization, kind=PAIR_INACTIVE) == []
 
 
 def test_the_silence_counts_from_the_last_session(pair, organization):
@@ -56,10 +57,10 @@ def test_the_silence_counts_from_the_last_session(pair, organization):
         )
     with time_machine.travel(START + dt.timedelta(days=37), tick=False):
         run_hourly()
-    assert rows(organization, kind=Kind.PAIR_INACTIVE) == []
+    assert rows(organization, kind=PAIR_INACTIVE) == []
     with time_machine.travel(START + dt.timedelta(days=38), tick=False):
         run_hourly()
-    assert len(rows(organization, kind=Kind.PAIR_INACTIVE)) == 2
+    assert len(rows(organization, kind=PAIR_INACTIVE)) == 2
 
 
 def test_an_ended_pair_is_not_nudged(pair, organization):
@@ -67,7 +68,7 @@ def test_an_ended_pair_is_not_nudged(pair, organization):
         Pair.objects.filter(pk=pair.pk).update(status=Pair.Status.ENDED)
     with time_machine.travel(START + dt.timedelta(days=60), tick=False):
         run_hourly()
-    assert rows(organization, kind=Kind.PAIR_INACTIVE) == []
+    assert rows(organization, kind=PAIR_INACTIVE) == []
 
 
 def test_the_hr_digest_goes_out_on_monday_morning_in_the_organisations_time_zone(
@@ -96,4 +97,4 @@ def test_the_hr_digest_goes_out_on_monday_morning_in_the_organisations_time_zone
 def test_the_digest_is_not_sent_before_eight_on_monday(organization, hr_admin):
     with time_machine.travel(dt.datetime(2026, 3, 30, 5, 30, tzinfo=dt.UTC), tick=False):
         run_hourly()
-    assert rows(organization, kind=Kind.HR_DIGEST) == []
+    assert rows(organization, kind=HR_DIGEST) == []

@@ -10,10 +10,12 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from accounts.models import User
 from notifications import registry, services, tasks
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from organizations.models import Person
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
+from pairing.notifications import PAIR_ENDED, PAIR_PUBLISHED
+from sessions import notifications as session_notifications
 
 from ..factories import MembershipFactory
 from .factories import PairFactory
@@ -27,7 +29,7 @@ def pair(organization):
     return PairFactory(organization=organization)
 
 
-def _plan(organization, pair, recipient, key, *, kind=Kind.PAIR_PUBLISHED, due_at=None):
+def _plan(organization, pair, recipient, key, *, kind=PAIR_PUBLISHED, due_at=None):
     with tenant_context(organization):
         services.plan(
             organization=organization,
@@ -61,13 +63,13 @@ def _poison_the_renderer(organization, pair, monkeypatch):
     def broken(row):
         raise TypeError("a renderer bug")
 
-    monkeypatch.setitem(registry.RENDERERS, Kind.PAIR_ENDED, broken)
+    monkeypatch.setitem(registry.RENDERERS, PAIR_ENDED, broken)
     _plan(
         organization,
         pair,
         pair.mentee.user,
         "poisoned",
-        kind=Kind.PAIR_ENDED,
+        kind=PAIR_ENDED,
         due_at=now() - dt.timedelta(hours=1),
     )
     return "TypeError: a renderer bug"
@@ -143,7 +145,7 @@ def test_a_line_break_already_in_a_partners_name_is_sent_on_one_line(organizatio
     User.objects.filter(pk=mentor.pk).update(last_name=legacy)
     with tenant_context(organization):
         Person.objects.filter(user=mentor).update(last_name=legacy)
-    _plan(organization, pair, pair.mentee.user, "partner-name", kind=Kind.PAIR_ENDED)
+    _plan(organization, pair, pair.mentee.user, "partner-name", kind=PAIR_ENDED)
     run_dispatcher()
     [message] = mail.outbox
     assert "\n" not in message.subject and "\r" not in message.subject and "Durand Bcc" in message.subject
@@ -185,14 +187,15 @@ def test_staff_see_status_and_reason_in_the_admin_list_and_can_send_again(client
 def test_one_organisation_that_breaks_never_keeps_the_next_from_its_emails(
     organization, other_organization, pair, monkeypatch
 ):
-    plan_sessions = tasks.plan_session_notifications
+    plan_sessions = session_notifications.plan_session_notifications
 
     def planner(*, organization, now):
         if organization.slug == "acme":
             raise RuntimeError("a planning bug in Acme")
         return plan_sessions(organization=organization, now=now)
 
-    monkeypatch.setattr(tasks, "plan_session_notifications", planner)
+    scan = session_notifications.organizations_with_sessions_to_plan
+    monkeypatch.setattr(tasks, "DISPATCH_PLANNERS", [registry.DispatchPlanner(plan=planner, organizations=scan)])
     other_pair = PairFactory(organization=other_organization)
     _plan(organization, pair, pair.mentor.user, "acme")
     _plan(other_organization, other_pair, other_pair.mentor.user, "globex")
@@ -207,8 +210,8 @@ def test_a_transient_error_before_the_send_still_counts_towards_the_cap(organiza
     def unreachable(row):
         raise ConnectionResetError("the directory answering for the renderer went away")
 
-    monkeypatch.setitem(registry.RENDERERS, Kind.PAIR_ENDED, unreachable)
-    _plan(organization, pair, pair.mentor.user, "flaky", kind=Kind.PAIR_ENDED)
+    monkeypatch.setitem(registry.RENDERERS, PAIR_ENDED, unreachable)
+    _plan(organization, pair, pair.mentor.user, "flaky", kind=PAIR_ENDED)
     for hour in range(services.MAX_ATTEMPTS):
         with time_machine.travel(now() + dt.timedelta(hours=2 * hour + 1), tick=False):
             run_dispatcher()

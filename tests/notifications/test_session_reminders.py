@@ -7,9 +7,10 @@ import pytest
 import time_machine
 from django.core import mail
 
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from organizations.tenancy import tenant_context
 from sessions.models import Session
+from sessions.notifications import SESSION_LOG, SESSION_REMINDER_1H
 
 from .factories import SessionFactory
 from .helpers import rows, run_dispatcher
@@ -124,7 +125,7 @@ def test_a_session_scheduled_at_short_notice_gets_only_the_one_hour_reminder(org
         run_dispatcher()
     with time_machine.travel(session.starts_at - dt.timedelta(hours=1), tick=False):
         run_dispatcher()
-    assert {row.kind for row in rows(organization)} == {Kind.SESSION_REMINDER_1H}
+    assert {row.kind for row in rows(organization)} == {SESSION_REMINDER_1H}
     assert len(mail.outbox) == 2
 
 
@@ -132,7 +133,7 @@ def test_an_unlogged_session_gets_a_log_reminder_after_it_ends(session, organiza
     end = session.starts_at + dt.timedelta(minutes=session.duration_minutes)
     with time_machine.travel(end + dt.timedelta(minutes=10), tick=False):
         run_dispatcher()
-        assert [row.kind for row in rows(organization, kind=Kind.SESSION_LOG)] == [Kind.SESSION_LOG] * 2
+        assert [row.kind for row in rows(organization, kind=SESSION_LOG)] == [SESSION_LOG] * 2
         assert mail.outbox == []
     with time_machine.travel(end + dt.timedelta(minutes=30), tick=False):
         run_dispatcher()

@@ -2,9 +2,12 @@ import datetime as dt
 
 from django.utils import timezone
 
-from notifications.models import Kind, Notification
+from notifications.models import Notification
+from notifications.registry import kind_values
 from notifications.services import preference_for
 from organizations.tenancy import tenant_context
+from pairing.notifications import PAIR_PUBLISHED
+from sessions.notifications import SESSION_LOG
 from tests.isolation import FOREIGN_MARKER
 
 
@@ -13,7 +16,7 @@ def _delivered(organization, user, subject, n=1, **fields):
         for index in range(n):
             Notification.objects.create(
                 recipient=user,
-                kind=Kind.PAIR_PUBLISHED,
+                kind=PAIR_PUBLISHED,
                 key=f"k:{subject}:{index}:{user.pk}",
                 due_at=timezone.now(),
                 status=Notification.Status.SENT,
@@ -72,20 +75,20 @@ def test_mark_all_read(client_for, organization, mentee_user):
 
 
 def test_preferences_save_muted_kinds_and_quiet_hours(client_for, organization, mentee_user):
-    wanted = [kind for kind in Kind.values if kind != Kind.SESSION_LOG]
+    wanted = [kind for kind in kind_values() if kind != SESSION_LOG]
     response = client_for(mentee_user).post(
         "/o/acme/notifications/preferences/", {"wanted": wanted, "quiet_start": "22:00", "quiet_end": "07:30"}
     )
     assert response.status_code == 302
     with tenant_context(organization):
         preference = preference_for(user=mentee_user)
-    assert preference.muted_kinds == [Kind.SESSION_LOG]
+    assert preference.muted_kinds == [SESSION_LOG]
     assert preference.quiet_start == dt.time(22) and preference.quiet_end == dt.time(7, 30)
 
 
 def test_half_quiet_hours_re_render_the_form_and_change_nothing(client_for, organization, mentee_user):
     response = client_for(mentee_user).post(
-        "/o/acme/notifications/preferences/", {"wanted": Kind.values, "quiet_start": "22:00"}
+        "/o/acme/notifications/preferences/", {"wanted": kind_values(), "quiet_start": "22:00"}
     )
     assert response.status_code == 200
     assert b"Give both ends of the quiet hours" in response.content

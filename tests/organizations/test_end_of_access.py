@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.personal_data import erase_personal_data
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from notifications.tokens import unsubscribe_url
 from organizations import services
 from organizations.models import Invitation, Membership
@@ -24,6 +24,7 @@ from sessions import services as session_services
 from sessions.models import CalendarFeed
 from surveys.defaults import ensure_default_templates
 from surveys.models import SurveyResponse, SurveyTemplate
+from surveys.notifications import SURVEY_INVITATION
 from surveys.services import send_survey
 from surveys.tokens import response_token
 from tests.factories import InvitationFactory, member
@@ -281,7 +282,7 @@ def test_a_missed_revocation_still_shows_nothing(world, organization):
 
 def test_unsent_emails_of_a_removed_person_never_go_out(world, hr_admin, organization, mailoutbox):
     with tenant_context(organization):
-        pending = Notification.objects.filter(status=Notification.Status.PENDING, kind=Kind.SURVEY_INVITATION)
+        pending = Notification.objects.filter(status=Notification.Status.PENDING, kind=SURVEY_INVITATION)
         assert {row.recipient for row in pending} == {world.person, world.partner}
     _hr_removes_every_role(hr_admin, organization, world.person)
     run_dispatcher()
@@ -300,7 +301,7 @@ def test_the_dispatcher_checks_access_at_send_time(world, organization, mailoutb
 
 def test_an_unsubscribe_link_of_a_deactivated_account_reveals_nothing(world, organization):
     url = unsubscribe_url(
-        organization_id=organization.pk, user_id=world.person.pk, kind=Kind.SURVEY_INVITATION
+        organization_id=organization.pk, user_id=world.person.pk, kind=SURVEY_INVITATION
     )
     world.person.is_active = False
     world.person.save()

@@ -7,10 +7,11 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from notifications.models import Kind, Notification
+from notifications.models import Notification
 from organizations.tenancy import tenant_context
 from pairing import services, tasks
 from pairing.models import MatchingRound, MatchingSettings, Pair
+from pairing.notifications import PAIR_PUBLISHED
 from pairing.signals import pair_ended
 from programmes.models import Programme
 
@@ -51,7 +52,7 @@ def test_nothing_is_sent_before_the_transaction_commits(
     assert mail.outbox == []
     assert callbacks
     # The messages wait in the outbox, one per person, for the commit (or the next dispatcher run).
-    assert Notification.objects.filter(kind=Kind.PAIR_PUBLISHED, delivered_at__isnull=True).count() == 2
+    assert Notification.objects.filter(kind=PAIR_PUBLISHED, delivered_at__isnull=True).count() == 2
 
 
 def test_a_round_without_proposals_cannot_be_published(in_organization, programme):

@@ -7,11 +7,11 @@ import pytest
 import time_machine
 from django.core import mail
 
-from notifications.models import Kind
 from organizations.tenancy import tenant_context
 from pairing.models import Pair
 from sessions.models import Session
 from surveys.models import SurveyResponse, SurveyTemplate
+from surveys.notifications import SURVEY_REMINDER
 from tests.notifications.factories import PairFactory, ProgrammeFactory, SessionFactory
 from tests.notifications.helpers import rows, run_hourly
 
@@ -108,7 +108,7 @@ def test_an_unanswered_survey_is_reminded_once_after_n_days(pair, organization, 
         run_hourly()
     with time_machine.travel(DAY_ONE + dt.timedelta(days=3, hours=23), tick=False):
         run_hourly()
-    assert rows(organization, kind=Kind.SURVEY_REMINDER) == []
+    assert rows(organization, kind=SURVEY_REMINDER) == []
     with time_machine.travel(DAY_ONE + dt.timedelta(days=4), tick=False):
         run_hourly()
         run_hourly()
@@ -123,5 +123,5 @@ def test_an_answered_survey_is_not_reminded(pair, organization):
         SurveyResponse.objects.update(answered_at=DAY_ONE)
     with time_machine.travel(DAY_ONE + dt.timedelta(days=10), tick=False):
         run_hourly()
-    assert {row.status for row in rows(organization, kind=Kind.SURVEY_REMINDER)} <= {"skipped"}
+    assert {row.status for row in rows(organization, kind=SURVEY_REMINDER)} <= {"skipped"}
     assert not [message for message in mail.outbox if "Reminder:" in message.subject]

@@ -1,0 +1,256 @@
+"""Sessions in the notification machinery: reminders before a session, the reminder to log it, the nudge
+when a pair has stopped meeting, and the digest's pairs at risk."""
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from notifications.models import Notification
+from notifications.registry import (
+    Message,
+    digest_section,
+    dispatch_planner,
+    notification_kind,
+    periodic_planner,
+    renderer,
+)
+from notifications.rendering import local_datetime, organization_url
+from notifications.services import natural_key, plan
+
+from . import selectors
+from .models import Session
+
+SESSION_REMINDER_24H = notification_kind(
+    "session_reminder_24h", gettext_lazy("Session reminder, the day before"), position=10
+)
+SESSION_REMINDER_1H = notification_kind(
+    "session_reminder_1h", gettext_lazy("Session reminder, one hour before"), position=20
+)
+SESSION_LOG = notification_kind("session_log", gettext_lazy("Reminder to log a session"), position=30)
+PAIR_INACTIVE = notification_kind(
+    "pair_inactive", gettext_lazy("Nudge when a pair has not met for a while"), position=40
+)
+
+REMINDER_OFFSETS = {
+    SESSION_REMINDER_24H: timedelta(hours=24),
+    SESSION_REMINDER_1H: timedelta(hours=1),
+}
+# A "day before" reminder is only worth sending if it is at least this far ahead of the session.
+DAY_BEFORE_MINIMUM = timedelta(hours=23)
+LOG_DELAY = timedelta(minutes=30)
+REMINDER_HORIZON = timedelta(hours=25)
+LOG_LOOKBACK = timedelta(days=7)
+
+
+# What to plan ----------------------------------------------------------------------------------------
+
+
+def _planned(kind):
+    # The organisation in the probe lets the (organization, kind, object_id) index serve the scan.
+    return Notification.objects.filter(
+        organization_id=OuterRef("organization_id"),
+        kind=kind,
+        object_id=OuterRef("pk"),
+        planned_sequence=OuterRef("sequence"),
+    )
+
+
+def sessions_needing_reminders(*, now):
+    """Scheduled sessions starting within 25 h with no reminder planned for their current version."""
+    return Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + REMINDER_HORIZON
+    ).exclude(Exists(_planned(SESSION_REMINDER_1H)))
+
+
+def sessions_needing_log_reminder(*, now):
+    """Sessions that started in the last week, still unlogged, with no log reminder planned yet."""
+    return Session.objects.filter(
+        status=Session.Status.SCHEDULED,
+        logged_at=None,
+        starts_at__lte=now,
+        starts_at__gt=now - LOG_LOOKBACK,
+    ).exclude(Exists(_planned(SESSION_LOG)))
+
+
+def organizations_with_sessions_to_plan(*, now):
+    """The dispatcher's scan (run across organisations): ids of organisations with a session to plan
+    for. Two indexed queries whatever the number of organisations or sessions."""
+    reminders = sessions_needing_reminders(now=now).values_list("organization_id", flat=True).distinct()
+    logs = sessions_needing_log_reminder(now=now).values_list("organization_id", flat=True).distinct()
+    return set(reminders) | set(logs)
+
+
+# Planning -----------------------------------------------------------------------------------------
+
+
+@dispatch_planner(organizations=organizations_with_sessions_to_plan)
+def plan_session_notifications(*, organization, now):
+    """Plan reminders for sessions newly scheduled or moved, and log reminders for ended sessions.
+
+    Keys carry the session's sequence: a rescheduled session gets fresh rows, and the rows planned for
+    its previous time are skipped at send time.
+    """
+    upcoming = sessions_needing_reminders(now=now).select_related("pair__mentor__user", "pair__mentee__user")
+    for session in upcoming:
+        for kind, offset in REMINDER_OFFSETS.items():
+            if kind == SESSION_REMINDER_24H and session.starts_at - now < DAY_BEFORE_MINIMUM:
+                continue
+            for person in session.pair.people():
+                plan(
+                    organization=organization,
+                    recipient=person,
+                    kind=kind,
+                    key=natural_key(kind, "session", session.pk, "seq", session.sequence, recipient=person),
+                    due_at=session.starts_at - offset,
+                    object_id=session.pk,
+                    planned_for=session.starts_at,
+                    planned_sequence=session.sequence,
+                )
+    ended = sessions_needing_log_reminder(now=now).select_related("pair__mentor__user", "pair__mentee__user")
+    for session in ended:
+        for person in session.pair.people():
+            plan(
+                organization=organization,
+                recipient=person,
+                kind=SESSION_LOG,
+                key=natural_key(
+                    SESSION_LOG, "session", session.pk, "seq", session.sequence, recipient=person
+                ),
+                due_at=session.starts_at + timedelta(minutes=session.duration_minutes) + LOG_DELAY,
+                object_id=session.pk,
+                planned_for=session.starts_at,
+                planned_sequence=session.sequence,
+            )
+
+
+@periodic_planner
+def plan_inactivity_nudges(organization, now):
+    for pair in selectors.active_pairs_with_activity(now=now):
+        since = selectors.inactive_since(pair, now=now)
+        if since is None:
+            continue
+        for person in pair.people():
+            plan(
+                organization=organization,
+                recipient=person,
+                kind=PAIR_INACTIVE,
+                key=natural_key(
+                    PAIR_INACTIVE, "pair", pair.pk, "since", since.date().isoformat(), recipient=person
+                ),
+                due_at=now,
+                object_id=pair.pk,
+                planned_for=since,
+            )
+
+
+# Rendering ----------------------------------------------------------------------------------------
+
+
+def _current_session(row):
+    session = (
+        Session.objects.filter(pk=row.object_id)
+        .select_related("pair__mentor__user", "pair__mentee__user")
+        .first()
+    )
+    if session is None or session.sequence != row.planned_sequence or session.starts_at != row.planned_for:
+        return None
+    return session
+
+
+@renderer(SESSION_REMINDER_24H)
+@renderer(SESSION_REMINDER_1H)
+def render_session_reminder(row):
+    session = _current_session(row)
+    if session is None or session.status != Session.Status.SCHEDULED:
+        return None
+    partner = session.pair.partner_of(row.recipient)
+    when = local_datetime(session.starts_at, row.recipient)
+    if row.kind == SESSION_REMINDER_24H:
+        subject = _("Tomorrow: your session with %(partner)s") % {"partner": partner.display_name}
+    else:
+        subject = _("In one hour: your session with %(partner)s") % {"partner": partner.display_name}
+    return Message(
+        subject=subject,
+        paragraphs=[
+            _("Your session with %(partner)s starts on %(when)s and lasts %(minutes)s minutes.")
+            % {
+                "partner": partner.get_full_name() or partner.email,
+                "when": when,
+                "minutes": session.duration_minutes,
+            },
+            _("Bring the agenda you agreed on; if you cannot make it, reschedule it in Binôme."),
+        ],
+        action_url=organization_url("session_detail", pair_id=session.pair_id, session_id=session.pk),
+        action_label=_("Open the session"),
+        deadline=session.starts_at,
+    )
+
+
+@renderer(SESSION_LOG)
+def render_session_log(row):
+    session = _current_session(row)
+    if session is None or session.status != Session.Status.SCHEDULED or session.logged_at is not None:
+        return None
+    partner = session.pair.partner_of(row.recipient)
+    return Message(
+        subject=_("How did your session with %(partner)s go?") % {"partner": partner.display_name},
+        paragraphs=[
+            _(
+                "Your session of %(when)s is not logged yet. It takes a minute: was it held, and what did you take away?"  # noqa: E501
+            )
+            % {"when": local_datetime(session.starts_at, row.recipient)},
+        ],
+        action_url=organization_url("session_log", pair_id=session.pair_id, session_id=session.pk),
+        action_label=_("Log the session"),
+    )
+
+
+@renderer(PAIR_INACTIVE)
+def render_pair_inactive(row):
+    now = timezone.now()
+    pair = selectors.active_pairs_with_activity(now=now).filter(pk=row.object_id).first()
+    if pair is None or selectors.inactive_since(pair, now=now) is None:
+        return None
+    partner = pair.partner_of(row.recipient)
+    return Message(
+        subject=_("Time to meet %(partner)s again") % {"partner": partner.display_name},
+        paragraphs=[
+            ngettext(
+                "Your programme suggests a session every %(days)s day, and you have not met for a while.",
+                "Your programme suggests a session every %(days)s days, and you have not met for a while.",
+                pair.programme.cadence_days,
+            )
+            % {"days": pair.programme.cadence_days},
+            _("Pick a slot with %(partner)s now: a 30-minute session is enough to keep going.")
+            % {"partner": partner.get_full_name() or partner.email},
+        ],
+        action_url=organization_url("pair_space", pair_id=pair.pk),
+        action_label=_("Schedule a session"),
+    )
+
+
+# The HR digest ------------------------------------------------------------------------------------
+
+OVERDUE_LOGS_LISTED = 50
+
+
+@digest_section(position=10)
+def digest_pairs_at_risk(organization, now):
+    """The pairs at risk (``selectors.at_risk_conditions``, as on the operations page): those that have not
+    met, then each session whose log is overdue."""
+    lines = []
+    for pair in selectors.pairs_at_risk(now=now):
+        if pair.no_recent_session:
+            since = pair.last_held or pair.started_at or pair.created_at
+            lines.append(
+                _("%(pair)s: no session for %(days)s days") % {"pair": pair, "days": (now - since).days}
+            )
+    for session in selectors.overdue_logs(now=now)[:OVERDUE_LOGS_LISTED]:
+        lines.append(
+            _("%(pair)s: session of %(date)s not logged")
+            % {"pair": session.pair, "date": formats.date_format(session.starts_at, "SHORT_DATE_FORMAT")}
+        )
+    return _("Pairs at risk"), lines
