@@ -10,7 +10,7 @@ class PairingConfig(AppConfig):
     def ready(self):
         from programmes.signals import participant_withdrawn
 
-        from . import receivers
+        from . import personal_data, receivers  # noqa: F401  (personal_data: its part of a person's data)
 
         participant_withdrawn.connect(
             receivers.end_pairs_of_withdrawn_participant, dispatch_uid="pairing.end_pairs_of_withdrawn"

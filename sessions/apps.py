@@ -14,7 +14,7 @@ class SessionsConfig(AppConfig):
         from organizations.signals import access_ended
         from pairing.signals import pair_ended
 
-        from . import receivers
+        from . import personal_data, receivers  # noqa: F401  (personal_data: its part of a person's data)
 
         pair_ended.connect(
             receivers.cancel_sessions_of_ended_pair, dispatch_uid="sessions.cancel_on_pair_end"
