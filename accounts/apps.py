@@ -13,7 +13,8 @@ class AccountsConfig(AppConfig):
 
         from organizations.signals import access_ended
 
-        from . import receivers
+        # personal_data: the account's and the organisations' part of a person's export and erasure.
+        from . import personal_data, receivers  # noqa: F401
 
         user_logged_in.connect(receivers.record_sign_in, dispatch_uid="accounts.record_sign_in")
         user_logged_out.connect(receivers.forget_sign_out, dispatch_uid="accounts.forget_sign_out")

@@ -2,43 +2,32 @@
 right to erasure.
 
 Both are about one person and cross organisations by nature, so they run inside ``unscoped`` with
-every query filtered on that person. Two rules hold whatever the code around them becomes: a partner's
-private notes and another person's survey answers are never read, and a partner appears by name only.
+every query filtered on that person. Each app declares what it holds about the person in its own
+``personal_data.py``, registered in ``accounts.privacy``; this module assembles them, and holds the
+account's own part and what ``organizations`` keeps (roles, invitations, the names on record). Two rules
+hold whatever the code around them becomes: a partner's private notes and another person's survey answers
+are never read, and a partner appears by name only.
 """
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from notifications.models import Notification, Preference
 from organizations.models import Invitation, Membership, Organization, Person
 from organizations.roles import Role
 from organizations.services import end_access, end_account_access
 from organizations.tenancy import tenant_context, unscoped
-from pairing.models import Pair
-from pairing.services import end_live_pairs
-from programmes.models import Participant, ParticipantSkill, Programme
-from programmes.services import withdraw
-from sessions.models import (
-    ActionItem,
-    AgendaItem,
-    CalendarFeed,
-    Goal,
-    GoalProgress,
-    PrivateNote,
-    Session,
-    SharedResource,
-)
-from surveys.models import Answer, Question, SurveyResponse
+
+from . import privacy
+from .models import SignedInSession
 
 EXPORT_FORMAT = "binome-personal-data/1"
 ACCESS_REASON = "a person's own data export (GDPR right of access)"
@@ -56,82 +45,17 @@ def placeholder_email(user):
 def personal_data(*, user):
     """Everything Binôme keeps about ``user``, in every organisation they belong or belonged to.
 
-    A fixed number of queries whatever the number of organisations, pairs or sessions.
+    A fixed number of queries whatever the number of organisations, pairs or sessions: each piece reads
+    its rows in a fixed number of queries.
     """
     with unscoped(ACCESS_REASON):
-        pairs_of_user = Pair.objects.filter(Q(mentor__user=user) | Q(mentee__user=user))
-        pair_ids = pairs_of_user.values("pk")
-        rows = {
-            "memberships": list(Membership.objects.filter(user=user).order_by("created_at", "pk")),
-            "participations": list(
-                Participant.objects.filter(user=user)
-                .select_related("programme", "manager")
-                .prefetch_related(
-                    Prefetch(
-                        "skills",
-                        queryset=ParticipantSkill.objects.select_related("skill").order_by("skill__name"),
-                    )
-                )
-                .order_by("created_at", "pk")
-            ),
-            "pairs": list(
-                pairs_of_user.select_related("programme", "mentor__user", "mentee__user").order_by(
-                    "created_at", "pk"
-                )
-            ),
-            "goals": list(
-                Goal.objects.filter(pair__in=pair_ids)
-                .select_related("objective")
-                .prefetch_related(
-                    "skills",
-                    Prefetch("progress", queryset=GoalProgress.objects.order_by("recorded_on", "pk")),
-                )
-            ),
-            "sessions": list(
-                Session.objects.filter(pair__in=pair_ids)
-                .prefetch_related(
-                    Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk"))
-                )
-                .order_by("starts_at", "pk")
-            ),
-            "action_items": list(
-                ActionItem.objects.filter(pair__in=pair_ids)
-                .select_related("owner")
-                .order_by("created_at", "pk")
-            ),
-            "resources": list(
-                SharedResource.objects.filter(pair__in=pair_ids)
-                .select_related("added_by")
-                .order_by("created_at", "pk")
-            ),
-            # The author's own notes only: the partner's note on the same session is never read.
-            "own_notes": {note.session_id: note for note in PrivateNote.objects.filter(author=user)},
-            # Responses of the person's own participations only; nobody else's answers are read.
-            "responses": list(
-                SurveyResponse.objects.filter(participant__user=user)
-                .select_related("template__programme")
-                .prefetch_related(
-                    Prefetch(
-                        "answers",
-                        queryset=Answer.objects.select_related("question", "skill").order_by(
-                            "question__position", "question_id", "pk"
-                        ),
-                    )
-                )
-                .order_by("sent_at", "pk")
-            ),
-            "notifications": list(Notification.objects.filter(recipient=user).order_by("due_at", "pk")),
-            "preferences": list(Preference.objects.filter(user=user)),
-            "calendar_feeds": list(CalendarFeed.objects.filter(user=user).order_by("created_at", "pk")),
-            "invitations": list(Invitation.objects.filter(email__iexact=user.email).order_by("created_at")),
-            "records": list(Person.objects.filter(user=user)),
-        }
+        loaded = [(piece.key, *piece.load(user)) for piece in privacy.export_pieces()]
     email_addresses = list(EmailAddress.objects.filter(user=user).order_by("-primary", "email"))
     return {
         "format": EXPORT_FORMAT,
         "generated_at": timezone.now(),
         "account": _account(user, email_addresses),
-        "organisations": _organisations(user, rows),
+        "organisations": _organisations(loaded),
     }
 
 
@@ -162,226 +86,56 @@ def _by_organisation(items):
     return grouped
 
 
-def _organisations(user, rows):
-    sections = {
-        "roles": _by_organisation(rows["memberships"]),
-        "participations": _by_organisation(rows["participations"]),
-        "pairs": _by_organisation(rows["pairs"]),
-        "responses": _by_organisation(rows["responses"]),
-        "notifications": _by_organisation(rows["notifications"]),
-        "preferences": _by_organisation(rows["preferences"]),
-        "calendar_feeds": _by_organisation(rows["calendar_feeds"]),
-        "invitations": _by_organisation(rows["invitations"]),
-        "records": _by_organisation(rows["records"]),
-    }
-    organization_ids = set().union(*(grouped.keys() for grouped in sections.values()))
+def _organisations(loaded):
+    sections = [(key, _by_organisation(rows), entry) for key, rows, entry in loaded]
+    organization_ids = set().union(*(grouped.keys() for _key, grouped, _entry in sections))
     organizations = Organization.objects.filter(pk__in=organization_ids).order_by("name", "pk")
-    workspaces = _Workspaces.of(rows)
-    sections_by_organization = []
+    parts = []
     for organization in organizations:
         # People (partners, managers, authors) appear under the names this organisation holds.
         with tenant_context(organization):
-            sections_by_organization.append(_organisation(organization, user, sections, workspaces))
-    return sections_by_organization
+            part = {"name": organization.name, "slug": organization.slug}
+            for key, grouped, entry in sections:
+                part[key] = [entry(row) for row in grouped[organization.pk]]
+            parts.append(part)
+    return parts
 
 
-def _organisation(organization, user, sections, workspaces):
-    return {
-        "name": organization.name,
-        "slug": organization.slug,
-        # What the organisation's HR holds under the person's name (it may differ from the account's).
-        "name_on_record": [
-            {"first_name": record.first_name, "last_name": record.last_name}
-            for record in sections["records"][organization.pk]
-        ],
-        "roles": [
-            {"role": membership.role, "since": membership.created_at}
-            for membership in sections["roles"][organization.pk]
-        ],
-        "invitations": [
-            {
-                "role": invitation.role,
-                "sent_at": invitation.sent_at or invitation.created_at,
-                "accepted_at": invitation.accepted_at,
-                "revoked_at": invitation.revoked_at,
-            }
-            for invitation in sections["invitations"][organization.pk]
-        ],
-        "programme_participations": [
-            _participation(participant) for participant in sections["participations"][organization.pk]
-        ],
-        "pairs": [_pair(pair, user, workspaces) for pair in sections["pairs"][organization.pk]],
-        "survey_responses": [_response(response) for response in sections["responses"][organization.pk]],
-        "notifications": [
-            {
-                "kind": notification.kind,
-                "subject": notification.subject,
-                "status": notification.status,
-                "due_at": notification.due_at,
-                "delivered_at": notification.delivered_at,
-                "read_at": notification.read_at,
-            }
-            for notification in sections["notifications"][organization.pk]
-        ],
-        "notification_preferences": [
-            {
-                "muted_kinds": preference.muted_kinds,
-                "quiet_start": preference.quiet_start,
-                "quiet_end": preference.quiet_end,
-            }
-            for preference in sections["preferences"][organization.pk]
-        ],
-        # The feed's token is a credential, not information about the person: dates only.
-        "calendar_feeds": [
-            {"created_at": feed.created_at, "revoked_at": feed.revoked_at}
-            for feed in sections["calendar_feeds"][organization.pk]
-        ],
-    }
+# What the organisation's HR holds under the person's name (it may differ from the account's).
+@privacy.export("name_on_record", position=10, covers=[Person])
+def _records(user):
+    def entry(record):
+        return {"first_name": record.first_name, "last_name": record.last_name}
+
+    return list(Person.objects.filter(user=user)), entry
 
 
-def _participation(participant):
-    return {
-        "programme": participant.programme.name,
-        "role": participant.role,
-        "status": participant.status,
-        "department": participant.department,
-        "job_title": participant.job_title,
-        "location": participant.location,
-        "languages": participant.languages,
-        "interests": participant.interests,
-        "hopes": participant.hopes,
-        "availability": participant.availability,
-        "time_zone": participant.time_zone,
-        "manager": participant.manager.display_name if participant.manager else None,
-        "charter_accepted_at": participant.charter_accepted_at,
-        "enrolled_at": participant.enrolled_at,
-        "withdrawn_at": participant.withdrawn_at,
-        "skills": [{"skill": entry.skill.name, "level": entry.level} for entry in participant.skills.all()],
-    }
+@privacy.export("roles", position=20, covers=[Membership])
+def _roles(user):
+    def entry(membership):
+        return {"role": membership.role, "since": membership.created_at}
+
+    return list(Membership.objects.filter(user=user).order_by("created_at", "pk")), entry
 
 
-@dataclass
-class _Workspaces:
-    """What hangs on the person's pairs, grouped by pair (and action items by session)."""
+@privacy.export("invitations", position=30, covers=[Invitation])
+def _invitations(user):
+    def entry(invitation):
+        return {
+            "role": invitation.role,
+            "sent_at": invitation.sent_at or invitation.created_at,
+            "accepted_at": invitation.accepted_at,
+            "revoked_at": invitation.revoked_at,
+        }
 
-    goals: dict = field(default_factory=lambda: defaultdict(list))
-    sessions: dict = field(default_factory=lambda: defaultdict(list))
-    session_actions: dict = field(default_factory=lambda: defaultdict(list))
-    pair_actions: dict = field(default_factory=lambda: defaultdict(list))
-    resources: dict = field(default_factory=lambda: defaultdict(list))
-    own_notes: dict = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, rows):
-        workspaces = cls(own_notes=rows["own_notes"])
-        for goal in rows["goals"]:
-            workspaces.goals[goal.pair_id].append(goal)
-        for session in rows["sessions"]:
-            workspaces.sessions[session.pair_id].append(session)
-        for action in rows["action_items"]:
-            if action.session_id:
-                workspaces.session_actions[action.session_id].append(action)
-            else:
-                workspaces.pair_actions[action.pair_id].append(action)
-        for resource in rows["resources"]:
-            workspaces.resources[resource.pair_id].append(resource)
-        return workspaces
+    return list(Invitation.objects.filter(email__iexact=user.email).order_by("created_at")), entry
 
 
-def _action(action):
-    return {
-        "title": action.title,
-        "owner": action.owner.display_name,
-        "due_date": action.due_date,
-        "done_at": action.done_at,
-    }
-
-
-def _goal(goal):
-    return {
-        "title": goal.title,
-        "description": goal.description,
-        "programme_objective": goal.objective.name if goal.objective else None,
-        "skills": sorted(skill.name for skill in goal.skills.all()),
-        "target_date": goal.target_date,
-        "measured_as": goal.scale,
-        "progress": [
-            {"date": point.recorded_on, "value": point.value, "note": point.note}
-            for point in goal.progress.all()
-        ],
-    }
-
-
-def _session(session, workspaces):
-    note = workspaces.own_notes.get(session.pk)
-    return {
-        "starts_at": session.starts_at,
-        "duration_minutes": session.duration_minutes,
-        "time_zone": session.time_zone,
-        "status": session.status,
-        "format": session.format,
-        "location": session.location,
-        "agenda": [item.text for item in session.agenda_items.all()],
-        "actual_minutes": session.actual_minutes,
-        "topics": session.topics,
-        "shared_notes": session.shared_notes,
-        "usefulness": session.usefulness,
-        "cancel_reason": session.cancel_reason,
-        "action_items": [_action(action) for action in workspaces.session_actions[session.pk]],
-        "my_private_note": note.text if note else None,
-    }
-
-
-def _pair(pair, user, workspaces):
-    mine, partner = (
-        (pair.mentor, pair.mentee) if pair.mentor.user_id == user.pk else (pair.mentee, pair.mentor)
-    )
-    return {
-        "programme": pair.programme.name,
-        "my_role": mine.role,
-        "partner": partner.user.display_name,
-        "status": pair.status,
-        "proposed_at": pair.created_at,
-        "started_at": pair.started_at,
-        "ended_at": pair.ended_at,
-        "end_reason": pair.end_reason,
-        "decline_reason": pair.decline_reason if pair.declined_by_id == user.pk else "",
-        "goals": [_goal(goal) for goal in workspaces.goals[pair.pk]],
-        "sessions": [_session(session, workspaces) for session in workspaces.sessions[pair.pk]],
-        "action_items": [_action(action) for action in workspaces.pair_actions[pair.pk]],
-        "shared_space": [
-            {
-                "kind": resource.kind,
-                "title": resource.title,
-                "url": resource.url,
-                "body": resource.body,
-                "added_by": resource.added_by.display_name if resource.added_by else None,
-                "created_at": resource.created_at,
-            }
-            for resource in workspaces.resources[pair.pk]
-        ],
-    }
-
-
-def _response(response):
-    template = response.template
-    return {
-        "survey": template.title,
-        "programme": template.programme.name,
-        "moment": template.moment,
-        "sent_at": response.sent_at,
-        "answered_at": response.answered_at,
-        "answers": [
-            {
-                "question": answer.question.text,
-                "skill": answer.skill.name if answer.skill else None,
-                "number": answer.number,
-                "text": answer.text,
-                "shared_anonymously": answer.shared_anonymously,
-            }
-            for answer in response.answers.all()
-        ],
-    }
+privacy.not_exported(
+    SignedInSession,
+    why="a sign-in's session key is a credential, not information about the person; ending access "
+    "signs them all out",
+)
 
 
 # Right to erasure ---------------------------------------------------------------------------------
@@ -422,6 +176,7 @@ def erase_personal_data(*, user):
     answers, notifications, preferences and e-mail addresses are deleted, their calendar feeds revoked
     and their memberships removed. The user row stays, anonymised, so that the partner's session
     history still holds together and shows "Deleted user". Numeric survey answers stay, anonymous.
+    The apps' own steps are registered in ``accounts.privacy``.
     """
     user = get_user_model().objects.select_for_update().get(pk=user.pk)
     if user.erased_at is not None:
@@ -432,24 +187,23 @@ def erase_personal_data(*, user):
     now = timezone.now()
     with unscoped(ERASURE_REASON):
         organization_ids = set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
-        organization_ids |= set(
-            Participant.objects.filter(user=user).values_list("organization_id", flat=True)
-        )
+        for organizations_of in privacy.ORGANIZATION_HOLDERS:
+            organization_ids |= set(organizations_of(user))
     for organization in Organization.objects.filter(pk__in=organization_ids):
         with tenant_context(organization):
-            _leave_programmes(organization, user)
+            # Stored text that HR and the partner read, in the organisation's language, and without the name.
+            with translation.override(organization.default_language):
+                reason = gettext("A participant deleted their account.")
+            # Live pairs end and participations are withdrawn before the access goes.
+            for step in privacy.leave_steps():
+                step(organization=organization, user=user, reason=reason)
             # Memberships go, and with them the feed, survey links and pending invitations there.
             end_access(organization=organization, user=user, reason="account erased")
     # Then everywhere at once, for what no membership holds any more (open sign-ins, stray invitations).
     end_account_access(user=user, reason="account erased")
     with unscoped(ERASURE_REASON):
-        PrivateNote.objects.filter(author=user).delete()
-        # Numeric and choice answers stay in the aggregates; free text could say who wrote it.
-        Answer.objects.filter(response__participant__user=user, question__type=Question.Type.TEXT).delete()
-        Notification.objects.filter(recipient=user).delete()
-        Preference.objects.filter(user=user).delete()
-        Invitation.objects.filter(email__iexact=user.email).update(email=placeholder_email(user))
-        Person.objects.filter(user=user).update(first_name="", last_name="", updated_at=now)
+        for step in privacy.ERASE_STEPS:
+            step(user=user, now=now)
     EmailAddress.objects.filter(user=user).delete()
     user.groups.clear()
     user.user_permissions.clear()
@@ -462,19 +216,7 @@ def erase_personal_data(*, user):
     return user
 
 
-def _leave_programmes(organization, user):
-    """End the person's live pairs and withdraw them from every programme of the current organisation."""
-    # Stored text that HR and the partner read, in the organisation's language, and without the name.
-    with translation.override(organization.default_language):
-        reason = gettext("A participant deleted their account.")
-    # Ending a pair cancels its planned sessions too (sessions listen to pair_ended).
-    end_live_pairs(user=user, reason=reason)
-    participations = Participant.objects.filter(user=user).select_related("programme")
-    closed = Programme.Status.CLOSED
-    for participant in participations:
-        # A closed programme is history: the participation stays as it ended.
-        if participant.status != Participant.Status.WITHDRAWN and participant.programme.status != closed:
-            withdraw(participant=participant)
-    participations.update(
-        job_title="", location="", hopes="", interests=[], languages=[], availability=[], manager=None
-    )
+@privacy.erase
+def _forget_names(*, user, now):
+    Invitation.objects.filter(email__iexact=user.email).update(email=placeholder_email(user))
+    Person.objects.filter(user=user).update(first_name="", last_name="", updated_at=now)

@@ -8,3 +8,6 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self):
+        from . import personal_data  # noqa: F401  (why its rows are not in a person's export)

@@ -10,7 +10,8 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from organizations.signals import access_ended
 
-        from . import handlers  # noqa: F401  (registers the HR digest, the one kind this app plans)
+        # handlers: the HR digest, the one kind this app plans; personal_data: its part of a person's data.
+        from . import handlers, personal_data  # noqa: F401
         from .receivers import withhold_emails_when_access_ends
 
         access_ended.connect(withhold_emails_when_access_ends, dispatch_uid="notifications.withhold")

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
@@ -31,9 +32,7 @@ class AcceptInvitationForm(forms.Form):
         if password1 and password2 and password1 != password2:
             self.add_error("password2", _("The two passwords differ."))
         elif password1:
-            from accounts.models import User
-
-            candidate = User(
+            candidate = get_user_model()(
                 email=self.email,
                 first_name=cleaned.get("first_name", ""),
                 last_name=cleaned.get("last_name", ""),

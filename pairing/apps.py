@@ -10,7 +10,8 @@ class PairingConfig(AppConfig):
     def ready(self):
         from programmes.signals import participant_withdrawn
 
-        from . import notifications, receivers  # noqa: F401  (notifications: pair kinds and e-mails, people without a pair)
+        # notifications: pair kinds and e-mails, people without a pair; personal_data: its part of a person's data
+        from . import notifications, personal_data, receivers  # noqa: F401
 
         participant_withdrawn.connect(
             receivers.end_pairs_of_withdrawn_participant, dispatch_uid="pairing.end_pairs_of_withdrawn"

@@ -14,7 +14,8 @@ class SessionsConfig(AppConfig):
         from organizations.signals import access_ended
         from pairing.signals import pair_ended
 
-        from . import notifications, receivers  # noqa: F401  (notifications: session kinds and e-mails, pairs at risk)
+        # notifications: session kinds and e-mails, pairs at risk; personal_data: its part of a person's data
+        from . import notifications, personal_data, receivers  # noqa: F401
 
         pair_ended.connect(
             receivers.cancel_sessions_of_ended_pair, dispatch_uid="sessions.cancel_on_pair_end"

@@ -10,7 +10,8 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from organizations.signals import access_ended
 
-        from . import notifications  # noqa: F401  (survey kinds, planners and digest sections)
+        # notifications: survey kinds, planners and digest sections; personal_data: its part of a person's data.
+        from . import notifications, personal_data  # noqa: F401
         from .receivers import withdraw_links_when_access_ends
 
         access_ended.connect(withdraw_links_when_access_ends, dispatch_uid="surveys.withdraw_links")

@@ -1,18 +1,27 @@
 from importlib import import_module
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from organizations import demo
 from organizations.tenancy import tenant_context
 
-# Each app's demo module has seed_demo(organization, people), idempotent, run in this order.
-DEMO_MODULES = [
-    "programmes.demo",
-    "pairing.demo",
-    "sessions.demo",
-    "surveys.demo",
-]
+
+def demo_seeders():
+    """Each app's ``demo.seed_demo(organization, people)`` (idempotent), found as the admin finds admin.py.
+
+    They run in INSTALLED_APPS order, which lists each app after the ones its demo data builds on
+    (programmes, pairing, sessions, surveys): organizations names none of the apps above it.
+    """
+    seeders = []
+    for config in apps.get_app_configs():
+        if config.name != "organizations" and module_has_submodule(config.module, "demo"):
+            module = import_module(f"{config.name}.demo")
+            if hasattr(module, "seed_demo"):
+                seeders.append(module.seed_demo)
+    return seeders
 
 
 class Command(BaseCommand):
@@ -22,9 +31,11 @@ class Command(BaseCommand):
         with transaction.atomic():
             organization, people = demo.seed()
             with tenant_context(organization):
-                for module_path in DEMO_MODULES:
-                    import_module(module_path).seed_demo(organization, people)
-        self.stdout.write(self.style.SUCCESS(f"Demo organisation: {organization.name} (/o/{organization.slug}/)"))
+                for seed_demo in demo_seeders():
+                    seed_demo(organization, people)
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo organisation: {organization.name} (/o/{organization.slug}/)")
+        )
         self.stdout.write(f"Every demo account's password: {demo.DEMO_PASSWORD}")
         for email, first_name, last_name, roles, _language in demo.PEOPLE:
             labels = ", ".join(str(role.label) for role in roles)
