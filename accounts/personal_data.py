@@ -447,6 +447,8 @@ def erase_personal_data(*, user):
         # Numeric and choice answers stay in the aggregates; free text could say who wrote it.
         Answer.objects.filter(response__participant__user=user, question__type=Question.Type.TEXT).delete()
         Notification.objects.filter(recipient=user).delete()
+        # Invitations e-mailed to the address before it had an account (address-only outbox rows).
+        Notification.objects.filter(recipient=None, address__iexact=user.email).delete()
         Preference.objects.filter(user=user).delete()
         Invitation.objects.filter(email__iexact=user.email).update(email=placeholder_email(user))
         Person.objects.filter(user=user).update(first_name="", last_name="", updated_at=now)

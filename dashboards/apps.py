@@ -8,3 +8,6 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self):
+        from . import notifications  # noqa: F401  (registers HR's nudge with the outbox)

@@ -23,10 +23,11 @@ class NotificationAdmin(TenantAdmin):
         "skip_reason",
     )
     list_filter = ("status", "kind")
-    search_fields = ("key",)
+    search_fields = ("key", "address")
     fields = (
         "organization",
         "recipient",
+        "address",
         "kind",
         "key",
         "status",

@@ -8,9 +8,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from organizations.signals import access_ended
+        from organizations.signals import access_ended, invitations_issued
 
         from . import handlers  # noqa: F401  (registers the kinds this app renders and plans)
+        from .invitations import plan_invitation_emails
         from .receivers import withhold_emails_when_access_ends
 
         access_ended.connect(withhold_emails_when_access_ends, dispatch_uid="notifications.withhold")
+        invitations_issued.connect(plan_invitation_emails, dispatch_uid="notifications.invitations")

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Kind
+from .models import mutable_kinds
 
 
 class PreferencesForm(forms.Form):
     wanted = forms.MultipleChoiceField(
         label=_("E-mails I receive"),
-        choices=Kind.choices,
+        # Invitations and calendar invitations are not offered: nobody can mute them (see models).
+        choices=[],
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Unticked messages still appear in your notifications here."),
@@ -24,6 +25,10 @@ class PreferencesForm(forms.Form):
         help_text=_("In your own time zone. E-mails due in quiet hours wait until they end."),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wanted"].choices = [(kind.value, kind.label) for kind in mutable_kinds()]
+
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("quiet_start"), cleaned.get("quiet_end")
@@ -35,4 +40,4 @@ class PreferencesForm(forms.Form):
 
     @property
     def muted_kinds(self):
-        return sorted(set(Kind.values) - set(self.cleaned_data["wanted"]))
+        return sorted({kind.value for kind in mutable_kinds()} - set(self.cleaned_data["wanted"]))

@@ -18,15 +18,34 @@ class Kind(models.TextChoices):
     PAIR_DECLINED = "pair_declined", _("Pair declined")
     PAIR_ENDED = "pair_ended", _("Pair ended")
     HR_DIGEST = "hr_digest", _("Weekly HR digest")
+    HR_NUDGE = "hr_nudge", _("Reminder from the programme team")
+    INVITATION = "invitation", _("Invitation to join the organisation")
+    SESSION_INVITATION = "session_invitation", _("Calendar invitation to a session")
+
+
+# Kinds nobody can mute: they carry the thing itself, not news about it. An invitation is the only way
+# into the organisation (its address has no account, hence no preferences), and a calendar invitation is
+# the meeting (a muted REQUEST or CANCEL would leave a person's calendar wrong, and their partner waiting).
+# Quiet hours still apply to a calendar invitation; an invitation has no person to have quiet hours.
+TRANSACTIONAL_KINDS = frozenset({Kind.INVITATION, Kind.SESSION_INVITATION})
+
+
+def mutable_kinds():
+    """The kinds a person may stop receiving by e-mail, in the enum's order (the preferences page)."""
+    return [kind for kind in Kind if kind not in TRANSACTIONAL_KINDS]
 
 
 class Notification(TenantModel):
-    """One message to one person, planned under a natural key before it is ever sent.
+    """One message to one person (or to one address with no account yet), planned under a natural key
+    before it is ever sent.
 
     The row is both the plan and the delivery record: the unique ``key`` (for instance
     ``session_reminder_1h:session:12:seq:0:user:7``) makes planning idempotent, and a row leaves
     ``pending`` in the same transaction that sends its e-mail, so a retried task, a second dispatcher
     or a restarted worker finds nothing left to send.
+
+    An address-only row (``recipient`` empty, ``address`` set: an invitation to someone with no account)
+    has no preferences, quiet hours or in-app list: those belong to a person.
     """
 
     class Status(models.TextChoices):
@@ -36,7 +55,10 @@ class Notification(TenantModel):
         SKIPPED = "skipped", _("Skipped")
         FAILED = "failed", _("Failed")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    address = models.EmailField(_("address"), blank=True)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
     key = models.CharField(max_length=200)
     due_at = models.DateTimeField(_("due at"))
@@ -67,6 +89,12 @@ class Notification(TenantModel):
                 condition=Q(status__in=["pending", "sent", "in_app", "skipped", "failed"]),
                 name="notification_status_valid",
             ),
+            # A person, or an address with no account yet: exactly one of them.
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False, address="")
+                | (Q(recipient__isnull=True) & ~Q(address="")),
+                name="notification_recipient_or_address",
+            ),
         ]
         indexes = [
             # The dispatcher's scan and the claim: only unsent rows, by due time.
@@ -81,6 +109,11 @@ class Notification(TenantModel):
 
     def __str__(self):
         return self.key
+
+    @property
+    def to(self):
+        """Where the e-mail goes: the person's current address, or the row's own."""
+        return self.recipient.email if self.recipient_id else self.address
 
 
 class Preference(TenantModel):

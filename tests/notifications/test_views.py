@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from notifications.models import Kind, Notification
+from notifications.models import Kind, Notification, mutable_kinds
 from notifications.services import preference_for
 from organizations.tenancy import tenant_context
 from tests.isolation import FOREIGN_MARKER
@@ -72,7 +72,7 @@ def test_mark_all_read(client_for, organization, mentee_user):
 
 
 def test_preferences_save_muted_kinds_and_quiet_hours(client_for, organization, mentee_user):
-    wanted = [kind for kind in Kind.values if kind != Kind.SESSION_LOG]
+    wanted = [kind.value for kind in mutable_kinds() if kind != Kind.SESSION_LOG]
     response = client_for(mentee_user).post(
         "/o/acme/notifications/preferences/", {"wanted": wanted, "quiet_start": "22:00", "quiet_end": "07:30"}
     )
