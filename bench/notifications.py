@@ -112,11 +112,11 @@ def scan(now):
 def sends(now, organization):
     from django.core import mail
 
-    from sessions.notifications import plan_session_notifications
     from notifications.services import deliver_due
     from organizations.tenancy import tenant_context
     from pairing.models import Pair
     from sessions.models import Session
+    from sessions.notifications import plan_session_notifications
 
     with tenant_context(organization):
         pair = Pair.objects.first()

@@ -10,4 +10,5 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self):
-        from . import personal_data  # noqa: F401  (why its rows are not in a person's export)
+        # notifications: HR's nudge in the outbox; personal_data: why its rows are not in a person's export
+        from . import notifications, personal_data  # noqa: F401

@@ -14,18 +14,18 @@ NUDGE_INTERVAL = datetime.timedelta(hours=24)
 
 @transaction.atomic
 def nudge_pair(*, pair, sent_by, reasons):
-    """Record HR's reminder to a pair and send it to both people once the transaction commits.
+    """Record HR's reminder to a pair and send it to both people once the transaction commits, through
+    the outbox: each person's mutes and quiet hours apply.
 
     Refused for a pair that no longer meets (declined, ended: HR re-matches instead) and when the pair
     was already nudged within the last day, so one click cannot turn into a flood of e-mails.
     """
-    from .tasks import send_nudge_email
+    from .notifications import notify_nudge
 
     if pair.status not in Pair.CONFIRMED:
         raise ValidationError(_("Only an accepted or active pair can be reminded."))
     if Nudge.objects.filter(pair=pair, created_at__gte=timezone.now() - NUDGE_INTERVAL).exists():
         raise ValidationError(_("This pair was already reminded in the last 24 hours."))
     nudge = Nudge.objects.create(pair=pair, sent_by=sent_by, reasons=list(reasons))
-    organization_id = pair.organization_id
-    transaction.on_commit(lambda: send_nudge_email.delay(organization_id, nudge.pk))
+    notify_nudge(nudge)
     return nudge

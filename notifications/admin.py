@@ -35,10 +35,11 @@ class NotificationAdmin(TenantAdmin):
         "skip_reason",
     )
     list_filter = ("status", KindFilter)
-    search_fields = ("key",)
+    search_fields = ("key", "address")
     fields = (
         "organization",
         "recipient",
+        "address",
         "kind_label",
         "key",
         "status",

@@ -1,13 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .registry import kind_choices, kind_values
+from .registry import mutable_kind_choices, mutable_kind_values
 
 
 class PreferencesForm(forms.Form):
     wanted = forms.MultipleChoiceField(
         label=_("E-mails I receive"),
-        choices=kind_choices,
+        # Invitations and calendar invitations are not offered: nobody can mute them.
+        choices=mutable_kind_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Unticked messages still appear in your notifications here."),
@@ -35,4 +36,4 @@ class PreferencesForm(forms.Form):
 
     @property
     def muted_kinds(self):
-        return sorted(set(kind_values()) - set(self.cleaned_data["wanted"]))
+        return sorted(set(mutable_kind_values()) - set(self.cleaned_data["wanted"]))

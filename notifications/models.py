@@ -9,12 +9,16 @@ from .registry import get_kind
 
 
 class Notification(TenantModel):
-    """One message to one person, planned under a natural key before it is ever sent.
+    """One message to one person (or to one address with no account yet), planned under a natural key
+    before it is ever sent.
 
     The row is both the plan and the delivery record: the unique ``key`` (for instance
     ``session_reminder_1h:session:12:seq:0:user:7``) makes planning idempotent, and a row leaves
     ``pending`` in the same transaction that sends its e-mail, so a retried task, a second dispatcher
     or a restarted worker finds nothing left to send.
+
+    An address-only row (``recipient`` empty, ``address`` set: an invitation to someone with no account)
+    has no preferences, quiet hours or in-app list: those belong to a person.
     """
 
     class Status(models.TextChoices):
@@ -24,7 +28,10 @@ class Notification(TenantModel):
         SKIPPED = "skipped", _("Skipped")
         FAILED = "failed", _("Failed")
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    address = models.EmailField(_("address"), blank=True)
     # One of the kinds the apps declare (``registry.notification_kind``), checked when a row is planned.
     kind = models.CharField(_("kind"), max_length=40)
     key = models.CharField(max_length=200)
@@ -56,6 +63,12 @@ class Notification(TenantModel):
                 condition=Q(status__in=["pending", "sent", "in_app", "skipped", "failed"]),
                 name="notification_status_valid",
             ),
+            # A person, or an address with no account yet: exactly one of them.
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False, address="")
+                | (Q(recipient__isnull=True) & ~Q(address="")),
+                name="notification_recipient_or_address",
+            ),
         ]
         indexes = [
             # The dispatcher's scan and the claim: only unsent rows, by due time.
@@ -76,6 +89,11 @@ class Notification(TenantModel):
         """The label of the row's kind, or its stored value if no app declares that kind any more."""
         kind = get_kind(self.kind)
         return kind.label if kind is not None else self.kind
+
+    @property
+    def to(self):
+        """Where the e-mail goes: the person's current address, or the row's own."""
+        return self.recipient.email if self.recipient_id else self.address
 
 
 class Preference(TenantModel):

@@ -35,4 +35,6 @@ def _preferences(user):
 @privacy.erase
 def _delete_notifications_and_preferences(*, user, now):
     Notification.objects.filter(recipient=user).delete()
+    # Invitations e-mailed to the address before it had an account (address-only outbox rows).
+    Notification.objects.filter(recipient=None, address__iexact=user.email).delete()
     Preference.objects.filter(user=user).delete()

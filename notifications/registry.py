@@ -4,9 +4,11 @@ Each app declares, in its ``notifications`` module (imported by its ``AppConfig.
 
 - its kinds, with ``notification_kind(value, label, position=…)``: the value stored on every row (never
   change it), the label people read in their preferences and at the bottom of each e-mail, the place in
-  the preferences page, and the roles the e-mail is for;
+  the preferences page, the roles the e-mail is for, and whether a person may mute it (``mutable=False``
+  for a message that carries the thing itself: an invitation, a calendar invitation);
 - ``renderer(kind)``: turns a due row into a ``Message`` at send time, or ``None`` when the row is stale
-  (the session moved, the survey was answered): the row is then skipped, never sent;
+  (the session moved, the survey was answered): the row is then skipped, never sent. It runs in the
+  recipient's language (an address-only row: the organisation's), inside the organisation;
 - ``dispatch_planner(organizations=scan)``: ``planner(organization=, now=)`` run by the dispatcher every
   minute, for the organisations that ``scan(now=)`` names: a query of organisation ids (a
   ``values_list``), run across organisations, that an index serves whatever their number;
@@ -16,6 +18,7 @@ Each app declares, in its ``notifications`` module (imported by its ``AppConfig.
   weekly HR digest, which lists the sections by position.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -38,6 +41,15 @@ class Message:
     sections: list = field(default_factory=list)
     # After this moment the e-mail is pointless (a session reminder): quiet hours never push past it.
     deadline: datetime | None = None
+    # A message with its own layout (an invitation, HR's nudge, a calendar invitation): this plain text
+    # and its HTML alternative replace the outbox's layout, and the subject goes out as it is.
+    text: str = ""
+    html: str = ""
+    # (file name, content, MIME type): e.g. the .ics of a calendar invitation, built at send time.
+    attachments: list = field(default_factory=list)
+    # Called with the sending moment just before the e-mail leaves, in the same savepoint as the send
+    # (e.g. to record when an invitation was sent): a failed send undoes it, and it never runs twice.
+    on_sent: Callable[[datetime], None] | None = None
 
 
 # Kinds ------------------------------------------------------------------------------------------------
@@ -50,10 +62,12 @@ class NotificationKind(str):
     label: str
     position: int
     roles: frozenset
+    mutable: bool
 
-    def __new__(cls, value, label, *, position, roles):
+    def __new__(cls, value, label, *, position, roles, mutable=True):
         kind = super().__new__(cls, value)
         kind.label, kind.position, kind.roles = label, position, frozenset(roles)
+        kind.mutable = mutable
         return kind
 
     @property
@@ -65,12 +79,15 @@ class NotificationKind(str):
         return (get_kind, (str(self),))
 
 
-def notification_kind(value, label, *, position, roles=PAIR_ROLES):
+def notification_kind(value, label, *, position, roles=PAIR_ROLES, mutable=True):
     """Declare a kind. Every kind is about a pair (its sessions, partner, surveys) unless ``roles`` says
-    otherwise (the HR digest): a person who no longer holds one of them gets none of its e-mails."""
+    otherwise (the HR digest): a person who no longer holds one of them gets none of its e-mails.
+
+    ``mutable=False``: nobody can turn it off (it carries the thing itself, not news about it); it has no
+    unsubscribe link and is not offered on the preferences page. Quiet hours still apply to it."""
     if value in KINDS:
         raise ValueError(f"notification kind {value!r} is declared twice")
-    kind = NotificationKind(value, label, position=position, roles=roles)
+    kind = NotificationKind(value, label, position=position, roles=roles, mutable=mutable)
     KINDS[value] = kind
     return kind
 
@@ -86,6 +103,19 @@ def kind_values():
 
 def kind_choices():
     return [(kind.value, kind.label) for kind in kinds()]
+
+
+def mutable_kinds():
+    """The kinds a person may stop receiving by e-mail, in the order of the preferences page."""
+    return [kind for kind in kinds() if kind.mutable]
+
+
+def mutable_kind_values():
+    return [kind.value for kind in mutable_kinds()]
+
+
+def mutable_kind_choices():
+    return [(kind.value, kind.label) for kind in mutable_kinds()]
 
 
 def get_kind(value):

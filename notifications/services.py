@@ -27,7 +27,7 @@ from organizations.roles import PAIR_ROLES
 from organizations.validators import single_line
 
 from .models import Notification, Preference
-from .registry import RENDERERS, get_kind, kind_values
+from .registry import RENDERERS, get_kind, mutable_kind_values
 from .tokens import unsubscribe_url
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,8 @@ def natural_key(kind, *parts, recipient):
 def plan(
     *,
     organization,
-    recipient,
+    recipient=None,
+    address="",
     kind,
     key,
     due_at,
@@ -54,12 +55,18 @@ def plan(
     planned_sequence=None,
     data=None,
 ):
-    """Record a message due at ``due_at`` unless one with the same natural key exists (then nothing)."""
+    """Record a message due at ``due_at`` unless one with the same natural key exists (then nothing).
+
+    It goes to ``recipient`` (a person), or to ``address`` alone for someone with no account yet.
+    """
     if get_kind(kind) is None:
         raise ValidationError(_("Unknown notification kind."))
+    if (recipient is None) == (not address):
+        raise ValidationError(_("A notification goes to a person or to an address, not both."))
     row = Notification(
         organization=organization,
         recipient=recipient,
+        address=address if recipient is None else "",
         kind=kind,
         key=key,
         due_at=due_at,
@@ -90,6 +97,23 @@ def notify(*, organization, recipients, kind, key, object_id=None, data=None):
             object_id=object_id,
             data=data,
         )
+    enqueue_delivery(organization.pk)
+
+
+def notify_address(*, organization, address, kind, key, object_id=None, data=None):
+    """Send ``kind`` now to an address with no account yet (an invitation), once per natural ``key``.
+
+    The row is written in the caller's transaction and delivered on commit, like ``notify``'s.
+    """
+    plan(
+        organization=organization,
+        address=address,
+        kind=kind,
+        key=key,
+        due_at=timezone.now(),
+        object_id=object_id,
+        data=data,
+    )
     enqueue_delivery(organization.pk)
 
 
@@ -196,6 +220,8 @@ def is_transient(error):
 
 def _deliver(row, *, organization, connection, now):
     recipient = row.recipient
+    if recipient is None:
+        return _deliver_to_address(row, organization=organization, connection=connection, now=now)
     if not recipient.is_active:
         # An erased or deactivated account: its address is a placeholder that must not be mailed.
         _finish(row, Notification.Status.SKIPPED, now, skip_reason="inactive account")
@@ -212,7 +238,7 @@ def _deliver(row, *, organization, connection, now):
         row.subject = single_line(message.subject)[:300]
         row.action_url = single_line(message.action_url)[:500]
         preference = Preference.objects.filter(user=recipient).first()
-        if preference and row.kind in preference.muted_kinds:
+        if preference and row.kind in preference.muted_kinds and get_kind(row.kind).mutable:
             _finish(row, Notification.Status.IN_APP, now, skip_reason="unsubscribed")
             return False
         quiet_end = quiet_hours_end(preference, recipient, now)
@@ -224,10 +250,35 @@ def _deliver(row, *, organization, connection, now):
             row.save(update_fields=["due_at", "subject", "action_url"])
             return False
         email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
-        row.attempts += 1
-        email.send()
+        _send(row, message, email, now)
     _finish(row, Notification.Status.SENT, now)
     return True
+
+
+def _deliver_to_address(row, *, organization, connection, now):
+    """An address with no account: no membership, preferences or quiet hours to consult, and no in-app
+    list to show it in. It reads the organisation's language."""
+    render = RENDERERS.get(row.kind)
+    with translation.override(organization.default_language):
+        message = render(row) if render else None
+        if message is None:
+            _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
+            return False
+        row.subject = single_line(message.subject)[:300]
+        row.action_url = single_line(message.action_url)[:500]
+        email = _email(row, message, organization=organization, recipient=None, connection=connection)
+        _send(row, message, email, now)
+    _finish(row, Notification.Status.SENT, now)
+    return True
+
+
+def _send(row, message, email, now):
+    # What the message records about its sending is written first, in the same savepoint as the send:
+    # a failed send undoes it.
+    if message.on_sent is not None:
+        message.on_sent(now)
+    row.attempts += 1
+    email.send()
 
 
 def may_receive(user, kind):
@@ -287,30 +338,32 @@ def _retry_later(row, now, error):
 
 
 def _email(row, message, *, organization, recipient, connection):
-    unsubscribe = unsubscribe_url(organization_id=organization.pk, user_id=recipient.pk, kind=row.kind)
-    context = {
-        "organization": organization,
-        "recipient": recipient,
-        "message": message,
-        "unsubscribe_url": unsubscribe,
-        "kind_label": get_kind(row.kind).label,
-    }
-    # Names in the subject may predate the rule that keeps them on one line.
-    subject = single_line(f"{organization.name} · {message.subject}")
-    text = render_to_string("notifications/email/message.txt", context)
-    html = render_to_string("notifications/email/message.html", context)
-    email = EmailMultiAlternatives(
-        subject,
-        text,
-        to=[recipient.email],
-        connection=connection,
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "X-Binome-Key": row.key,
-        },
-    )
-    email.attach_alternative(html, "text/html")
+    headers = {"X-Binome-Key": row.key}
+    unsubscribe = ""
+    if recipient is not None and get_kind(row.kind).mutable:
+        unsubscribe = unsubscribe_url(organization_id=organization.pk, user_id=recipient.pk, kind=row.kind)
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    if message.text:
+        # The message brings its own layout, subject included.
+        subject, text, html = single_line(message.subject), message.text, message.html
+    else:
+        context = {
+            "organization": organization,
+            "recipient": recipient,
+            "message": message,
+            "unsubscribe_url": unsubscribe,
+            "kind_label": get_kind(row.kind).label,
+        }
+        # Names in the subject may predate the rule that keeps them on one line.
+        subject = single_line(f"{organization.name} · {message.subject}")
+        text = render_to_string("notifications/email/message.txt", context)
+        html = render_to_string("notifications/email/message.html", context)
+    email = EmailMultiAlternatives(subject, text, to=[row.to], connection=connection, headers=headers)
+    if html:
+        email.attach_alternative(html, "text/html")
+    for filename, content, mimetype in message.attachments:
+        email.attach(filename, content, mimetype)
     return email
 
 
@@ -343,8 +396,10 @@ def preference_for(*, user):
 
 @transaction.atomic
 def update_preferences(*, user, muted_kinds, quiet_start=None, quiet_end=None):
-    """Save which e-mails the person does not want and their quiet hours (both ends or neither)."""
-    unknown = set(muted_kinds) - set(kind_values())
+    """Save which e-mails the person does not want and their quiet hours (both ends or neither).
+
+    Only the kinds a person may mute (``mutable_kinds``) can be muted."""
+    unknown = set(muted_kinds) - set(mutable_kind_values())
     if unknown:
         raise ValidationError(_("Unknown notification kind."))
     if (quiet_start is None) != (quiet_end is None):
@@ -362,7 +417,7 @@ def update_preferences(*, user, muted_kinds, quiet_start=None, quiet_end=None):
 @transaction.atomic
 def unsubscribe(*, user, kind):
     """Stop e-mails of ``kind`` for the person in the current organisation (they still show in the app)."""
-    if get_kind(kind) is None:
+    if kind not in mutable_kind_values():
         raise ValidationError(_("Unknown notification kind."))
     preference = preference_for(user=user)
     if kind not in preference.muted_kinds:

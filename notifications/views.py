@@ -14,7 +14,7 @@ from organizations.tenancy import tenant_context
 
 from . import selectors, services
 from .forms import PreferencesForm
-from .registry import get_kind, kind_values
+from .registry import get_kind, mutable_kind_values
 from .tokens import read_unsubscribe_token
 
 
@@ -36,7 +36,7 @@ def mark_read(request):
 def preferences(request):
     preference = services.preference_for(user=request.user)
     initial = {
-        "wanted": [kind for kind in kind_values() if kind not in preference.muted_kinds],
+        "wanted": [kind for kind in mutable_kind_values() if kind not in preference.muted_kinds],
         "quiet_start": preference.quiet_start,
         "quiet_end": preference.quiet_end,
     }
@@ -66,7 +66,7 @@ def unsubscribe(request, token):
         organization_id, user_id, kind = decoded
         organization = Organization.objects.filter(pk=organization_id).first()
         user = get_user_model().objects.filter(pk=user_id).first()
-    if organization is None or user is None or not user.is_active or get_kind(kind) is None:
+    if organization is None or user is None or not user.is_active or kind not in mutable_kind_values():
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     with tenant_context(organization):
         if not Membership.objects.filter(user=user).exists():

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Invitation, Membership, Organization, Person
 from .roles import Role
-from .signals import access_ended, member_joined, organization_created
+from .signals import access_ended, invitations_issued, member_joined, organization_created
 from .tenancy import tenant_context, unscoped
 
 INVITATION_SALT = "binome.invitation"
@@ -78,15 +78,8 @@ def invite_member(*, organization, email, role, invited_by=None):
                 invitation = Invitation.objects.get(
                     email=email, role=role, accepted_at=None, revoked_at=None
                 )
-        _send_invitation_on_commit(invitation)
+        invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=[invitation.pk])
     return invitation
-
-
-def _send_invitation_on_commit(invitation):
-    from .tasks import send_invitation_email
-
-    organization_id, invitation_id = invitation.organization_id, invitation.pk
-    transaction.on_commit(lambda: send_invitation_email.delay(organization_id, invitation_id))
 
 
 def revoke_invitation(*, invitation):

@@ -16,3 +16,9 @@ member_joined = Signal()
 # Receivers must be idempotent: the same end may be announced twice (a role removed, then the account
 # erased), and nothing is wrong with a second announcement.
 access_ended = Signal()
+
+# Sent with organization= and invitation_ids= each time invitations are issued (or one is issued again,
+# with a fresh link), inside the transaction that issued them. The outbox receives it and plans one
+# e-mail per invitation, to its address; the e-mail goes out once the transaction commits and records
+# the invitation's sent_at as it leaves.
+invitations_issued = Signal()

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring import spreadsheets
 from organizations.models import Invitation, Membership, Person
 from organizations.people import forget_names
+from organizations.signals import invitations_issued
 from organizations.tenancy import unscoped
 from organizations.validators import has_control_characters, single_line
 
@@ -428,10 +429,7 @@ def apply_import(*, participant_import, invited_by):
     participant_import.updated_count = updated_count
     participant_import.save()
     if invitation_ids:
-        from .tasks import send_import_invitations
-
-        organization_id = organization.pk
-        transaction.on_commit(lambda: send_import_invitations.delay(organization_id, invitation_ids))
+        invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=invitation_ids)
     return ImportResult(created=len(created), updated=updated_count, invitations=len(invitation_ids))
 
 

@@ -14,7 +14,7 @@ class SessionsConfig(AppConfig):
         from organizations.signals import access_ended
         from pairing.signals import pair_ended
 
-        # notifications: session kinds and e-mails, pairs at risk; personal_data: its part of a person's data
+        # notifications: session kinds and e-mails, pairs at risk, calendar invitations; personal_data: its part of a person's data
         from . import notifications, personal_data, receivers  # noqa: F401
 
         pair_ended.connect(

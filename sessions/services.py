@@ -26,6 +26,7 @@ from .models import (
     Session,
     SharedResource,
 )
+from .notifications import notify_session_invitations
 
 # Sessions that still hold a place in people's diaries: a cancelled or missed one frees the time.
 BUSY_STATUSES = [Session.Status.SCHEDULED, Session.Status.HELD]
@@ -135,10 +136,9 @@ def _lock_diaries(pair):
     list(get_user_model().objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk"))
 
 
-def _notify(session_ids, method, organization_id):
-    from .tasks import send_session_invitations
-
-    transaction.on_commit(lambda: send_session_invitations.delay(organization_id, list(session_ids), method))
+def _notify(sessions, method):
+    """Both calendars hear of it, through the outbox, once the transaction commits."""
+    notify_session_invitations(sessions, method)
 
 
 @dataclass
@@ -203,7 +203,7 @@ def schedule_session(
     session.full_clean(exclude=["pair", "created_by", "recurring_slot", "logged_by"])
     session.save()
     _save_agenda(session, agenda)
-    _notify([session.pk], "REQUEST", pair.organization_id)
+    _notify([session], "REQUEST")
     return session
 
 
@@ -226,7 +226,7 @@ def reschedule_session(*, session, by, starts_at, duration_minutes, time_zone, f
     session.location = location.strip()
     session.sequence += 1
     session.save()
-    _notify([session.pk], "REQUEST", pair.organization_id)
+    _notify([session], "REQUEST")
     return session
 
 
@@ -244,7 +244,7 @@ def cancel_session(*, session, by, reason):
     session.cancelled_at = timezone.now()
     session.sequence += 1
     session.save()
-    _notify([session.pk], "CANCEL", session.organization_id)
+    _notify([session], "CANCEL")
     return session
 
 
@@ -267,7 +267,7 @@ def cancel_upcoming_sessions(*, pair, reason):
         session.sequence += 1
     Session.objects.bulk_update(sessions, ["status", "cancel_reason", "cancelled_at", "sequence"])
     if sessions:
-        _notify([session.pk for session in sessions], "CANCEL", pair.organization_id)
+        _notify(sessions, "CANCEL")
     return len(sessions)
 
 
@@ -569,7 +569,7 @@ def create_recurring_slot(
             )
         )
     if created:
-        _notify([session.pk for session in created], "REQUEST", pair.organization_id)
+        _notify(created, "REQUEST")
     return SlotResult(slot=slot, created=created, skipped=skipped)
 
 

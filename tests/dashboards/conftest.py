@@ -89,3 +89,16 @@ def programme_data(organization, frozen_now):
 def _fast_passwords(settings):
     """Hundreds of people per test: hash their passwords cheaply."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def pair_members(organization, programme_data):
+    """The people of pairs A and B hold their pair role in the organisation, as everyone enrolled through
+    an invitation does: the outbox only mails a pair's news to people who still hold such a role."""
+    from organizations.roles import Role
+    from tests.factories import MembershipFactory
+
+    for pair in (programme_data["pairs"]["a"], programme_data["pairs"]["b"]):
+        MembershipFactory(organization=organization, user=pair.mentor.user, role=Role.MENTOR)
+        MembershipFactory(organization=organization, user=pair.mentee.user, role=Role.MENTEE)
+    return programme_data

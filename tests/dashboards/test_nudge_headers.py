@@ -7,7 +7,7 @@ from organizations.models import Person
 
 
 def test_a_legacy_line_break_in_a_partners_name_leaves_the_nudge_subject_on_one_line(
-    organization, programme_data, in_organization
+    organization, programme_data, pair_members, in_organization
 ):
     pair = programme_data["pairs"]["a"]
     legacy = "Durand\r\nBcc: everyone@acme.example"

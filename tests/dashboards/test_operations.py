@@ -76,7 +76,7 @@ def test_the_operations_lists_run_a_constant_number_of_queries(
 
 
 def test_one_click_reminds_both_people_in_their_own_language(
-    client_for, hr_admin, organization, programme_data, django_capture_on_commit_callbacks
+    client_for, hr_admin, organization, programme_data, pair_members, django_capture_on_commit_callbacks
 ):
     pair = programme_data["pairs"]["b"]
     pair.mentor.user.language = "fr"
@@ -97,7 +97,7 @@ def test_one_click_reminds_both_people_in_their_own_language(
 
 
 def test_a_pair_is_reminded_at_most_once_a_day(
-    client_for, hr_admin, organization, programme_data, django_capture_on_commit_callbacks
+    client_for, hr_admin, organization, programme_data, pair_members, django_capture_on_commit_callbacks
 ):
     pair = programme_data["pairs"]["b"]
     client = client_for(hr_admin)
@@ -135,7 +135,7 @@ def test_nudge_only_takes_a_post(client_for, hr_admin, organization, programme_d
     assert response.status_code == 405
 
 
-def test_the_task_sends_a_nudge_only_once(organization, programme_data, in_organization):
+def test_the_task_sends_a_nudge_only_once(organization, programme_data, pair_members, in_organization):
     from dashboards.tasks import send_nudge_email
 
     nudge = Nudge.objects.create(pair=programme_data["pairs"]["a"], reasons=[])

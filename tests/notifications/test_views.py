@@ -3,7 +3,7 @@ import datetime as dt
 from django.utils import timezone
 
 from notifications.models import Notification
-from notifications.registry import kind_values
+from notifications.registry import mutable_kind_values
 from notifications.services import preference_for
 from organizations.tenancy import tenant_context
 from pairing.notifications import PAIR_PUBLISHED
@@ -75,7 +75,7 @@ def test_mark_all_read(client_for, organization, mentee_user):
 
 
 def test_preferences_save_muted_kinds_and_quiet_hours(client_for, organization, mentee_user):
-    wanted = [kind for kind in kind_values() if kind != SESSION_LOG]
+    wanted = [kind for kind in mutable_kind_values() if kind != SESSION_LOG]
     response = client_for(mentee_user).post(
         "/o/acme/notifications/preferences/", {"wanted": wanted, "quiet_start": "22:00", "quiet_end": "07:30"}
     )
@@ -88,7 +88,7 @@ def test_preferences_save_muted_kinds_and_quiet_hours(client_for, organization, 
 
 def test_half_quiet_hours_re_render_the_form_and_change_nothing(client_for, organization, mentee_user):
     response = client_for(mentee_user).post(
-        "/o/acme/notifications/preferences/", {"wanted": kind_values(), "quiet_start": "22:00"}
+        "/o/acme/notifications/preferences/", {"wanted": mutable_kind_values(), "quiet_start": "22:00"}
     )
     assert response.status_code == 200
     assert b"Give both ends of the quiet hours" in response.content
