@@ -82,6 +82,7 @@ NOT_WRITTEN_BY_PEOPLE = {
     "mentoring_sessions.CalendarFeed.token",
     "accounts.SignedInSession.session_key",
     "surveys.SurveyResponse.key",
+    "notifications.Notification.kind",  # a value some app declares (registry.notification_kind)
     "notifications.Notification.key",
     "notifications.Notification.address",  # an invitation's address, validated as one when invited
     "notifications.Notification.last_error",
