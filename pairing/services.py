@@ -4,8 +4,9 @@
 in a fixed number of queries; ``run_matching`` and the HR review actions build on it.
 """
 
+import functools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
@@ -55,17 +56,29 @@ class Problem:
     skill_levels: dict = field(default_factory=dict)  # participant id -> {skill id: level}
 
 
-_offsets = {}
+def meeting_date(programme, today=None):
+    """The day whose UTC offsets the matching uses: when the new pairs start meeting.
+
+    Pairs matched before the programme starts meet from its start date; pairs matched while it runs
+    (a rotation, late joiners) meet from today. Either way it is never past the programme's end.
+    """
+    today = today or timezone.localdate()
+    return min(max(today, programme.start_date), programme.end_date)
 
 
-def _utc_offset_hours(time_zone):
-    if time_zone not in _offsets:
-        try:
-            offset = datetime.now(ZoneInfo(time_zone)).utcoffset()
-        except (ZoneInfoNotFoundError, ValueError):
-            offset = None
-        _offsets[time_zone] = offset.total_seconds() / 3600 if offset else 0.0
-    return _offsets[time_zone]
+@functools.lru_cache(maxsize=1024)
+def utc_offset_hours(time_zone, on_date):
+    """The zone's UTC offset in hours at noon UTC on ``on_date`` (0 for an unknown zone).
+
+    Cached per (zone, date): a zone's offset changes with the date (daylight saving time), so a
+    process that lives across a DST change keeps using the offset of the day that matters.
+    """
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    noon = datetime.combine(on_date, time(12), tzinfo=UTC)
+    return noon.astimezone(zone).utcoffset().total_seconds() / 3600
 
 
 def _chain(user_id, manager_of):
@@ -105,6 +118,7 @@ def load_problem(*, programme, draft_round=None):
         taken_mentees.add(mentee_id)
         mentor_load[mentor_id] = mentor_load.get(mentor_id, 0) + 1
 
+    offset_date = meeting_date(programme)
     profiles = {}
     for pk, participant in participants.items():
         capacity = programme.mentor_capacity - mentor_load.get(pk, 0) if participant.role == "mentor" else 1
@@ -114,7 +128,7 @@ def load_problem(*, programme, draft_round=None):
             interests=frozenset(str(value).strip().lower() for value in participant.interests or []),
             languages=frozenset(str(value).strip().lower() for value in participant.languages or []),
             availability=frozenset(participant.availability or []),
-            utc_offset_hours=_utc_offset_hours(participant.time_zone),
+            utc_offset_hours=utc_offset_hours(participant.time_zone, offset_date),
             department=(participant.department or "").strip().lower(),
             capacity=capacity,
         )
