@@ -341,8 +341,7 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
     - ``no_recent_session``: active, started over two cadences ago, and no session held since;
     - ``overdue_logs``: a session ended over two days ago is still unlogged ("scheduled");
     - ``declined``: the match was declined and one of the two has no live pair since;
-    - ``low_rating``: active, with a session rated 1 or 2 out of 5 lately (when session logs or pulse
-      surveys are installed).
+    - ``low_rating``: active, with a session rated 1 or 2 out of 5 lately (in its log or a pulse survey).
     """
     from . import impact
 
@@ -385,9 +384,7 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
             ),
             low_rating=Case(
                 When(Q(status=Pair.Status.ACTIVE) & low_rating, then=Value(True)), default=Value(False)
-            )
-            if low_rating is not None
-            else Value(False),
+            ),
             last_held=Subquery(
                 Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.HELD)
                 .order_by("-starts_at")
