@@ -41,9 +41,6 @@ class FilterOptions:
     rounds: list
     departments: list
 
-    def cadence_of(self, programme_id):
-        return next((p["cadence_days"] for p in self.programmes if p["id"] == programme_id), None)
-
 
 def filter_options():
     """Programmes, rounds and departments the filters offer: three small queries."""

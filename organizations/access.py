@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization
-from .roles import Capability, Role, capabilities_of
+from .roles import Capability, capabilities_of
 from .tenancy import tenant_context, unscoped
 
 
@@ -30,10 +30,6 @@ class Member:
 
     def has_role(self, role):
         return role in self.roles
-
-    @property
-    def is_hr_admin(self):
-        return Role.HR_ADMIN in self.roles
 
 
 def get_member(user, organization_slug):
