@@ -31,12 +31,12 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from sessions.models import Goal, GoalProgress, Session
-from surveys.models import Answer, SkillProgress, SurveyResponse, SurveyTemplate
+from surveys.models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate
 
 from .privacy import guarded, share
 from .selectors import _pair_conditions, scoped_participants
 
-PROGRESS_MOMENTS = ("midpoint", "final")
+PROGRESS_MOMENTS = (SurveyTemplate.Moment.MIDPOINT, SurveyTemplate.Moment.FINAL)
 GOAL_BUCKETS = ((0, 25), (25, 50), (50, 75), (75, 101))
 # The dashboard quotes a stable sample of the shared comments, not all of them.
 COMMENTS_LIMIT = 30
@@ -70,7 +70,7 @@ def goal_progress(*, filters, minimum):
     goals = Goal.objects.filter(_pair_conditions(filters, "pair__")).annotate(
         latest=Subquery(latest),
         # One more lookup of the latest value, not two: a level is scaled, a percentage is not.
-        percent=F("latest") * Case(When(scale="percent", then=Value(1)), default=Value(20)),
+        percent=F("latest") * Case(When(scale=Goal.Scale.PERCENT, then=Value(1)), default=Value(20)),
         mentor_id=F("pair__mentor_id"),
         mentee_id=F("pair__mentee_id"),
     )
@@ -163,7 +163,7 @@ def skills_gained(*, filters, minimum):
 def practices_adopted(*, filters, minimum):
     """The new practices people say they adopted (the choice questions of the progress surveys)."""
     answers = _answers(filters).filter(
-        question__type="choice", question__template__moment__in=PROGRESS_MOMENTS
+        question__type=Question.Type.CHOICE, question__template__moment__in=PROGRESS_MOMENTS
     )
     respondents = answers.aggregate(people=Count("response__participant", distinct=True))["people"]
     choices = list(
@@ -192,7 +192,7 @@ def satisfaction(*, filters, minimum):
     """
     rows = (
         _answers(filters)
-        .filter(question__type__in=["scale", "recommend"], number__isnull=False)
+        .filter(question__type__in=[Question.Type.SCALE, Question.Type.RECOMMEND], number__isnull=False)
         .values("question__type", "question__text")
         .annotate(
             average=Avg("number"),
@@ -205,7 +205,7 @@ def satisfaction(*, filters, minimum):
     )
     scales, recommend = [], {"answers": 0, "promoters": 0, "detractors": 0, "people": 0}
     for row in rows:
-        if row["question__type"] == "recommend":
+        if row["question__type"] == Question.Type.RECOMMEND:
             for name in ("answers", "promoters", "detractors"):
                 recommend[name] += row[name]
             # People are distinct per question: the largest group is a safe lower bound for them all.
@@ -280,7 +280,7 @@ def shared_comments(*, filters, minimum):
             _in_scope(filters, "participant"),
             answered_at__gte=filters.start_at,
             answered_at__lt=filters.end_at,
-            template__questions__type="text",
+            template__questions__type=Question.Type.TEXT,
         )
         .order_by()
         .values("organization")
@@ -290,7 +290,7 @@ def shared_comments(*, filters, minimum):
     salt = salted_hmac("dashboards.shared_comments", "order").hexdigest()[:16]
     rows = list(
         _answers(filters)
-        .filter(shared_anonymously=True, question__type="text")
+        .filter(shared_anonymously=True, question__type=Question.Type.TEXT)
         .annotate(
             month=TruncMonth("response__answered_at", output_field=DateField(), tzinfo=filters.tzinfo),
             respondents=Subquery(respondents, output_field=IntegerField()),
@@ -321,8 +321,8 @@ def low_rating_condition(now, days=60):
     rated_low_in_a_pulse = Exists(
         Answer.objects.filter(
             response__pair=OuterRef("pk"),
-            question__type="scale",
-            question__template__moment="pulse",
+            question__type=Question.Type.SCALE,
+            question__template__moment=SurveyTemplate.Moment.PULSE,
             number__lte=2,
             response__answered_at__gte=since,
         )

@@ -121,7 +121,11 @@ def load_problem(*, programme, draft_round=None):
     offset_date = meeting_date(programme)
     profiles = {}
     for pk, participant in participants.items():
-        capacity = programme.mentor_capacity - mentor_load.get(pk, 0) if participant.role == "mentor" else 1
+        capacity = (
+            programme.mentor_capacity - mentor_load.get(pk, 0)
+            if participant.role == Participant.Role.MENTOR
+            else 1
+        )
         profiles[pk] = engine.Profile(
             id=pk,
             skills=skill_levels[pk],
@@ -133,10 +137,14 @@ def load_problem(*, programme, draft_round=None):
             capacity=capacity,
         )
     mentors = [
-        profiles[pk] for pk, p in participants.items() if p.role == "mentor" and profiles[pk].capacity > 0
+        profiles[pk]
+        for pk, p in participants.items()
+        if p.role == Participant.Role.MENTOR and profiles[pk].capacity > 0
     ]
     mentees = [
-        profiles[pk] for pk, p in participants.items() if p.role == "mentee" and pk not in taken_mentees
+        profiles[pk]
+        for pk, p in participants.items()
+        if p.role == Participant.Role.MENTEE and pk not in taken_mentees
     ]
 
     forbidden = {}
@@ -156,7 +164,7 @@ def load_problem(*, programme, draft_round=None):
                 if participant.role != boss.role:
                     couple = (
                         (participant.pk, boss.pk)
-                        if participant.role == "mentor"
+                        if participant.role == Participant.Role.MENTOR
                         else (boss.pk, participant.pk)
                     )
                     forbidden[couple] = engine.REPORTING_LINE
@@ -168,7 +176,7 @@ def load_problem(*, programme, draft_round=None):
     for mentor_user_id, mentee_user_id in past:
         for mentor in by_user.get(mentor_user_id, []):
             for mentee in by_user.get(mentee_user_id, []):
-                if mentor.role == "mentor" and mentee.role == "mentee":
+                if mentor.role == Participant.Role.MENTOR and mentee.role == Participant.Role.MENTEE:
                     forbidden.setdefault((mentor.pk, mentee.pk), engine.FORMER_PARTNERS)
 
     for kind, mentor_id, mentee_id in PairingRule.objects.filter(programme=programme).values_list(
@@ -414,9 +422,9 @@ def publish_round(*, matching_round):
 
 def side_of(pair, user):
     if pair.mentor.user_id == user.pk:
-        return "mentor"
+        return Participant.Role.MENTOR
     if pair.mentee.user_id == user.pk:
-        return "mentee"
+        return Participant.Role.MENTEE
     raise ValidationError(_("This pair is not yours."))
 
 
@@ -427,7 +435,7 @@ def accept_pair(*, pair, user):
     if pair.status != Pair.Status.PROPOSED:
         raise ValidationError(_("This proposal has already been answered."))
     now = timezone.now()
-    if side_of(pair, user) == "mentor":
+    if side_of(pair, user) == Participant.Role.MENTOR:
         pair.mentor_accepted_at = pair.mentor_accepted_at or now
     else:
         pair.mentee_accepted_at = pair.mentee_accepted_at or now
