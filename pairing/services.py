@@ -94,18 +94,69 @@ def _chain(user_id, manager_of):
 def load_problem(*, programme, draft_round=None):
     """The programme's enrolled people, their profiles and every hard constraint, in seven queries."""
     settings = matching_settings_for(programme)
-    participants = {
+    participants = _enrolled_participants(programme)
+    skill_levels = _skill_levels(programme, participants)
+    taken_mentees, mentor_load, locked = _live_pairs(programme, draft_round)
+    profiles = _profiles(programme, participants, skill_levels, mentor_load)
+    mentors = [
+        profiles[pk]
+        for pk, p in participants.items()
+        if p.role == Participant.Role.MENTOR and profiles[pk].capacity > 0
+    ]
+    mentees = [
+        profiles[pk]
+        for pk, p in participants.items()
+        if p.role == Participant.Role.MENTEE and pk not in taken_mentees
+    ]
+
+    by_user = {}
+    for participant in participants.values():
+        by_user.setdefault(participant.user_id, []).append(participant)
+    forbidden = {}
+    _forbid_reporting_lines(forbidden, participants, by_user)
+    _forbid_former_partners(forbidden, by_user)
+    _apply_pairing_rules(forbidden, locked, programme, participants, taken_mentees)
+
+    return Problem(
+        programme=programme,
+        weights=weights_of(settings),
+        participants=participants,
+        profiles=profiles,
+        mentors=mentors,
+        mentees=mentees,
+        forbidden=forbidden,
+        locked=locked,
+        skill_names=_skill_names(skill_levels),
+        skill_levels=skill_levels,
+    )
+
+
+def _enrolled_participants(programme):
+    """{participant id: participant} for the programme's enrolled people, with their user."""
+    return {
         participant.pk: participant
         for participant in Participant.objects.filter(
             programme=programme, status=Participant.Status.ENROLLED
         ).select_related("user")
     }
+
+
+def _skill_levels(programme, participants):
+    """{participant id: {skill id: level}} for every enrolled participant (empty when they listed none)."""
     skill_levels = {pk: {} for pk in participants}
     for participant_id, skill_id, level in ParticipantSkill.objects.filter(
         participant__programme=programme, participant__status=Participant.Status.ENROLLED
     ).values_list("participant_id", "skill_id", "level"):
         skill_levels[participant_id][skill_id] = level
+    return skill_levels
 
+
+def _live_pairs(programme, draft_round):
+    """What the programme's live pairs take: (mentees taken, {mentor id: mentees}, locked couples).
+
+    The draft round's own proposals take nobody (they are being replaced); only its locked couples
+    are kept, to be proposed again.
+    """
     live = Pair.objects.filter(programme=programme, status__in=Pair.LIVE).values_list(
         "mentor_id", "mentee_id", "matching_round_id", "locked"
     )
@@ -117,7 +168,11 @@ def load_problem(*, programme, draft_round=None):
             continue
         taken_mentees.add(mentee_id)
         mentor_load[mentor_id] = mentor_load.get(mentor_id, 0) + 1
+    return taken_mentees, mentor_load, locked
 
+
+def _profiles(programme, participants, skill_levels, mentor_load):
+    """{participant id: engine.Profile}, each mentor's capacity net of the mentees they already have."""
     offset_date = meeting_date(programme)
     profiles = {}
     for pk, participant in participants.items():
@@ -136,23 +191,12 @@ def load_problem(*, programme, draft_round=None):
             department=(participant.department or "").strip().lower(),
             capacity=capacity,
         )
-    mentors = [
-        profiles[pk]
-        for pk, p in participants.items()
-        if p.role == Participant.Role.MENTOR and profiles[pk].capacity > 0
-    ]
-    mentees = [
-        profiles[pk]
-        for pk, p in participants.items()
-        if p.role == Participant.Role.MENTEE and pk not in taken_mentees
-    ]
+    return profiles
 
-    forbidden = {}
-    by_user = {}
-    for participant in participants.values():
-        by_user.setdefault(participant.user_id, []).append(participant)
 
-    # Reporting line: the manager chain of each person, through every participant row of the organisation.
+def _forbid_reporting_lines(forbidden, participants, by_user):
+    """Forbid each couple where one reports to the other, up the chain, through every participant row
+    of the organisation."""
     manager_of = dict(
         Participant.objects.filter(manager__isnull=False)
         .order_by("created_at")
@@ -169,7 +213,9 @@ def load_problem(*, programme, draft_round=None):
                     )
                     forbidden[couple] = engine.REPORTING_LINE
 
-    # Former partners, in any programme of the organisation, and couples one of them declined.
+
+def _forbid_former_partners(forbidden, by_user):
+    """Forbid former partners, in any programme of the organisation, and couples one of them declined."""
     past = Pair.objects.filter(status__in=[Pair.Status.ENDED, Pair.Status.DECLINED]).values_list(
         "mentor__user_id", "mentee__user_id"
     )
@@ -179,6 +225,10 @@ def load_problem(*, programme, draft_round=None):
                 if mentor.role == Participant.Role.MENTOR and mentee.role == Participant.Role.MENTEE:
                     forbidden.setdefault((mentor.pk, mentee.pk), engine.FORMER_PARTNERS)
 
+
+def _apply_pairing_rules(forbidden, locked, programme, participants, taken_mentees):
+    """HR's rules: "never together" forbids a couple; "must pair" lifts any ban on it and locks it in,
+    unless the mentee is taken or already locked with someone."""
     for kind, mentor_id, mentee_id in PairingRule.objects.filter(programme=programme).values_list(
         "kind", "mentor_id", "mentee_id"
     ):
@@ -189,20 +239,10 @@ def load_problem(*, programme, draft_round=None):
             if all(mentee_id != locked_mentee for _, locked_mentee in locked):
                 locked.append((mentor_id, mentee_id))
 
+
+def _skill_names(skill_levels):
     skill_ids = {skill_id for levels in skill_levels.values() for skill_id in levels}
-    skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
-    return Problem(
-        programme=programme,
-        weights=weights_of(settings),
-        participants=participants,
-        profiles=profiles,
-        mentors=mentors,
-        mentees=mentees,
-        forbidden=forbidden,
-        locked=locked,
-        skill_names=skill_names,
-        skill_levels=skill_levels,
-    )
+    return dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
 
 
 def explanation(problem, mentor_id, mentee_id, breakdown):
