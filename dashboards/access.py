@@ -1,17 +1,15 @@
 """The one way the dashboards app loads a pair from a URL: within the member's organisation, or 404."""
 
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from pairing.models import Pair
 
 
 def access_pair(member, pair_id):
     """The pair of the member's organisation with that id; 404 if missing or another organisation's."""
-    pair = (
-        Pair.objects.filter(organization=member.organization, pk=pair_id)
-        .select_related("mentor__user", "mentee__user", "programme")
-        .first()
+    return get_object_or_404(
+        Pair.objects.filter(organization=member.organization).select_related(
+            "mentor__user", "mentee__user", "programme"
+        ),
+        pk=pair_id,
     )
-    if pair is None:
-        raise Http404
-    return pair

@@ -2,7 +2,7 @@
 
 The usefulness pairs give their logged sessions is computed with the session figures
 (``selectors.sessions_overview``), whose scan already reads it. Each group of figures here is its own
-function and is computed only when the models it reads are installed.
+function.
 Like every other figure, each is an aggregate guarded by the organisation's minimum group size. The
 one exception to "aggregates only" is the free-text answers their authors agreed to share anonymously
 (``shared_comments``): their text and month, never who wrote them, under the same minimum.
@@ -10,8 +10,6 @@ one exception to "aggregates only" is the free-text answers their authors agreed
 
 import datetime
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Avg,
     Case,
@@ -32,47 +30,26 @@ from django.db.models.functions import MD5, Cast, Concat, TruncMonth
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from sessions.models import Goal, GoalProgress, Session
+from surveys.models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate
+
 from .privacy import guarded, share
 from .selectors import _pair_conditions, scoped_participants
 
-SESSIONS = "mentoring_sessions"
-SURVEYS = "surveys"
-PROGRESS_MOMENTS = ("midpoint", "final")
+PROGRESS_MOMENTS = (SurveyTemplate.Moment.MIDPOINT, SurveyTemplate.Moment.FINAL)
 GOAL_BUCKETS = ((0, 25), (25, 50), (50, 75), (75, 101))
 # The dashboard quotes a stable sample of the shared comments, not all of them.
 COMMENTS_LIMIT = 30
 
 
-def model(app_label, model_name):
-    """The model if its app is installed and defines it, else None."""
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-
-
-def has_field(model_class, name):
-    if model_class is None:
-        return False
-    try:
-        model_class._meta.get_field(name)
-    except FieldDoesNotExist:
-        return False
-    return True
-
-
 def figures(*, filters, minimum):
-    """Every impact group whose models are installed, keyed by name."""
-    groups = {}
-    if model(SESSIONS, "Goal") and model(SESSIONS, "GoalProgress"):
-        groups["goals"] = goal_progress(filters=filters, minimum=minimum)
-    if model(SURVEYS, "Answer") and model(SURVEYS, "SurveyResponse"):
-        groups["skills"] = skills_gained(filters=filters, minimum=minimum)
-        groups["practices"] = practices_adopted(filters=filters, minimum=minimum)
-        groups["scales"], groups["nps"] = satisfaction(filters=filters, minimum=minimum)
-        groups["response_rates"] = response_rates(filters=filters, minimum=minimum)
-        if has_field(model(SURVEYS, "Answer"), "shared_anonymously"):
-            groups["comments"] = shared_comments(filters=filters, minimum=minimum)
+    """Every impact group, keyed by name."""
+    groups = {"goals": goal_progress(filters=filters, minimum=minimum)}
+    groups["skills"] = skills_gained(filters=filters, minimum=minimum)
+    groups["practices"] = practices_adopted(filters=filters, minimum=minimum)
+    groups["scales"], groups["nps"] = satisfaction(filters=filters, minimum=minimum)
+    groups["response_rates"] = response_rates(filters=filters, minimum=minimum)
+    groups["comments"] = shared_comments(filters=filters, minimum=minimum)
     return groups
 
 
@@ -85,7 +62,6 @@ def goal_progress(*, filters, minimum):
     A level goal (1-5) counts as level × 20 %, as the goal pages show it. Goals without any progress
     recorded are counted apart as "not started".
     """
-    Goal, GoalProgress = model(SESSIONS, "Goal"), model(SESSIONS, "GoalProgress")
     latest = (
         GoalProgress.objects.filter(goal=OuterRef("pk"), recorded_on__lte=filters.end)
         .order_by("-recorded_on", "-created_at")
@@ -94,7 +70,7 @@ def goal_progress(*, filters, minimum):
     goals = Goal.objects.filter(_pair_conditions(filters, "pair__")).annotate(
         latest=Subquery(latest),
         # One more lookup of the latest value, not two: a level is scaled, a percentage is not.
-        percent=F("latest") * Case(When(scale="percent", then=Value(1)), default=Value(20)),
+        percent=F("latest") * Case(When(scale=Goal.Scale.PERCENT, then=Value(1)), default=Value(20)),
         mentor_id=F("pair__mentor_id"),
         mentee_id=F("pair__mentee_id"),
     )
@@ -138,7 +114,6 @@ def _answers(filters):
     Only a skills self-assessment names a skill, and those are read from ``SkillProgress``. Leaving
     them out on the answer row itself drops two thirds of the rows before any join.
     """
-    Answer = model(SURVEYS, "Answer")
     return Answer.objects.filter(
         _in_scope(filters, "response__participant"),
         skill__isnull=True,
@@ -153,7 +128,6 @@ def skills_gained(*, filters, minimum):
     Over the people with both a baseline and a later level (final, else mid-programme) given before the
     period's end. Reads the surveys' per-person ``SkillProgress``: one row per person and skill.
     """
-    SkillProgress = model(SURVEYS, "SkillProgress")
     end = filters.end_at
     rows = (
         SkillProgress.objects.filter(_in_scope(filters, "participant"), baseline_at__lt=end)
@@ -189,7 +163,7 @@ def skills_gained(*, filters, minimum):
 def practices_adopted(*, filters, minimum):
     """The new practices people say they adopted (the choice questions of the progress surveys)."""
     answers = _answers(filters).filter(
-        question__type="choice", question__template__moment__in=PROGRESS_MOMENTS
+        question__type=Question.Type.CHOICE, question__template__moment__in=PROGRESS_MOMENTS
     )
     respondents = answers.aggregate(people=Count("response__participant", distinct=True))["people"]
     choices = list(
@@ -218,7 +192,7 @@ def satisfaction(*, filters, minimum):
     """
     rows = (
         _answers(filters)
-        .filter(question__type__in=["scale", "recommend"], number__isnull=False)
+        .filter(question__type__in=[Question.Type.SCALE, Question.Type.RECOMMEND], number__isnull=False)
         .values("question__type", "question__text")
         .annotate(
             average=Avg("number"),
@@ -231,7 +205,7 @@ def satisfaction(*, filters, minimum):
     )
     scales, recommend = [], {"answers": 0, "promoters": 0, "detractors": 0, "people": 0}
     for row in rows:
-        if row["question__type"] == "recommend":
+        if row["question__type"] == Question.Type.RECOMMEND:
             for name in ("answers", "promoters", "detractors"):
                 recommend[name] += row[name]
             # People are distinct per question: the largest group is a safe lower bound for them all.
@@ -264,7 +238,6 @@ def _net_promoter(row, minimum):
 
 def response_rates(*, filters, minimum):
     """Surveys sent over the period and the share answered, per moment (baseline, pulse...)."""
-    SurveyResponse = model(SURVEYS, "SurveyResponse")
     rows = (
         SurveyResponse.objects.filter(
             _in_scope(filters, "participant"),
@@ -279,7 +252,7 @@ def response_rates(*, filters, minimum):
         )
         .order_by("template__moment")
     )
-    labels = dict(SurveyResponse._meta.get_field("template").related_model.Moment.choices)
+    labels = dict(SurveyTemplate.Moment.choices)
     return [
         {
             "moment": labels.get(row["template__moment"], row["template__moment"]),
@@ -302,13 +275,12 @@ def shared_comments(*, filters, minimum):
     period and in scope, a survey that asks for a comment (the crowd an author hides in). Below that, as
     when none was shared, the section says neither whether nor how many exist.
     """
-    SurveyResponse = model(SURVEYS, "SurveyResponse")
     respondents = (
         SurveyResponse.objects.filter(
             _in_scope(filters, "participant"),
             answered_at__gte=filters.start_at,
             answered_at__lt=filters.end_at,
-            template__questions__type="text",
+            template__questions__type=Question.Type.TEXT,
         )
         .order_by()
         .values("organization")
@@ -318,7 +290,7 @@ def shared_comments(*, filters, minimum):
     salt = salted_hmac("dashboards.shared_comments", "order").hexdigest()[:16]
     rows = list(
         _answers(filters)
-        .filter(shared_anonymously=True, question__type="text")
+        .filter(shared_anonymously=True, question__type=Question.Type.TEXT)
         .annotate(
             month=TruncMonth("response__answered_at", output_field=DateField(), tzinfo=filters.tzinfo),
             respondents=Subquery(respondents, output_field=IntegerField()),
@@ -343,39 +315,24 @@ def shared_comments(*, filters, minimum):
 def low_rating_condition(now, days=60):
     """A condition on pairs: a session rated 1 or 2 out of 5 in the last ``days`` days (log or pulse)."""
     since = now - datetime.timedelta(days=days)
-    conditions = []
-    Session = model(SESSIONS, "Session")
-    if has_field(Session, "usefulness"):
-        conditions.append(
-            Exists(Session.objects.filter(pair=OuterRef("pk"), usefulness__lte=2, starts_at__gte=since))
+    rated_low_in_a_log = Exists(
+        Session.objects.filter(pair=OuterRef("pk"), usefulness__lte=2, starts_at__gte=since)
+    )
+    rated_low_in_a_pulse = Exists(
+        Answer.objects.filter(
+            response__pair=OuterRef("pk"),
+            question__type=Question.Type.SCALE,
+            question__template__moment=SurveyTemplate.Moment.PULSE,
+            number__lte=2,
+            response__answered_at__gte=since,
         )
-    Answer = model(SURVEYS, "Answer")
-    if Answer is not None:
-        conditions.append(
-            Exists(
-                Answer.objects.filter(
-                    response__pair=OuterRef("pk"),
-                    question__type="scale",
-                    question__template__moment="pulse",
-                    number__lte=2,
-                    response__answered_at__gte=since,
-                )
-            )
-        )
-    if not conditions:
-        return None
-    condition = Q(conditions[0])
-    for other in conditions[1:]:
-        condition |= Q(other)
-    return condition
+    )
+    return Q(rated_low_in_a_log) | Q(rated_low_in_a_pulse)
 
 
 def pending_surveys(*, filters, now):
     """Surveys sent and not answered yet (still open), per programme and moment: for HR to follow up."""
-    SurveyResponse = model(SURVEYS, "SurveyResponse")
-    if SurveyResponse is None:
-        return None
-    labels = dict(SurveyResponse._meta.get_field("template").related_model.Moment.choices)
+    labels = dict(SurveyTemplate.Moment.choices)
     rows = (
         SurveyResponse.objects.filter(
             participant__in=scoped_participants(filters).values("pk"), answered_at=None, expires_at__gt=now

@@ -38,9 +38,6 @@ class FilterOptions:
     rounds: list
     departments: list
 
-    def cadence_of(self, programme_id):
-        return next((p["cadence_days"] for p in self.programmes if p["id"] == programme_id), None)
-
 
 def filter_options():
     """Programmes, rounds and departments the filters offer: three small queries."""
@@ -315,8 +312,7 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
     - ``no_recent_session`` and ``overdue_logs``: the rule of a pair at risk, as the HR digest has it
       (``sessions.selectors.at_risk_conditions``);
     - ``declined``: the match was declined and one of the two has no live pair since;
-    - ``low_rating``: active, with a session rated 1 or 2 out of 5 lately (when session logs or pulse
-      surveys are installed).
+    - ``low_rating``: active, with a session rated 1 or 2 out of 5 lately (in its log or a pulse survey).
     """
     from . import impact
 
@@ -343,9 +339,7 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
             ),
             low_rating=Case(
                 When(Q(status=Pair.Status.ACTIVE) & low_rating, then=Value(True)), default=Value(False)
-            )
-            if low_rating is not None
-            else Value(False),
+            ),
             last_held=session_selectors.last_held_session(),
             last_nudged=Subquery(
                 Nudge.objects.filter(pair=OuterRef("pk")).order_by("-created_at").values("created_at")[:1]

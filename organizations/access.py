@@ -6,9 +6,10 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization
-from .roles import Capability, Role, capabilities_of
+from .roles import Capability, capabilities_of
 from .tenancy import tenant_context, unscoped
 
 
@@ -30,18 +31,12 @@ class Member:
     def has_role(self, role):
         return role in self.roles
 
-    @property
-    def is_hr_admin(self):
-        return Role.HR_ADMIN in self.roles
-
 
 def get_member(user, organization_slug):
     """The user's membership of the organisation with that slug, or 404 (missing or not a member)."""
     if not user.is_authenticated:
         raise Http404
-    organization = Organization.objects.filter(slug=organization_slug).first()
-    if organization is None:
-        raise Http404
+    organization = get_object_or_404(Organization, slug=organization_slug)
     with tenant_context(organization):
         roles = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
     if not roles:

@@ -1,70 +1,58 @@
 """Finding a pairing object for the signed-in member: within their organisation, or 404."""
 
 from django.db.models import Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from programmes.models import Participant, Programme
 
 from .models import MatchingRound, Pair, PairingRule
 
 
-def _one(queryset, pk):
-    item = queryset.filter(pk=pk).first()
-    if item is None:
-        raise Http404
-    return item
-
-
 def access_programme(member, programme_id):
     """A programme of the member's organisation (HR pages; the view checked the capability)."""
-    return _one(Programme.objects.filter(organization=member.organization), programme_id)
+    return get_object_or_404(Programme.objects.filter(organization=member.organization), pk=programme_id)
 
 
 def access_round(member, round_id):
-    return _one(
-        MatchingRound.objects.filter(organization=member.organization).select_related("programme"), round_id
+    return get_object_or_404(
+        MatchingRound.objects.filter(organization=member.organization).select_related("programme"),
+        pk=round_id,
     )
 
 
 def access_pair(member, pair_id):
     """Any pair of the organisation, for HR."""
-    return _one(
+    return get_object_or_404(
         Pair.objects.filter(organization=member.organization).select_related(
             "programme", "matching_round", "mentor__user", "mentee__user"
         ),
-        pair_id,
+        pk=pair_id,
     )
 
 
 def access_rule(member, rule_id):
-    return _one(
-        PairingRule.objects.filter(organization=member.organization).select_related("programme"), rule_id
+    return get_object_or_404(
+        PairingRule.objects.filter(organization=member.organization).select_related("programme"),
+        pk=rule_id,
     )
 
 
 def access_own_pair(member, pair_id):
     """A pair the member is part of, once HR has published it (drafts stay invisible)."""
-    return _one(
+    return get_object_or_404(
         Pair.objects.filter(organization=member.organization)
         .filter(Q(mentor__user=member.user) | Q(mentee__user=member.user))
         .exclude(matching_round__status=MatchingRound.Status.DRAFT)
         .select_related("programme", "mentor__user", "mentee__user"),
-        pair_id,
+        pk=pair_id,
     )
 
 
 def access_own_enrolment(member, programme_id):
     """The member's own mentee enrolment in a programme."""
-    enrolment = (
-        Participant.objects.filter(
-            organization=member.organization,
-            user=member.user,
-            role=Participant.Role.MENTEE,
-            programme_id=programme_id,
-        )
-        .select_related("programme")
-        .first()
+    return get_object_or_404(
+        Participant.objects.filter(organization=member.organization).select_related("programme"),
+        user=member.user,
+        role=Participant.Role.MENTEE,
+        programme_id=programme_id,
     )
-    if enrolment is None:
-        raise Http404
-    return enrolment

@@ -34,12 +34,16 @@ def programmes_for_matching():
     return Programme.objects.annotate(
         enrolled_mentors=Count(
             "participants",
-            filter=Q(participants__role="mentor", participants__status="enrolled"),
+            filter=Q(
+                participants__role=Participant.Role.MENTOR, participants__status=Participant.Status.ENROLLED
+            ),
             distinct=True,
         ),
         enrolled_mentees=Count(
             "participants",
-            filter=Q(participants__role="mentee", participants__status="enrolled"),
+            filter=Q(
+                participants__role=Participant.Role.MENTEE, participants__status=Participant.Status.ENROLLED
+            ),
             distinct=True,
         ),
         live_pairs=Count("pairs", filter=Q(pairs__status__in=Pair.LIVE), distinct=True),

@@ -4,8 +4,9 @@
 in a fixed number of queries; ``run_matching`` and the HR review actions build on it.
 """
 
+import functools
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
@@ -55,17 +56,29 @@ class Problem:
     skill_levels: dict = field(default_factory=dict)  # participant id -> {skill id: level}
 
 
-_offsets = {}
+def meeting_date(programme, today=None):
+    """The day whose UTC offsets the matching uses: when the new pairs start meeting.
+
+    Pairs matched before the programme starts meet from its start date; pairs matched while it runs
+    (a rotation, late joiners) meet from today. Either way it is never past the programme's end.
+    """
+    today = today or timezone.localdate()
+    return min(max(today, programme.start_date), programme.end_date)
 
 
-def _utc_offset_hours(time_zone):
-    if time_zone not in _offsets:
-        try:
-            offset = datetime.now(ZoneInfo(time_zone)).utcoffset()
-        except (ZoneInfoNotFoundError, ValueError):
-            offset = None
-        _offsets[time_zone] = offset.total_seconds() / 3600 if offset else 0.0
-    return _offsets[time_zone]
+@functools.lru_cache(maxsize=1024)
+def utc_offset_hours(time_zone, on_date):
+    """The zone's UTC offset in hours at noon UTC on ``on_date`` (0 for an unknown zone).
+
+    Cached per (zone, date): a zone's offset changes with the date (daylight saving time), so a
+    process that lives across a DST change keeps using the offset of the day that matters.
+    """
+    try:
+        zone = ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return 0.0
+    noon = datetime.combine(on_date, time(12), tzinfo=UTC)
+    return noon.astimezone(zone).utcoffset().total_seconds() / 3600
 
 
 def _chain(user_id, manager_of):
@@ -81,18 +94,69 @@ def _chain(user_id, manager_of):
 def load_problem(*, programme, draft_round=None):
     """The programme's enrolled people, their profiles and every hard constraint, in seven queries."""
     settings = matching_settings_for(programme)
-    participants = {
+    participants = _enrolled_participants(programme)
+    skill_levels = _skill_levels(programme, participants)
+    taken_mentees, mentor_load, locked = _live_pairs(programme, draft_round)
+    profiles = _profiles(programme, participants, skill_levels, mentor_load)
+    mentors = [
+        profiles[pk]
+        for pk, p in participants.items()
+        if p.role == Participant.Role.MENTOR and profiles[pk].capacity > 0
+    ]
+    mentees = [
+        profiles[pk]
+        for pk, p in participants.items()
+        if p.role == Participant.Role.MENTEE and pk not in taken_mentees
+    ]
+
+    by_user = {}
+    for participant in participants.values():
+        by_user.setdefault(participant.user_id, []).append(participant)
+    forbidden = {}
+    _forbid_reporting_lines(forbidden, participants, by_user)
+    _forbid_former_partners(forbidden, by_user)
+    _apply_pairing_rules(forbidden, locked, programme, participants, taken_mentees)
+
+    return Problem(
+        programme=programme,
+        weights=weights_of(settings),
+        participants=participants,
+        profiles=profiles,
+        mentors=mentors,
+        mentees=mentees,
+        forbidden=forbidden,
+        locked=locked,
+        skill_names=_skill_names(skill_levels),
+        skill_levels=skill_levels,
+    )
+
+
+def _enrolled_participants(programme):
+    """{participant id: participant} for the programme's enrolled people, with their user."""
+    return {
         participant.pk: participant
         for participant in Participant.objects.filter(
             programme=programme, status=Participant.Status.ENROLLED
         ).select_related("user")
     }
+
+
+def _skill_levels(programme, participants):
+    """{participant id: {skill id: level}} for every enrolled participant (empty when they listed none)."""
     skill_levels = {pk: {} for pk in participants}
     for participant_id, skill_id, level in ParticipantSkill.objects.filter(
         participant__programme=programme, participant__status=Participant.Status.ENROLLED
     ).values_list("participant_id", "skill_id", "level"):
         skill_levels[participant_id][skill_id] = level
+    return skill_levels
 
+
+def _live_pairs(programme, draft_round):
+    """What the programme's live pairs take: (mentees taken, {mentor id: mentees}, locked couples).
+
+    The draft round's own proposals take nobody (they are being replaced); only its locked couples
+    are kept, to be proposed again.
+    """
     live = Pair.objects.filter(programme=programme, status__in=Pair.LIVE).values_list(
         "mentor_id", "mentee_id", "matching_round_id", "locked"
     )
@@ -104,33 +168,35 @@ def load_problem(*, programme, draft_round=None):
             continue
         taken_mentees.add(mentee_id)
         mentor_load[mentor_id] = mentor_load.get(mentor_id, 0) + 1
+    return taken_mentees, mentor_load, locked
 
+
+def _profiles(programme, participants, skill_levels, mentor_load):
+    """{participant id: engine.Profile}, each mentor's capacity net of the mentees they already have."""
+    offset_date = meeting_date(programme)
     profiles = {}
     for pk, participant in participants.items():
-        capacity = programme.mentor_capacity - mentor_load.get(pk, 0) if participant.role == "mentor" else 1
+        capacity = (
+            programme.mentor_capacity - mentor_load.get(pk, 0)
+            if participant.role == Participant.Role.MENTOR
+            else 1
+        )
         profiles[pk] = engine.Profile(
             id=pk,
             skills=skill_levels[pk],
             interests=frozenset(str(value).strip().lower() for value in participant.interests or []),
             languages=frozenset(str(value).strip().lower() for value in participant.languages or []),
             availability=frozenset(participant.availability or []),
-            utc_offset_hours=_utc_offset_hours(participant.time_zone),
+            utc_offset_hours=utc_offset_hours(participant.time_zone, offset_date),
             department=(participant.department or "").strip().lower(),
             capacity=capacity,
         )
-    mentors = [
-        profiles[pk] for pk, p in participants.items() if p.role == "mentor" and profiles[pk].capacity > 0
-    ]
-    mentees = [
-        profiles[pk] for pk, p in participants.items() if p.role == "mentee" and pk not in taken_mentees
-    ]
+    return profiles
 
-    forbidden = {}
-    by_user = {}
-    for participant in participants.values():
-        by_user.setdefault(participant.user_id, []).append(participant)
 
-    # Reporting line: the manager chain of each person, through every participant row of the organisation.
+def _forbid_reporting_lines(forbidden, participants, by_user):
+    """Forbid each couple where one reports to the other, up the chain, through every participant row
+    of the organisation."""
     manager_of = dict(
         Participant.objects.filter(manager__isnull=False)
         .order_by("created_at")
@@ -142,21 +208,27 @@ def load_problem(*, programme, draft_round=None):
                 if participant.role != boss.role:
                     couple = (
                         (participant.pk, boss.pk)
-                        if participant.role == "mentor"
+                        if participant.role == Participant.Role.MENTOR
                         else (boss.pk, participant.pk)
                     )
                     forbidden[couple] = engine.REPORTING_LINE
 
-    # Former partners, in any programme of the organisation, and couples one of them declined.
+
+def _forbid_former_partners(forbidden, by_user):
+    """Forbid former partners, in any programme of the organisation, and couples one of them declined."""
     past = Pair.objects.filter(status__in=Pair.OVER).values_list(
         "mentor__user_id", "mentee__user_id"
     )
     for mentor_user_id, mentee_user_id in past:
         for mentor in by_user.get(mentor_user_id, []):
             for mentee in by_user.get(mentee_user_id, []):
-                if mentor.role == "mentor" and mentee.role == "mentee":
+                if mentor.role == Participant.Role.MENTOR and mentee.role == Participant.Role.MENTEE:
                     forbidden.setdefault((mentor.pk, mentee.pk), engine.FORMER_PARTNERS)
 
+
+def _apply_pairing_rules(forbidden, locked, programme, participants, taken_mentees):
+    """HR's rules: "never together" forbids a couple; "must pair" lifts any ban on it and locks it in,
+    unless the mentee is taken or already locked with someone."""
     for kind, mentor_id, mentee_id in PairingRule.objects.filter(programme=programme).values_list(
         "kind", "mentor_id", "mentee_id"
     ):
@@ -167,20 +239,10 @@ def load_problem(*, programme, draft_round=None):
             if all(mentee_id != locked_mentee for _, locked_mentee in locked):
                 locked.append((mentor_id, mentee_id))
 
+
+def _skill_names(skill_levels):
     skill_ids = {skill_id for levels in skill_levels.values() for skill_id in levels}
-    skill_names = dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
-    return Problem(
-        programme=programme,
-        weights=weights_of(settings),
-        participants=participants,
-        profiles=profiles,
-        mentors=mentors,
-        mentees=mentees,
-        forbidden=forbidden,
-        locked=locked,
-        skill_names=skill_names,
-        skill_levels=skill_levels,
-    )
+    return dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
 
 
 def explanation(problem, mentor_id, mentee_id, breakdown):
@@ -400,9 +462,9 @@ def publish_round(*, matching_round):
 
 def side_of(pair, user):
     if pair.mentor.user_id == user.pk:
-        return "mentor"
+        return Participant.Role.MENTOR
     if pair.mentee.user_id == user.pk:
-        return "mentee"
+        return Participant.Role.MENTEE
     raise ValidationError(_("This pair is not yours."))
 
 
@@ -413,7 +475,7 @@ def accept_pair(*, pair, user):
     if pair.status != Pair.Status.PROPOSED:
         raise ValidationError(_("This proposal has already been answered."))
     now = timezone.now()
-    if side_of(pair, user) == "mentor":
+    if side_of(pair, user) == Participant.Role.MENTOR:
         pair.mentor_accepted_at = pair.mentor_accepted_at or now
     else:
         pair.mentee_accepted_at = pair.mentee_accepted_at or now

@@ -1,65 +1,60 @@
 """A programme's objects for the signed-in member: the object, or 404 (missing and forbidden alike)."""
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from organizations.roles import Capability
 
 from .models import Participant, ParticipantImport, Programme, Resource, Skill
 
 
-def _get(queryset, pk):
-    found = queryset.filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 def access_programme(member, programme_id):
     """A programme of the member's organisation, for HR pages."""
     if not member.can(Capability.MANAGE_PROGRAMMES):
         raise Http404
-    return _get(Programme.objects.filter(organization=member.organization), programme_id)
+    return get_object_or_404(Programme.objects.filter(organization=member.organization), pk=programme_id)
 
 
 def access_participant(member, programme, participant_id):
     if not member.can(Capability.MANAGE_PROGRAMMES):
         raise Http404
-    return _get(
+    return get_object_or_404(
         Participant.objects.filter(organization=member.organization, programme=programme).select_related(
             "user", "person", "manager", "programme"
         ),
-        participant_id,
+        pk=participant_id,
     )
 
 
 def access_import(member, programme, import_id):
     if not member.can(Capability.MANAGE_PROGRAMMES):
         raise Http404
-    return _get(
-        ParticipantImport.objects.filter(organization=member.organization, programme=programme), import_id
+    return get_object_or_404(
+        ParticipantImport.objects.filter(organization=member.organization, programme=programme),
+        pk=import_id,
     )
 
 
 def access_skill(member, skill_id):
     if not member.can(Capability.MANAGE_PROGRAMMES):
         raise Http404
-    return _get(Skill.objects.filter(organization=member.organization), skill_id)
+    return get_object_or_404(Skill.objects.filter(organization=member.organization), pk=skill_id)
 
 
 def access_own_participation(member, programme_id):
     """The programme (or 404) and the member's own participation in it (None if they have none)."""
-    programme = _get(Programme.objects.filter(organization=member.organization), programme_id)
+    programme = get_object_or_404(Programme.objects.filter(organization=member.organization), pk=programme_id)
     participant = Participant.objects.filter(programme=programme, user=member.user).first()
     return programme, participant
 
 
 def access_resource(member, programme_id, resource_id):
     """A resource HR manages, or one meant for the member's role in a programme they take part in."""
-    resource = _get(
+    resource = get_object_or_404(
         Resource.objects.filter(organization=member.organization, programme_id=programme_id).select_related(
             "programme"
         ),
-        resource_id,
+        pk=resource_id,
     )
     if member.can(Capability.MANAGE_PROGRAMMES):
         return resource

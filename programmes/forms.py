@@ -119,10 +119,6 @@ class ProgrammeForm(forms.ModelForm):
         ]
 
 
-class TransitionForm(forms.Form):
-    status = forms.ChoiceField(choices=Programme.Status.choices)
-
-
 class DuplicateForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the new programme"), max_length=200, validators=[no_control_characters]
@@ -327,11 +323,6 @@ class ProfileForm(forms.ModelForm):
 
     def skill_fields(self):
         return [self[f"skill_{skill.pk}"] for skill in self.skills]
-
-    def profile_fields(self):
-        return [
-            self[name] for name in self.fields if not name.startswith("skill_") and name != "accept_charter"
-        ]
 
     def clean_manager_email(self):
         email = self.cleaned_data["manager_email"].strip().lower()

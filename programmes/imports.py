@@ -314,6 +314,30 @@ def apply_import(*, participant_import, invited_by):
         raise ValidationError(_("This file has already been imported."))
     programme = participant_import.programme
     organization = programme.organization
+    rows = _recheck_rows(participant_import, organization)
+    context = _Context(organization, rows)
+    users = context.users
+    _create_accounts(organization, rows, users)
+    renamed_ids = _record_names(organization, rows, users)
+    created, updated, changed = _stage_participants(programme, rows, users)
+    _insert_participants(programme, created)
+    Participant.objects.bulk_update(changed, PROFILE_FIELDS, batch_size=500)
+    reskilled = _skills_changed(updated)
+    _remove_skills(reskilled)
+    _add_skills(organization, [p for p in created if p._import_skills] + reskilled, context.skills)
+    invitation_ids = _invite_newcomers(organization, rows, users, invited_by)
+    # "Updated" counts the people a row changed: re-importing an export reports nothing to do.
+    updated_count = len(
+        {p.pk for p in changed + reskilled} | {p.pk for p in updated if p.user_id in renamed_ids}
+    )
+    _mark_applied(participant_import, rows, created=len(created), updated=updated_count)
+    if invitation_ids:
+        invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=invitation_ids)
+    return ImportResult(created=len(created), updated=updated_count, invitations=len(invitation_ids))
+
+
+def _recheck_rows(participant_import, organization):
+    """The stored rows checked again against today's data; with any error, they are saved and refused."""
     rows = check_rows(
         organization, [{"line": row["line"], "values": row["values"]} for row in participant_import.rows]
     )
@@ -323,12 +347,16 @@ def apply_import(*, participant_import, invited_by):
         raise ValidationError(
             _("Some rows have errors: nothing was imported. Fix the file and upload it again.")
         )
-    User = get_user_model()
-    context = _Context(organization, rows)
-    users = context.users
+    return rows
 
-    # Accounts belong to the people: a new one starts with no name (the person gives theirs when they
-    # accept), and an existing one is never touched. What HR typed goes to the organisation's record.
+
+def _create_accounts(organization, rows, users):
+    """An account for each address of the file that has none, added to ``users`` (e-mail -> user).
+
+    Accounts belong to the people: a new one starts with no name (the person gives theirs when they
+    accept), and an existing one is never touched. What HR typed goes to the organisation's record.
+    """
+    User = get_user_model()
     new_users = [
         User(
             email=row["values"]["email"],
@@ -345,8 +373,14 @@ def apply_import(*, participant_import, invited_by):
             users.update({user.email: user for user in User.objects.filter(email__in=chunk)})
     else:
         users.update({user.email: user for user in new_users})
-    renamed_ids = _record_names(organization, rows, users)
 
+
+def _stage_participants(programme, rows, users):
+    """Each row's participant, new or existing, with the row's profile set (nothing saved yet).
+
+    Returns (created, updated, changed): the new ones, the existing ones, and those of the existing
+    ones whose profile the row changes.
+    """
     existing = {}
     for chunk in _chunks([user.pk for user in users.values()]):
         existing.update(
@@ -358,22 +392,32 @@ def apply_import(*, participant_import, invited_by):
         user = users[values["email"]]
         participant = existing.get(user.pk)
         if participant is None:
-            participant = Participant(organization=organization, programme=programme, user=user)
+            participant = Participant(organization=programme.organization, programme=programme, user=user)
             created.append(participant)
         else:
             updated.append(participant)
         before = _profile_fields(participant)
-        participant.role = values["role"]
-        for column in ("department", "job_title", "location"):
-            if values[column] or participant.pk is None:
-                setattr(participant, column, values[column])
-        if values["languages"]:
-            participant.languages = values["languages"].split(",")
-        if values["manager_email"]:
-            participant.manager = users[values["manager_email"]]
-        participant._import_skills = values["skills"]
+        _fill_profile(participant, values, users)
         if participant.pk is not None and _profile_fields(participant) != before:
             changed.append(participant)
+    return created, updated, changed
+
+
+def _fill_profile(participant, values, users):
+    """Set what a row says of the participant; blank cells leave an existing profile as it is."""
+    participant.role = values["role"]
+    for column in ("department", "job_title", "location"):
+        if values[column] or participant.pk is None:
+            setattr(participant, column, values[column])
+    if values["languages"]:
+        participant.languages = values["languages"].split(",")
+    if values["manager_email"]:
+        participant.manager = users[values["manager_email"]]
+    participant._import_skills = values["skills"]
+
+
+def _insert_participants(programme, created):
+    """Save the new participants in bulk, and give them their ids where the database returns none."""
     Participant.objects.bulk_create(created, batch_size=500)
     if created and created[0].pk is None:
         by_user = {}
@@ -383,54 +427,55 @@ def apply_import(*, participant_import, invited_by):
             )
         for participant in created:
             participant.pk = participant.id = by_user[participant.user_id]
-    Participant.objects.bulk_update(changed, PROFILE_FIELDS, batch_size=500)
 
-    with_skills = [p for p in created if p._import_skills]
+
+def _skills_changed(updated):
+    """The existing participants whose row lists other skills (or levels) than they have now."""
     current_skills = {}
     for chunk in _chunks([p.pk for p in updated if p._import_skills]):
         for participant_id, name, level in ParticipantSkill.objects.filter(
             participant_id__in=chunk
         ).values_list("participant_id", "skill__name", "level"):
             current_skills.setdefault(participant_id, set()).add((name.lower(), str(level)))
-    reskilled = [
+    return [
         p
         for p in updated
         if p._import_skills
         and current_skills.get(p.pk, set())
         != {(name.lower(), level) for name, level in parse_skills(p._import_skills)}
     ]
-    for chunk in _chunks([p.pk for p in reskilled]):
+
+
+def _remove_skills(participants):
+    for chunk in _chunks([p.pk for p in participants]):
         ParticipantSkill.objects.filter(participant_id__in=chunk).delete()
-    with_skills += reskilled
+
+
+def _add_skills(organization, participants, skills):
+    """Give each participant the skills of their row (``skills``: lower-case name -> Skill)."""
     ParticipantSkill.objects.bulk_create(
         [
             ParticipantSkill(
                 organization=organization,
                 participant=participant,
-                skill=context.skills[name.lower()],
+                skill=skills[name.lower()],
                 level=int(level),
             )
-            for participant in with_skills
+            for participant in participants
             for name, level in parse_skills(participant._import_skills)
         ],
         batch_size=1000,
         ignore_conflicts=True,
     )
 
-    invitation_ids = _invite_newcomers(organization, rows, users, invited_by)
-    # "Updated" counts the people a row changed: re-importing an export reports nothing to do.
-    updated_count = len(
-        {p.pk for p in changed + reskilled} | {p.pk for p in updated if p.user_id in renamed_ids}
-    )
+
+def _mark_applied(participant_import, rows, *, created, updated):
     participant_import.rows = rows
     participant_import.status = ParticipantImport.Status.APPLIED
     participant_import.applied_at = timezone.now()
-    participant_import.created_count = len(created)
-    participant_import.updated_count = updated_count
+    participant_import.created_count = created
+    participant_import.updated_count = updated
     participant_import.save()
-    if invitation_ids:
-        invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=invitation_ids)
-    return ImportResult(created=len(created), updated=updated_count, invitations=len(invitation_ids))
 
 
 def _record_names(organization, rows, users):

@@ -15,7 +15,7 @@ urlpatterns = [
     path(
         "programmes/<int:programme_id>/resources/<int:resource_id>/delete/",
         views.resource_delete,
-        name="resource_delete",
+        name="programme_resource_delete",
     ),
     path(
         "programmes/<int:programme_id>/resources/<int:resource_id>/",

@@ -1,7 +1,7 @@
 """The one way into a pair's workspace: only its mentor and mentee, within the current organisation."""
 
 from django.db.models import Q
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from pairing.models import Pair
 
@@ -19,35 +19,20 @@ def pairs_of(member):
 
 def access_pair(member, pair_id):
     """The pair if the member is its mentor or mentee; Http404 otherwise (missing and forbidden alike)."""
-    pair = pairs_of(member).filter(pk=pair_id).first()
-    if pair is None:
-        raise Http404
-    return pair
+    return get_object_or_404(pairs_of(member), pk=pair_id)
 
 
 def access_session(pair, session_id):
-    session = Session.objects.filter(pair=pair, pk=session_id).first()
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(Session.objects.filter(pair=pair), pk=session_id)
 
 
 def access_goal(pair, goal_id):
-    goal = Goal.objects.filter(pair=pair, pk=goal_id).first()
-    if goal is None:
-        raise Http404
-    return goal
+    return get_object_or_404(Goal.objects.filter(pair=pair), pk=goal_id)
 
 
 def access_action_item(pair, action_id):
-    action = ActionItem.objects.filter(pair=pair, pk=action_id).first()
-    if action is None:
-        raise Http404
-    return action
+    return get_object_or_404(ActionItem.objects.filter(pair=pair), pk=action_id)
 
 
 def access_resource(pair, resource_id):
-    resource = SharedResource.objects.filter(pair=pair, pk=resource_id).first()
-    if resource is None:
-        raise Http404
-    return resource
+    return get_object_or_404(SharedResource.objects.filter(pair=pair), pk=resource_id)

@@ -93,11 +93,6 @@ def own_private_note(session, user):
     return PrivateNote.objects.filter(session=session, author=user).first()
 
 
-def own_private_notes(sessions, user):
-    """{session id: note} for the given user's own notes."""
-    return {note.session_id: note for note in PrivateNote.objects.filter(session__in=sessions, author=user)}
-
-
 @dataclass
 class PairFigures:
     pair: Pair

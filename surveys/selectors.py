@@ -1,5 +1,6 @@
 from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Value, When
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from organizations.models import Membership
 from organizations.roles import Role
@@ -14,14 +15,10 @@ def access_template(member, template_id):
         template_id = int(template_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    template = (
-        SurveyTemplate.objects.filter(organization=member.organization, pk=template_id)
-        .select_related("programme")
-        .first()
+    return get_object_or_404(
+        SurveyTemplate.objects.filter(organization=member.organization).select_related("programme"),
+        pk=template_id,
     )
-    if template is None:
-        raise Http404
-    return template
 
 
 # The membership role that keeps a participation's survey links working.

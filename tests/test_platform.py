@@ -46,7 +46,8 @@ def test_preferences_change_the_language_and_time_zone(client, mentor_user):
 def test_a_bad_time_zone_is_refused_with_a_message(client, mentor_user):
     client.force_login(mentor_user)
     response = client.post(
-        "/accounts/preferences/", {"first_name": "A", "last_name": "B", "language": "en", "time_zone": "Mars/Base"}
+        "/accounts/preferences/",
+        {"first_name": "A", "last_name": "B", "language": "en", "time_zone": "Mars/Base"},
     )
     assert response.status_code == 200
     assert "is-invalid" in response.content.decode()
@@ -59,3 +60,19 @@ def test_the_language_switcher_remembers_the_choice_on_the_account(client, mento
     client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
     mentor_user.refresh_from_db()
     assert mentor_user.language == "fr"
+
+
+def test_no_two_url_patterns_share_a_name():
+    """A shared name makes {% url %} with positional arguments pick whichever pattern fits first."""
+    from collections import Counter
+
+    from django.urls import URLResolver, get_resolver
+
+    def names(resolver):
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from names(pattern)
+            elif pattern.name:
+                yield pattern.name
+
+    assert [name for name, count in Counter(names(get_resolver())).items() if count > 1] == []

@@ -4,7 +4,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from .test_impact import needs_surveys, surveys  # noqa: F401 (the fixture, reused)
+from .test_impact import surveys  # noqa: F401 (the fixture, reused)
 
 
 def url(organization, name):
@@ -98,7 +98,6 @@ def formulas_everywhere(surveys):  # noqa: F811 (the fixture imported above)
     return surveys
 
 
-@needs_surveys
 def test_no_text_of_the_csv_export_starts_like_a_formula(
     client_for, executive, organization, formulas_everywhere
 ):
@@ -110,7 +109,6 @@ def test_no_text_of_the_csv_export_starts_like_a_formula(
     assert [cell for row in rows for cell in row if cell.startswith(RUNNABLE)] == []
 
 
-@needs_surveys
 def test_the_xlsx_export_holds_no_formula_and_only_inert_text(
     client_for, executive, organization, formulas_everywhere
 ):

@@ -1,7 +1,6 @@
 """Impact figures over the goals, session logs and surveys of other apps.
 
-Those models arrive with the sessions and surveys branches: each test runs when they are installed
-and is skipped otherwise. Figures are hand-computed on conftest.py's programme (threshold: 2 people).
+Figures are hand-computed on conftest.py's programme (threshold: 2 people).
 """
 
 import datetime
@@ -10,44 +9,30 @@ import pytest
 
 from dashboards import impact, selectors
 from dashboards.filters import DashboardFilters
+from sessions.models import Goal, GoalProgress
+from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
 
 from .conftest import at
-
-needs_goals = pytest.mark.skipif(
-    impact.model("mentoring_sessions", "Goal") is None, reason="the sessions app has no goals here"
-)
-needs_surveys = pytest.mark.skipif(impact.model("surveys", "Answer") is None, reason="no surveys app here")
-needs_usefulness = pytest.mark.skipif(
-    not impact.has_field(impact.model("mentoring_sessions", "Session"), "usefulness"),
-    reason="sessions are not rated here",
-)
 
 
 def filters_for(organization, **chosen):
     return DashboardFilters.default(organization, **chosen)
 
 
-def test_the_dashboard_leaves_out_groups_whose_models_are_missing(
-    organization, programme_data, in_organization
-):
+def test_the_dashboard_has_the_goal_and_survey_groups(organization, programme_data, in_organization):
     groups = impact.figures(filters=filters_for(organization), minimum=2)
-    assert ("goals" in groups) == (impact.model("mentoring_sessions", "Goal") is not None)
-    assert ("nps" in groups) == (impact.model("surveys", "Answer") is not None)
+    assert "goals" in groups
+    assert "nps" in groups
 
 
 # --- Goals ---------------------------------------------------------------------------------------------
 
 
-@needs_goals
 def test_goal_progress_is_each_goal_s_latest_value_as_a_percentage(
     organization, programme_data, in_organization
 ):
     """A: a level goal at 2 then 4 (80 %) and a percentage goal at 30 %; B: a goal not started.
     Average over the started goals: (80 + 30) / 2 = 55 %."""
-    Goal, GoalProgress = (
-        impact.model("mentoring_sessions", "Goal"),
-        impact.model("mentoring_sessions", "GoalProgress"),
-    )
     pairs = programme_data["pairs"]
     level = Goal.objects.create(pair=pairs["a"], title="Use Teams", scale="level")
     GoalProgress.objects.create(goal=level, recorded_on=datetime.date(2026, 5, 1), value=2)
@@ -67,16 +52,13 @@ def test_goal_progress_is_each_goal_s_latest_value_as_a_percentage(
     assert earlier["figures"]["average"].value == 40  # only the level goal, then at 2 (40 %)
 
 
-@needs_goals
 def test_goal_progress_of_a_single_pair_is_hidden(organization, programme_data, in_organization):
-    Goal = impact.model("mentoring_sessions", "Goal")
     Goal.objects.create(pair=programme_data["pairs"]["a"], title="Use Teams", scale="level")
     goals = impact.goal_progress(filters=filters_for(organization), minimum=3)
     assert goals["hidden"] and goals["figures"]["goals"].value is None
     assert all(count is None for _, count in goals["buckets"])
 
 
-@needs_usefulness
 def test_the_average_usefulness_of_logged_sessions(organization, programme_data, in_organization):
     from sessions.models import Session
 
@@ -86,7 +68,6 @@ def test_the_average_usefulness_of_logged_sessions(organization, programme_data,
     assert (usefulness["average"].value, usefulness["rated"].value) == (3.5, 2)
 
 
-@needs_usefulness
 def test_usefulness_counts_only_the_people_of_rated_sessions(organization, programme_data, in_organization):
     """Pair A alone rated a session: 2 people, under a minimum of 3, though the period has more."""
     from sessions.models import Session
@@ -97,7 +78,6 @@ def test_usefulness_counts_only_the_people_of_rated_sessions(organization, progr
     assert usefulness["average"].hidden and usefulness["average"].value is None
 
 
-@needs_usefulness
 def test_a_session_rated_1_or_2_puts_the_pair_at_risk(organization, programme_data, in_organization):
     from sessions.models import Session
 
@@ -123,12 +103,6 @@ def surveys(organization, programme_data, in_organization):
     """
     from programmes.models import Skill
     from surveys.services import record_skill_levels
-
-    Answer, Question = impact.model("surveys", "Answer"), impact.model("surveys", "Question")
-    SurveyResponse, SurveyTemplate = (
-        impact.model("surveys", "SurveyResponse"),
-        impact.model("surveys", "SurveyTemplate"),
-    )
 
     programme, people, pairs = programme_data["programme"], programme_data["people"], programme_data["pairs"]
     skill = Skill.objects.create(name="IA")
@@ -197,7 +171,6 @@ def surveys(organization, programme_data, in_organization):
     return {"skill": skill, "respond": respond, "pairs": pairs, "people": people}
 
 
-@needs_surveys
 def test_skills_gained_compare_each_person_s_baseline_and_latest(organization, surveys):
     skills = impact.skills_gained(filters=filters_for(organization), minimum=2)
     assert skills["mentee"] == [
@@ -208,7 +181,6 @@ def test_skills_gained_compare_each_person_s_baseline_and_latest(organization, s
     ]
 
 
-@needs_surveys
 def test_practices_adopted_as_shares_of_the_respondents(organization, surveys):
     practices = impact.practices_adopted(filters=filters_for(organization), minimum=2)
     assert practices["respondents"] == 3
@@ -219,14 +191,12 @@ def test_practices_adopted_as_shares_of_the_respondents(organization, surveys):
     assert impact.practices_adopted(filters=filters_for(organization), minimum=4)["hidden"]
 
 
-@needs_surveys
 def test_satisfaction_averages_each_scale_question(organization, surveys):
     assert impact.satisfaction(filters=filters_for(organization), minimum=2)[0] == [
         {"question": "How satisfied are you?", "people": 2, "hidden": False, "average": 4.5}
     ]
 
 
-@needs_surveys
 def test_the_net_promoter_score(organization, surveys):
     """10 and 9 promote, 6 detracts, 8 is passive: 50 % − 25 % = 25."""
     nps = impact.satisfaction(filters=filters_for(organization), minimum=2)[1]
@@ -234,7 +204,6 @@ def test_the_net_promoter_score(organization, surveys):
     assert impact.satisfaction(filters=filters_for(organization), minimum=5)[1]["score"].hidden
 
 
-@needs_surveys
 def test_response_rates_per_moment(organization, surveys):
     rates = {
         str(row["moment"]): row for row in impact.response_rates(filters=filters_for(organization), minimum=2)
@@ -245,14 +214,12 @@ def test_response_rates_per_moment(organization, surveys):
     assert (final["sent"], final["answered"], final["rate"]) == (4, 4, 100.0)
 
 
-@needs_surveys
 def test_no_free_text_answer_reaches_the_dashboard(client_for, executive, organization, surveys):
     body = client_for(executive).get(f"/o/{organization.slug}/dashboard/report/").content.decode()
     assert "How satisfied are you?" in body
     assert "Zorglub is my manager" not in body
 
 
-@needs_surveys
 def test_a_pulse_rated_2_puts_the_pair_at_risk(organization, surveys):
     pair_a = surveys["pairs"]["a"]
     surveys["respond"](pair_a.mentee, "pulse", {"scale": 2}, pair=pair_a)
@@ -263,13 +230,11 @@ def test_a_pulse_rated_2_puts_the_pair_at_risk(organization, surveys):
     assert at_risk[pair_a.pk].low_rating
 
 
-@needs_surveys
 def test_hr_sees_the_surveys_waiting_for_an_answer(client_for, hr_admin, organization, surveys):
     response = client_for(hr_admin).get(f"/o/{organization.slug}/dashboard/operations/")
     assert [row["pending"] for row in response.context["pending_surveys"]] == [1]
 
 
-@needs_surveys
 def test_the_dashboard_with_every_impact_group_keeps_a_constant_query_count(
     client_for, executive, organization, surveys
 ):

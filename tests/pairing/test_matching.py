@@ -1,6 +1,9 @@
 """Running a matching round on a programme: hard constraints, locks, exclusions, swaps, rules."""
 
+import datetime
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 
 from organizations.tenancy import tenant_context
@@ -315,3 +318,42 @@ def test_loading_a_programme_takes_a_fixed_number_of_queries(
         with django_assert_num_queries(8):
             problem = services.load_problem(programme=programme)
     assert len(problem.mentors) == 12
+
+
+WINTER = datetime.datetime(2026, 2, 10, 9, 0, tzinfo=datetime.UTC)
+SUMMER = datetime.datetime(2026, 7, 10, 9, 0, tzinfo=datetime.UTC)
+
+
+def test_time_zone_offsets_follow_the_date_across_a_dst_change(
+    in_organization, programme, make_mentor, make_mentee
+):
+    # Paris is UTC+1 in winter and UTC+2 in summer; Lagos stays at +1 and Johannesburg at +2.
+    lagos = make_mentor(time_zone="Africa/Lagos")
+    johannesburg = make_mentor(time_zone="Africa/Johannesburg")
+    paris = make_mentee(time_zone="Europe/Paris")
+
+    with time_machine.travel(WINTER, tick=False):
+        assert services.load_problem(programme=programme).profiles[paris.pk].utc_offset_hours == 1.0
+        winter_pairs = proposals(services.run_matching(programme=programme))
+    with time_machine.travel(SUMMER, tick=False):
+        assert services.load_problem(programme=programme).profiles[paris.pk].utc_offset_hours == 2.0
+        summer_pairs = proposals(services.run_matching(programme=programme))
+
+    assert winter_pairs == {(lagos.pk, paris.pk)}
+    assert summer_pairs == {(johannesburg.pk, paris.pk)}
+
+
+def test_a_programme_matched_before_it_starts_uses_the_offsets_of_its_start(organization, in_organization):
+    summer_programme = ProgrammeFactory(
+        organization=organization, start_date=datetime.date(2026, 6, 1), end_date=datetime.date(2026, 9, 30)
+    )
+    paris = enrol(summer_programme, Participant.Role.MENTEE, time_zone="Europe/Paris")
+
+    with time_machine.travel(WINTER, tick=False):
+        problem = services.load_problem(programme=summer_programme)
+
+    assert problem.profiles[paris.pk].utc_offset_hours == 2.0
+
+
+def test_an_unknown_time_zone_counts_as_utc():
+    assert services.utc_offset_hours("Mars/Olympus_Mons", datetime.date(2026, 7, 10)) == 0.0

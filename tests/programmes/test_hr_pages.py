@@ -278,9 +278,25 @@ def test_hr_adds_a_link_and_a_file_and_removes_a_resource(
         url("resource_download", organization, programme_id=programme.pk, resource_id=guide.pk)
     )
     assert b"".join(download.streaming_content) == b"%PDF-1.4"
-    client.post(url("resource_delete", organization, programme_id=programme.pk, resource_id=guide.pk))
+    client.post(
+        url("programme_resource_delete", organization, programme_id=programme.pk, resource_id=guide.pk)
+    )
     with tenant_context(organization):
         assert list(programme.resources.values_list("title", flat=True)) == ["Video"]
+
+
+def test_the_remove_button_of_a_resource_posts_to_the_programme_s_resource(
+    client_for, hr_admin, organization, programme
+):
+    client = client_for(hr_admin)
+    page = url("programme_resources", organization, programme_id=programme.pk)
+    client.post(page, {"title": "Video", "audience": "mentors", "url": "https://example.com/v"})
+    from organizations.tenancy import tenant_context
+
+    with tenant_context(organization):
+        video = programme.resources.get(title="Video")
+    remove = url("programme_resource_delete", organization, programme_id=programme.pk, resource_id=video.pk)
+    assert f'action="{remove}"' in client.get(page).content.decode()
 
 
 def test_the_first_visit_of_the_skills_page_seeds_the_defaults(client_for, hr_admin, organization):
