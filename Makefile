@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages makemessages migrate demo lint bench worker clean
+.PHONY: run test install messages makemessages migrate demo lint check bench worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,25 @@ test: messages
 
 lint: install
 	$(PY) -m ruff check .
+
+# What CI checks before the tests (`.ci/run`), in the same order: every step runs and says how long it
+# took; the target fails if any step failed.
+CHECK_STEPS := \
+	"ruff check|$(PY) -m ruff check ." \
+	"ruff format --check|$(PY) -m ruff format --check ." \
+	"makemigrations --check|$(PY) manage.py makemigrations --check --dry-run" \
+	"mypy|$(PY) -m mypy"
+
+check: install
+	@failed=""; all_start=$$(date +%s%N); \
+	for step in $(CHECK_STEPS); do \
+	  name=$${step%%|*}; command=$${step#*|}; \
+	  echo "==> $$name: $$command"; start=$$(date +%s%N); \
+	  if sh -c "$$command"; then result=ok; else result=FAILED; failed="$$failed, $$name"; fi; \
+	  echo "<== $$name: $$result in $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
+	done; \
+	echo "make check: $$(( ($$(date +%s%N) - all_start) / 1000000 )) ms in all"; \
+	if [ -n "$$failed" ]; then echo "make check failed:$${failed#,}"; exit 1; fi
 
 worker: install
 	$(VENV)/bin/celery -A mentoring worker -B --loglevel=info
