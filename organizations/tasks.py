@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
@@ -9,15 +11,20 @@ from .models import Invitation, Organization
 from .tenancy import tenant_context
 from .validators import single_line
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def in_tenant(task_function):
+
+def in_tenant(
+    task_function: Callable[Concatenate[Organization, P], R],
+) -> Callable[Concatenate[int, P], R | None]:
     """Run a task body inside the organisation passed as its first argument, then reset.
 
     Tasks never inherit a tenant from whoever enqueued them: the organisation travels as an id.
     """
 
     @wraps(task_function)
-    def wrapper(organization_id, *args, **kwargs):
+    def wrapper(organization_id: int, *args: P.args, **kwargs: P.kwargs) -> R | None:
         organization = Organization.objects.filter(pk=organization_id).first()
         if organization is None:
             return None
@@ -29,7 +36,7 @@ def in_tenant(task_function):
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=30, retry_jitter=True, max_retries=5)
 @in_tenant
-def send_invitation_email(organization, invitation_id):
+def send_invitation_email(organization: Organization, invitation_id: int) -> None:
     from .services import invitation_url
 
     invitation = Invitation.objects.filter(pk=invitation_id).select_related("invited_by").first()

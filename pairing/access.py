@@ -1,32 +1,37 @@
 """Finding a pairing object for the signed-in member: within their organisation, or 404."""
 
-from django.db.models import Q
+from typing import TypeVar
+
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
+from organizations.access import Member
 from programmes.models import Participant, Programme
 
 from .models import MatchingRound, Pair, PairingRule
 
+_M = TypeVar("_M", bound=Model)
 
-def _one(queryset, pk):
+
+def _one(queryset: QuerySet[_M], pk: int) -> _M:
     item = queryset.filter(pk=pk).first()
     if item is None:
         raise Http404
     return item
 
 
-def access_programme(member, programme_id):
+def access_programme(member: Member, programme_id: int) -> Programme:
     """A programme of the member's organisation (HR pages; the view checked the capability)."""
     return _one(Programme.objects.filter(organization=member.organization), programme_id)
 
 
-def access_round(member, round_id):
+def access_round(member: Member, round_id: int) -> MatchingRound:
     return _one(
         MatchingRound.objects.filter(organization=member.organization).select_related("programme"), round_id
     )
 
 
-def access_pair(member, pair_id):
+def access_pair(member: Member, pair_id: int) -> Pair:
     """Any pair of the organisation, for HR."""
     return _one(
         Pair.objects.filter(organization=member.organization).select_related(
@@ -36,13 +41,13 @@ def access_pair(member, pair_id):
     )
 
 
-def access_rule(member, rule_id):
+def access_rule(member: Member, rule_id: int) -> PairingRule:
     return _one(
         PairingRule.objects.filter(organization=member.organization).select_related("programme"), rule_id
     )
 
 
-def access_own_pair(member, pair_id):
+def access_own_pair(member: Member, pair_id: int) -> Pair:
     """A pair the member is part of, once HR has published it (drafts stay invisible)."""
     return _one(
         Pair.objects.filter(organization=member.organization)
@@ -53,7 +58,7 @@ def access_own_pair(member, pair_id):
     )
 
 
-def access_own_enrolment(member, programme_id):
+def access_own_enrolment(member: Member, programme_id: int) -> Participant:
     """The member's own mentee enrolment in a programme."""
     enrolment = (
         Participant.objects.filter(

@@ -1,4 +1,5 @@
 from importlib import import_module
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -18,7 +19,7 @@ DEMO_MODULES = [
 class Command(BaseCommand):
     help = "Create the demo organisation with its people and data (idempotent) and print the log-ins."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             organization, people = demo.seed()
             with tenant_context(organization):
