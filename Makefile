@@ -41,7 +41,7 @@ test: messages
 lint: install
 	$(PY) -m ruff check .
 
-# What CI checks before the tests (`.ci/run`), in the same order: every step runs and says how long it
+# What CI checks before the tests (`.ci/run` runs this target): every step runs and says how long it
 # took; the target fails if any step failed.
 CHECK_STEPS := \
 	"ruff check|$(PY) -m ruff check ." \
@@ -55,9 +55,11 @@ check: install
 	  name=$${step%%|*}; command=$${step#*|}; \
 	  echo "==> $$name: $$command"; start=$$(date +%s%N); \
 	  if sh -c "$$command"; then result=ok; else result=FAILED; failed="$$failed, $$name"; fi; \
-	  echo "<== $$name: $$result in $$(( ($$(date +%s%N) - start) / 1000000 )) ms"; \
+	  ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+	  echo "<== $$name: $$result in $$((ms / 1000)).$$((ms % 1000 / 100)) s"; \
 	done; \
-	echo "make check: $$(( ($$(date +%s%N) - all_start) / 1000000 )) ms in all"; \
+	ms=$$(( ($$(date +%s%N) - all_start) / 1000000 )); \
+	echo "make check: $$((ms / 1000)).$$((ms % 1000 / 100)) s in all"; \
 	if [ -n "$$failed" ]; then echo "make check failed:$${failed#,}"; exit 1; fi
 
 worker: install
