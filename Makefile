@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages makemessages migrate demo lint bench worker clean
+.PHONY: run test install messages makemessages migrate demo lint check bench worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,27 @@ test: messages
 
 lint: install
 	$(PY) -m ruff check .
+
+# What CI checks before the tests (`.ci/run` runs this target): every step runs and says how long it
+# took; the target fails if any step failed.
+CHECK_STEPS := \
+	"ruff check|$(PY) -m ruff check ." \
+	"ruff format --check|$(PY) -m ruff format --check ." \
+	"makemigrations --check|$(PY) manage.py makemigrations --check --dry-run" \
+	"mypy|$(PY) -m mypy"
+
+check: install
+	@failed=""; all_start=$$(date +%s%N); \
+	for step in $(CHECK_STEPS); do \
+	  name=$${step%%|*}; command=$${step#*|}; \
+	  echo "==> $$name: $$command"; start=$$(date +%s%N); \
+	  if sh -c "$$command"; then result=ok; else result=FAILED; failed="$$failed, $$name"; fi; \
+	  ms=$$(( ($$(date +%s%N) - start) / 1000000 )); \
+	  echo "<== $$name: $$result in $$((ms / 1000)).$$((ms % 1000 / 100)) s"; \
+	done; \
+	ms=$$(( ($$(date +%s%N) - all_start) / 1000000 )); \
+	echo "make check: $$((ms / 1000)).$$((ms % 1000 / 100)) s in all"; \
+	if [ -n "$$failed" ]; then echo "make check failed:$${failed#,}"; exit 1; fi
 
 worker: install
 	$(VENV)/bin/celery -A mentoring worker -B --loglevel=info

@@ -1,7 +1,10 @@
 """What a person changes on their own account, and their open sign-ins (recorded at sign-in so that
 ending their access signs them out everywhere)."""
 
+from __future__ import annotations
+
 from importlib import import_module
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -10,12 +13,19 @@ from organizations.services import share_own_name
 
 from .models import SignedInSession
 
+if TYPE_CHECKING:
+    from django.contrib.sessions.backends.base import SessionBase
+    from django.forms import ModelForm
+    from django.http import HttpRequest
 
-def _session_store():
+    from .models import User
+
+
+def _session_store() -> type[SessionBase]:
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
-def record_sign_in(*, request, user):
+def record_sign_in(*, request: HttpRequest, user: User) -> None:
     """Remember the session the person just signed in with; forget those of theirs that have ended."""
     store = _session_store()
     session = request.session
@@ -27,13 +37,13 @@ def record_sign_in(*, request, user):
     SignedInSession.objects.update_or_create(session_key=session.session_key, defaults={"user": user})
 
 
-def forget_sign_in(*, request):
+def forget_sign_in(*, request: HttpRequest) -> None:
     key = getattr(getattr(request, "session", None), "session_key", None)
     if key:
         SignedInSession.objects.filter(session_key=key).delete()
 
 
-def sign_out_everywhere(*, user):
+def sign_out_everywhere(*, user: User) -> int:
     """Delete every session the person signed in with from the session store: their next request is
     signed out, whatever page or device it comes from. Returns how many sessions were ended."""
     store = _session_store()()
@@ -45,7 +55,7 @@ def sign_out_everywhere(*, user):
 
 
 @transaction.atomic
-def save_preferences(*, form):
+def save_preferences(*, form: ModelForm[User]) -> User:
     """Save the person's account; a new name reaches the records of the organisations they belong to."""
     renamed = {"first_name", "last_name"} & set(form.changed_data)
     user = form.save()

@@ -2,10 +2,11 @@
 
 from django.shortcuts import get_object_or_404
 
+from organizations.access import Member
 from pairing.models import Pair
 
 
-def access_pair(member, pair_id):
+def access_pair(member: Member, pair_id: int) -> Pair:
     """The pair of the member's organisation with that id; 404 if missing or another organisation's."""
     return get_object_or_404(
         Pair.objects.filter(organization=member.organization).select_related(

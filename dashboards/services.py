@@ -1,4 +1,8 @@
+from __future__ import annotations
+
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -9,11 +13,14 @@ from pairing.models import Pair
 
 from .models import Nudge
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 NUDGE_INTERVAL = datetime.timedelta(hours=24)
 
 
 @transaction.atomic
-def nudge_pair(*, pair, sent_by, reasons):
+def nudge_pair(*, pair: Pair, sent_by: User, reasons: Iterable[str]) -> Nudge:
     """Record HR's reminder to a pair and send it to both people once the transaction commits, through
     the outbox: each person's mutes and quiet hours apply.
 

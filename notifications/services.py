@@ -7,11 +7,15 @@ worker killed mid-send rolls the claim back: the row is sent again by the next r
 and the only possible duplicate is the one message the SMTP server accepted just before the kill.
 """
 
+from __future__ import annotations
+
 import logging
 import random
 import smtplib
 import zoneinfo
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable
+from datetime import UTC, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -30,6 +34,15 @@ from .models import Notification, Preference
 from .registry import RENDERERS, get_kind, mutable_kind_values
 from .tokens import unsubscribe_url
 
+if TYPE_CHECKING:
+    from django.core.mail.backends.base import BaseEmailBackend
+
+    from accounts.models import User
+    from organizations.models import Organization
+
+    from .registry import Message
+
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 6
@@ -38,23 +51,23 @@ BACKOFF_CAP_SECONDS = 3600
 DELIVERY_BATCH = 500
 
 
-def natural_key(kind, *parts, recipient):
+def natural_key(kind: str, *parts: object, recipient: User) -> str:
     return ":".join([kind, *[str(part) for part in parts], "user", str(recipient.pk)])
 
 
 def plan(
     *,
-    organization,
-    recipient=None,
-    address="",
-    kind,
-    key,
-    due_at,
-    object_id=None,
-    planned_for=None,
-    planned_sequence=None,
-    data=None,
-):
+    organization: Organization,
+    recipient: User | None = None,
+    address: str = "",
+    kind: str,
+    key: str,
+    due_at: datetime,
+    object_id: int | None = None,
+    planned_for: datetime | None = None,
+    planned_sequence: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
     """Record a message due at ``due_at`` unless one with the same natural key exists (then nothing).
 
     It goes to ``recipient`` (a person), or to ``address`` alone for someone with no account yet.
@@ -79,7 +92,15 @@ def plan(
     Notification.objects.bulk_create([row], ignore_conflicts=True)
 
 
-def notify(*, organization, recipients, kind, key, object_id=None, data=None):
+def notify(
+    *,
+    organization: Organization,
+    recipients: Iterable[User],
+    kind: str,
+    key: str,
+    object_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
     """Send ``kind`` now to each recipient, once per natural ``key`` (e.g. ``pair:12``).
 
     The public entry point for other apps (pairing's published / accepted / declined messages): rows
@@ -100,7 +121,15 @@ def notify(*, organization, recipients, kind, key, object_id=None, data=None):
     enqueue_delivery(organization.pk)
 
 
-def notify_address(*, organization, address, kind, key, object_id=None, data=None):
+def notify_address(
+    *,
+    organization: Organization,
+    address: str,
+    kind: str,
+    key: str,
+    object_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
     """Send ``kind`` now to an address with no account yet (an invitation), once per natural ``key``.
 
     The row is written in the caller's transaction and delivered on commit, like ``notify``'s.
@@ -117,10 +146,10 @@ def notify_address(*, organization, address, kind, key, object_id=None, data=Non
     enqueue_delivery(organization.pk)
 
 
-def enqueue_delivery(organization_id):
+def enqueue_delivery(organization_id: int) -> None:
     from .tasks import deliver_notifications
 
-    def enqueue():
+    def enqueue() -> None:
         try:
             deliver_notifications.delay(organization_id)
         except Exception:  # noqa: BLE001 - broker down: the rows are safe, the dispatcher retries.
@@ -134,7 +163,7 @@ def enqueue_delivery(organization_id):
 # Delivery ---------------------------------------------------------------------------------------
 
 
-def deliver_due(*, organization, limit=DELIVERY_BATCH):
+def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> int:
     """Send every due row of the organisation, one claimed row per transaction. Returns how many went out.
 
     One row can never stop the others: whatever goes wrong with it is recorded on it (``_attempt``), and
@@ -171,7 +200,9 @@ def deliver_due(*, organization, limit=DELIVERY_BATCH):
 SENT, NOT_SENT, TRANSPORT_DOWN = "sent", "not sent", "transport down"
 
 
-def _attempt(row, *, organization, connection, now):
+def _attempt(
+    row: Notification, *, organization: Organization, connection: BaseEmailBackend, now: datetime
+) -> str:
     """Deliver one claimed row; a transient failure retries it later, any other failure fails it for good.
 
     Returns ``SENT``, ``NOT_SENT``, or ``TRANSPORT_DOWN`` when the mail relay itself failed.
@@ -197,14 +228,14 @@ def _attempt(row, *, organization, connection, now):
         return TRANSPORT_DOWN if is_transport_failure(error) else NOT_SENT
 
 
-def is_transport_failure(error):
+def is_transport_failure(error: BaseException) -> bool:
     """The relay or the network failed (refused, dropped, timed out), not something about this message."""
     if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
         return True
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
-def is_transient(error):
+def is_transient(error: BaseException) -> bool:
     """Whether sending again later may succeed: the SMTP server or the network, not the message itself.
 
     A 5xx answer about this very message (every recipient refused, the data rejected) is permanent; other
@@ -218,7 +249,9 @@ def is_transient(error):
     return isinstance(error, (smtplib.SMTPException, OSError))
 
 
-def _deliver(row, *, organization, connection, now):
+def _deliver(
+    row: Notification, *, organization: Organization, connection: BaseEmailBackend, now: datetime
+) -> bool:
     recipient = row.recipient
     if recipient is None:
         return _deliver_to_address(row, organization=organization, connection=connection, now=now)
@@ -281,7 +314,7 @@ def _send(row, message, email, now):
     email.send()
 
 
-def may_receive(user, kind):
+def may_receive(user: User, kind: str) -> bool:
     """Whether the person still holds, in the current organisation, a role this kind of e-mail is for.
 
     Checked at send time, so a message planned before their access ended never carries a partner's name
@@ -292,7 +325,7 @@ def may_receive(user, kind):
     return Membership.objects.filter(user=user, role__in=roles).exists()
 
 
-def withhold_pending(*, user, kinds=None):
+def withhold_pending(*, user: User, kinds: Iterable[str] | None = None) -> int:
     """Skip the person's unsent e-mails of the current organisation (or, when unscoped, everywhere):
     every kind, or only ``kinds``. Returns how many were withheld."""
     pending = Notification.objects.filter(recipient=user, status=Notification.Status.PENDING)
@@ -301,7 +334,7 @@ def withhold_pending(*, user, kinds=None):
     return pending.update(status=Notification.Status.SKIPPED, skip_reason="access ended")
 
 
-def _finish(row, status, now, skip_reason=""):
+def _finish(row: Notification, status: str, now: datetime, skip_reason: str = "") -> None:
     row.status = status
     row.skip_reason = skip_reason
     if status in (Notification.Status.SENT, Notification.Status.IN_APP):
@@ -309,25 +342,25 @@ def _finish(row, status, now, skip_reason=""):
     row.save(update_fields=["status", "skip_reason", "delivered_at", "subject", "action_url", "attempts"])
 
 
-def failure_reason(error):
+def failure_reason(error: BaseException) -> str:
     """A short, one-line reason for HR and staff: what kind of error, and what it said."""
     return single_line(f"{type(error).__name__}: {error}")[:300]
 
 
-def _fail(row, error):
+def _fail(row: Notification, error: BaseException) -> None:
     row.status = Notification.Status.FAILED
     row.last_error = failure_reason(error)
     logger.error("notification %s failed for good: %s", row.key, row.last_error, exc_info=error)
     row.save(update_fields=["status", "attempts", "last_error", "subject", "action_url"])
 
 
-def backoff_seconds(attempts):
+def backoff_seconds(attempts: int) -> float:
     """Exponential backoff, capped, with full jitter so failed rows do not retry in lockstep."""
     ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
     return random.uniform(ceiling / 2, ceiling)
 
 
-def _retry_later(row, now, error):
+def _retry_later(row: Notification, now: datetime, error: BaseException) -> None:
     row.last_error = failure_reason(error)
     if row.attempts >= MAX_ATTEMPTS:
         row.status = Notification.Status.FAILED
@@ -337,7 +370,14 @@ def _retry_later(row, now, error):
     row.save(update_fields=["status", "due_at", "attempts", "last_error"])
 
 
-def _email(row, message, *, organization, recipient, connection):
+def _email(
+    row: Notification,
+    message: Message,
+    *,
+    organization: Organization,
+    recipient: User | None,
+    connection: BaseEmailBackend,
+) -> EmailMultiAlternatives:
     headers = {"X-Binome-Key": row.key}
     unsubscribe = ""
     if recipient is not None and get_kind(row.kind).mutable:
@@ -370,7 +410,7 @@ def _email(row, message, *, organization, recipient, connection):
 # Preferences -------------------------------------------------------------------------------------
 
 
-def quiet_hours_end(preference, user, now):
+def quiet_hours_end(preference: Preference | None, user: User, now: datetime) -> datetime | None:
     """When the recipient's quiet hours end if ``now`` falls inside them (their time zone), else None."""
     if preference is None or preference.quiet_start is None or preference.quiet_end is None:
         return None
@@ -389,13 +429,19 @@ def quiet_hours_end(preference, user, now):
     return datetime.combine(end_day, end, tzinfo=zone).astimezone(UTC)
 
 
-def preference_for(*, user):
+def preference_for(*, user: User) -> Preference:
     preference, _created = Preference.objects.get_or_create(user=user)
     return preference
 
 
 @transaction.atomic
-def update_preferences(*, user, muted_kinds, quiet_start=None, quiet_end=None):
+def update_preferences(
+    *,
+    user: User,
+    muted_kinds: Iterable[str],
+    quiet_start: time | None = None,
+    quiet_end: time | None = None,
+) -> Preference:
     """Save which e-mails the person does not want and their quiet hours (both ends or neither).
 
     Only the kinds a person may mute (``mutable_kinds``) can be muted."""
@@ -415,7 +461,7 @@ def update_preferences(*, user, muted_kinds, quiet_start=None, quiet_end=None):
 
 
 @transaction.atomic
-def unsubscribe(*, user, kind):
+def unsubscribe(*, user: User, kind: str) -> Preference:
     """Stop e-mails of ``kind`` for the person in the current organisation (they still show in the app)."""
     if kind not in mutable_kind_values():
         raise ValidationError(_("Unknown notification kind."))
@@ -426,7 +472,7 @@ def unsubscribe(*, user, kind):
     return preference
 
 
-def mark_all_read(*, user):
+def mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(
         recipient=user, read_at=None, status__in=[Notification.Status.SENT, Notification.Status.IN_APP]
     ).update(read_at=timezone.now())

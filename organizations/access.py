@@ -1,38 +1,62 @@
 """Who is asking, in which organisation: the one gate every organisation page goes through."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization
 from .roles import Capability, capabilities_of
 from .tenancy import tenant_context, unscoped
 
+if TYPE_CHECKING:
+    from accounts.models import User  # a type only: the one name the layering lets organizations see
+
 
 @dataclass(frozen=True)
 class Member:
     """The signed-in person as a member of one organisation, with every role they hold there."""
 
-    user: object
+    user: "User"
     organization: Organization
-    roles: frozenset
+    roles: frozenset[str]
 
     @property
-    def capabilities(self):
+    def capabilities(self) -> frozenset[Capability]:
         return capabilities_of(self.roles)
 
-    def can(self, capability):
+    def can(self, capability: Capability) -> bool:
         return capability in self.capabilities
 
-    def has_role(self, role):
+    def has_role(self, role: str) -> bool:
         return role in self.roles
 
 
-def get_member(user, organization_slug):
+class UserRequest(HttpRequest):
+    """The type of a request, for annotations: its user is the project's user model, or anonymous."""
+
+    user: "User | AnonymousUser"
+
+
+class MemberRequest(HttpRequest):
+    """The type of a request inside ``organization_view``, for annotations: it carries the member."""
+
+    user: "User"
+    member: Member
+    organization: Organization
+
+
+View = Callable[..., HttpResponseBase]
+
+
+def get_member(user: "User | AnonymousUser", organization_slug: str) -> Member:
     """The user's membership of the organisation with that slug, or 404 (missing or not a member)."""
     if not user.is_authenticated:
         raise Http404
@@ -44,16 +68,16 @@ def get_member(user, organization_slug):
     return Member(user=user, organization=organization, roles=roles)
 
 
-def organization_view(capability: Capability):
+def organization_view(capability: Capability) -> Callable[[View], View]:
     """Guard a view under ``/o/<org_slug>/``: outsiders get 404, members without the capability 403.
 
     The view runs inside the organisation's tenant context and receives ``request.member``.
     """
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @login_required
         @wraps(view)
-        def wrapper(request, org_slug, *args, **kwargs):
+        def wrapper(request: MemberRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             member = get_member(request.user, org_slug)
             if not member.can(capability):
                 raise PermissionDenied
@@ -64,13 +88,13 @@ def organization_view(capability: Capability):
             with tenant_context(member.organization):
                 return view(request, *args, **kwargs)
 
-        wrapper.required_capability = capability
+        wrapper.required_capability = capability  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
 
 
-def organizations_of(user):
+def organizations_of(user: "User | AnonymousUser") -> QuerySet[Organization]:
     """Every organisation the user belongs to, for the switcher."""
     if not user.is_authenticated:
         return Organization.objects.none()

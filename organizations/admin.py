@@ -1,6 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Model, QuerySet
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services, uploads
@@ -9,7 +14,7 @@ from .roles import Role
 from .tenancy import unscoped
 
 
-class CountsOnlyDeletion:
+class CountsOnlyDeletion(admin.ModelAdmin):
     """Delete confirmations name the objects chosen and count the rest, kind by kind.
 
     Django's page lists every row the deletion cascades to by its ``str()``: deleting an organisation
@@ -17,7 +22,7 @@ class CountsOnlyDeletion:
     what a pair wrote. The per-kind counts (Django's summary) say what goes.
     """
 
-    def get_deleted_objects(self, objs, request):
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list[Any], dict[str, int], set[str], list[str]]:
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         chosen = [entry for entry in deleted if not isinstance(entry, list)]
         return chosen, model_count, perms_needed, protected
@@ -26,19 +31,19 @@ class CountsOnlyDeletion:
 class TenantAdmin(CountsOnlyDeletion, admin.ModelAdmin):
     """Platform staff see every organisation's rows: the admin is the named exception to scoping."""
 
-    def get_queryset(self, request):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         with unscoped("django admin for platform staff"):
             return super().get_queryset(request)
 
-    def get_object(self, request, object_id, from_field=None):
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         with unscoped("django admin for platform staff"):
             return super().get_object(request, object_id, from_field)
 
-    def has_add_permission(self, request):
+    def has_add_permission(self, request: HttpRequest) -> bool:
         # Rows are created inside an organisation by its HR admins, or by invitation.
         return False
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> tuple[str, ...]:
         return ("organization", *super().get_readonly_fields(request, obj))
 
 
@@ -53,7 +58,7 @@ class OrganizationAdminForm(forms.ModelForm):
         model = Organization
         fields = ["name", "slug", "default_language", "time_zone", "brand_colour", "logo", "minimum_group_size"]
 
-    def clean_logo(self):
+    def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")
         if isinstance(logo, UploadedFile):
             return uploads.reencode_logo(logo)
@@ -67,7 +72,7 @@ class OrganizationAdmin(CountsOnlyDeletion, admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Organization, form: ModelForm, change: bool) -> None:
         super().save_model(request, obj, form, change)
         email = form.cleaned_data.get("first_admin_email")
         if email:
@@ -83,7 +88,7 @@ class MembershipAdmin(TenantAdmin):
     raw_id_fields = ["user"]
 
     # Staff removing or changing a role here ends what it gave, exactly as HR removing it does.
-    def save_model(self, request, obj, form, change):
+    def save_model(self, request: HttpRequest, obj: Membership, form: ModelForm, change: bool) -> None:
         before = None
         if change:
             with unscoped("django admin for platform staff"):
@@ -94,11 +99,11 @@ class MembershipAdmin(TenantAdmin):
                 organization=obj.organization, user=before.user, reason="membership changed in the admin"
             )
 
-    def delete_model(self, request, obj):
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         super().delete_model(request, obj)
         services.roles_removed(organization=obj.organization, user=obj.user, reason=self.DELETED)
 
-    def delete_queryset(self, request, queryset):
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
         people = {(row.organization, row.user) for row in queryset.select_related("organization", "user")}
         super().delete_queryset(request, queryset)
         for organization, user in people:

@@ -1,8 +1,12 @@
+from typing import Any
+
+from django.http import HttpRequest
+
 from .access import organizations_of
 from .navigation import navigation_for
 
 
-def current_organization(request):
+def current_organization(request: HttpRequest) -> dict[str, Any]:
     member = getattr(request, "member", None)
     user = getattr(request, "user", None)
     return {

@@ -1,6 +1,7 @@
 """The demo organisation's people. Later apps add their own demo data on top (see seed_demo)."""
 
 import unicodedata
+from typing import TYPE_CHECKING, TextIO
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -10,11 +11,16 @@ from .models import Membership, Organization, Person
 from .roles import Role
 from .tenancy import tenant_context
 
+if TYPE_CHECKING:
+    from accounts.models import User  # a type only: the one name the layering lets organizations see
+
+# e-mail, first name, last name, roles, language
+DemoPerson = tuple[str, str, str, list[Role], str]
+
 DEMO_PASSWORD = "demo-binome-2026"
 DEMO_SLUG = "demo"
 
-PEOPLE = [
-    # e-mail, first name, last name, roles, language
+PEOPLE: list[DemoPerson] = [
     ("rh@demo.binome.example", "Claire", "Dubois", [Role.HR_ADMIN], "fr"),
     ("direction@demo.binome.example", "Philippe", "Marchand", [Role.EXECUTIVE], "fr"),
     ("lea.martin@demo.binome.example", "Léa", "Martin", [Role.MENTOR], "fr"),
@@ -64,12 +70,12 @@ COHORT = [
 ]
 
 
-def cohort_email(first_name, last_name):
+def cohort_email(first_name: str, last_name: str) -> str:
     plain = unicodedata.normalize("NFKD", f"{first_name}.{last_name}").encode("ascii", "ignore").decode()
     return f"{plain.lower()}@demo.binome.example"
 
 
-def everyone():
+def everyone() -> list[DemoPerson]:
     """The printed log-ins, then the rest of the cohort, in the shape of ``PEOPLE``."""
     cohort = [
         (cohort_email(first_name, last_name), first_name, last_name, [role], "fr")
@@ -78,7 +84,7 @@ def everyone():
     return PEOPLE + cohort
 
 
-def seed(stdout=None):
+def seed(stdout: TextIO | None = None) -> tuple[Organization, dict[str, "User"]]:
     """Create (or find) the demo organisation and its people; running it twice changes nothing."""
     organization, _ = Organization.objects.get_or_create(
         slug=DEMO_SLUG,

@@ -1,4 +1,5 @@
 import zoneinfo
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -49,15 +50,15 @@ class Organization(models.Model):
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def clean(self):
+    def clean(self) -> None:
         if self.minimum_group_size is not None and self.minimum_group_size < 2:
             raise ValidationError({"minimum_group_size": _("Groups of fewer than 2 people identify them.")})
 
 
-def person_record():
+def person_record() -> "models.ForeignObject[Person | None, Person | None]":
     """The organisation's record of a row's person: no column, a join on (organisation, user), so a list
     can ``select_related("person")`` and order by the names the organisation holds."""
     return models.ForeignObject(
@@ -94,7 +95,7 @@ class Membership(TenantModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
 
 
@@ -126,14 +127,14 @@ class Person(TenantModel):
             models.UniqueConstraint(fields=["organization", "user"], name="person_once_per_organization"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.user.email
 
     @property
-    def full_name(self):
+    def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         super().save(*args, **kwargs)
         from .people import forget_names
 
@@ -168,9 +169,9 @@ class Invitation(TenantModel):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.email} → {self.get_role_display()}"
 
     @property
-    def is_pending(self):
+    def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None

@@ -1,9 +1,14 @@
 """The navigation bar's entries: each shown to members whose roles grant its capability."""
 
+from typing import TYPE_CHECKING, Any
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Capability
+
+if TYPE_CHECKING:
+    from .access import Member
 
 NAVIGATION = [
     (
@@ -81,7 +86,7 @@ NAVIGATION = [
 ]
 
 
-def navigation_for(member):
+def navigation_for(member: "Member") -> list[dict[str, Any]]:
     items = []
     for capability, url_name, label, description in NAVIGATION:
         if not member.can(capability):

@@ -9,26 +9,35 @@ page or an e-mail batch costs one query for names whatever it lists (no query pe
 ``learn_names`` records names already loaded with rows (``select_related("person")``).
 """
 
-from contextvars import ContextVar
+from collections.abc import Iterable
+from contextvars import ContextVar, Token
+from typing import TYPE_CHECKING, Any
 
 from .tenancy import current_organization
 
-_known_names = ContextVar("known_names", default=None)
+if TYPE_CHECKING:
+    from .models import Organization, Person
 
-NO_NAME = ("", "")
+Names = tuple[str, str]
+# Per organisation id, the names by user id; under _COMPLETE, the ids of the organisations fully loaded.
+NameCache = dict[Any, Any]
+
+_known_names: ContextVar[NameCache | None] = ContextVar("known_names", default=None)
+
+NO_NAME: Names = ("", "")
 _COMPLETE = "complete"  # the organisations whose names were all loaded in this block
 
 
-def fresh_name_cache():
+def fresh_name_cache() -> Token[NameCache | None]:
     """Called by ``tenant_context``: every organisation block starts with nothing remembered."""
     return _known_names.set({})
 
 
-def reset_name_cache(token):
+def reset_name_cache(token: Token[NameCache | None]) -> None:
     _known_names.reset(token)
 
 
-def _load_organization_names(organization):
+def _load_organization_names(organization: "Organization") -> dict[int, Names]:
     from .models import Person
 
     return {
@@ -39,7 +48,7 @@ def _load_organization_names(organization):
     }
 
 
-def known_name(user_id):
+def known_name(user_id: int) -> Names | None:
     """``(first_name, last_name)`` the current organisation holds, or ``None`` outside any organisation."""
     organization = current_organization()
     if organization is None:
@@ -47,14 +56,14 @@ def known_name(user_id):
     cache = _known_names.get()
     if cache is None:  # an organisation set without tenant_context: nothing to remember into
         return _load_organization_names(organization).get(user_id, NO_NAME)
-    names = cache.setdefault(organization.pk, {})
+    names: dict[int, Names] = cache.setdefault(organization.pk, {})
     if user_id not in names and organization.pk not in cache.get(_COMPLETE, ()):
         names.update(_load_organization_names(organization))
         cache.setdefault(_COMPLETE, set()).add(organization.pk)
     return names.get(user_id, NO_NAME)
 
 
-def learn_names(records):
+def learn_names(records: Iterable[tuple[int, "Person | None"]]) -> None:
     """Remember names already loaded with the rows: ``(user_id, person_or_None)`` couples, no query."""
     organization = current_organization()
     cache = _known_names.get()
@@ -66,7 +75,7 @@ def learn_names(records):
             names[user_id] = (person.first_name, person.last_name)
 
 
-def forget_names():
+def forget_names() -> None:
     """A record changed: the next name read in this block loads them again."""
     cache = _known_names.get()
     if cache:

@@ -3,6 +3,7 @@
 Deny by default: a capability no role lists is granted to nobody.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db import models
@@ -27,7 +28,7 @@ class Capability(StrEnum):
     PARTICIPATE = "participate"
 
 
-ROLE_CAPABILITIES = {
+ROLE_CAPABILITIES: dict[str, set[Capability]] = {
     Role.HR_ADMIN: {
         Capability.VIEW_ORGANIZATION,
         Capability.MANAGE_MEMBERS,
@@ -43,8 +44,8 @@ ROLE_CAPABILITIES = {
 }
 
 
-def capabilities_of(roles):
-    granted = set()
+def capabilities_of(roles: Iterable[str]) -> frozenset[Capability]:
+    granted: set[Capability] = set()
     for role in roles:
         granted |= ROLE_CAPABILITIES.get(role, set())
     return frozenset(granted)

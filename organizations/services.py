@@ -2,6 +2,7 @@
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +20,11 @@ from .roles import Role
 from .signals import access_ended, invitations_issued, member_joined, organization_created
 from .tenancy import tenant_context, unscoped
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # the stubs' type of a lazy translation
+
+    from accounts.models import User  # a type only: the one name the layering lets organizations see
+
 INVITATION_SALT = "binome.invitation"
 
 logger = logging.getLogger(__name__)
@@ -26,17 +33,19 @@ logger = logging.getLogger(__name__)
 class InvitationError(Exception):
     """An invitation link that cannot be used; ``reason`` is shown to the person."""
 
-    def __init__(self, reason):
+    def __init__(self, reason: "str | _StrPromise") -> None:
         super().__init__(str(reason))
         self.reason = reason
 
 
-def normalize_email(email):
+def normalize_email(email: str | None) -> str:
     return (email or "").strip().lower()
 
 
 @transaction.atomic
-def create_organization(*, name, slug, admin_email, default_language="fr", time_zone="Europe/Paris"):
+def create_organization(
+    *, name: str, slug: str, admin_email: str, default_language: str = "fr", time_zone: str = "Europe/Paris"
+) -> tuple[Organization, Invitation]:
     """Create a customer organisation and invite its first HR admin."""
     if Organization.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("An organisation with this slug already exists.")})
@@ -51,7 +60,9 @@ def create_organization(*, name, slug, admin_email, default_language="fr", time_
     return organization, invitation
 
 
-def invite_member(*, organization, email, role, invited_by=None):
+def invite_member(
+    *, organization: Organization, email: str, role: str, invited_by: "User | None" = None
+) -> Invitation:
     """Invite an e-mail address with a role; the e-mail goes out after the transaction commits.
 
     Inviting someone who already holds the role is refused; inviting again someone whose
@@ -82,23 +93,24 @@ def invite_member(*, organization, email, role, invited_by=None):
     return invitation
 
 
-def revoke_invitation(*, invitation):
+def revoke_invitation(*, invitation: Invitation) -> None:
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
 
 
-def invitation_token(invitation):
+def invitation_token(invitation: Invitation) -> str:
     return signing.dumps(
         {"o": invitation.organization_id, "i": invitation.pk}, salt=INVITATION_SALT, compress=True
     )
 
 
-def invitation_url(invitation):
-    return settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation)])
+def invitation_url(invitation: Invitation) -> str:
+    path = reverse("invitation_accept", args=[invitation_token(invitation)])
+    return f"{settings.SITE_URL}{path}"
 
 
-def invitation_from_token(token):
+def invitation_from_token(token: str) -> Invitation:
     """The pending invitation a link stands for, or ``InvitationError`` saying why not."""
     max_age = settings.INVITATION_MAX_AGE_DAYS * 24 * 3600
     try:
@@ -123,7 +135,14 @@ def invitation_from_token(token):
     return invitation
 
 
-def record_person(*, organization, user, first_name="", last_name="", blank_keeps=True):
+def record_person(
+    *,
+    organization: Organization,
+    user: "User",
+    first_name: str = "",
+    last_name: str = "",
+    blank_keeps: bool = True,
+) -> Person:
     """The organisation's own record of ``user``, created if missing; the names given replace its own
     (a blank name keeps the recorded one, unless ``blank_keeps`` is false).
 
@@ -142,7 +161,7 @@ def record_person(*, organization, user, first_name="", last_name="", blank_keep
     return person
 
 
-def share_own_name(*, user):
+def share_own_name(*, user: "User") -> None:
     """The person changed their name on their account: every organisation they belong to shows it.
 
     A person's name is theirs to correct (a marriage, a typo in HR's file); what HR typed about their
@@ -166,13 +185,20 @@ def share_own_name(*, user):
 
 @dataclass
 class Acceptance:
-    user: object
+    user: "User"
     organization: Organization
     created_user: bool
 
 
 @transaction.atomic
-def accept_invitation(*, invitation, user=None, first_name="", last_name="", password=None):
+def accept_invitation(
+    *,
+    invitation: Invitation,
+    user: "User | None" = None,
+    first_name: str = "",
+    last_name: str = "",
+    password: str | None = None,
+) -> Acceptance:
     """Turn a pending invitation into a membership.
 
     With no ``user``, the invitee is new: an account is created with the password they chose, and
@@ -227,12 +253,12 @@ def accept_invitation(*, invitation, user=None, first_name="", last_name="", pas
     return Acceptance(user=user, organization=organization, created_user=created)
 
 
-def is_awaiting_first_password(user):
+def is_awaiting_first_password(user: "User") -> bool:
     """An account an HR import created: no usable password and never signed in."""
     return not user.has_usable_password() and user.last_login is None
 
 
-def next_url_after_joining(acceptance):
+def next_url_after_joining(acceptance: Acceptance) -> str:
     """Where a newcomer goes after accepting: what an app asks them to do first, else the home page."""
     for _receiver, url in member_joined.send(
         sender=Organization, user=acceptance.user, organization=acceptance.organization
@@ -242,7 +268,7 @@ def next_url_after_joining(acceptance):
     return reverse("organization_home", kwargs={"org_slug": acceptance.organization.slug})
 
 
-def remove_role(*, organization, user, role, removed_by):
+def remove_role(*, organization: Organization, user: "User", role: str, removed_by: "User") -> None:
     """Take a role away, and what only that role justified (see ``roles_removed``).
 
     An HR admin cannot remove their own HR role (nobody would be left to fix it).
@@ -255,7 +281,7 @@ def remove_role(*, organization, user, role, removed_by):
         roles_removed(organization=organization, user=user, reason="role removed")
 
 
-def roles_removed(*, organization, user, reason):
+def roles_removed(*, organization: Organization, user: "User", reason: str) -> None:
     """After any of a person's roles in the organisation went, revoke what the remaining ones do not justify.
 
     Whatever path removed the rows (a service, the Django admin) calls this. With no role left, their
@@ -279,7 +305,7 @@ def roles_removed(*, organization, user, reason):
         )
 
 
-def end_access(*, organization, user, reason):
+def end_access(*, organization: Organization, user: "User", reason: str) -> None:
     """The person leaves the organisation: every role they hold there is removed, with all it let them
     reach (pending invitations, calendar feed, survey links, unsent e-mails, open sign-ins). Idempotent.
     """
@@ -288,7 +314,7 @@ def end_access(*, organization, user, reason):
         roles_removed(organization=organization, user=user, reason=reason)
 
 
-def end_account_access(*, user, reason):
+def end_account_access(*, user: "User", reason: str) -> None:
     """The account itself loses access everywhere (deactivated, erased, deprovisioned): every pending
     invitation to its address is withdrawn and every app revokes what it issued, in every organisation.
 
@@ -303,7 +329,7 @@ def end_account_access(*, user, reason):
         )
 
 
-def _pending_invitations(user):
+def _pending_invitations(user: "User") -> QuerySet[Invitation]:
     """The person's pending invitations in the current organisation (or every one, when unscoped)."""
     return Invitation.objects.filter(
         email__iexact=normalize_email(user.email), accepted_at=None, revoked_at=None

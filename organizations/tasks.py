@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 from celery import shared_task
 
@@ -6,15 +8,20 @@ from .models import Invitation, Organization
 from .signals import invitations_issued
 from .tenancy import tenant_context
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def in_tenant(task_function):
+
+def in_tenant(
+    task_function: Callable[Concatenate[Organization, P], R],
+) -> Callable[Concatenate[int, P], R | None]:
     """Run a task body inside the organisation passed as its first argument, then reset.
 
     Tasks never inherit a tenant from whoever enqueued them: the organisation travels as an id.
     """
 
     @wraps(task_function)
-    def wrapper(organization_id, *args, **kwargs):
+    def wrapper(organization_id: int, *args: P.args, **kwargs: P.kwargs) -> R | None:
         organization = Organization.objects.filter(pk=organization_id).first()
         if organization is None:
             return None
@@ -26,7 +33,7 @@ def in_tenant(task_function):
 
 @shared_task(acks_late=True)
 @in_tenant
-def send_invitation_email(organization, invitation_id):
+def send_invitation_email(organization: Organization, invitation_id: int) -> None:
     """Deploy compatibility only, to be removed with the next release: an invitation the previous release
     queued before the outbox took invitations over. Nothing enqueues this any more: it hands the
     invitation to the outbox (``invitations_issued``), which e-mails it once, if it is still pending."""

@@ -6,25 +6,32 @@ every organisation's rows (fail closed). Code that must see several organisation
 maintenance commands, the notification dispatcher's fan-out) says so with ``unscoped(reason)``.
 """
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
-_current_organization = ContextVar("current_organization", default=None)
-_unscoped_reason = ContextVar("unscoped_reason", default=None)
+if TYPE_CHECKING:
+    from .models import Organization
+
+_current_organization: ContextVar["Organization | None"] = ContextVar("current_organization", default=None)
+_unscoped_reason: ContextVar[str | None] = ContextVar("unscoped_reason", default=None)
+
+_M = TypeVar("_M", bound="TenantModel")
 
 
 class NoTenantError(RuntimeError):
     """A tenant-owned model was queried with no organisation set."""
 
 
-def current_organization():
+def current_organization() -> "Organization | None":
     return _current_organization.get()
 
 
 @contextmanager
-def tenant_context(organization):
+def tenant_context(organization: "Organization | None") -> Iterator["Organization"]:
     """Scope every tenant-owned query inside the block to ``organization``."""
     if organization is None:
         raise NoTenantError("tenant_context() needs an organisation")
@@ -40,7 +47,7 @@ def tenant_context(organization):
 
 
 @contextmanager
-def unscoped(reason):
+def unscoped(reason: str) -> Iterator[None]:
     """Allow queries across organisations inside the block; ``reason`` names who needs it."""
     if not reason:
         raise ValueError("unscoped() needs a reason")
@@ -53,8 +60,8 @@ def unscoped(reason):
         _unscoped_reason.reset(token)
 
 
-class TenantManager(models.Manager):
-    def get_queryset(self):
+class TenantManager(models.Manager[_M]):
+    def get_queryset(self) -> models.QuerySet[_M]:
         queryset = super().get_queryset()
         organization = _current_organization.get()
         if organization is not None:
@@ -77,7 +84,7 @@ class TenantModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.organization_id is None:
             organization = _current_organization.get()
             if organization is None:
@@ -86,7 +93,7 @@ class TenantModel(models.Model):
         super().save(*args, **kwargs)
 
 
-def tenant_models():
+def tenant_models() -> list[type[TenantModel]]:
     from django.apps import apps
 
     return [model for model in apps.get_models() if issubclass(model, TenantModel)]

@@ -15,18 +15,28 @@ import unicodedata
 import uuid
 import warnings
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import ContentFile, File
+from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # the stubs' type of a lazy translation
+    from PIL.Image import Image
+
+# check(file, head) -> bool, True when the content really is this format
+Check = Callable[[IO[bytes], bytes], bool]
 
 HEAD_BYTES = 64
 # [Content_Types].xml of a real Office file is a few kilobytes; a bigger one is not worth reading.
@@ -41,25 +51,25 @@ MARKUP_TAGS = re.compile(
 
 @dataclass(frozen=True)
 class Format:
-    label: str  # lazily translated where it is a word, not a brand
-    extensions: tuple  # the first one is the one files are stored and downloaded under
+    label: "str | _StrPromise"  # lazily translated where it is a word, not a brand
+    extensions: tuple[str, ...]  # the first one is the one files are stored and downloaded under
     content_type: str
-    check: object  # check(file, head) -> bool, True when the content really is this format
+    check: Check
 
     @property
-    def extension(self):
+    def extension(self) -> str:
         return self.extensions[0]
 
 
-def _starts_with(*signatures):
+def _starts_with(*signatures: bytes) -> Check:
     return lambda file, head: head.startswith(signatures)
 
 
-def _is_webp(file, head):
+def _is_webp(file: IO[bytes], head: bytes) -> bool:
     return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
 
 
-def _zip_entries(file):
+def _zip_entries(file: IO[bytes]) -> tuple[zipfile.ZipFile | None, list[zipfile.ZipInfo]]:
     try:
         archive = zipfile.ZipFile(file)
         return archive, archive.infolist()
@@ -67,13 +77,15 @@ def _zip_entries(file):
         return None, []
 
 
-def _is_office_open_xml(main_content_type):
+def _is_office_open_xml(main_content_type: str) -> Check:
     pattern = re.compile(rb"ContentType\s*=\s*[\"']" + re.escape(main_content_type.encode()) + rb"[\"']")
 
-    def check(file, head):
+    def check(file: IO[bytes], head: bytes) -> bool:
         if not head.startswith(b"PK\x03\x04"):
             return False
         archive, entries = _zip_entries(file)
+        if archive is None:
+            return False
         names = {entry.filename.lower(): entry for entry in entries}
         content_types = names.get("[content_types].xml")
         if content_types is None or content_types.file_size > MAX_CONTENT_TYPES_BYTES:
@@ -90,12 +102,12 @@ def _is_office_open_xml(main_content_type):
     return check
 
 
-def _is_open_document(mimetype):
-    def check(file, head):
+def _is_open_document(mimetype: str) -> Check:
+    def check(file: IO[bytes], head: bytes) -> bool:
         if not head.startswith(b"PK\x03\x04"):
             return False
         archive, entries = _zip_entries(file)
-        if not entries:
+        if archive is None or not entries:
             return False
         first = entries[0]
         # The OpenDocument spec: the first entry is "mimetype", stored uncompressed, naming the type.
@@ -109,7 +121,7 @@ def _is_open_document(mimetype):
     return check
 
 
-def _is_plain_text(file, head):
+def _is_plain_text(file: IO[bytes], head: bytes) -> bool:
     content = file.read()
     if b"\x00" in content:
         return False
@@ -172,20 +184,20 @@ class Kind:
     """What one kind of upload accepts: formats, and the setting naming its size limit (None: the caller's)."""
 
     name: str
-    formats: tuple
+    formats: tuple[Format, ...]
     max_bytes_setting: str | None
-    refused: str  # the message for a file type that is not on the list
+    refused: "str | _StrPromise"  # the message for a file type that is not on the list
 
     @property
-    def max_bytes(self):
+    def max_bytes(self) -> int | None:
         return getattr(settings, self.max_bytes_setting) if self.max_bytes_setting else None
 
-    def format_for(self, name):
+    def format_for(self, name: str | None) -> Format | None:
         extension = os.path.splitext(name or "")[1].lower()
         return next((fmt for fmt in self.formats if extension in fmt.extensions), None)
 
     @property
-    def labels(self):
+    def labels(self) -> str:
         return ", ".join(str(fmt.label) for fmt in self.formats)
 
 
@@ -210,12 +222,12 @@ PARTICIPANT_FILE = Kind(
 )
 
 
-def _megabytes(size):
+def _megabytes(size: int) -> str:
     megabytes = round(size / 1024 / 1024, 1)
     return number_format(int(megabytes) if megabytes == int(megabytes) else megabytes)
 
 
-def check_upload(file, kind):
+def check_upload(file: File, kind: Kind) -> Format:
     """The file's format from ``kind``'s allow-list, or ValidationError saying why it is refused.
 
     The extension chooses the one format the content must then prove; the file is left at its start.
@@ -246,22 +258,22 @@ def check_upload(file, kind):
     return fmt
 
 
-def _new_content(value):
+def _new_content(value: object) -> bool:
     """Only a file being uploaded is checked: one already stored was accepted by the rules of its day."""
-    return not (isinstance(value, FieldFile) and value._committed)
+    return not (isinstance(value, FieldFile) and value._committed)  # type: ignore[attr-defined]  # not in the stubs
 
 
-def validate_resource_file(value):
+def validate_resource_file(value: File | None) -> None:
     if value and _new_content(value):
         check_upload(value, RESOURCE)
 
 
-def validate_participant_file(value):
+def validate_participant_file(value: File | None) -> None:
     if value and _new_content(value):
         check_upload(value, PARTICIPANT_FILE)
 
 
-def validate_logo(value):
+def validate_logo(value: File | None) -> None:
     if value and _new_content(value):
         _open_logo(value).close()
 
@@ -269,7 +281,7 @@ def validate_logo(value):
 UNREADABLE_IMAGE = _("This image cannot be read: save it again as PNG or JPEG.")
 
 
-def _open_logo(file):
+def _open_logo(file: File) -> "Image":
     from PIL import Image
 
     check_upload(file, LOGO)
@@ -305,7 +317,7 @@ def _open_logo(file):
     return image
 
 
-def reencode_logo(file):
+def reencode_logo(file: File) -> ContentFile:
     """The checked logo, redrawn as a fresh PNG: nothing but pixels survives (no metadata, no payload)."""
     image = _open_logo(file)
     output = io.BytesIO()
@@ -322,7 +334,7 @@ _UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}
 MAX_NAME_LENGTH = 150
 
 
-def clean_filename(name, default="file"):
+def clean_filename(name: object, default: str = "file") -> str:
     """A person's file name made harmless to show and to offer back: no path, no control or bidi
     characters (a right-to-left override makes ``fdp.exe`` read ``exe.pdf``), no characters file
     systems refuse, bounded length, the extension kept."""
@@ -338,7 +350,7 @@ def clean_filename(name, default="file"):
     return f"{stem}{extension}" if stem else default
 
 
-def download_name(original_name, stored_name, fmt=None):
+def download_name(original_name: str | None, stored_name: str | None, fmt: Format | None = None) -> str:
     """The name a download is offered under: the person's name, with the extension of its checked format."""
     name = clean_filename(original_name or os.path.basename(stored_name or ""))
     if fmt is not None:
@@ -346,7 +358,7 @@ def download_name(original_name, stored_name, fmt=None):
     return name
 
 
-def content_disposition(filename, *, inline=False):
+def content_disposition(filename: str, *, inline: bool = False) -> str:
     """An RFC 6266 header: an ASCII ``filename`` every client reads, ``filename*`` for the UTF-8 name."""
     name = clean_filename(filename)
     stem, extension = os.path.splitext(name)
@@ -360,21 +372,21 @@ def content_disposition(filename, *, inline=False):
     return header
 
 
-def _protect(response):
+def _protect(response: FileResponse) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     # Even if a browser rendered it, an uploaded file runs no script and loads nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 
 
-def _open_stored(field_file):
+def _open_stored(field_file: FieldFile) -> FieldFile:
     try:
         return field_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
 
 
-def attachment_response(field_file, *, kind, original_name=""):
+def attachment_response(field_file: FieldFile, *, kind: Kind, original_name: str = "") -> FileResponse:
     """A stored upload as a download: attachment, type from the allow-list (unknown: octet-stream), nosniff."""
     fmt = kind.format_for(field_file.name)
     response = FileResponse(
@@ -385,7 +397,7 @@ def attachment_response(field_file, *, kind, original_name=""):
     return _protect(response)
 
 
-def image_response(field_file, *, kind):
+def image_response(field_file: FieldFile, *, kind: Kind) -> FileResponse | None:
     """A stored image shown inline by our pages; None when its stored type is not an allowed image."""
     fmt = kind.format_for(field_file.name)
     if fmt is None or not fmt.content_type.startswith("image/"):
@@ -404,16 +416,16 @@ class RandomName:
     nothing guessable); the model keeps it apart for display.
     """
 
-    def __init__(self, folder, kind_name):
+    def __init__(self, folder: str, kind_name: str) -> None:
         self.folder = folder
         self.kind_name = kind_name
 
-    def __call__(self, instance, filename):
+    def __call__(self, instance: Model, filename: str) -> str:
         fmt = KINDS[self.kind_name].format_for(filename)
         extension = fmt.extension if fmt else ""
         return f"{timezone.now().strftime(self.folder)}{uuid.uuid4().hex}{extension}"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, RandomName) and (self.folder, self.kind_name) == (
             other.folder,
             other.kind_name,

@@ -9,6 +9,7 @@ text through ``single_line``, for rows written before the rule existed.
 """
 
 import re
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.deconstruct import deconstructible
@@ -31,25 +32,25 @@ class NoControlCharacters:
     )
     code = "control_characters"
 
-    def __call__(self, value):
+    def __call__(self, value: Any) -> None:
         if has_control_characters(value):
             raise ValidationError(self.message, code=self.code)
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, NoControlCharacters)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash(NoControlCharacters)
 
 
 no_control_characters = NoControlCharacters()
 
 
-def has_control_characters(value):
+def has_control_characters(value: object) -> bool:
     return value is not None and CONTROL_CHARACTERS.search(str(value)) is not None
 
 
-def single_line(text):
+def single_line(text: object) -> str:
     """``text`` on one line: each run of control characters becomes one space, and the ends are trimmed.
 
     For the sinks (e-mail subjects, calendar properties, file names), so that text written before the

@@ -2,19 +2,19 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services, uploads
-from .access import organization_view, organizations_of
+from .access import MemberRequest, UserRequest, organization_view, organizations_of
 from .forms import AcceptInvitationForm, InvitationForm
 from .models import Invitation
 from .roles import Capability, Role
 
 
-def home(request):
+def home(request: UserRequest) -> HttpResponse:
     """Signed out: what Binôme is. Signed in: the organisation they work in, or a choice."""
     if not request.user.is_authenticated:
         return render(request, "organizations/landing.html")
@@ -28,17 +28,17 @@ def home(request):
 
 
 @login_required
-def choose_organization(request):
+def choose_organization(request: UserRequest) -> HttpResponse:
     return render(request, "organizations/choose.html", {"organizations": organizations_of(request.user)})
 
 
 @organization_view(Capability.VIEW_ORGANIZATION)
-def organization_home(request):
+def organization_home(request: MemberRequest) -> HttpResponse:
     return render(request, "organizations/home.html", {"roles": [Role(role).label for role in sorted(request.member.roles)]})
 
 
 @organization_view(Capability.VIEW_ORGANIZATION)
-def organization_logo(request):
+def organization_logo(request: MemberRequest) -> HttpResponseBase:
     """The logo, for the organisation's members only (never from MEDIA_URL)."""
     logo = request.member.organization.logo
     response = uploads.image_response(logo, kind=uploads.LOGO) if logo else None
@@ -48,7 +48,7 @@ def organization_logo(request):
 
 
 @organization_view(Capability.MANAGE_MEMBERS)
-def members(request):
+def members(request: MemberRequest) -> HttpResponse:
     organization = request.organization
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -78,7 +78,7 @@ def members(request):
 
 @organization_view(Capability.MANAGE_MEMBERS)
 @require_POST
-def revoke_invitation(request, invitation_id):
+def revoke_invitation(request: MemberRequest, invitation_id: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_id)
     services.revoke_invitation(invitation=invitation)
     messages.success(request, _("Invitation withdrawn."))
@@ -87,7 +87,7 @@ def revoke_invitation(request, invitation_id):
 
 @organization_view(Capability.MANAGE_MEMBERS)
 @require_POST
-def remove_role(request, user_id, role):
+def remove_role(request: MemberRequest, user_id: int, role: str) -> HttpResponse:
     person = get_object_or_404(
         get_user_model().objects.filter(memberships__organization=request.organization).distinct(), pk=user_id
     )
@@ -102,7 +102,7 @@ def remove_role(request, user_id, role):
     return redirect("members", org_slug=request.organization.slug)
 
 
-def accept_invitation(request, token):
+def accept_invitation(request: UserRequest, token: str) -> HttpResponse:
     """The link in the invitation e-mail: set a password (new person) or join (signed in)."""
     try:
         invitation = services.invitation_from_token(token)

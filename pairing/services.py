@@ -4,9 +4,13 @@
 in a fixed number of queries; ``run_matching`` and the HR review actions build on it.
 """
 
+from __future__ import annotations
+
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
@@ -21,15 +25,18 @@ from . import engine, notifications
 from .models import MatchingRound, MatchingSettings, Pair, PairingRule
 from .signals import pair_ended
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 ROTATION_END_REASON = "rotation"
 
 
-def matching_settings_for(programme):
+def matching_settings_for(programme: Programme) -> MatchingSettings:
     settings, _created = MatchingSettings.objects.get_or_create(programme=programme)
     return settings
 
 
-def weights_of(settings):
+def weights_of(settings: MatchingSettings) -> engine.Weights:
     return engine.Weights(
         skills=settings.weight_skills,
         interests=settings.weight_interests,
@@ -56,7 +63,7 @@ class Problem:
     skill_levels: dict = field(default_factory=dict)  # participant id -> {skill id: level}
 
 
-def meeting_date(programme, today=None):
+def meeting_date(programme: Programme, today: date | None = None) -> date:
     """The day whose UTC offsets the matching uses: when the new pairs start meeting.
 
     Pairs matched before the programme starts meet from its start date; pairs matched while it runs
@@ -67,7 +74,7 @@ def meeting_date(programme, today=None):
 
 
 @functools.lru_cache(maxsize=1024)
-def utc_offset_hours(time_zone, on_date):
+def utc_offset_hours(time_zone: str, on_date: date) -> float:
     """The zone's UTC offset in hours at noon UTC on ``on_date`` (0 for an unknown zone).
 
     Cached per (zone, date): a zone's offset changes with the date (daylight saving time), so a
@@ -81,7 +88,7 @@ def utc_offset_hours(time_zone, on_date):
     return noon.astimezone(zone).utcoffset().total_seconds() / 3600
 
 
-def _chain(user_id, manager_of):
+def _chain(user_id: int, manager_of: Mapping[int, int | None]) -> list[int]:
     """Every manager above ``user_id``, as far as the organisation knows them (cycle-safe)."""
     seen = []
     current = manager_of.get(user_id)
@@ -91,7 +98,7 @@ def _chain(user_id, manager_of):
     return seen
 
 
-def load_problem(*, programme, draft_round=None):
+def load_problem(*, programme: Programme, draft_round: MatchingRound | None = None) -> Problem:
     """The programme's enrolled people, their profiles and every hard constraint, in seven queries."""
     settings = matching_settings_for(programme)
     participants = _enrolled_participants(programme)
@@ -245,7 +252,7 @@ def _skill_names(skill_levels):
     return dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
 
 
-def explanation(problem, mentor_id, mentee_id, breakdown):
+def explanation(problem: Problem, mentor_id: int, mentee_id: int, breakdown: dict[str, Any]) -> dict[str, Any]:
     """What a pair has in common, stored with the pair so the explanation survives profile edits."""
     mentor, mentee = problem.profiles[mentor_id], problem.profiles[mentee_id]
     common = engine.explain(mentor, mentee)
@@ -269,13 +276,15 @@ def explanation(problem, mentor_id, mentee_id, breakdown):
     }
 
 
-def _next_round_number(programme):
+def _next_round_number(programme: Programme) -> int:
     latest = MatchingRound.objects.filter(programme=programme).aggregate(latest=Max("number"))["latest"]
     return (latest or 0) + 1
 
 
 @transaction.atomic
-def run_matching(*, programme, created_by=None, is_rotation=False):
+def run_matching(
+    *, programme: Programme, created_by: User | None = None, is_rotation: bool = False
+) -> MatchingRound:
     """Propose the best pairs for the programme in its draft round (created if none is open).
 
     Running again keeps the locked proposals and replaces the others.
@@ -296,7 +305,7 @@ def run_matching(*, programme, created_by=None, is_rotation=False):
     return _solve(matching_round)
 
 
-def _solve(matching_round):
+def _solve(matching_round: MatchingRound) -> MatchingRound:
     programme = matching_round.programme
     Pair.objects.filter(matching_round=matching_round, status=Pair.Status.PROPOSED, locked=False).delete()
     problem = load_problem(programme=programme, draft_round=matching_round)
@@ -348,7 +357,7 @@ def _solve(matching_round):
     return matching_round
 
 
-def _require_draft(pair_or_round):
+def _require_draft(pair_or_round: Pair | MatchingRound) -> MatchingRound:
     matching_round = (
         pair_or_round if isinstance(pair_or_round, MatchingRound) else pair_or_round.matching_round
     )
@@ -358,13 +367,13 @@ def _require_draft(pair_or_round):
 
 
 @transaction.atomic
-def rerun_round(*, matching_round):
+def rerun_round(*, matching_round: MatchingRound) -> MatchingRound:
     """Run the optimiser again around the locked proposals."""
     _require_draft(matching_round)
     return _solve(matching_round)
 
 
-def set_locked(*, pair, locked):
+def set_locked(*, pair: Pair, locked: bool) -> Pair:
     """Keep (or release) a proposal when the optimiser runs again."""
     _require_draft(pair)
     pair.locked = locked
@@ -373,7 +382,7 @@ def set_locked(*, pair, locked):
 
 
 @transaction.atomic
-def exclude_pair(*, pair, excluded_by=None):
+def exclude_pair(*, pair: Pair, excluded_by: User | None = None) -> None:
     """Remove a proposal and never propose that couple again in this programme."""
     _require_draft(pair)
     PairingRule.objects.update_or_create(
@@ -391,7 +400,7 @@ def exclude_pair(*, pair, excluded_by=None):
 
 
 @transaction.atomic
-def swap_mentees(*, first, second):
+def swap_mentees(*, first: Pair, second: Pair) -> tuple[Pair, Pair]:
     """Exchange the mentees of two proposals of the same draft round; both become locked."""
     matching_round = _require_draft(first)
     if second.matching_round_id != matching_round.pk or first.pk == second.pk:
@@ -434,7 +443,7 @@ def swap_mentees(*, first, second):
     return first, second
 
 
-def _names(problem, mentor_id, mentee_id):
+def _names(problem: Problem, mentor_id: int, mentee_id: int) -> dict[str, User]:
     return {
         "mentor": problem.participants[mentor_id].user,
         "mentee": problem.participants[mentee_id].user,
@@ -442,7 +451,7 @@ def _names(problem, mentor_id, mentee_id):
 
 
 @transaction.atomic
-def publish_round(*, matching_round):
+def publish_round(*, matching_round: MatchingRound) -> MatchingRound:
     """Make the round's proposals visible to the people concerned and tell them, after commit."""
     _require_draft(matching_round)
     pairs = list(
@@ -460,7 +469,7 @@ def publish_round(*, matching_round):
     return matching_round
 
 
-def side_of(pair, user):
+def side_of(pair: Pair, user: User) -> str:
     if pair.mentor.user_id == user.pk:
         return Participant.Role.MENTOR
     if pair.mentee.user_id == user.pk:
@@ -469,7 +478,7 @@ def side_of(pair, user):
 
 
 @transaction.atomic
-def accept_pair(*, pair, user):
+def accept_pair(*, pair: Pair, user: User) -> Pair:
     """One side says yes; when both have, the pair is accepted (and active if the programme runs)."""
     pair = Pair.objects.select_for_update().select_related("mentor", "mentee", "programme").get(pk=pair.pk)
     if pair.status != Pair.Status.PROPOSED:
@@ -489,7 +498,7 @@ def accept_pair(*, pair, user):
 
 
 @transaction.atomic
-def decline_pair(*, pair, user, reason):
+def decline_pair(*, pair: Pair, user: User, reason: str) -> Pair:
     """One side says no, with a reason for HR; both are free for the next run, never re-proposed together."""
     reason = (reason or "").strip()
     if not reason:
@@ -507,7 +516,7 @@ def decline_pair(*, pair, user, reason):
 
 
 @transaction.atomic
-def start_accepted_pairs(*, programme):
+def start_accepted_pairs(*, programme: Programme) -> int:
     """The programme has begun: every accepted pair becomes active. Returns how many started."""
     return Pair.objects.filter(programme=programme, status=Pair.Status.ACCEPTED).update(
         status=Pair.Status.ACTIVE, started_at=timezone.now()
@@ -515,7 +524,7 @@ def start_accepted_pairs(*, programme):
 
 
 @transaction.atomic
-def end_pair(*, pair, reason):
+def end_pair(*, pair: Pair, reason: str) -> Pair:
     """End a live pair with a reason; the closing survey hook (``pair_ended``) fires."""
     reason = (reason or "").strip()
     if not reason:
@@ -532,7 +541,7 @@ def end_pair(*, pair, reason):
 
 
 @transaction.atomic
-def end_live_pairs(*, reason, participant=None, user=None):
+def end_live_pairs(*, reason: str, participant: Participant | None = None, user: User | None = None) -> int:
     """End every live pair of one participant, or of one person in every programme (current organisation).
 
     For people leaving: a withdrawal, an erased account. Returns how many pairs ended.
@@ -554,7 +563,7 @@ def end_live_pairs(*, reason, participant=None, user=None):
 
 
 @transaction.atomic
-def open_rotation_round(*, programme, created_by=None):
+def open_rotation_round(*, programme: Programme, created_by: User | None = None) -> MatchingRound:
     """End the current pairs (closing survey hook) and propose new ones, never with former partners."""
     if MatchingRound.objects.filter(programme=programme, status=MatchingRound.Status.DRAFT).exists():
         raise ValidationError(_("A round is already under review for this programme."))
@@ -566,7 +575,15 @@ def open_rotation_round(*, programme, created_by=None):
 
 
 @transaction.atomic
-def add_rule(*, programme, kind, mentor, mentee, note="", created_by=None):
+def add_rule(
+    *,
+    programme: Programme,
+    kind: str,
+    mentor: Participant,
+    mentee: Participant,
+    note: str = "",
+    created_by: User | None = None,
+) -> PairingRule:
     """Record an HR "never together" or "must pair" decision for the next runs."""
     if kind not in PairingRule.Kind.values:
         raise ValidationError({"kind": _("Unknown rule.")})
@@ -590,12 +607,12 @@ def add_rule(*, programme, kind, mentor, mentee, note="", created_by=None):
     return rule
 
 
-def delete_rule(*, rule):
+def delete_rule(*, rule: PairingRule) -> None:
     rule.delete()
 
 
 @transaction.atomic
-def choose_mentor(*, mentee, mentor_id):
+def choose_mentor(*, mentee: Participant, mentor_id: int) -> Pair:
     """Self-service: the mentee picks one of their suggested mentors; the mentor is asked to accept."""
     settings = matching_settings_for(mentee.programme)
     if settings.mode != MatchingSettings.Mode.SELF_SERVICE:
@@ -626,7 +643,7 @@ class Suggestion:
     explanation: dict
 
 
-def suggestions_for(*, mentee, limit=3):
+def suggestions_for(*, mentee: Participant, limit: int = 3) -> list[Suggestion]:
     """The mentee's best mentors with room left, by score, for a self-service choice."""
     problem = load_problem(programme=mentee.programme)
     profile = problem.profiles.get(mentee.pk)

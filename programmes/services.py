@@ -1,5 +1,11 @@
 """Programmes, their taxonomy and enrolment: the actions that change them."""
 
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -13,6 +19,12 @@ from organizations.validators import no_control_characters
 
 from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
 from .signals import participant_withdrawn
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from accounts.models import User
+    from organizations.models import Organization
 
 # Marked for translation, translated when seeded into an organisation (in its own language).
 DEFAULT_SKILLS = [
@@ -61,7 +73,7 @@ DEFAULT_OBJECTIVES = [
 ]
 
 # Which move from which status makes sense; every other move is refused.
-TRANSITIONS = {
+TRANSITIONS: dict[str, list[Programme.Status]] = {
     Programme.Status.DRAFT: [Programme.Status.OPEN],
     Programme.Status.OPEN: [Programme.Status.MATCHING, Programme.Status.DRAFT],
     Programme.Status.MATCHING: [Programme.Status.RUNNING, Programme.Status.OPEN],
@@ -72,7 +84,7 @@ MATCHED_PAIR_STATUSES = ["proposed", "accepted", "active"]
 ENROLMENT_STATUSES = [Programme.Status.OPEN, Programme.Status.MATCHING, Programme.Status.RUNNING]
 
 
-def ensure_default_taxonomy(organization):
+def ensure_default_taxonomy(organization: Organization) -> None:
     """Seed the default skills and objectives once, in the organisation's language. Idempotent."""
     with tenant_context(organization), translation.override(organization.default_language):
         if not Skill.objects.exists():
@@ -90,7 +102,7 @@ def ensure_default_taxonomy(organization):
             )
 
 
-def _add_objectives(programme, new_objectives):
+def _add_objectives(programme: Programme, new_objectives: Iterable[str]) -> None:
     for name in new_objectives:
         name = name.strip()[:200]
         if name:
@@ -103,7 +115,9 @@ def _add_objectives(programme, new_objectives):
 
 
 @transaction.atomic
-def save_programme(*, programme, objectives=(), new_objectives=()):
+def save_programme(
+    *, programme: Programme, objectives: Iterable[Objective] = (), new_objectives: Iterable[str] = ()
+) -> Programme:
     """Create or update a programme from a validated form instance, with its objectives."""
     programme.full_clean(exclude=["organization"])
     programme.save()
@@ -112,7 +126,7 @@ def save_programme(*, programme, objectives=(), new_objectives=()):
     return programme
 
 
-def transition_refusal(programme, to_status):
+def transition_refusal(programme: Programme, to_status: str) -> str | None:
     """Why the programme cannot move to ``to_status`` now, or None when it can."""
     if to_status not in Programme.Status.values:
         return gettext("Unknown status.")
@@ -142,7 +156,7 @@ def transition_refusal(programme, to_status):
 
 
 @transaction.atomic
-def transition_programme(*, programme, to_status):
+def transition_programme(*, programme: Programme, to_status: str) -> Programme:
     """Move a programme to another status, or raise ValidationError saying why it makes no sense."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
     refusal = transition_refusal(programme, to_status)
@@ -154,7 +168,9 @@ def transition_programme(*, programme, to_status):
 
 
 @transaction.atomic
-def duplicate_programme(*, programme, name, start_date, end_date):
+def duplicate_programme(
+    *, programme: Programme, name: str, start_date: datetime.date, end_date: datetime.date
+) -> Programme:
     """Start the next cohort: same settings, charter, objectives and resources; no participants."""
     if Programme.objects.filter(name__iexact=name).exists():
         raise ValidationError({"name": _("A programme with this name already exists.")})
@@ -191,7 +207,9 @@ def duplicate_programme(*, programme, name, start_date, end_date):
     return copy
 
 
-def add_resource(*, programme, audience, title, url="", file=None):
+def add_resource(
+    *, programme: Programme, audience: str, title: str, url: str = "", file: UploadedFile | None = None
+) -> Resource:
     """A link or an uploaded file for the programme; the file is checked on content (organizations.uploads)
     and stored under a random name, the person's name for it kept, cleaned, for display and download."""
     resource = Resource(
@@ -209,17 +227,17 @@ def add_resource(*, programme, audience, title, url="", file=None):
     return resource
 
 
-def delete_resource(*, resource):
+def delete_resource(*, resource: Resource) -> None:
     if resource.file and not _file_shared(resource):
         resource.file.delete(save=False)
     resource.delete()
 
 
-def _file_shared(resource):
+def _file_shared(resource: Resource) -> bool:
     return Resource.objects.filter(file=resource.file.name).exclude(pk=resource.pk).exists()
 
 
-def save_skill(*, skill):
+def save_skill(*, skill: Skill) -> Skill:
     if Skill.objects.filter(name__iexact=skill.name).exclude(pk=skill.pk).exists():
         raise ValidationError({"name": _("This skill already exists.")})
     skill.full_clean(exclude=["organization"])
@@ -227,12 +245,12 @@ def save_skill(*, skill):
     return skill
 
 
-def can_enrol(programme):
+def can_enrol(programme: Programme) -> bool:
     return programme.status in ENROLMENT_STATUSES
 
 
 @transaction.atomic
-def save_profile(*, participant, skill_levels):
+def save_profile(*, participant: Participant, skill_levels: Mapping[Skill, int]) -> Participant:
     """Save a participant's profile and replace their skills with ``skill_levels`` ({Skill: level})."""
     participant.interests = sorted({tag.strip().lower() for tag in participant.interests if tag.strip()})
     participant.full_clean(exclude=["organization", "programme", "user"])
@@ -250,7 +268,15 @@ def save_profile(*, participant, skill_levels):
 
 
 @transaction.atomic
-def enrol(*, programme, user, role, profile=None, skill_levels=None, charter_accepted):
+def enrol(
+    *,
+    programme: Programme,
+    user: User,
+    role: str,
+    profile: Participant | None = None,
+    skill_levels: Mapping[Skill, int] | None = None,
+    charter_accepted: bool,
+) -> Participant:
     """Enrol a person (voluntarily: they accept the charter), from an invitation or on their own."""
     if not charter_accepted:
         raise ValidationError(_("You need to accept the charter to enrol."))
@@ -270,7 +296,7 @@ def enrol(*, programme, user, role, profile=None, skill_levels=None, charter_acc
 
 
 @transaction.atomic
-def withdraw(*, participant):
+def withdraw(*, participant: Participant) -> Participant:
     """The person leaves the programme (on their own or through HR); HR sees them as withdrawn.
 
     Their live pairs end with the withdrawal (pairing listens to ``participant_withdrawn``), which frees
@@ -288,7 +314,15 @@ def withdraw(*, participant):
 
 
 @transaction.atomic
-def update_participant_record(*, participant, first_name, last_name, department, job_title, location):
+def update_participant_record(
+    *,
+    participant: Participant,
+    first_name: str,
+    last_name: str,
+    department: str,
+    job_title: str,
+    location: str,
+) -> Participant:
     """HR corrects what the organisation holds about a participant: its record of the person's names
     and the programme profile's department, job title and location. The account stays the person's."""
     record_person(

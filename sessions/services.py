@@ -1,8 +1,13 @@
 """Everything that changes a pair's workspace: sessions, logs, goals, action items, resources, feeds."""
 
+from __future__ import annotations
+
+import datetime as dt
 import zoneinfo
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -28,19 +33,24 @@ from .models import (
 )
 from .notifications import notify_session_invitations
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from organizations.models import Organization
+    from programmes.models import Objective, Skill
+
 # Sessions that still hold a place in people's diaries: a cancelled or missed one frees the time.
 BUSY_STATUSES = [Session.Status.SCHEDULED, Session.Status.HELD]
 LONGEST_POSSIBLE_SESSION = timedelta(hours=10)
 
 
-def zone_or_error(name):
+def zone_or_error(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise ValidationError({"time_zone": _("Unknown time zone.")}) from None
 
 
-def local_datetime(day, time, zone_name):
+def local_datetime(day: dt.date, time: dt.time, zone_name: str) -> datetime:
     """An aware datetime for a wall-clock date and time in a zone (folds resolve to the first)."""
     return datetime.combine(day, time).replace(tzinfo=zone_or_error(zone_name))
 
@@ -59,7 +69,7 @@ def _require_active(pair):
         raise ValidationError(_("This pair has ended: its sessions can no longer be planned."))
 
 
-def validate_location(location):
+def validate_location(location: str) -> None:
     """A place or video link reaches the calendar's LOCATION: one line (schedule_session's full_clean does it)."""
     try:
         no_control_characters(location)
@@ -67,7 +77,7 @@ def validate_location(location):
         raise ValidationError({"location": error.messages}) from None
 
 
-def validate_duration(pair, duration_minutes):
+def validate_duration(pair: Pair, duration_minutes: int) -> None:
     programme = pair.programme
     if not programme.session_min_minutes <= duration_minutes <= programme.session_max_minutes:
         raise ValidationError(
@@ -80,7 +90,9 @@ def validate_duration(pair, duration_minutes):
         )
 
 
-def overlapping_session(*, users, starts_at, duration_minutes, exclude=None):
+def overlapping_session(
+    *, users: Iterable[User], starts_at: datetime, duration_minutes: int, exclude: Session | None = None
+) -> Session | None:
     """A scheduled or held session of any of ``users`` that overlaps the period, or None."""
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     user_ids = [user.pk for user in users]
@@ -170,15 +182,15 @@ def _check_goals_belong(pair, agenda):
 @transaction.atomic
 def schedule_session(
     *,
-    pair,
-    by,
-    starts_at,
-    duration_minutes,
-    time_zone,
-    format=Session.Format.VIDEO,
-    location="",
-    agenda=(),
-):
+    pair: Pair,
+    by: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    time_zone: str,
+    format: str = Session.Format.VIDEO,
+    location: str = "",
+    agenda: Iterable[AgendaEntry] = (),
+) -> Session:
     """Plan a session of the pair and e-mail both people the invitation once committed.
 
     Refused: outside the programme's duration bounds or dates, in the past, or overlapping another
@@ -208,7 +220,16 @@ def schedule_session(
 
 
 @transaction.atomic
-def reschedule_session(*, session, by, starts_at, duration_minutes, time_zone, format, location):
+def reschedule_session(
+    *,
+    session: Session,
+    by: User,
+    starts_at: datetime,
+    duration_minutes: int,
+    time_zone: str,
+    format: str,
+    location: str,
+) -> Session:
     """Move a planned session: same calendar UID, SEQUENCE + 1, both people get the update."""
     pair = session.pair
     _require_member_of_pair(pair, by)
@@ -231,7 +252,7 @@ def reschedule_session(*, session, by, starts_at, duration_minutes, time_zone, f
 
 
 @transaction.atomic
-def cancel_session(*, session, by, reason):
+def cancel_session(*, session: Session, by: User, reason: str) -> Session:
     """Cancel a planned session with a reason; both calendars receive a CANCEL."""
     _require_member_of_pair(session.pair, by)
     reason = (reason or "").strip()
@@ -249,7 +270,7 @@ def cancel_session(*, session, by, reason):
 
 
 @transaction.atomic
-def cancel_upcoming_sessions(*, pair, reason):
+def cancel_upcoming_sessions(*, pair: Pair, reason: str) -> int:
     """Cancel every planned session of the pair that has not started yet, e.g. when one person leaves.
 
     Both calendars receive one CANCEL for them all. Returns how many were cancelled.
@@ -272,7 +293,7 @@ def cancel_upcoming_sessions(*, pair, reason):
 
 
 @transaction.atomic
-def mark_no_show(*, session, by):
+def mark_no_show(*, session: Session, by: User) -> Session:
     """The other person did not come: the session counts as a no-show, not as held."""
     _require_member_of_pair(session.pair, by)
     if not session.is_open:
@@ -313,7 +334,7 @@ class SessionLog:
 
 
 @transaction.atomic
-def log_session(*, session, by, log):
+def log_session(*, session: Session, by: User, log: SessionLog) -> Session:
     """Record what happened: held or not, shared notes, the author's private note, actions, progress."""
     pair = session.pair
     _require_member_of_pair(pair, by)
@@ -360,7 +381,7 @@ def log_session(*, session, by, log):
     return session
 
 
-def save_private_note(*, session, author, text):
+def save_private_note(*, session: Session, author: User, text: str | None) -> PrivateNote | None:
     """Write (or clear) the author's own note on a session; nobody else ever reads it."""
     _require_member_of_pair(session.pair, author)
     text = (text or "").strip()
@@ -375,8 +396,16 @@ def save_private_note(*, session, author, text):
 
 @transaction.atomic
 def create_goal(
-    *, pair, by, title, description="", objective=None, skills=(), target_date=None, scale=Goal.Scale.LEVEL
-):
+    *,
+    pair: Pair,
+    by: User,
+    title: str,
+    description: str = "",
+    objective: Objective | None = None,
+    skills: Iterable[Skill] = (),
+    target_date: dt.date | None = None,
+    scale: str = Goal.Scale.LEVEL,
+) -> Goal:
     """Turn a programme objective (or the pair's own idea) into a goal the pair will measure."""
     _require_member_of_pair(pair, by)
     if objective is not None and not pair.programme.objectives.filter(pk=objective.pk).exists():
@@ -398,7 +427,16 @@ def create_goal(
 
 
 @transaction.atomic
-def update_goal(*, goal, by, title, description="", objective=None, skills=(), target_date=None):
+def update_goal(
+    *,
+    goal: Goal,
+    by: User,
+    title: str,
+    description: str = "",
+    objective: Objective | None = None,
+    skills: Iterable[Skill] = (),
+    target_date: dt.date | None = None,
+) -> Goal:
     _require_member_of_pair(goal.pair, by)
     goal.title = title.strip()
     goal.description = description.strip()
@@ -418,7 +456,15 @@ def _validate_progress_value(goal, value):
         )
 
 
-def record_progress(*, goal, by, value, note="", recorded_on=None, session=None):
+def record_progress(
+    *,
+    goal: Goal,
+    by: User,
+    value: int,
+    note: str = "",
+    recorded_on: dt.date | None = None,
+    session: Session | None = None,
+) -> GoalProgress:
     """Add a point to the goal's curve."""
     _require_member_of_pair(goal.pair, by)
     _validate_progress_value(goal, value)
@@ -433,7 +479,15 @@ def record_progress(*, goal, by, value, note="", recorded_on=None, session=None)
     )
 
 
-def add_action_item(*, pair, by, title, owner, due_date=None, session=None):
+def add_action_item(
+    *,
+    pair: Pair,
+    by: User,
+    title: str,
+    owner: User,
+    due_date: dt.date | None = None,
+    session: Session | None = None,
+) -> ActionItem:
     _require_member_of_pair(pair, by)
     _require_member_of_pair(pair, owner)
     title = (title or "").strip()
@@ -449,14 +503,16 @@ def add_action_item(*, pair, by, title, owner, due_date=None, session=None):
     )
 
 
-def toggle_action_item(*, action, by):
+def toggle_action_item(*, action: ActionItem, by: User) -> ActionItem:
     _require_member_of_pair(action.pair, by)
     action.done_at = None if action.done_at else timezone.now()
     action.save(update_fields=["done_at"])
     return action
 
 
-def add_resource(*, pair, by, kind, title, url="", body=""):
+def add_resource(
+    *, pair: Pair, by: User, kind: str, title: str, url: str = "", body: str = ""
+) -> SharedResource:
     _require_member_of_pair(pair, by)
     resource = SharedResource(
         organization=pair.organization,
@@ -474,7 +530,7 @@ def add_resource(*, pair, by, kind, title, url="", body=""):
     return resource
 
 
-def delete_resource(*, resource, by):
+def delete_resource(*, resource: SharedResource, by: User) -> None:
     _require_member_of_pair(resource.pair, by)
     resource.delete()
 
@@ -486,7 +542,15 @@ class SlotResult:
     skipped: list  # (aware local start, conflicting session)
 
 
-def slot_occurrences(*, starts_on, weekday, start_time, interval_weeks, time_zone, until):
+def slot_occurrences(
+    *,
+    starts_on: dt.date,
+    weekday: int,
+    start_time: dt.time,
+    interval_weeks: int,
+    time_zone: str,
+    until: dt.date,
+) -> Iterator[datetime]:
     """Local start times from the first matching weekday on or after ``starts_on`` up to ``until``.
 
     Computed on the wall clock of ``time_zone`` then converted, so 12:30 stays 12:30 across DST.
@@ -501,17 +565,17 @@ def slot_occurrences(*, starts_on, weekday, start_time, interval_weeks, time_zon
 @transaction.atomic
 def create_recurring_slot(
     *,
-    pair,
-    by,
-    weekday,
-    start_time,
-    interval_weeks,
-    duration_minutes,
-    time_zone,
-    starts_on,
-    format=Session.Format.VIDEO,
-    location="",
-):
+    pair: Pair,
+    by: User,
+    weekday: int,
+    start_time: dt.time,
+    interval_weeks: int,
+    duration_minutes: int,
+    time_zone: str,
+    starts_on: dt.date,
+    format: str = Session.Format.VIDEO,
+    location: str = "",
+) -> SlotResult:
     """Plan the pair's regular sessions up to the programme's end.
 
     Occurrences that would overlap another session of either person are skipped and reported;
@@ -573,25 +637,25 @@ def create_recurring_slot(
     return SlotResult(slot=slot, created=created, skipped=skipped)
 
 
-def calendar_feed_for(*, organization, user):
+def calendar_feed_for(*, organization: Organization, user: User) -> CalendarFeed | None:
     """The person's active feed in this organisation, or None."""
     return CalendarFeed.objects.filter(organization=organization, user=user, revoked_at=None).first()
 
 
 @transaction.atomic
-def create_calendar_feed(*, organization, user):
+def create_calendar_feed(*, organization: Organization, user: User) -> CalendarFeed:
     """A fresh secret feed URL; any previous one stops working."""
     revoke_calendar_feed(organization=organization, user=user)
     return CalendarFeed.objects.create(organization=organization, user=user)
 
 
-def revoke_calendar_feed(*, organization, user):
+def revoke_calendar_feed(*, organization: Organization, user: User) -> int:
     return CalendarFeed.objects.filter(organization=organization, user=user, revoked_at=None).update(
         revoked_at=timezone.now()
     )
 
 
-def revoke_calendar_feeds_everywhere(*, user):
+def revoke_calendar_feeds_everywhere(*, user: User) -> int:
     """For an account that lost access everywhere: every organisation's feed of theirs stops working."""
     with unscoped("an account's access ended in every organisation"):
         return CalendarFeed.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())

@@ -1,4 +1,8 @@
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,9 +15,27 @@ from organizations.tenancy import unscoped
 
 from .models import Answer, Question, SkillProgress, SurveyResponse
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from pairing.models import Pair
+    from programmes.models import Participant, Skill
+
+    from .models import SurveyTemplate
+
+    # (question, skill or None, number, text, shared): see submit_answers
+    AnswerInput = tuple[Question, Skill | None, int | None, str | None, bool]
+
 
 @transaction.atomic
-def send_survey(*, template, participant, key, pair=None, session_id=None, now=None):
+def send_survey(
+    *,
+    template: SurveyTemplate,
+    participant: Participant,
+    key: str,
+    pair: Pair | None = None,
+    session_id: int | None = None,
+    now: datetime | None = None,
+) -> SurveyResponse:
     """Send ``template`` to ``participant`` once per natural ``key``; returns the response row.
 
     The response and its invitation e-mail row are written together; the e-mail goes out on commit
@@ -51,7 +73,7 @@ def send_survey(*, template, participant, key, pair=None, session_id=None, now=N
     return response
 
 
-def withdraw_survey_links(*, user, roles=None):
+def withdraw_survey_links(*, user: User, roles: Iterable[str] | None = None) -> int:
     """Make the person's unanswered survey links stop working: those of the current organisation sent to
     them as one of ``roles`` (mentor, mentee), or with ``roles=None`` every link of theirs everywhere.
 
@@ -71,7 +93,7 @@ class AlreadyAnswered(Exception):
 
 
 @transaction.atomic
-def submit_answers(*, response, answers):
+def submit_answers(*, response: SurveyResponse, answers: Iterable[AnswerInput]) -> SurveyResponse:
     """Store the answers of ``response`` once.
 
     ``answers``: [(question, skill or None, number, text, shared)], ``shared`` being the respondent's
@@ -111,7 +133,7 @@ def submit_answers(*, response, answers):
     return locked
 
 
-def record_skill_levels(*, response, levels):
+def record_skill_levels(*, response: SurveyResponse, levels: Mapping[int, int]) -> None:
     """Keep the participant's ``SkillProgress`` in step with an answered survey: {skill id: level}.
 
     Only the baseline, mid-programme and final surveys assess skills; each answer replaces the level the
@@ -138,13 +160,13 @@ def record_skill_levels(*, response, levels):
 
 
 @transaction.atomic
-def rebuild_skill_progress():
+def rebuild_skill_progress() -> None:
     """Recompute the current organisation's ``SkillProgress`` from its answers, in one read and one write.
 
     For answers written without ``submit_answers`` (the demo's survey history, the bench), or to repair
     the read model. Later answers at the same moment win, as they do when answered one by one.
     """
-    progress = {}
+    progress: dict[tuple[int, int], SkillProgress] = {}
     answers = (
         Answer.objects.filter(
             question__type=Question.Type.SKILLS,
@@ -180,7 +202,9 @@ def rebuild_skill_progress():
 
 
 @transaction.atomic
-def add_question(*, template, text, type, choices=None, required=True):
+def add_question(
+    *, template: SurveyTemplate, text: str, type: str, choices: Iterable[str] | None = None, required: bool = True
+) -> Question:
     """Append a question to a template; a choice question needs at least two choices."""
     choices = [choice.strip() for choice in (choices or []) if choice.strip()]
     if type == Question.Type.CHOICE and len(choices) < 2:

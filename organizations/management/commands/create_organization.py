@@ -1,5 +1,7 @@
+from typing import Any
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from organizations import services
 
@@ -7,14 +9,14 @@ from organizations import services
 class Command(BaseCommand):
     help = "Create a customer organisation and e-mail an invitation to its first HR admin."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--name", required=True)
         parser.add_argument("--slug", required=True)
         parser.add_argument("--admin-email", required=True)
         parser.add_argument("--language", default="fr", choices=["fr", "en"])
         parser.add_argument("--time-zone", default="Europe/Paris")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             organization, invitation = services.create_organization(
                 name=options["name"],

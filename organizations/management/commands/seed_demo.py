@@ -1,4 +1,6 @@
+from collections.abc import Callable
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -9,13 +11,13 @@ from organizations import demo
 from organizations.tenancy import tenant_context
 
 
-def demo_seeders():
+def demo_seeders() -> list[Callable[..., Any]]:
     """Each app's ``demo.seed_demo(organization, people)`` (idempotent), found as the admin finds admin.py.
 
     They run in INSTALLED_APPS order, which lists each app after the ones its demo data builds on
     (programmes, pairing, sessions, surveys): organizations names none of the apps above it.
     """
-    seeders = []
+    seeders: list[Callable[..., Any]] = []
     for config in apps.get_app_configs():
         if config.name != "organizations" and module_has_submodule(config.module, "demo"):
             module = import_module(f"{config.name}.demo")
@@ -27,7 +29,7 @@ def demo_seeders():
 class Command(BaseCommand):
     help = "Create the demo organisation with its people and data (idempotent) and print the log-ins."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             organization, people = demo.seed()
             with tenant_context(organization):
