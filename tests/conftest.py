@@ -6,8 +6,7 @@ from django.core.cache import cache
 from organizations.access import organizations_of
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
-
-from .factories import OrganizationFactory, member
+from tests.factories import OrganizationFactory, member
 
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 

@@ -10,8 +10,7 @@ from notifications.models import Kind, Notification
 from organizations.tenancy import tenant_context
 from sessions.models import CalendarFeed, Session
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
-from tests.factories import member
-from tests.sessions.factories import (
+from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     GoalFactory,
@@ -21,6 +20,7 @@ from tests.sessions.factories import (
     ProgrammeFactory,
     SessionFactory,
     in_days,
+    member,
 )
 
 OWN_NOTE = "I still do not get what a hashtag is for"

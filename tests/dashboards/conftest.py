@@ -17,8 +17,7 @@ import time_machine
 from pairing.models import Pair
 from programmes.models import Participant
 from sessions.models import Session
-
-from .factories import PairFactory, ParticipantFactory, ProgrammeFactory, SessionFactory
+from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory, SessionFactory
 
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
 
@@ -37,7 +36,13 @@ def frozen_now():
 def programme_data(organization, frozen_now):
     organization.minimum_group_size = 2
     organization.save()
-    programme = ProgrammeFactory(organization=organization, name="Digital 2026", cadence_days=14)
+    programme = ProgrammeFactory(
+        organization=organization,
+        name="Digital 2026",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        cadence_days=14,
+    )
 
     def person(role, department, status=Participant.Status.ENROLLED, **user):
         return ParticipantFactory(

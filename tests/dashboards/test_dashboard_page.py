@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from .factories import PairFactory, ParticipantFactory, ProgrammeFactory, SessionFactory
+from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory, SessionFactory
 
 
 def url(organization, suffix=""):
@@ -140,7 +140,7 @@ def _programme_with_pairs(organization, count):
             ),
             mentee=ParticipantFactory(organization=organization, programme=programme, department=department),
         )
-        SessionFactory(organization=organization, pair=pair)
+        SessionFactory(organization=organization, pair=pair, held=True)
     return programme
 
 

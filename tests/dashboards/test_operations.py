@@ -5,8 +5,7 @@ from django.core import mail
 
 from dashboards.models import Nudge
 from organizations.tenancy import tenant_context
-
-from .factories import PairFactory, ParticipantFactory, ProgrammeFactory
+from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory
 
 
 def url(organization, suffix=""):

@@ -11,8 +11,8 @@ from django.core import mail
 from notifications import services
 from notifications.models import Kind, Notification
 from organizations.tenancy import tenant_context
+from tests.factories import PairFactory
 
-from .factories import PairFactory
 from .helpers import now, rows
 
 DUE = 5

@@ -14,9 +14,8 @@ from notifications.models import Kind, Notification
 from organizations.models import Person
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
+from tests.factories import MembershipFactory, PairFactory
 
-from ..factories import MembershipFactory
-from .factories import PairFactory
 from .helpers import now, rows, run_dispatcher
 
 HEALTHY = 10

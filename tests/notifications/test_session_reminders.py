@@ -10,8 +10,8 @@ from django.core import mail
 from notifications.models import Kind, Notification
 from organizations.tenancy import tenant_context
 from sessions.models import Session
+from tests.factories import SessionFactory
 
-from .factories import SessionFactory
 from .helpers import rows, run_dispatcher
 
 UTC = dt.UTC

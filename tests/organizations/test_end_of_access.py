@@ -26,9 +26,8 @@ from surveys.defaults import ensure_default_templates
 from surveys.models import SurveyResponse, SurveyTemplate
 from surveys.services import send_survey
 from surveys.tokens import response_token
-from tests.factories import InvitationFactory, member
+from tests.factories import InvitationFactory, PairFactory, ProgrammeFactory, SessionFactory, in_days, member
 from tests.notifications.helpers import run_dispatcher
-from tests.sessions.factories import PairFactory, ProgrammeFactory, SessionFactory, in_days
 
 ACME_ROOM = "https://video.example/acme-room-42"
 GLOBEX_ROOM = "https://video.example/globex-room-7"

@@ -5,8 +5,7 @@ from django.test import Client
 from organizations.models import Invitation, Membership
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
-
-from ..factories import InvitationFactory
+from tests.factories import InvitationFactory
 
 
 def url(organization):
@@ -98,7 +97,7 @@ def test_hr_admin_removes_a_role_but_not_their_own_hr_role(client_for, hr_admin,
 
 
 def test_a_person_in_two_organisations_switches_between_them(organization, other_organization, mentor_user):
-    from ..factories import MembershipFactory
+    from tests.factories import MembershipFactory
 
     MembershipFactory(organization=other_organization, user=mentor_user, role=Role.MENTEE)
     client = Client()
@@ -114,7 +113,7 @@ def test_a_person_in_two_organisations_switches_between_them(organization, other
 def test_the_members_page_runs_the_same_queries_whatever_the_number_of_members(
     people, client_for, hr_admin, organization, django_assert_num_queries
 ):
-    from ..factories import member
+    from tests.factories import member
 
     for index in range(people):
         member(organization, Role.MENTOR, Role.MENTEE, email=f"p{index}@acme.example")

@@ -13,9 +13,7 @@ from pairing import services, tasks
 from pairing.models import MatchingRound, MatchingSettings, Pair
 from pairing.signals import pair_ended
 from programmes.models import Programme
-
-from ..factories import UserFactory
-from .factories import PairFactory
+from tests.factories import PairFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,7 @@ from django.urls import reverse
 from organizations.tenancy import tenant_context
 from pairing import services
 from pairing.models import MatchingRound, MatchingSettings, Pair, PairingRule
-
-from .factories import PairFactory, PairingRuleFactory, ProgrammeFactory, enrol
+from tests.factories import PairFactory, PairingRuleFactory, ProgrammeFactory, enrol
 
 pytestmark = pytest.mark.django_db
 

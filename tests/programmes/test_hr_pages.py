@@ -3,14 +3,13 @@ from django.urls import reverse
 
 from organizations.roles import Role
 from programmes.models import Objective, Participant, Programme, Resource, Skill
-
-from ..factories import member
-from .factories import (
+from tests.factories import (
     ObjectiveFactory,
     ParticipantFactory,
     ParticipantSkillFactory,
     ProgrammeFactory,
     SkillFactory,
+    member,
 )
 
 
@@ -215,7 +214,7 @@ def test_a_refused_transition_shows_its_reason_and_changes_nothing(
 
 
 def test_an_accepted_transition_changes_the_status(client_for, hr_admin, organization):
-    programme = ProgrammeFactory(organization=organization)
+    programme = ProgrammeFactory(organization=organization, draft=True)
     client_for(hr_admin).post(
         url("programme_transition", organization, programme_id=programme.pk), {"status": "open"}
     )
@@ -327,13 +326,14 @@ def test_hr_adds_and_edits_skills(client_for, hr_admin, organization):
 def test_the_participant_list_filters_by_role_status_department_and_search(
     client_for, hr_admin, organization, programme
 ):
-    from ..factories import UserFactory
+    from tests.factories import UserFactory
 
     ParticipantFactory(
         organization=organization,
         programme=programme,
         role="mentor",
         department="IT",
+        invited=True,
         user=UserFactory(first_name="Léa", last_name="Martin"),
     )
     ParticipantFactory(

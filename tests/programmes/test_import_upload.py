@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from organizations.tenancy import tenant_context
 from programmes.models import ParticipantImport
+from tests.factories import ProgrammeFactory
 
 from .. import files
-from .factories import ProgrammeFactory
 
 CSV = b"email,first_name,role\nlea@acme.example,Lea,mentor\n"
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from organizations.tenancy import tenant_context
 from programmes.models import Resource
+from tests.factories import ParticipantFactory, ProgrammeFactory
 
 from .. import files
-from .factories import ParticipantFactory, ProgrammeFactory
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from django.urls import reverse
 from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.models import AgendaItem, Session
-
-from .factories import GoalFactory, PairFactory, SessionFactory, in_days
+from tests.factories import GoalFactory, PairFactory, SessionFactory, in_days
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 

@@ -6,10 +6,8 @@ from django.utils import timezone
 
 from organizations.tenancy import tenant_context
 from surveys.models import Answer, SurveyTemplate
+from tests.factories import ParticipantFactory, default_templates
 from tests.isolation import FOREIGN_MARKER
-from tests.notifications.factories import ParticipantFactory
-
-from .factories import default_templates
 
 Moment, Audience = SurveyTemplate.Moment, SurveyTemplate.Audience
 _keys = itertools.count()
