@@ -27,11 +27,6 @@ def test_a_mentor_is_refused_the_dashboard_and_its_exports(client_for, mentor_us
     assert client_for(mentor_user).get(url(organization, suffix)).status_code == 403
 
 
-@pytest.mark.parametrize("suffix", ["", "report/", "export.csv", "export.xlsx", "operations/"])
-def test_an_outsider_gets_404(client_for, outsider, organization, suffix):
-    assert client_for(outsider).get(url(organization, suffix)).status_code == 404
-
-
 def test_anonymous_is_sent_to_sign_in(client, organization):
     response = client.get(url(organization))
     assert response.status_code == 302

@@ -39,10 +39,6 @@ def test_a_mentor_is_refused_the_operations_view(client_for, mentor_user, organi
     assert client_for(mentor_user).get(url(organization)).status_code == 403
 
 
-def test_an_outsider_gets_404(client_for, outsider, organization):
-    assert client_for(outsider).get(url(organization)).status_code == 404
-
-
 def test_the_operations_lists_run_a_constant_number_of_queries(
     client_for, hr_admin, organization, django_assert_num_queries
 ):

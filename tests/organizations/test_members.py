@@ -26,10 +26,6 @@ def test_executive_is_refused_the_members_page(client_for, executive, organizati
     assert client_for(executive).get(url(organization)).status_code == 403
 
 
-def test_outsider_gets_404(client_for, outsider, organization):
-    assert client_for(outsider).get(url(organization)).status_code == 404
-
-
 def test_anonymous_is_sent_to_sign_in(client, organization):
     response = client.get(url(organization))
     assert response.status_code == 302
