@@ -88,9 +88,3 @@ def programme_data(organization, frozen_now):
         "pairs": {"a": a, "b": b, "c": c},
         "people": {"m1": m1, "e1": e1, "m2": m2, "e2": e2, "m3": m3, "e3": e3, "e4": e4},
     }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hundreds of people per test: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

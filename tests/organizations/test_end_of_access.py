@@ -62,11 +62,6 @@ def _survey(organization, participant, key):
         return send_survey(template=template, participant=participant, key=key)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(organization, other_organization, hr_admin):
     person = member(organization, email="camille@acme.example", first_name="Camille")
