@@ -13,11 +13,6 @@ from tests.factories import (
 )
 
 
-@pytest.fixture
-def programme(organization):
-    return ProgrammeFactory(organization=organization, name="Pilote", status="open")
-
-
 def url(name, organization, **kwargs):
     return reverse(name, kwargs={"org_slug": organization.slug, **kwargs})
 

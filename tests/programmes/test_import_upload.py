@@ -6,16 +6,10 @@ from django.urls import reverse
 
 from organizations.tenancy import tenant_context
 from programmes.models import ParticipantImport
-from tests.factories import ProgrammeFactory
 
 from .. import files
 
 CSV = b"email,first_name,role\nlea@acme.example,Lea,mentor\n"
-
-
-@pytest.fixture
-def programme(organization):
-    return ProgrammeFactory(organization=organization, name="Pilote", status="open")
 
 
 def _upload(client, organization, programme, name, content):
