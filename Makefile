@@ -35,8 +35,19 @@ run: messages demo
 	@echo "Binôme is served at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
 
+# Two runs: everything but the browser and worker tests in parallel (pytest-xdist, one test database and
+# one Redis database per worker), then those two serially (a live server, real Celery workers, fixed
+# ports). Exit code 5 (every test deselected, e.g. PYTEST_ARGS=tests/e2e) is no failure. The total
+# time is printed at the end.
+TEST_WORKERS ?= auto
 test: messages
-	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest $(PYTEST_ARGS)
+	@start=$$(date +%s); status=0; \
+	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest -n $(TEST_WORKERS) -m "not e2e and not worker" $(PYTEST_ARGS); \
+	code=$$?; [ $$code -eq 0 ] || [ $$code -eq 5 ] || status=$$code; \
+	CELERY_TASK_ALWAYS_EAGER=true $(PY) -m pytest -m "e2e or worker" $(PYTEST_ARGS); \
+	code=$$?; [ $$code -eq 0 ] || [ $$code -eq 5 ] || status=$$code; \
+	echo "make test: $$(( $$(date +%s) - start )) s in all"; \
+	exit $$status
 
 lint: install
 	$(PY) -m ruff check .

@@ -1,15 +1,55 @@
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from organizations.access import organizations_of
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
-
-from .factories import OrganizationFactory, member
+from tests.factories import OrganizationFactory, member
 
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def _worker_index():
+    """0, 1, ... for pytest-xdist's workers gw0, gw1, ...; None in a serial run."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker.startswith("gw") else None
+
+
+def _worker_caches(index):
+    """A Redis database of its own for each xdist worker: clearing the cache flushes the whole database.
+
+    Worker gw0 keeps REDIS_URL's database (CI: 15), gw1 the one below it, and so on.
+    """
+    caches = django_settings.CACHES
+    location = caches["default"].get("LOCATION", "")
+    if index is None or not str(location).startswith("redis"):
+        return None  # serial, or an in-memory cache, which is already each process's own
+    parts = urlsplit(location)
+    base = int(parts.path.strip("/") or 0)
+    location = urlunsplit(parts._replace(path=f"/{(base - index) % 16}"))
+    return {**caches, "default": {**caches["default"], "LOCATION": location}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _suite_settings():
+    """Settings for the test run only, never production's.
+
+    Passwords are hashed with MD5: the suite creates thousands of people, and the slow default hasher
+    would cost most of its time (accounts/test_password_hashing.py checks what production uses).
+    """
+    overrides = {"PASSWORD_HASHERS": [FAST_HASHER]}
+    caches = _worker_caches(_worker_index())
+    if caches:
+        overrides["CACHES"] = caches
+    with override_settings(**overrides):
+        yield
 
 
 @pytest.fixture(autouse=True)

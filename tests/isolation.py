@@ -7,8 +7,7 @@ knows how to fill makes the isolation test fail, so every new page is covered.
 """
 
 from organizations.roles import Role
-
-from .factories import InvitationFactory, member
+from tests.factories import InvitationFactory, member
 
 # Text that every sample object of the foreign organisation carries: it must never show to outsiders.
 FOREIGN_MARKER = "Zorglub"

@@ -23,8 +23,7 @@ from organizations.tenancy import tenant_context, unscoped
 from pairing.models import Pair
 from sessions.models import Goal, Session
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
-from tests.factories import UserFactory, member
-from tests.sessions.factories import (
+from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     GoalFactory,
@@ -34,6 +33,8 @@ from tests.sessions.factories import (
     PrivateNoteFactory,
     SessionFactory,
     SharedResourceFactory,
+    UserFactory,
+    member,
 )
 
 SECRET = "Qzvpairwrote"

@@ -21,7 +21,7 @@ def _dashboard_export(extension):
 
 def _participant_export(file_format):
     def case(organization, people, client_for):
-        from tests.programmes.factories import ParticipantFactory, ProgrammeFactory
+        from tests.factories import ParticipantFactory, ProgrammeFactory
 
         with tenant_context(organization):
             programme = ProgrammeFactory(organization=organization)
@@ -33,7 +33,7 @@ def _participant_export(file_format):
 
 
 def _resource_file(organization, people, client_for):
-    from tests.programmes.factories import ResourceFactory
+    from tests.factories import ResourceFactory
 
     with tenant_context(organization):
         resource = ResourceFactory(
@@ -48,7 +48,7 @@ def _my_data(organization, people, client_for):
 
 
 def _session_invitation(organization, people, client_for):
-    from tests.sessions.factories import PairFactory, SessionFactory
+    from tests.factories import PairFactory, SessionFactory
 
     with tenant_context(organization):
         pair = PairFactory(organization=organization, mentee__user=people["mentee"])
@@ -60,7 +60,7 @@ def _session_invitation(organization, people, client_for):
 
 def _calendar_feed(organization, people, client_for):
     from sessions import services
-    from tests.sessions.factories import PairFactory
+    from tests.factories import PairFactory
 
     with tenant_context(organization):
         PairFactory(organization=organization, mentee__user=people["mentee"])

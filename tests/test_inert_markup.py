@@ -49,10 +49,10 @@ from sessions.notifications import (
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
 from surveys.notifications import SURVEY_INVITATION, SURVEY_REMINDER
 from surveys.tokens import response_token
+from tests.factories import PairFactory as NotificationPairFactory
+from tests.factories import SessionFactory as NotificationSessionFactory
+from tests.factories import member
 
-from .factories import member
-from .notifications.factories import PairFactory as NotificationPairFactory
-from .notifications.factories import SessionFactory as NotificationSessionFactory
 from .test_isolation import ALL_ROUTES, _url
 
 PROJECT_APPS = {

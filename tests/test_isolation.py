@@ -15,9 +15,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 import tests
 from organizations.roles import Role
+from tests.factories import member
 
 from . import isolation
-from .factories import member
 
 ORG_KWARG = "org_slug"
 FORBIDDEN_OR_MISSING = {403, 404, 405}
@@ -136,8 +136,7 @@ def test_adding_a_member_of_another_organisation_shows_nothing_they_hold_there(
     from organizations.models import Person
     from organizations.tenancy import tenant_context
     from programmes.models import Participant
-
-    from .programmes.factories import ProgrammeFactory
+    from tests.factories import ProgrammeFactory
 
     marker = isolation.FOREIGN_MARKER
     foreign = member(other_organization, Role.MENTOR, email="shared@globex.example", first_name=marker, last_name=marker)

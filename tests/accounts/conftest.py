@@ -11,8 +11,7 @@ from organizations.tenancy import tenant_context
 from sessions.models import CalendarFeed, Session
 from sessions.notifications import SESSION_REMINDER_24H
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
-from tests.factories import member
-from tests.sessions.factories import (
+from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     GoalFactory,
@@ -22,6 +21,7 @@ from tests.sessions.factories import (
     ProgrammeFactory,
     SessionFactory,
     in_days,
+    member,
 )
 
 OWN_NOTE = "I still do not get what a hashtag is for"

@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.personal_data import personal_data
 from organizations.tenancy import tenant_context, unscoped
 from sessions.models import CalendarFeed
-from tests.sessions.factories import AgendaItemFactory, PrivateNoteFactory, SessionFactory, in_days
+from tests.factories import AgendaItemFactory, PrivateNoteFactory, SessionFactory, in_days
 
 from .conftest import OWN_ANSWER, OWN_NOTE, PARTNER_ANSWER, PARTNER_NOTE
 

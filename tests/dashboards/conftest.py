@@ -17,8 +17,7 @@ import time_machine
 from pairing.models import Pair
 from programmes.models import Participant
 from sessions.models import Session
-
-from .factories import PairFactory, ParticipantFactory, ProgrammeFactory, SessionFactory
+from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory, SessionFactory
 
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
 
@@ -37,7 +36,13 @@ def frozen_now():
 def programme_data(organization, frozen_now):
     organization.minimum_group_size = 2
     organization.save()
-    programme = ProgrammeFactory(organization=organization, name="Digital 2026", cadence_days=14)
+    programme = ProgrammeFactory(
+        organization=organization,
+        name="Digital 2026",
+        start_date=datetime.date(2026, 1, 1),
+        end_date=datetime.date(2026, 12, 31),
+        cadence_days=14,
+    )
 
     def person(role, department, status=Participant.Status.ENROLLED, **user):
         return ParticipantFactory(
@@ -83,12 +88,6 @@ def programme_data(organization, frozen_now):
         "pairs": {"a": a, "b": b, "c": c},
         "people": {"m1": m1, "e1": e1, "m2": m2, "e2": e2, "m3": m3, "e3": e3, "e4": e4},
     }
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Hundreds of people per test: hash their passwords cheaply."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

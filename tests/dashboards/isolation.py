@@ -1,8 +1,7 @@
 """Values for the dashboards' URL keywords, made in another organisation for the isolation test."""
 
+from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory
 from tests.isolation import FOREIGN_MARKER
-
-from .factories import PairFactory, ParticipantFactory, ProgrammeFactory
 
 
 def _pair_id(organization):

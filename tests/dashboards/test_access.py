@@ -3,8 +3,7 @@ from django.http import Http404
 
 from dashboards.access import access_pair
 from organizations.access import get_member
-
-from .factories import PairFactory
+from tests.factories import PairFactory
 
 
 def test_access_pair_returns_the_organisation_s_pair(hr_admin, organization, in_organization):

@@ -16,10 +16,10 @@ from dashboards import impact
 from dashboards.filters import DashboardFilters
 from organizations.tenancy import tenant_context
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate
+from tests.factories import ParticipantFactory, ProgrammeFactory
 from tests.isolation import FOREIGN_MARKER
 
 from .conftest import at
-from .factories import ParticipantFactory, ProgrammeFactory
 
 SHARED = "Mon binôme m'a appris à préparer mes réunions avec un assistant IA."
 OTHER_SHARED = "Les séances courtes tiennent dans un agenda chargé."

@@ -70,7 +70,7 @@ def test_exports_say_hidden_instead_of_a_small_group_s_figure(
 def test_a_department_name_cannot_smuggle_a_formula_into_the_spreadsheet(
     client_for, executive, organization, programme_data
 ):
-    from .factories import ParticipantFactory
+    from tests.factories import ParticipantFactory
 
     ParticipantFactory(
         organization=organization, programme=programme_data["programme"], department="=HYPERLINK(1)"

@@ -46,7 +46,7 @@ def test_pairs_by_status_and_the_share_on_cadence(organization, programme_data, 
 
 
 def test_a_new_pair_that_has_not_met_yet_is_on_cadence(organization, programme_data, in_organization):
-    from .factories import PairFactory
+    from tests.factories import PairFactory
 
     PairFactory(
         organization=organization,
@@ -103,7 +103,7 @@ def test_the_department_filter_keeps_pairs_with_either_person_in_it(
 
 
 def test_the_programme_filter_leaves_out_other_programmes(organization, programme_data, in_organization):
-    from .factories import PairFactory
+    from tests.factories import PairFactory
 
     other = PairFactory(organization=organization)
     filters, options = figures_of(organization, programme_id=programme_data["programme"].pk)
@@ -113,9 +113,9 @@ def test_the_programme_filter_leaves_out_other_programmes(organization, programm
 
 
 def test_the_round_filter_keeps_the_round_s_pairs_and_people(organization, programme_data, in_organization):
-    from .factories import MatchingRoundFactory
+    from tests.factories import MatchingRoundFactory
 
-    round_one = MatchingRoundFactory(organization=organization, programme=programme_data["programme"])
+    round_one = MatchingRoundFactory(organization=organization, programme=programme_data["programme"], published=True)
     pair_a = programme_data["pairs"]["a"]
     pair_a.matching_round = round_one
     pair_a.save()
@@ -138,7 +138,7 @@ def test_pairs_at_risk_with_their_reasons(organization, programme_data, in_organ
 def test_a_declined_match_is_not_at_risk_once_both_have_a_new_pair(
     organization, programme_data, in_organization
 ):
-    from .factories import PairFactory
+    from tests.factories import PairFactory
 
     people, pairs = programme_data["people"], programme_data["pairs"]
     programme = programme_data["programme"]

@@ -12,8 +12,7 @@ import time_machine
 from organizations.tenancy import tenant_context
 from sessions.models import Session
 from sessions.notifications import digest_pairs_at_risk
-
-from .factories import PairFactory, ProgrammeFactory, SessionFactory
+from tests.factories import PairFactory, ProgrammeFactory, SessionFactory
 
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
 STARTED = datetime.datetime(2026, 3, 1, 10, 0, tzinfo=datetime.UTC)

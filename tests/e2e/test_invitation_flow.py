@@ -4,8 +4,8 @@ from django.core import mail
 
 from organizations import services
 from organizations.roles import Role
+from tests.factories import DEFAULT_PASSWORD, OrganizationFactory
 
-from ..factories import DEFAULT_PASSWORD, OrganizationFactory
 from .conftest import sign_in
 
 

@@ -3,9 +3,15 @@ import re
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from pairing.models import Pair
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    OrganizationFactory,
+    ProgrammeFactory,
+    SkillFactory,
+    enrol,
+    member,
+)
 
-from ..factories import DEFAULT_PASSWORD, OrganizationFactory, member
-from ..pairing.factories import ProgrammeFactory, SkillFactory, enrol
 from .conftest import sign_in
 
 

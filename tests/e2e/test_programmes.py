@@ -5,8 +5,8 @@ from django.core import mail
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from programmes.models import Participant
+from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, member
 
-from ..factories import DEFAULT_PASSWORD, OrganizationFactory, member
 from .conftest import sign_in
 
 HEADER = "email,first_name,last_name,role,department,job_title,languages,skills,manager_email\n"

@@ -5,9 +5,8 @@ from django.utils import timezone
 
 from organizations.tenancy import tenant_context
 from sessions.models import Session
+from tests.factories import DEFAULT_PASSWORD, GoalFactory, OrganizationFactory, PairFactory, UserFactory
 
-from ..factories import DEFAULT_PASSWORD, OrganizationFactory, UserFactory
-from ..sessions.factories import GoalFactory, PairFactory
 from .conftest import sign_in
 
 PRIVATE = "Honestly I still do not know what a Teams channel is"

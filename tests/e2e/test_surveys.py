@@ -7,9 +7,8 @@ from organizations.tenancy import tenant_context
 from surveys import services
 from surveys.defaults import ensure_default_templates
 from surveys.models import Answer, SurveyTemplate
+from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, PairFactory, member
 
-from ..factories import DEFAULT_PASSWORD, OrganizationFactory, member
-from ..notifications.factories import PairFactory
 from .conftest import RESULTS, sign_in
 
 

@@ -14,8 +14,8 @@ from notifications.models import Notification
 from notifications.tokens import unsubscribe_url
 from organizations.tenancy import tenant_context
 from pairing.notifications import PAIR_PUBLISHED
+from tests.factories import PairFactory, SessionFactory
 
-from .factories import PairFactory, SessionFactory
 from .helpers import rows, run_dispatcher
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)

@@ -12,8 +12,8 @@ from notifications import services
 from notifications.models import Notification
 from organizations.tenancy import tenant_context
 from pairing.notifications import PAIR_PUBLISHED
+from tests.factories import PairFactory
 
-from .factories import PairFactory
 from .helpers import now, rows
 
 DUE = 5

@@ -11,8 +11,8 @@ from organizations.tenancy import tenant_context
 from pairing.models import Pair
 from sessions.models import Session
 from sessions.notifications import PAIR_INACTIVE
+from tests.factories import PairFactory, ParticipantFactory, SessionFactory
 
-from .factories import PairFactory, ParticipantFactory, SessionFactory
 from .helpers import rows, run_hourly
 
 START = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC)  # a Monday

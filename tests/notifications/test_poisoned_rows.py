@@ -16,9 +16,8 @@ from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from pairing.notifications import PAIR_ENDED, PAIR_PUBLISHED
 from sessions import notifications as session_notifications
+from tests.factories import MembershipFactory, PairFactory
 
-from ..factories import MembershipFactory
-from .factories import PairFactory
 from .helpers import now, rows, run_dispatcher
 
 HEALTHY = 10

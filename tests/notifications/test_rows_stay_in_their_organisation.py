@@ -11,8 +11,8 @@ from organizations import services as organization_services
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from sessions.notifications import SESSION_INVITATION, notify_session_invitations
+from tests.factories import PairFactory, SessionFactory
 
-from .factories import PairFactory, SessionFactory
 from .helpers import rows
 
 

@@ -11,8 +11,8 @@ from notifications.models import Notification
 from organizations.tenancy import tenant_context
 from sessions.models import Session
 from sessions.notifications import SESSION_LOG, SESSION_REMINDER_1H
+from tests.factories import SessionFactory
 
-from .factories import SessionFactory
 from .helpers import rows, run_dispatcher
 
 UTC = dt.UTC

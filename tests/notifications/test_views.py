@@ -39,12 +39,6 @@ def test_the_inbox_is_open_to_every_role(client_for, executive, hr_admin):
     assert client_for(hr_admin).get("/o/acme/notifications/").status_code == 200
 
 
-def test_an_outsider_gets_404_on_the_inbox_and_preferences(client_for, outsider):
-    client = client_for(outsider)
-    assert client.get("/o/acme/notifications/").status_code == 404
-    assert client.get("/o/acme/notifications/preferences/").status_code == 404
-
-
 def test_another_organisations_notifications_never_show(
     client_for, organization, other_organization, mentee_user
 ):

@@ -25,8 +25,7 @@ from django.utils import timezone
 from notifications.models import Notification
 from organizations.tenancy import tenant_context, unscoped
 from sessions.models import Session
-
-from .factories import PairFactory
+from tests.factories import PairFactory
 
 pytestmark = pytest.mark.worker
 

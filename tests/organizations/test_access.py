@@ -6,7 +6,7 @@ from organizations.roles import Capability, Role, capabilities_of
 
 
 def test_get_member_returns_every_role_of_the_user(organization, mentee_user):
-    from ..factories import MembershipFactory
+    from tests.factories import MembershipFactory
 
     MembershipFactory(organization=organization, user=mentee_user, role=Role.EXECUTIVE)
     member = get_member(mentee_user, organization.slug)

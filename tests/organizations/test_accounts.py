@@ -2,7 +2,7 @@ import re
 
 from django.core import mail
 
-from ..factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 NEW_PASSWORD = "a-brand-new-passphrase-7"
 

@@ -27,9 +27,8 @@ from surveys.models import SurveyResponse, SurveyTemplate
 from surveys.notifications import SURVEY_INVITATION
 from surveys.services import send_survey
 from surveys.tokens import response_token
-from tests.factories import InvitationFactory, member
+from tests.factories import InvitationFactory, PairFactory, ProgrammeFactory, SessionFactory, in_days, member
 from tests.notifications.helpers import run_dispatcher
-from tests.sessions.factories import PairFactory, ProgrammeFactory, SessionFactory, in_days
 
 ACME_ROOM = "https://video.example/acme-room-42"
 GLOBEX_ROOM = "https://video.example/globex-room-7"
@@ -62,11 +61,6 @@ def _survey(organization, participant, key):
             programme=participant.programme, moment=SurveyTemplate.Moment.BASELINE, audience=participant.role
         )
         return send_survey(template=template, participant=participant, key=key)
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

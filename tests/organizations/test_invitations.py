@@ -10,8 +10,7 @@ from organizations import services
 from organizations.models import Membership
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
-
-from ..factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 ACCEPT = {
     "first_name": "Claire",

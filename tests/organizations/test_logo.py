@@ -9,9 +9,9 @@ from django.urls import reverse
 from PIL import Image
 
 from organizations.models import Organization
+from tests.factories import UserFactory
 
 from .. import files
-from ..factories import UserFactory
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ from organizations.services import accept_invitation, invitation_token
 from organizations.tenancy import tenant_context, unscoped
 from programmes import imports
 from programmes.models import Participant
-
-from ..factories import MembershipFactory, UserFactory, member
-from ..programmes.factories import ParticipantFactory, ProgrammeFactory
+from tests.factories import MembershipFactory, ParticipantFactory, ProgrammeFactory, UserFactory, member
 
 ELSEWHERE = "Xyzzy-Elsewhere"
 

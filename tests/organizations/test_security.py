@@ -3,7 +3,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,8 +4,7 @@ from django.db import models
 from organizations.models import Membership
 from organizations.roles import Role
 from organizations.tenancy import NoTenantError, TenantModel, tenant_context, tenant_models, unscoped
-
-from ..factories import MembershipFactory
+from tests.factories import MembershipFactory
 
 
 def test_every_tenant_owned_model_carries_a_non_null_organisation():

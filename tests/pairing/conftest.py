@@ -1,13 +1,12 @@
 import pytest
 
 from programmes.models import Participant
-
-from .factories import ProgrammeFactory, SkillFactory, enrol
+from tests.factories import ProgrammeFactory, SkillFactory, enrol
 
 
 @pytest.fixture
 def programme(organization):
-    return ProgrammeFactory(organization=organization, name="Pilot", mentor_capacity=1)
+    return ProgrammeFactory(organization=organization, matching=True, name="Pilot", mentor_capacity=1)
 
 
 @pytest.fixture

@@ -1,11 +1,10 @@
+from tests.factories import MatchingRoundFactory, PairFactory, PairingRuleFactory, ProgrammeFactory
 from tests.isolation import FOREIGN_MARKER
-
-from .factories import MatchingRoundFactory, PairFactory, PairingRuleFactory, ProgrammeFactory
 
 
 def _programme(organization):
     return ProgrammeFactory(
-        organization=organization, name=f"{FOREIGN_MARKER} matching", description=FOREIGN_MARKER
+        organization=organization, matching=True, name=f"{FOREIGN_MARKER} matching", description=FOREIGN_MARKER
     )
 
 
@@ -17,6 +16,7 @@ def _pair_id(organization):
     return PairFactory(
         organization=organization,
         programme=_programme(organization),
+        proposed=True,
         end_reason=FOREIGN_MARKER,
         decline_reason=FOREIGN_MARKER,
         mentor__department=FOREIGN_MARKER,

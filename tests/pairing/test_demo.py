@@ -6,8 +6,7 @@ from organizations.tenancy import tenant_context
 from pairing import demo
 from pairing.models import MatchingRound, Pair
 from programmes.models import Programme
-
-from .factories import ProgrammeFactory, enrol
+from tests.factories import ProgrammeFactory, enrol
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,7 @@ from pairing.models import MatchingRound, MatchingSettings, Pair
 from pairing.notifications import PAIR_PUBLISHED
 from pairing.signals import pair_ended
 from programmes.models import Programme
-
-from ..factories import UserFactory
-from .factories import PairFactory
+from tests.factories import PairFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

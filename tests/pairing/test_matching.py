@@ -10,9 +10,7 @@ from organizations.tenancy import tenant_context
 from pairing import services
 from pairing.models import MatchingRound, Pair, PairingRule
 from programmes.models import Participant
-
-from ..factories import UserFactory
-from .factories import PairFactory, ParticipantFactory, ProgrammeFactory, enrol
+from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory, UserFactory, enrol
 
 pytestmark = pytest.mark.django_db
 

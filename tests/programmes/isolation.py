@@ -1,9 +1,7 @@
 import itertools
 
+from tests.factories import ParticipantFactory, ProgrammeFactory, ResourceFactory, SkillFactory, UserFactory
 from tests.isolation import FOREIGN_MARKER
-
-from ..factories import UserFactory
-from .factories import ParticipantFactory, ProgrammeFactory, ResourceFactory, SkillFactory
 
 _numbers = itertools.count(1)
 

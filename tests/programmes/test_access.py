@@ -3,8 +3,7 @@ from django.http import Http404
 
 from organizations.access import get_member
 from programmes.access import access_own_participation, access_participant, access_programme, access_resource
-
-from .factories import ParticipantFactory, ProgrammeFactory, ResourceFactory
+from tests.factories import ParticipantFactory, ProgrammeFactory, ResourceFactory
 
 
 def as_member(user, organization):

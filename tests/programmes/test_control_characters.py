@@ -14,7 +14,7 @@ from .test_import import HEADER, errors_of, prepare
 
 @pytest.fixture
 def programme(in_organization):
-    from .factories import ProgrammeFactory, SkillFactory
+    from tests.factories import ProgrammeFactory, SkillFactory
 
     SkillFactory(organization=in_organization, name="AI tools")
     return ProgrammeFactory(organization=in_organization, status="open")

@@ -16,8 +16,7 @@ from accounts.models import User
 from organizations.models import Invitation
 from programmes import imports
 from programmes.models import Participant, ParticipantSkill
-
-from .factories import ProgrammeFactory, SkillFactory
+from tests.factories import ProgrammeFactory, SkillFactory
 
 PEOPLE = [
     # email, first_name, last_name, role, department, job_title, location, languages, skills, manager

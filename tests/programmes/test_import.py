@@ -12,8 +12,7 @@ from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from programmes import imports
 from programmes.models import Participant, ParticipantImport, ParticipantSkill
-
-from .factories import ParticipantFactory, ProgrammeFactory, SkillFactory
+from tests.factories import ParticipantFactory, ProgrammeFactory, SkillFactory
 
 HEADER = "email,first_name,last_name,role,department,job_title,languages,skills,manager_email\n"
 VALID = [

@@ -8,14 +8,8 @@ from organizations.tenancy import tenant_context
 from programmes.models import ParticipantImport
 
 from .. import files
-from .factories import ProgrammeFactory
 
 CSV = b"email,first_name,role\nlea@acme.example,Lea,mentor\n"
-
-
-@pytest.fixture
-def programme(organization):
-    return ProgrammeFactory(organization=organization, name="Pilote", status="open")
 
 
 def _upload(client, organization, programme, name, content):

@@ -12,9 +12,7 @@ from pairing import services as pairing_services
 from pairing.models import Pair
 from programmes import services
 from programmes.models import Participant
-
-from ..factories import member
-from ..pairing.factories import PairFactory, ParticipantFactory, ProgrammeFactory
+from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory, member
 
 
 @pytest.fixture
@@ -95,7 +93,9 @@ def test_only_hr_adds_or_withdraws_people(client_for, organization, programme, r
 
 @pytest.fixture
 def active_pair(organization, programme):
-    return PairFactory(organization=organization, programme=programme, status=Pair.Status.ACTIVE)
+    return PairFactory(
+        organization=organization, programme=programme, status=Pair.Status.ACTIVE, mentor__available=True
+    )
 
 
 def test_hr_withdraws_a_mentee_whose_pair_ends_and_frees_the_mentor(
@@ -117,7 +117,7 @@ def test_hr_withdraws_a_mentee_whose_pair_ends_and_frees_the_mentor(
     with tenant_context(organization):
         # The mentor is free again: the next matching run can pair them with someone else.
         newcomer = ParticipantFactory(
-            organization=organization, programme=programme, role=Participant.Role.MENTEE
+            organization=organization, programme=programme, role=Participant.Role.MENTEE, available=True
         )
         matching_round = pairing_services.run_matching(programme=programme)
         proposals = Pair.objects.filter(matching_round=matching_round)

@@ -8,20 +8,15 @@ from django.urls import reverse
 
 from organizations.tenancy import tenant_context
 from programmes.models import Resource
+from tests.factories import ParticipantFactory
 
 from .. import files
-from .factories import ParticipantFactory, ProgrammeFactory
 
 
 @pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
-
-
-@pytest.fixture
-def programme(organization):
-    return ProgrammeFactory(organization=organization, name="Pilote", status="open")
 
 
 def _page(organization, programme):

@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from programmes import imports
 from programmes.models import ParticipantImport
+from tests.factories import ProgrammeFactory
 
 from . import spreadsheet_files as files
-from .factories import ProgrammeFactory
 
 
 @pytest.fixture

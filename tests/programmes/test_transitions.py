@@ -6,8 +6,7 @@ from django.core.exceptions import ValidationError
 from pairing.models import Pair
 from programmes.models import Participant, Programme
 from programmes.services import transition_programme
-
-from .factories import ParticipantFactory, ProgrammeFactory
+from tests.factories import ParticipantFactory, ProgrammeFactory
 
 Status = Programme.Status
 
@@ -69,7 +68,9 @@ def test_an_open_programme_with_a_mentor_and_a_mentee_moves_to_matching(in_organ
 def test_it_refuses_matching_without_an_enrolled_mentee(in_organization):
     programme = _programme(in_organization, Status.OPEN)
     _enrolled(programme, Participant.Role.MENTOR)
-    ParticipantFactory(organization=in_organization, programme=programme, role=Participant.Role.MENTEE)
+    ParticipantFactory(
+        organization=in_organization, programme=programme, role=Participant.Role.MENTEE, invited=True
+    )
     assert "one enrolled mentee" in _refusal(programme, Status.MATCHING)
     assert programme.status == Status.OPEN
 
@@ -81,7 +82,7 @@ def test_an_open_programme_with_nobody_goes_back_to_draft(in_organization):
 
 def test_it_refuses_to_go_back_to_draft_once_people_are_invited(in_organization):
     programme = _programme(in_organization, Status.OPEN)
-    ParticipantFactory(organization=in_organization, programme=programme)
+    ParticipantFactory(organization=in_organization, programme=programme, invited=True)
     assert "back to draft" in _refusal(programme, Status.DRAFT)
 
 

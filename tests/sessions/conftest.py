@@ -1,9 +1,7 @@
 import pytest
 
 from organizations.roles import Role
-from tests.factories import member
-
-from .factories import PairFactory, ProgrammeFactory
+from tests.factories import PairFactory, ProgrammeFactory, member
 
 
 @pytest.fixture

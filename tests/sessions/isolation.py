@@ -1,6 +1,5 @@
+from tests.factories import ActionItemFactory, GoalFactory, PairFactory, SessionFactory, SharedResourceFactory
 from tests.isolation import FOREIGN_MARKER
-
-from .factories import ActionItemFactory, GoalFactory, PairFactory, SessionFactory, SharedResourceFactory
 
 
 def _pair_id(organization):

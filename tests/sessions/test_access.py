@@ -5,8 +5,7 @@ from organizations.access import get_member
 from organizations.tenancy import tenant_context
 from pairing.models import Pair
 from sessions.access import access_pair
-
-from .factories import PairFactory
+from tests.factories import PairFactory
 
 
 def _access(user, organization, pair_id):

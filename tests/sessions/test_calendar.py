@@ -6,8 +6,7 @@ from django.core import mail
 from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.calendar import invitation_ics
-
-from .factories import AgendaItemFactory, SessionFactory, in_days
+from tests.factories import AgendaItemFactory, SessionFactory, in_days
 
 
 def _events(ics):

@@ -6,8 +6,7 @@ from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from sessions import selectors, services
 from sessions.models import CalendarFeed
-
-from .factories import AgendaItemFactory, PairFactory, PrivateNoteFactory, SessionFactory, in_days
+from tests.factories import AgendaItemFactory, PairFactory, PrivateNoteFactory, SessionFactory, in_days
 
 
 def _feed_url(feed):

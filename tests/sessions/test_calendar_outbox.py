@@ -12,9 +12,9 @@ from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.notifications import SESSION_INVITATION
 from sessions.tasks import send_session_invitations
+from tests.factories.sessions import in_days
 
 from ..notifications.helpers import rows, run_dispatcher
-from .factories import in_days
 
 
 def _schedule(pair, by, starts_at):

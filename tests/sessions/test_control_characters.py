@@ -12,8 +12,7 @@ from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.calendar import invitation_ics
 from sessions.models import Session
-
-from .factories import SessionFactory, in_days
+from tests.factories import SessionFactory, in_days
 
 INJECTION = "Room 4\r\nATTENDEE:mailto:spy@evil.example"
 

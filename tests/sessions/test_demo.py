@@ -5,8 +5,7 @@ from django.utils import timezone
 from organizations.tenancy import tenant_context
 from sessions import demo, services
 from sessions.models import Goal, GoalProgress, Session
-
-from .factories import PairFactory, ProgrammeFactory
+from tests.factories import PairFactory, ProgrammeFactory
 
 
 def test_the_demo_gives_each_active_pilot_pair_months_of_history_once(organization):

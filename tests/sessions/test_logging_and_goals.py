@@ -9,8 +9,7 @@ from django.urls import reverse
 from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.models import ActionItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
-
-from .factories import GoalFactory, ObjectiveFactory, SessionFactory, SkillFactory, in_days
+from tests.factories import GoalFactory, ObjectiveFactory, SessionFactory, SkillFactory, in_days
 
 
 @pytest.fixture

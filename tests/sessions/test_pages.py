@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from organizations.tenancy import tenant_context
 from pairing.models import Pair
-
-from .factories import (
+from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     GoalFactory,

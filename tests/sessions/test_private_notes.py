@@ -8,8 +8,7 @@ from accounts.models import User
 from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.models import PrivateNote
-
-from .factories import SessionFactory, in_days
+from tests.factories import SessionFactory, in_days
 
 SECRET = "I have never understood what a hashtag is for"
 

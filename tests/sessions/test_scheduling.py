@@ -11,8 +11,7 @@ from django.urls import reverse
 from organizations.tenancy import tenant_context
 from sessions import services
 from sessions.models import AgendaItem, Session
-
-from .factories import GoalFactory, PairFactory, SessionFactory, in_days
+from tests.factories import GoalFactory, PairFactory, SessionFactory, in_days
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
@@ -170,15 +169,19 @@ def test_rescheduling_keeps_the_uid_and_increments_the_sequence(
 def test_rescheduling_onto_itself_is_not_an_overlap(pair, organization, mentor_user):
     with tenant_context(organization):
         session = _schedule(pair, mentor_user, in_days(3))
+        later = session.starts_at + datetime.timedelta(minutes=15)
         services.reschedule_session(
             session=session,
             by=mentor_user,
-            starts_at=in_days(3) + datetime.timedelta(minutes=15),
+            starts_at=later,
             duration_minutes=45,
             time_zone="Europe/Paris",
             format="video",
             location="",
         )
+        session.refresh_from_db()
+        assert (session.starts_at, session.sequence) == (later, 1)
+        assert Session.objects.filter(pair=pair).count() == 1
 
 
 def test_cancelling_needs_a_reason_and_increments_the_sequence(pair, organization, mentee_user, client_for):

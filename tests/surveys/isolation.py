@@ -1,6 +1,5 @@
+from tests.factories import default_templates
 from tests.isolation import FOREIGN_MARKER
-
-from .factories import default_templates
 
 
 def _template_id(organization):

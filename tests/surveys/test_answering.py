@@ -11,7 +11,7 @@ from programmes.models import ParticipantSkill, Skill
 from surveys import services
 from surveys.models import Answer, SkillProgress, SurveyTemplate
 from surveys.tokens import response_token
-from tests.notifications.factories import PairFactory
+from tests.factories import PairFactory
 
 Moment, Audience = SurveyTemplate.Moment, SurveyTemplate.Audience
 

@@ -12,7 +12,7 @@ from pairing.models import Pair
 from sessions.models import Session
 from surveys.models import SurveyResponse, SurveyTemplate
 from surveys.notifications import SURVEY_REMINDER
-from tests.notifications.factories import PairFactory, ProgrammeFactory, SessionFactory
+from tests.factories import PairFactory, ProgrammeFactory, SessionFactory
 from tests.notifications.helpers import rows, run_hourly
 
 Moment = SurveyTemplate.Moment

@@ -12,7 +12,7 @@ from programmes.models import Skill
 from surveys import services
 from surveys.defaults import ensure_default_templates
 from surveys.models import Answer, SkillProgress, SurveyTemplate
-from tests.notifications.factories import PairFactory
+from tests.factories import PairFactory
 
 Moment, Audience = SurveyTemplate.Moment, SurveyTemplate.Audience
 PARIS = dt.timezone(dt.timedelta(hours=1))

@@ -1,4 +1,4 @@
-"""Factories for the foundation's models. Apps keep theirs in tests/<app>/factories.py.
+"""The foundation: organisations, accounts, memberships, people records, invitations.
 
 Tenant-owned rows are created inside their organisation's tenant context, as the app does.
 """
@@ -40,7 +40,9 @@ class UserFactory(DjangoModelFactory):
             from allauth.account.models import EmailAddress
 
             user.save()
-            EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class TenantFactory(DjangoModelFactory):

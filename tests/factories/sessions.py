@@ -1,0 +1,88 @@
+"""Sessions and what a pair creates around them: agendas, notes, goals, actions, take-aways."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from sessions.models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+
+from .organizations import TenantFactory
+from .pairing import PairFactory
+
+
+def in_days(days, hour=12, minute=30):
+    start = timezone.localtime() + datetime.timedelta(days=days)
+    return start.replace(hour=hour, minute=minute, second=0, microsecond=0)
+
+
+class SessionFactory(TenantFactory):
+    """A session scheduled for next week's lunch break; ``held=True`` for one held three days ago."""
+
+    class Meta:
+        model = Session
+
+    class Params:
+        held = factory.Trait(
+            status=Session.Status.HELD,
+            starts_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=3)),
+        )
+
+    # Before the pair (see ParticipantFactory): describing it while a trait is looked up reads names.
+    status = Session.Status.SCHEDULED
+    starts_at = factory.LazyFunction(lambda: in_days(7))
+    duration_minutes = 45
+    time_zone = "Europe/Paris"
+    pair = factory.SubFactory(PairFactory, organization=factory.SelfAttribute("..organization"))
+
+
+class GoalFactory(TenantFactory):
+    class Meta:
+        model = Goal
+
+    pair = factory.SubFactory(PairFactory, organization=factory.SelfAttribute("..organization"))
+    title = factory.Sequence(lambda n: f"Goal {n}")
+
+
+class GoalProgressFactory(TenantFactory):
+    class Meta:
+        model = GoalProgress
+
+    goal = factory.SubFactory(GoalFactory, organization=factory.SelfAttribute("..organization"))
+    recorded_on = factory.LazyFunction(timezone.localdate)
+    value = 3
+
+
+class AgendaItemFactory(TenantFactory):
+    class Meta:
+        model = AgendaItem
+
+    session = factory.SubFactory(SessionFactory, organization=factory.SelfAttribute("..organization"))
+    text = factory.Sequence(lambda n: f"Agenda item {n}")
+
+
+class PrivateNoteFactory(TenantFactory):
+    class Meta:
+        model = PrivateNote
+
+    session = factory.SubFactory(SessionFactory, organization=factory.SelfAttribute("..organization"))
+    author = factory.LazyAttribute(lambda note: note.session.pair.mentee.user)
+    text = "Private"
+
+
+class ActionItemFactory(TenantFactory):
+    class Meta:
+        model = ActionItem
+
+    pair = factory.SubFactory(PairFactory, organization=factory.SelfAttribute("..organization"))
+    owner = factory.LazyAttribute(lambda action: action.pair.mentee.user)
+    title = factory.Sequence(lambda n: f"Action {n}")
+
+
+class SharedResourceFactory(TenantFactory):
+    class Meta:
+        model = SharedResource
+
+    pair = factory.SubFactory(PairFactory, organization=factory.SelfAttribute("..organization"))
+    title = factory.Sequence(lambda n: f"Take-away {n}")
+    body = "What we learnt"
