@@ -12,8 +12,8 @@ from dashboards.notifications import HR_NUDGE
 from notifications import services as notification_services
 from notifications.models import Notification
 from organizations.tenancy import tenant_context
+from tests.factories import PairFactory
 
-from ..notifications.factories import PairFactory
 from ..notifications.helpers import rows, run_dispatcher
 
 NIGHT = dt.datetime(2026, 3, 2, 23, 0, tzinfo=dt.UTC)
