@@ -327,7 +327,9 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
     pairs = scoped_pairs(filters) if pair_id is None else Pair.objects.filter(pk=pair_id)
     pairs = (
         pairs.annotate(
-            no_recent_session=Case(When(at_risk["no_recent_session"], then=Value(True)), default=Value(False)),
+            no_recent_session=Case(
+                When(at_risk["no_recent_session"], then=Value(True)), default=Value(False)
+            ),
             overdue_logs=Case(When(at_risk["overdue_logs"], then=Value(True)), default=Value(False)),
             declined=Case(
                 When(
@@ -351,7 +353,9 @@ def pairs_at_risk(*, filters: DashboardFilters, options: FilterOptions, limit=OP
     )
     pairs = list(pairs[:limit])
     learn_names(
-        (participant.user_id, participant.person) for pair in pairs for participant in (pair.mentor, pair.mentee)
+        (participant.user_id, participant.person)
+        for pair in pairs
+        for participant in (pair.mentor, pair.mentee)
     )
     return pairs
 

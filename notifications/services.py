@@ -213,7 +213,9 @@ def _attempt(
     attempts = row.attempts
     try:
         with transaction.atomic():
-            return SENT if _deliver(row, organization=organization, connection=connection, now=now) else NOT_SENT
+            return (
+                SENT if _deliver(row, organization=organization, connection=connection, now=now) else NOT_SENT
+            )
     except (OperationalError, SoftTimeLimitExceeded):
         # The database itself is unavailable, or the task ran out of time: the claim rolls back and the
         # row stays due, with nothing wrongly recorded against it.

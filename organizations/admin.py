@@ -22,7 +22,9 @@ class CountsOnlyDeletion(admin.ModelAdmin):
     what a pair wrote. The per-kind counts (Django's summary) say what goes.
     """
 
-    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> tuple[list[Any], dict[str, int], set[str], list[str]]:
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[str]]:
         deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
         chosen = [entry for entry in deleted if not isinstance(entry, list)]
         return chosen, model_count, perms_needed, protected
@@ -56,7 +58,15 @@ class OrganizationAdminForm(forms.ModelForm):
 
     class Meta:
         model = Organization
-        fields = ["name", "slug", "default_language", "time_zone", "brand_colour", "logo", "minimum_group_size"]
+        fields = [
+            "name",
+            "slug",
+            "default_language",
+            "time_zone",
+            "brand_colour",
+            "logo",
+            "minimum_group_size",
+        ]
 
     def clean_logo(self) -> Any:
         logo = self.cleaned_data.get("logo")

@@ -110,7 +110,9 @@ def seed(stdout: TextIO | None = None) -> tuple[Organization, dict[str, "User"]]
             for role in roles:
                 Membership.objects.get_or_create(organization=organization, user=user, role=role)
             Person.objects.get_or_create(
-                organization=organization, user=user, defaults={"first_name": first_name, "last_name": last_name}
+                organization=organization,
+                user=user,
+                defaults={"first_name": first_name, "last_name": last_name},
             )
             people[email] = user
     return organization, people

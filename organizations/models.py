@@ -36,7 +36,9 @@ class Organization(models.Model):
         upload_to=uploads.RandomName("logos/", uploads.LOGO.name),
         blank=True,
         validators=[uploads.validate_logo],
-        help_text=_("PNG, JPEG, GIF or WebP; it is redrawn as PNG. Shown only to the organisation's members."),
+        help_text=_(
+            "PNG, JPEG, GIF or WebP; it is redrawn as PNG. Shown only to the organisation's members."
+        ),
     )
     minimum_group_size = models.PositiveSmallIntegerField(
         _("smallest group reported"),
@@ -76,9 +78,7 @@ def person_record() -> "models.ForeignObject[Person | None, Person | None]":
 class Membership(TenantModel):
     """One role a person holds in an organisation; several roles are several rows."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
     person = person_record()
@@ -90,9 +90,7 @@ class Membership(TenantModel):
             models.UniqueConstraint(
                 fields=["organization", "user", "role"], name="membership_unique_role_per_user"
             ),
-            models.CheckConstraint(
-                condition=models.Q(role__in=Role.values), name="membership_role_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(role__in=Role.values), name="membership_role_valid"),
         ]
 
     def __str__(self) -> str:

@@ -49,9 +49,7 @@ def create_organization(
     """Create a customer organisation and invite its first HR admin."""
     if Organization.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("An organisation with this slug already exists.")})
-    organization = Organization(
-        name=name, slug=slug, default_language=default_language, time_zone=time_zone
-    )
+    organization = Organization(name=name, slug=slug, default_language=default_language, time_zone=time_zone)
     organization.full_clean()
     organization.save()
     with tenant_context(organization):
@@ -86,9 +84,7 @@ def invite_member(
                         organization=organization, email=email, role=role, invited_by=invited_by
                     )
             except IntegrityError:
-                invitation = Invitation.objects.get(
-                    email=email, role=role, accepted_at=None, revoked_at=None
-                )
+                invitation = Invitation.objects.get(email=email, role=role, accepted_at=None, revoked_at=None)
         invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=[invitation.pk])
     return invitation
 
@@ -120,7 +116,9 @@ def invitation_from_token(token: str) -> Invitation:
             _("This invitation link has expired. Ask your HR team to send you a new one.")
         ) from None
     except signing.BadSignature:
-        raise InvitationError(_("This invitation link is not valid. Check that it was copied whole.")) from None
+        raise InvitationError(
+            _("This invitation link is not valid. Check that it was copied whole.")
+        ) from None
     organization = Organization.objects.filter(pk=payload.get("o")).first()
     if organization is None:
         raise InvitationError(_("This invitation link is not valid. Check that it was copied whole."))
@@ -176,7 +174,12 @@ def share_own_name(*, user: "User") -> None:
         known = set(records.values_list("organization_id", flat=True))
         Person.objects.bulk_create(
             [
-                Person(organization_id=organization_id, user=user, first_name=user.first_name, last_name=user.last_name)
+                Person(
+                    organization_id=organization_id,
+                    user=user,
+                    first_name=user.first_name,
+                    last_name=user.last_name,
+                )
                 for organization_id in sorted(organization_ids - known)
             ]
         )
@@ -242,7 +245,9 @@ def accept_invitation(
         Membership.objects.get_or_create(organization=organization, user=user, role=invitation.role)
         # The person joins: the name they give (or their account's, if this organisation has none yet)
         # is what this organisation shows from now on.
-        person = record_person(organization=organization, user=user, first_name=first_name, last_name=last_name)
+        person = record_person(
+            organization=organization, user=user, first_name=first_name, last_name=last_name
+        )
         if not person.full_name:
             record_person(
                 organization=organization, user=user, first_name=user.first_name, last_name=user.last_name

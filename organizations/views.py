@@ -34,7 +34,11 @@ def choose_organization(request: UserRequest) -> HttpResponse:
 
 @organization_view(Capability.VIEW_ORGANIZATION)
 def organization_home(request: MemberRequest) -> HttpResponse:
-    return render(request, "organizations/home.html", {"roles": [Role(role).label for role in sorted(request.member.roles)]})
+    return render(
+        request,
+        "organizations/home.html",
+        {"roles": [Role(role).label for role in sorted(request.member.roles)]},
+    )
 
 
 @organization_view(Capability.VIEW_ORGANIZATION)
@@ -137,7 +141,9 @@ def accept_invitation(request: UserRequest, token: str) -> HttpResponse:
                 password=form.cleaned_data["password1"],
             )
         except services.InvitationError as error:
-            return render(request, "organizations/invitation_invalid.html", {"reason": error.reason}, status=410)
+            return render(
+                request, "organizations/invitation_invalid.html", {"reason": error.reason}, status=410
+            )
         login(request, acceptance.user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Welcome to %(name)s.") % {"name": acceptance.organization.name})
         return redirect(services.next_url_after_joining(acceptance))

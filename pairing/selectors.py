@@ -152,7 +152,9 @@ def unmatched_participants():
     """People waiting for a partner: enrolled in a programme that enrols, matches or runs, with no live
     pair (``Pair.LIVE``: proposed, accepted or active). The one definition, for the HR digest and the
     operations page (which adds its filters on top)."""
-    live = Pair.objects.filter(status__in=Pair.LIVE).filter(Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk")))
+    live = Pair.objects.filter(status__in=Pair.LIVE).filter(
+        Q(mentor=OuterRef("pk")) | Q(mentee=OuterRef("pk"))
+    )
     return Participant.objects.filter(
         status=Participant.Status.ENROLLED, programme__status__in=ENROLMENT_STATUSES
     ).exclude(Exists(live))

@@ -223,9 +223,7 @@ def _forbid_reporting_lines(forbidden, participants, by_user):
 
 def _forbid_former_partners(forbidden, by_user):
     """Forbid former partners, in any programme of the organisation, and couples one of them declined."""
-    past = Pair.objects.filter(status__in=Pair.OVER).values_list(
-        "mentor__user_id", "mentee__user_id"
-    )
+    past = Pair.objects.filter(status__in=Pair.OVER).values_list("mentor__user_id", "mentee__user_id")
     for mentor_user_id, mentee_user_id in past:
         for mentor in by_user.get(mentor_user_id, []):
             for mentee in by_user.get(mentee_user_id, []):
@@ -252,7 +250,9 @@ def _skill_names(skill_levels):
     return dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
 
 
-def explanation(problem: Problem, mentor_id: int, mentee_id: int, breakdown: dict[str, Any]) -> dict[str, Any]:
+def explanation(
+    problem: Problem, mentor_id: int, mentee_id: int, breakdown: dict[str, Any]
+) -> dict[str, Any]:
     """What a pair has in common, stored with the pair so the explanation survives profile edits."""
     mentor, mentee = problem.profiles[mentor_id], problem.profiles[mentee_id]
     common = engine.explain(mentor, mentee)

@@ -127,8 +127,12 @@ class Participant(TenantModel):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.INVITED)
-    department = models.CharField(_("department"), max_length=120, blank=True, validators=[no_control_characters])
-    job_title = models.CharField(_("job title"), max_length=120, blank=True, validators=[no_control_characters])
+    department = models.CharField(
+        _("department"), max_length=120, blank=True, validators=[no_control_characters]
+    )
+    job_title = models.CharField(
+        _("job title"), max_length=120, blank=True, validators=[no_control_characters]
+    )
     location = models.CharField(_("location"), max_length=120, blank=True, validators=[no_control_characters])
     # ISO 639-1 codes, e.g. ["fr", "en"]; no shared language makes a pair impossible.
     languages = models.JSONField(_("languages"), default=list, blank=True)

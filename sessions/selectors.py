@@ -316,7 +316,9 @@ def active_pairs_with_activity(*, now):
                 ),
             ),
             has_upcoming=Exists(
-                Session.objects.filter(pair=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=now)
+                Session.objects.filter(
+                    pair=OuterRef("pk"), status=Session.Status.SCHEDULED, starts_at__gt=now
+                )
             ),
         )
         .order_by("pk")

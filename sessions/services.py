@@ -145,7 +145,9 @@ def _lock_diaries(pair):
     """Serialise planning for these two people (whatever the pair) so two requests cannot both pass
     the overlap check; users are locked in id order so concurrent requests cannot deadlock."""
     user_ids = sorted({pair.mentor.user_id, pair.mentee.user_id})
-    list(get_user_model().objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk"))
+    list(
+        get_user_model().objects.select_for_update().filter(pk__in=user_ids).order_by("pk").values_list("pk")
+    )
 
 
 def _notify(sessions, method):

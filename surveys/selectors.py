@@ -29,9 +29,12 @@ def recipient_has_access(response):
     """Whether the person a survey link was sent to may still answer it: an active account that still
     holds, in the organisation, the role they take part with. Checked at every use of the link."""
     participant = response.participant
-    return participant.user.is_active and Membership.objects.filter(
-        user_id=participant.user_id, role=MEMBERSHIP_ROLE_OF.get(participant.role)
-    ).exists()
+    return (
+        participant.user.is_active
+        and Membership.objects.filter(
+            user_id=participant.user_id, role=MEMBERSHIP_ROLE_OF.get(participant.role)
+        ).exists()
+    )
 
 
 def templates_with_rates():
@@ -44,7 +47,10 @@ def templates_with_rates():
         )
         .annotate(
             moment_order=Case(
-                *[When(moment=moment, then=Value(index)) for index, moment in enumerate(SurveyTemplate.Moment)]
+                *[
+                    When(moment=moment, then=Value(index))
+                    for index, moment in enumerate(SurveyTemplate.Moment)
+                ]
             )
         )
         .order_by("programme__name", "moment_order", "audience")

@@ -203,7 +203,12 @@ def rebuild_skill_progress() -> None:
 
 @transaction.atomic
 def add_question(
-    *, template: SurveyTemplate, text: str, type: str, choices: Iterable[str] | None = None, required: bool = True
+    *,
+    template: SurveyTemplate,
+    text: str,
+    type: str,
+    choices: Iterable[str] | None = None,
+    required: bool = True,
 ) -> Question:
     """Append a question to a template; a choice question needs at least two choices."""
     choices = [choice.strip() for choice in (choices or []) if choice.strip()]

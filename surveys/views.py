@@ -47,7 +47,9 @@ def template_detail(request, template_id):
 
 
 def _invalid(request, reason, status, withdrawn=False):
-    return render(request, "surveys/link_invalid.html", {"reason": reason, "withdrawn": withdrawn}, status=status)
+    return render(
+        request, "surveys/link_invalid.html", {"reason": reason, "withdrawn": withdrawn}, status=status
+    )
 
 
 def answer(request, token):
@@ -69,7 +71,9 @@ def answer(request, token):
             return _invalid(request, _("This survey link is not valid."), 404)
         if not selectors.recipient_has_access(response):
             return _invalid(
-                request, _("This survey link was withdrawn: your access to the programme has ended."), 410,
+                request,
+                _("This survey link was withdrawn: your access to the programme has ended."),
+                410,
                 withdrawn=True,
             )
         if response.answered_at is not None:

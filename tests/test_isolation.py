@@ -139,14 +139,18 @@ def test_adding_a_member_of_another_organisation_shows_nothing_they_hold_there(
     from tests.factories import ProgrammeFactory
 
     marker = isolation.FOREIGN_MARKER
-    foreign = member(other_organization, Role.MENTOR, email="shared@globex.example", first_name=marker, last_name=marker)
+    foreign = member(
+        other_organization, Role.MENTOR, email="shared@globex.example", first_name=marker, last_name=marker
+    )
     programme = ProgrammeFactory(organization=organization, status="open")
     client.force_login(acme_member)
     base = f"/o/{organization.slug}/programmes/{programme.pk}/participants"
     if how == "by_hand":
         client.post(f"{base}/add/", {"email": foreign.email, "role": "mentee"})
     else:
-        upload = SimpleUploadedFile("people.csv", f"email,role\n{foreign.email},mentee\n".encode(), "text/csv")
+        upload = SimpleUploadedFile(
+            "people.csv", f"email,role\n{foreign.email},mentee\n".encode(), "text/csv"
+        )
         preview = client.post(f"{base}/import/", {"file": upload})
         client.post(preview["Location"])
     with tenant_context(organization):

@@ -15,7 +15,9 @@ def fill(po_path, translations, force=False):
     po = polib.pofile(str(po_path))
     changed = 0
     for entry in po:
-        if entry.msgid not in translations or (entry.translated() and "fuzzy" not in entry.flags and not force):
+        if entry.msgid not in translations or (
+            entry.translated() and "fuzzy" not in entry.flags and not force
+        ):
             continue
         value = translations[entry.msgid]
         if entry.msgid_plural:

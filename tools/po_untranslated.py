@@ -21,7 +21,9 @@ def project_po_files():
 
 def untranslated(path):
     po = polib.pofile(str(path))
-    return [entry for entry in po if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)]
+    return [
+        entry for entry in po if not entry.obsolete and (not entry.translated() or "fuzzy" in entry.flags)
+    ]
 
 
 if __name__ == "__main__":
@@ -30,5 +32,8 @@ if __name__ == "__main__":
     for path in paths:
         for entry in untranslated(path):
             missing += 1
-            print(f"{path.relative_to(ROOT)}: {entry.msgid!r}" + (f" / {entry.msgid_plural!r}" if entry.msgid_plural else ""))
+            print(
+                f"{path.relative_to(ROOT)}: {entry.msgid!r}"
+                + (f" / {entry.msgid_plural!r}" if entry.msgid_plural else "")
+            )
     sys.exit(1 if missing else 0)

@@ -115,7 +115,9 @@ def test_the_programme_filter_leaves_out_other_programmes(organization, programm
 def test_the_round_filter_keeps_the_round_s_pairs_and_people(organization, programme_data, in_organization):
     from tests.factories import MatchingRoundFactory
 
-    round_one = MatchingRoundFactory(organization=organization, programme=programme_data["programme"], published=True)
+    round_one = MatchingRoundFactory(
+        organization=organization, programme=programme_data["programme"], published=True
+    )
     pair_a = programme_data["pairs"]["a"]
     pair_a.matching_round = round_one
     pair_a.save()

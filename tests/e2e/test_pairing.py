@@ -20,8 +20,9 @@ def test_hr_runs_matching_locks_a_pair_reruns_and_publishes_then_the_mentor_acce
     member(organization, Role.HR_ADMIN, email="claire@acme.example", first_name="Claire", last_name="Dubois")
     with tenant_context(organization):
         programme = ProgrammeFactory(organization=organization, name="Pilot 2026")
-        ai, social = SkillFactory(organization=organization, name="AI tools"), SkillFactory(
-            organization=organization, name="Social networks"
+        ai, social = (
+            SkillFactory(organization=organization, name="AI tools"),
+            SkillFactory(organization=organization, name="Social networks"),
         )
         lea = enrol(programme, "mentor", skills={ai: 3, social: 2}, department="Data", interests=["jazz"])
         enrol(programme, "mentor", skills={social: 3}, department="Marketing")

@@ -188,9 +188,7 @@ def test_preferences_refuse_half_quiet_hours_and_unknown_kinds(organization, men
 def test_the_unsubscribe_link_stops_that_kind_only(
     client, organization, pair, django_capture_on_commit_callbacks
 ):
-    url = unsubscribe_url(
-        organization_id=organization.pk, user_id=pair.mentee.user.pk, kind=PAIR_PUBLISHED
-    )
+    url = unsubscribe_url(organization_id=organization.pk, user_id=pair.mentee.user.pk, kind=PAIR_PUBLISHED)
     path = url.split("testserver")[-1].replace("http://127.0.0.1:8000", "")
     assert client.get(path).status_code == 200
     response = client.post(path)

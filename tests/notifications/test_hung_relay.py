@@ -54,7 +54,9 @@ def _due_rows(organization):
             )
 
 
-def test_it_gives_up_on_a_hung_relay_after_the_timeout_and_burns_one_attempt(organization, hung_relay, smtp_to):
+def test_it_gives_up_on_a_hung_relay_after_the_timeout_and_burns_one_attempt(
+    organization, hung_relay, smtp_to
+):
     _due_rows(organization)
     smtp_to(hung_relay)
     started = time.monotonic()

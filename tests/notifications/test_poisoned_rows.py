@@ -194,7 +194,9 @@ def test_one_organisation_that_breaks_never_keeps_the_next_from_its_emails(
         return plan_sessions(organization=organization, now=now)
 
     scan = session_notifications.organizations_with_sessions_to_plan
-    monkeypatch.setattr(tasks, "DISPATCH_PLANNERS", [registry.DispatchPlanner(plan=planner, organizations=scan)])
+    monkeypatch.setattr(
+        tasks, "DISPATCH_PLANNERS", [registry.DispatchPlanner(plan=planner, organizations=scan)]
+    )
     other_pair = PairFactory(organization=other_organization)
     _plan(organization, pair, pair.mentor.user, "acme")
     _plan(other_organization, other_pair, other_pair.mentor.user, "globex")

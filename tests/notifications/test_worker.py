@@ -50,9 +50,7 @@ def _redis_url():
 def _database_url():
     settings = connection.settings_dict
     if connection.vendor != "postgresql":
-        pytest.skip(
-            "the SQLite test database lives in memory, invisible to a worker: set DATABASE_URL"
-        )
+        pytest.skip("the SQLite test database lives in memory, invisible to a worker: set DATABASE_URL")
     user = settings["USER"] or "postgres"
     password = f":{settings['PASSWORD']}" if settings["PASSWORD"] else ""
     host = settings["HOST"] or "127.0.0.1"

@@ -9,7 +9,8 @@ NEW_PASSWORD = "a-brand-new-passphrase-7"
 
 def test_sign_up_requires_verifying_the_email_before_signing_in(client, db):
     response = client.post(
-        "/accounts/signup/", {"email": "new@acme.example", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/accounts/signup/",
+        {"email": "new@acme.example", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session, "not signed in before verification"
@@ -20,7 +21,8 @@ def test_sign_up_requires_verifying_the_email_before_signing_in(client, db):
 
 def test_an_unverified_address_cannot_sign_in(client, db):
     client.post(
-        "/accounts/signup/", {"email": "new@acme.example", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+        "/accounts/signup/",
+        {"email": "new@acme.example", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     response = client.post("/accounts/login/", {"login": "new@acme.example", "password": NEW_PASSWORD})
     assert response["Location"].startswith("/accounts/confirm-email/")

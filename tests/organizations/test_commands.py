@@ -11,7 +11,13 @@ def test_create_organization_creates_it_and_invites_the_first_hr_admin(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         call_command(
-            "create_organization", "--name", "Initech", "--slug", "initech", "--admin-email", "boss@initech.example"
+            "create_organization",
+            "--name",
+            "Initech",
+            "--slug",
+            "initech",
+            "--admin-email",
+            "boss@initech.example",
         )
     organization = Organization.objects.get(slug="initech")
     with tenant_context(organization):

@@ -294,9 +294,7 @@ def test_the_dispatcher_checks_access_at_send_time(world, organization, mailoutb
 
 
 def test_an_unsubscribe_link_of_a_deactivated_account_reveals_nothing(world, organization):
-    url = unsubscribe_url(
-        organization_id=organization.pk, user_id=world.person.pk, kind=SURVEY_INVITATION
-    )
+    url = unsubscribe_url(organization_id=organization.pk, user_id=world.person.pk, kind=SURVEY_INVITATION)
     world.person.is_active = False
     world.person.save()
     response = Client().get(url.removeprefix(settings.SITE_URL))

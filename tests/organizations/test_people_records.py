@@ -241,14 +241,22 @@ def test_hr_corrects_the_names_their_organisation_holds_and_nothing_else(
 ):
     client = client_for(hr_admin)
     client.post(
-        url("participant_add", organization, programme_id=programme.pk), {"email": known_elsewhere.email, "role": "mentee"}
+        url("participant_add", organization, programme_id=programme.pk),
+        {"email": known_elsewhere.email, "role": "mentee"},
     )
     with tenant_context(organization):
         participant = Participant.objects.get(programme=programme)
     edit = url("participant_edit", organization, programme_id=programme.pk, participant_id=participant.pk)
     assert ELSEWHERE not in client.get(edit).content.decode()
     response = client.post(
-        edit, {"first_name": "Camille", "last_name": "Durand", "department": "Data", "job_title": "", "location": ""}
+        edit,
+        {
+            "first_name": "Camille",
+            "last_name": "Durand",
+            "department": "Data",
+            "job_title": "",
+            "location": "",
+        },
     )
     assert response.status_code == 302
     assert record(organization, known_elsewhere).full_name == "Camille Durand"

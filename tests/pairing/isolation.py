@@ -4,7 +4,10 @@ from tests.isolation import FOREIGN_MARKER
 
 def _programme(organization):
     return ProgrammeFactory(
-        organization=organization, matching=True, name=f"{FOREIGN_MARKER} matching", description=FOREIGN_MARKER
+        organization=organization,
+        matching=True,
+        name=f"{FOREIGN_MARKER} matching",
+        description=FOREIGN_MARKER,
     )
 
 

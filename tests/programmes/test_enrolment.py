@@ -93,7 +93,9 @@ def test_enrolment_without_accepting_the_charter_changes_nothing(
 def test_bad_profile_input_is_refused_with_a_message(
     client_for, mentee_user, organization, programme, skill, overrides, message
 ):
-    ParticipantFactory(organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True)
+    ParticipantFactory(
+        organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True
+    )
     response = client_for(mentee_user).post(
         url("enrol", organization, programme_id=programme.pk), profile_data(skill, **overrides)
     )
@@ -101,7 +103,9 @@ def test_bad_profile_input_is_refused_with_a_message(
 
 
 def test_a_profile_needs_at_least_one_skill(client_for, mentee_user, organization, programme, skill):
-    ParticipantFactory(organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True)
+    ParticipantFactory(
+        organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True
+    )
     response = client_for(mentee_user).post(
         url("enrol", organization, programme_id=programme.pk),
         profile_data(skill, **{f"skill_{skill.pk}": ""}),
@@ -112,8 +116,12 @@ def test_a_profile_needs_at_least_one_skill(client_for, mentee_user, organizatio
 def test_a_mentor_sees_skills_to_share_and_a_mentee_skills_to_develop(
     client_for, mentor_user, mentee_user, organization, programme, skill
 ):
-    ParticipantFactory(organization=organization, programme=programme, user=mentor_user, role="mentor", invited=True)
-    ParticipantFactory(organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True)
+    ParticipantFactory(
+        organization=organization, programme=programme, user=mentor_user, role="mentor", invited=True
+    )
+    ParticipantFactory(
+        organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True
+    )
     assert (
         "Skills you can share"
         in client_for(mentor_user).get(url("enrol", organization, programme_id=programme.pk)).content.decode()
@@ -156,7 +164,9 @@ def test_nobody_enrols_on_their_own_in_a_draft_programme(client_for, mentor_user
 
 def test_an_invited_person_waits_while_the_programme_is_a_draft(client_for, mentee_user, organization, skill):
     programme = ProgrammeFactory(organization=organization, status="draft")
-    ParticipantFactory(organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True)
+    ParticipantFactory(
+        organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True
+    )
     response = client_for(mentee_user).get(url("enrol", organization, programme_id=programme.pk))
     assert response.status_code == 409
     assert "Enrolment has not opened yet" in response.content.decode()
@@ -194,7 +204,9 @@ def test_a_person_withdraws_and_hr_sees_it(client_for, mentee_user, hr_admin, or
 def test_the_charter_page_shows_the_material_for_the_person_role_only(
     client_for, mentee_user, organization, programme
 ):
-    ParticipantFactory(organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True)
+    ParticipantFactory(
+        organization=organization, programme=programme, user=mentee_user, role="mentee", invited=True
+    )
     with tenant_context(organization):
         Resource.objects.create(
             programme=programme, title="For mentees", audience="mentees", url="https://e.x/1"
@@ -216,7 +228,9 @@ def test_a_mentor_cannot_download_the_mentees_material(
     client_for, mentor_user, organization, programme, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    ParticipantFactory(organization=organization, programme=programme, user=mentor_user, role="mentor", invited=True)
+    ParticipantFactory(
+        organization=organization, programme=programme, user=mentor_user, role="mentor", invited=True
+    )
     with tenant_context(organization):
         resource = Resource(programme=programme, title="Mentees only", audience="mentees")
         resource.file.save("m.txt", SimpleUploadedFile("m.txt", b"secret"), save=True)

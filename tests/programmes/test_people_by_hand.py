@@ -156,7 +156,9 @@ def test_uploaded_files_are_purged_after_the_retention_period(organization, othe
     for owner in (organization, other_organization):
         with tenant_context(owner):
             programme = ProgrammeFactory(organization=owner)
-            old = ParticipantImport.objects.create(programme=programme, filename="old.csv", rows=[{"line": 2}])
+            old = ParticipantImport.objects.create(
+                programme=programme, filename="old.csv", rows=[{"line": 2}]
+            )
             recent = ParticipantImport.objects.create(programme=programme, filename="new.csv", rows=[])
             ParticipantImport.objects.filter(pk=old.pk).update(
                 created_at=timezone.now() - dt.timedelta(days=31)
