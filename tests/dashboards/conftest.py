@@ -94,10 +94,13 @@ def programme_data(organization, frozen_now):
 def pair_members(organization, programme_data):
     """The people of pairs A and B hold their pair role in the organisation, as everyone enrolled through
     an invitation does: the outbox only mails a pair's news to people who still hold such a role."""
+    from organizations.models import Membership
     from organizations.roles import Role
-    from tests.factories import MembershipFactory
+    from organizations.tenancy import tenant_context
 
-    for pair in (programme_data["pairs"]["a"], programme_data["pairs"]["b"]):
-        MembershipFactory(organization=organization, user=pair.mentor.user, role=Role.MENTOR)
-        MembershipFactory(organization=organization, user=pair.mentee.user, role=Role.MENTEE)
+    # The shared ParticipantFactory already gives most of them their membership.
+    with tenant_context(organization):
+        for pair in (programme_data["pairs"]["a"], programme_data["pairs"]["b"]):
+            for participant, role in ((pair.mentor, Role.MENTOR), (pair.mentee, Role.MENTEE)):
+                Membership.objects.get_or_create(organization=organization, user=participant.user, role=role)
     return programme_data

@@ -326,6 +326,9 @@ def test_time_zone_offsets_follow_the_date_across_a_dst_change(
     in_organization, programme, make_mentor, make_mentee
 ):
     # Paris is UTC+1 in winter and UTC+2 in summer; Lagos stays at +1 and Johannesburg at +2.
+    # The programme runs through the whole year, so each matching uses the offsets of its own day.
+    programme.start_date, programme.end_date = datetime.date(2026, 1, 1), datetime.date(2026, 12, 31)
+    programme.save(update_fields=["start_date", "end_date"])
     lagos = make_mentor(time_zone="Africa/Lagos")
     johannesburg = make_mentor(time_zone="Africa/Johannesburg")
     paris = make_mentee(time_zone="Europe/Paris")
