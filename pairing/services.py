@@ -85,7 +85,8 @@ def utc_offset_hours(time_zone: str, on_date: date) -> float:
     except (ZoneInfoNotFoundError, ValueError):
         return 0.0
     noon = datetime.combine(on_date, time(12), tzinfo=UTC)
-    return noon.astimezone(zone).utcoffset().total_seconds() / 3600
+    offset = noon.astimezone(zone).utcoffset()
+    return offset.total_seconds() / 3600 if offset is not None else 0.0
 
 
 def _chain(user_id: int, manager_of: Mapping[int, int | None]) -> list[int]:
@@ -116,10 +117,10 @@ def load_problem(*, programme: Programme, draft_round: MatchingRound | None = No
         if p.role == Participant.Role.MENTEE and pk not in taken_mentees
     ]
 
-    by_user = {}
+    by_user: dict[int, list[Participant]] = {}
     for participant in participants.values():
         by_user.setdefault(participant.user_id, []).append(participant)
-    forbidden = {}
+    forbidden: dict[tuple[int, int], str] = {}
     _forbid_reporting_lines(forbidden, participants, by_user)
     _forbid_former_partners(forbidden, by_user)
     _apply_pairing_rules(forbidden, locked, programme, participants, taken_mentees)
@@ -385,6 +386,8 @@ def set_locked(*, pair: Pair, locked: bool) -> Pair:
 def exclude_pair(*, pair: Pair, excluded_by: User | None = None) -> None:
     """Remove a proposal and never propose that couple again in this programme."""
     _require_draft(pair)
+    # A draft proposal always belongs to the round under review.
+    assert pair.matching_round is not None
     PairingRule.objects.update_or_create(
         programme=pair.programme,
         mentor=pair.mentor,
