@@ -17,9 +17,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from programmes.models import Participant, ParticipantSkill, Programme, Skill
+from programmes.services import start_requirement
 
 from . import engine, notifications
 from .models import MatchingRound, MatchingSettings, Pair, PairingRule
@@ -71,6 +73,14 @@ def meeting_date(programme: Programme, today: date | None = None) -> date:
     """
     today = today or timezone.localdate()
     return min(max(today, programme.start_date), programme.end_date)
+
+
+@start_requirement
+def a_programme_runs_with_a_pair(programme: Programme) -> str | None:
+    """A programme starts running once it has a pair (proposed, accepted or active) to run with."""
+    if not Pair.objects.filter(programme=programme, status__in=Pair.LIVE).exists():
+        return gettext("The programme cannot start running with no pair: match people first.")
+    return None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -3,7 +3,10 @@
 from django.db.models import Count, Q
 
 from .models import Participant, Programme, Resource
-from .services import MATCHED_PAIR_STATUSES
+
+# The pair statuses that hold a person, i.e. pairing's ``Pair.LIVE``. Programmes sits below pairing and
+# cannot import it, so it names them here; tests/pairing/test_rules.py holds the two equal.
+LIVE_PAIR_STATUSES = ("proposed", "accepted", "active")
 
 
 def programmes_with_counts():
@@ -14,8 +17,8 @@ def programmes_with_counts():
 
 
 def _matched(participants):
-    return Q(pairs_as_mentor__status__in=MATCHED_PAIR_STATUSES) | Q(
-        pairs_as_mentee__status__in=MATCHED_PAIR_STATUSES
+    return Q(pairs_as_mentor__status__in=LIVE_PAIR_STATUSES) | Q(
+        pairs_as_mentee__status__in=LIVE_PAIR_STATUSES
     )
 
 

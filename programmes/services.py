@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -80,7 +80,9 @@ TRANSITIONS: dict[str, list[Programme.Status]] = {
     Programme.Status.RUNNING: [Programme.Status.CLOSED],
     Programme.Status.CLOSED: [],
 }
-MATCHED_PAIR_STATUSES = ["proposed", "accepted", "active"]
+# What the apps above programmes require before a programme runs (pairing: a pair to run with), since
+# programmes cannot ask them. Each check takes the programme and says why it cannot start, or None.
+START_REQUIREMENTS: list[Callable[[Programme], str | None]] = []
 ENROLMENT_STATUSES = [Programme.Status.OPEN, Programme.Status.MATCHING, Programme.Status.RUNNING]
 
 
@@ -126,6 +128,13 @@ def save_programme(
     return programme
 
 
+def start_requirement(check: Callable[[Programme], str | None]) -> Callable[[Programme], str | None]:
+    """Register ``check`` among what a programme needs before it runs (from an app's ``ready``)."""
+    if check not in START_REQUIREMENTS:
+        START_REQUIREMENTS.append(check)
+    return check
+
+
 def transition_refusal(programme: Programme, to_status: str) -> str | None:
     """Why the programme cannot move to ``to_status`` now, or None when it can."""
     if to_status not in Programme.Status.values:
@@ -150,8 +159,10 @@ def transition_refusal(programme: Programme, to_status: str) -> str | None:
         if Participant.Role.MENTOR not in roles or Participant.Role.MENTEE not in roles:
             return gettext("Matching needs at least one enrolled mentor and one enrolled mentee.")
     if to_status == Programme.Status.RUNNING:
-        if not programme.pairs.filter(status__in=MATCHED_PAIR_STATUSES).exists():
-            return gettext("The programme cannot start running with no pair: match people first.")
+        for requirement in START_REQUIREMENTS:
+            refusal = requirement(programme)
+            if refusal:
+                return refusal
     return None
 
 
