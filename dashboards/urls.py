@@ -9,4 +9,9 @@ urlpatterns = [
     path("export.xlsx", views.export_xlsx, name="dashboard_export_xlsx"),
     path("operations/", views.operations, name="operations"),
     path("operations/pairs/<int:pair_id>/nudge/", views.nudge_pair, name="nudge_pair"),
+    path(
+        "operations/failed-emails/send-again/",
+        views.send_failed_emails_again,
+        name="send_failed_emails_again",
+    ),
 ]

@@ -6,9 +6,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.downloads import private_download
+from notifications import services as notification_services
 from notifications.selectors import failed_deliveries
 from organizations.access import organization_view
 from organizations.roles import Capability
@@ -98,6 +100,23 @@ def operations(request):
             "query": urlencode(filters.as_query()),
         },
     )
+
+
+@organization_view(Capability.VIEW_OPERATIONS)
+@require_POST
+def send_failed_emails_again(request):
+    """HR puts the e-mails listed as failed back in the queue, once the cause is corrected."""
+    # The rows HR saw listed; anything else posted is ignored.
+    shown = [value for value in request.POST.getlist("notification") if value.isdigit()]
+    count = notification_services.requeue_failed(ids=[int(value) for value in shown])
+    if count:
+        notification_services.enqueue_delivery(request.organization.pk)
+    messages.success(
+        request,
+        ngettext("%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.", count)
+        % {"count": count},
+    )
+    return redirect("operations", org_slug=request.organization.slug)
 
 
 @organization_view(Capability.VIEW_OPERATIONS)

@@ -165,6 +165,10 @@ vars().update(EMAIL_CONFIG)
 # A relay that accepts the connection and never answers must not hold a worker and its row locks: every
 # SMTP operation gives up after this many seconds, and the row is retried later.
 EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", default=20)
+# A relay down for an hour is an ordinary day: an e-mail is retried for this long (not a number of
+# attempts), every few minutes at most, before it is given up and shown to HR as failed.
+OUTBOX_RETRY_HOURS = env.float("OUTBOX_RETRY_HOURS", default=24)
+OUTBOX_BACKOFF_CAP_SECONDS = env.int("OUTBOX_BACKOFF_CAP_SECONDS", default=300)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Binôme <no-reply@binome.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

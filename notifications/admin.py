@@ -61,7 +61,7 @@ class NotificationAdmin(TenantAdmin):
     def send_again(self, request, queryset):
         # Once the cause is fixed (a name corrected, the SMTP account restored), a fresh start.
         count = queryset.filter(status=Notification.Status.FAILED).update(
-            status=Notification.Status.PENDING, attempts=0, last_error="", due_at=timezone.now()
+            status=Notification.Status.PENDING, attempts=0, failing_since=None, due_at=timezone.now()
         )
         self.message_user(
             request,

@@ -44,6 +44,9 @@ class Notification(TenantModel):
     planned_sequence = models.PositiveIntegerField(null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
+    # When the current run of transient failures began: the row is retried until the retry window
+    # (``OUTBOX_RETRY_HOURS``) has passed since then.
+    failing_since = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     skip_reason = models.CharField(max_length=100, blank=True)
     # Rendered at delivery, in the recipient's language, for the in-app list.

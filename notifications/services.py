@@ -45,9 +45,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 6
 BACKOFF_BASE_SECONDS = 60
-BACKOFF_CAP_SECONDS = 3600
 DELIVERY_BATCH = 500
 
 
@@ -356,20 +354,51 @@ def _fail(row: Notification, error: BaseException) -> None:
     row.save(update_fields=["status", "attempts", "last_error", "subject", "action_url"])
 
 
+def backoff_cap_seconds() -> float:
+    return float(settings.OUTBOX_BACKOFF_CAP_SECONDS)
+
+
+def retry_window() -> timedelta:
+    return timedelta(hours=settings.OUTBOX_RETRY_HOURS)
+
+
 def backoff_seconds(attempts: int) -> float:
     """Exponential backoff, capped, with full jitter so failed rows do not retry in lockstep."""
-    ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    ceiling = min(backoff_cap_seconds(), BACKOFF_BASE_SECONDS * 2 ** max(attempts - 1, 0))
     return random.uniform(ceiling / 2, ceiling)
 
 
 def _retry_later(row: Notification, now: datetime, error: BaseException) -> None:
+    """Retry for a time, not a count: a relay down for hours loses nothing, and it is tried again every
+    few minutes at most, so the outbox drains soon after it comes back."""
     row.last_error = failure_reason(error)
-    if row.attempts >= MAX_ATTEMPTS:
+    if row.failing_since is None:
+        row.failing_since = now
+    if now - row.failing_since >= retry_window():
         row.status = Notification.Status.FAILED
-        logger.error("notification %s failed after %s attempts: %s", row.key, row.attempts, error)
+        logger.error(
+            "notification %s failed after %s attempts since %s: %s",
+            row.key,
+            row.attempts,
+            row.failing_since.isoformat(),
+            error,
+        )
     else:
         row.due_at = now + timedelta(seconds=backoff_seconds(row.attempts))
-    row.save(update_fields=["status", "due_at", "attempts", "last_error"])
+    row.save(update_fields=["status", "due_at", "attempts", "last_error", "failing_since"])
+
+
+def requeue_failed(*, ids: Iterable[int] | None = None) -> int:
+    """Put the current organisation's failed rows (or those of ``ids``) back in the queue, due now, with a
+    fresh retry window; the reason they failed stays on them until they go out. Returns how many."""
+    failed = Notification.objects.filter(status=Notification.Status.FAILED)
+    if ids is not None:
+        failed = failed.filter(pk__in=list(ids))
+    count = failed.update(
+        status=Notification.Status.PENDING, attempts=0, failing_since=None, due_at=timezone.now()
+    )
+    logger.info("%s failed notifications re-queued", count)
+    return count
 
 
 def _email(

@@ -102,18 +102,40 @@ def test_an_smtp_error_is_retried_later_with_backoff_then_sent_once(organization
 
 def test_backoff_is_capped_and_jittered():
     delays = [services.backoff_seconds(attempt) for attempt in range(1, 20)]
-    assert max(delays) <= services.BACKOFF_CAP_SECONDS
+    assert max(delays) <= services.backoff_cap_seconds() == 300
     assert len({round(delay, 3) for delay in delays}) > 10
 
 
-def test_a_row_fails_for_good_after_the_last_attempt(organization, pair):
+def test_a_row_fails_for_good_once_the_retry_window_has_passed(organization, pair, settings):
+    settings.OUTBOX_RETRY_HOURS = 24
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPException("no")):
-        for hour in range(services.MAX_ATTEMPTS):
-            with time_machine.travel(NOW + dt.timedelta(hours=2 * hour), tick=False):
+        for hour in (0, 2, 10, 23):
+            with time_machine.travel(NOW + dt.timedelta(hours=hour), tick=False):
                 if hour == 0:
                     _notify(organization, pair)
                 run_dispatcher()
+        # Many attempts over most of a day: still waiting, never given up early.
+        assert {row.status for row in rows(organization)} == {Notification.Status.PENDING}
+        with time_machine.travel(NOW + dt.timedelta(hours=24, minutes=1), tick=False):
+            run_dispatcher()
     assert {row.status for row in rows(organization)} == {Notification.Status.FAILED}
+
+
+def test_an_outage_of_forty_minutes_loses_nothing_and_drains_within_minutes(organization, pair):
+    """A relay down for 40 minutes: every message goes out once it is back, within the backoff cap."""
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPConnectError(421, "down")):
+        with time_machine.travel(NOW, tick=False):
+            _notify(organization, pair)
+        for minute in range(1, 41):
+            with time_machine.travel(NOW + dt.timedelta(minutes=minute), tick=False):
+                run_dispatcher()
+    assert {row.status for row in rows(organization)} == {Notification.Status.PENDING}
+    assert mail.outbox == []
+    back = NOW + dt.timedelta(minutes=40) + dt.timedelta(seconds=services.backoff_cap_seconds())
+    with time_machine.travel(back, tick=False):
+        run_dispatcher()
+    assert {row.status for row in rows(organization)} == {Notification.Status.SENT}
+    assert len(mail.outbox) == len(rows(organization)) == 2
 
 
 def test_a_claimed_row_is_skipped_by_a_concurrent_delivery(organization, pair):

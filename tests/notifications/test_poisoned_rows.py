@@ -207,15 +207,18 @@ def test_one_organisation_that_breaks_never_keeps_the_next_from_its_emails(
     assert rows(organization, key="acme")[0].status == Notification.Status.PENDING
 
 
-def test_a_transient_error_before_the_send_still_counts_towards_the_cap(organization, pair, monkeypatch):
+def test_a_transient_error_before_the_send_is_retried_within_the_window_too(
+    organization, pair, monkeypatch, settings
+):
+    settings.OUTBOX_RETRY_HOURS = 10
     def unreachable(row):
         raise ConnectionResetError("the directory answering for the renderer went away")
 
     monkeypatch.setitem(registry.RENDERERS, PAIR_ENDED, unreachable)
     _plan(organization, pair, pair.mentor.user, "flaky", kind=PAIR_ENDED)
-    for hour in range(services.MAX_ATTEMPTS):
+    for hour in range(6):
         with time_machine.travel(now() + dt.timedelta(hours=2 * hour + 1), tick=False):
             run_dispatcher()
     row = rows(organization, key="flaky")[0]
-    assert row.status == Notification.Status.FAILED and row.attempts == services.MAX_ATTEMPTS
+    assert row.status == Notification.Status.FAILED and row.attempts == 6
     assert "ConnectionResetError" in row.last_error
