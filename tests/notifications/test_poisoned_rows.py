@@ -211,6 +211,7 @@ def test_a_transient_error_before_the_send_is_retried_within_the_window_too(
     organization, pair, monkeypatch, settings
 ):
     settings.OUTBOX_RETRY_HOURS = 10
+
     def unreachable(row):
         raise ConnectionResetError("the directory answering for the renderer went away")
 
