@@ -7,6 +7,7 @@ visibility timeout): due messages are rows, found by the dispatcher every minute
 import logging
 
 from celery import shared_task
+from celery.signals import beat_init, worker_ready
 from django.db import OperationalError
 from django.utils import timezone
 
@@ -34,6 +35,25 @@ def dispatch_notifications():
     organization_ids = selectors.organizations_with_work(now=timezone.now())
     _fan_out(process_organization, organization_ids)
     return len(organization_ids)
+
+
+@worker_ready.connect
+def dispatch_when_a_worker_is_ready(sender=None, **kwargs):
+    """A worker that (re)starts sends what is due at once, instead of waiting for beat's next tick."""
+    _dispatch_now("a worker is ready")
+
+
+@beat_init.connect
+def dispatch_when_beat_starts(sender=None, **kwargs):
+    """Beat's first scheduled dispatch comes a minute after it starts: dispatch at start as well."""
+    _dispatch_now("beat started")
+
+
+def _dispatch_now(why):
+    try:
+        dispatch_notifications.delay()
+    except Exception:  # noqa: BLE001 - a broker still away: the rows stay due, beat tries again.
+        logger.warning("could not enqueue a dispatch (%s): the next beat tick will", why, exc_info=True)
 
 
 def _fan_out(task, organization_ids):

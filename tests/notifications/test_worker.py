@@ -227,6 +227,16 @@ def test_a_worker_sends_session_reminders_to_the_outbox(cluster, organization):
     assert all(key.startswith("session_reminder_1h:session:") for key in cluster.sent_keys())
 
 
+def test_a_restarted_worker_sends_what_is_due_without_waiting_for_beat(cluster, organization):
+    """No beat at all: the worker's own start triggers the dispatch (issue 19: restarts resume at once)."""
+    expected = _sessions_due_now(organization, 5)
+    started = time.monotonic()
+    cluster.start_worker()
+    _wait(cluster, expected, timeout=30)
+    _assert_exactly_once(cluster, expected)
+    print(f"drained {expected} rows {time.monotonic() - started:.1f} s after the worker started, no beat")
+
+
 def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_at_most_one(cluster, organization):
     expected = _sessions_due_now(organization, 500)
     worker = cluster.start_worker()
