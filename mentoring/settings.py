@@ -169,6 +169,8 @@ EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", de
 # attempts), every few minutes at most, before it is given up and shown to HR as failed.
 OUTBOX_RETRY_HOURS = env.float("OUTBOX_RETRY_HOURS", default=24)
 OUTBOX_BACKOFF_CAP_SECONDS = env.int("OUTBOX_BACKOFF_CAP_SECONDS", default=300)
+# /healthz/outbox answers 503 once the oldest due e-mail has waited longer than this.
+OUTBOX_LAG_ALERT_SECONDS = env.int("OUTBOX_LAG_ALERT_SECONDS", default=900)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Binôme <no-reply@binome.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

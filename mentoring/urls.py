@@ -22,6 +22,7 @@ organization_patterns = [
 urlpatterns = [
     path("", organization_views.home, name="home"),
     path("healthz", platform_views.health, name="health"),
+    path("healthz/outbox", notification_views.outbox_health, name="outbox_health"),
     path("organisations/", organization_views.choose_organization, name="choose_organization"),
     path("invitations/<str:token>/", organization_views.accept_invitation, name="invitation_accept"),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),

@@ -33,6 +33,25 @@ def inbox(*, user):
     ).order_by("-delivered_at", "-pk")
 
 
+def outbox_health(*, now):
+    """Across every organisation: how late the oldest due row is, and how many rows failed for good.
+
+    Two indexed aggregates; no names, addresses or organisations, so a monitor may read it.
+    """
+    with unscoped("the outbox's health is watched across organisations, as counts only"):
+        oldest = (
+            Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now)
+            .order_by("due_at")
+            .values_list("due_at", flat=True)
+            .first()
+        )
+        failed = Notification.objects.filter(status=Notification.Status.FAILED).count()
+    return {
+        "oldest_due_seconds": int((now - oldest).total_seconds()) if oldest else 0,
+        "failed": failed,
+    }
+
+
 FAILED_SHOWN = 50
 
 

@@ -1,9 +1,13 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -76,3 +80,12 @@ def unsubscribe(request, token):
             services.unsubscribe(user=user, kind=kind)
             context["done"] = True
     return render(request, "notifications/unsubscribe.html", context)
+
+
+@never_cache
+def outbox_health(request):
+    """For monitoring: 200 while the oldest due e-mail is younger than ``OUTBOX_LAG_ALERT_SECONDS``, 503
+    once the outbox lags behind (a stalled worker, a relay down), with the figures either way."""
+    figures = selectors.outbox_health(now=timezone.now())
+    lagging = figures["oldest_due_seconds"] > settings.OUTBOX_LAG_ALERT_SECONDS
+    return JsonResponse({"status": "lagging" if lagging else "ok", **figures}, status=503 if lagging else 200)
