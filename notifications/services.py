@@ -119,31 +119,6 @@ def notify(
     enqueue_delivery(organization.pk)
 
 
-def notify_address(
-    *,
-    organization: Organization,
-    address: str,
-    kind: str,
-    key: str,
-    object_id: int | None = None,
-    data: dict[str, Any] | None = None,
-) -> None:
-    """Send ``kind`` now to an address with no account yet (an invitation), once per natural ``key``.
-
-    The row is written in the caller's transaction and delivered on commit, like ``notify``'s.
-    """
-    plan(
-        organization=organization,
-        address=address,
-        kind=kind,
-        key=key,
-        due_at=timezone.now(),
-        object_id=object_id,
-        data=data,
-    )
-    enqueue_delivery(organization.pk)
-
-
 def enqueue_delivery(organization_id: int) -> None:
     from .tasks import deliver_notifications
 
