@@ -32,6 +32,10 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    # Enterprise sign-in (issue 13): social accounts, and SAML 2.0 per organisation through allauth's
+    # provider (python3-saml, with Debian's libxmlsec1).
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",

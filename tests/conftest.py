@@ -122,3 +122,28 @@ def client_for(client):
 def _english_by_default(settings):
     """Assertions read English; French is tested where it matters (translations, the browser)."""
     settings.LANGUAGE_CODE = "en"
+
+
+# SAML 2.0: one real IdP (pysaml2) for the whole run, made fresh for each test that asks for it.
+@pytest.fixture(scope="session")
+def _saml_idp_server():
+    import shutil
+
+    if shutil.which("xmlsec1") is None:
+        message = "xmlsec1 not found: apt-get install xmlsec1 (pysaml2's IdP signs with it)"
+        if os.environ.get("CI") or os.environ.get("E2E_REQUIRED"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from tests.saml_idp import start_idp
+
+    idp = start_idp()
+    yield idp
+    idp.stop()
+
+
+@pytest.fixture
+def saml_idp(_saml_idp_server):
+    """A SAML 2.0 IdP on 127.0.0.1 with no users and no trusted SP: the test adds them."""
+    _saml_idp_server.reset()
+    yield _saml_idp_server
+    _saml_idp_server.reset()
