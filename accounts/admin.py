@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organizations.admin import CountsOnlyDeletion
+from organizations.admin import CountsOnlyDeletion, TenantAdmin
 
-from .models import User
+from . import sso
+from .models import BreakGlassSignIn, EmailDomain, IdentityProvider, User
 
 
 @admin.register(User)
@@ -37,3 +39,62 @@ class UserAdmin(CountsOnlyDeletion, BaseUserAdmin):
         )
 
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(TenantAdmin):
+    """Read-only for staff: each organisation sets its IdP up on its own security page."""
+
+    list_display = ["name", "organization", "protocol", "enabled", "sso_required", "jit"]
+    list_filter = ["protocol", "enabled", "sso_required"]
+    # The client secret is the organisation's: staff never see it.
+    fields = ["organization", "name", "protocol", "enabled", "server_url", "client_id", "metadata_url"]
+    fields += ["sso_required", "jit", "jit_role", "created_at", "updated_at"]
+    readonly_fields = fields
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EmailDomain)
+class EmailDomainAdmin(TenantAdmin):
+    list_display = ["domain", "organization", "claimed_by", "claimed_at", "confirmed_by", "confirmed_at"]
+    list_filter = [("confirmed_at", admin.EmptyFieldListFilter), "organization"]
+    search_fields = ["domain"]
+    fields = ["organization", "domain", "claimed_by", "claimed_at", "confirmed_by", "confirmed_at"]
+    readonly_fields = fields
+    actions = ["confirm"]
+
+    @admin.action(description=_("Confirm the selected domains (they then route their addresses to SSO)"))
+    def confirm(self, request, queryset):
+        confirmed = 0
+        for domain in queryset.filter(confirmed_at__isnull=True):
+            try:
+                sso.confirm_domain(domain=domain, confirmed_by=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{domain.domain}: {' '.join(error.messages)}")
+            else:
+                confirmed += 1
+        messages.success(
+            request,
+            ngettext("%(count)d domain confirmed.", "%(count)d domains confirmed.", confirmed)
+            % {"count": confirmed},
+        )
+
+
+@admin.register(BreakGlassSignIn)
+class BreakGlassSignInAdmin(admin.ModelAdmin):
+    list_display = ["email", "user", "signed_in_at"]
+    search_fields = ["email"]
+    fields = ["user", "email", "reason", "signed_in_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # The audit trail outlives the accounts it names.
+        return False

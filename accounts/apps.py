@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from allauth.account import signals as allauth_signals
         from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.db.models.signals import post_save
 
@@ -17,6 +18,10 @@ class AccountsConfig(AppConfig):
         from . import personal_data, receivers  # noqa: F401
 
         user_logged_in.connect(receivers.record_sign_in, dispatch_uid="accounts.record_sign_in")
+        # allauth's own signal: it carries the social login, and comes after the session was cycled.
+        allauth_signals.user_logged_in.connect(
+            receivers.scope_single_sign_on, dispatch_uid="accounts.scope_single_sign_on"
+        )
         user_logged_out.connect(receivers.forget_sign_out, dispatch_uid="accounts.forget_sign_out")
         access_ended.connect(receivers.sign_out_when_access_ends, dispatch_uid="accounts.sign_out")
         post_save.connect(

@@ -1,11 +1,23 @@
 from organizations import services as organization_services
 
-from . import services
+from . import services, sso
 
 
 def record_sign_in(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         services.record_sign_in(request=request, user=user)
+
+
+def scope_single_sign_on(sender, request, user, sociallogin=None, **kwargs):
+    """A sign-in through an organisation's IdP opens a session for that organisation only; any other
+    sign-in (after the session was flushed or cycled) opens an unrestricted one."""
+    if request is None or not hasattr(request, "session"):
+        return
+    provider = sso.identity_provider_by_provider_id(sociallogin.account.provider) if sociallogin else None
+    if provider is not None:
+        request.session[sso.SSO_SESSION_KEY] = provider.organization_id
+    else:
+        request.session.pop(sso.SSO_SESSION_KEY, None)
 
 
 def forget_sign_out(sender, request, user, **kwargs):

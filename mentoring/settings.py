@@ -32,9 +32,11 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
-    # Enterprise sign-in (issue 13): social accounts, and SAML 2.0 per organisation through allauth's
-    # provider (python3-saml, with Debian's libxmlsec1).
+    # Single sign-on per organisation (issue 13): allauth's social accounts, apps built from each
+    # organisation's IdentityProvider by accounts.social_adapter; OpenID Connect, and SAML 2.0 through
+    # allauth's provider (python3-saml, with Debian's libxmlsec1).
     "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "allauth.socialaccount.providers.saml",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -96,9 +98,10 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "accounts.User"
+# Django's and allauth's password backends, refusing passwords where "SSO required" (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "accounts.backends.ModelBackend",
+    "accounts.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -126,7 +129,21 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Single sign-on (accounts/sso_views.py): the e-mail-first step, the IdP's callback, break-glass.
+    "sso_email_first": "20/m/ip",
+    "sso_callback": "30/m/ip",
+    "break_glass": "10/h/ip,5/h/key",
 }
+# Single sign-on: accounts.sso decides who an IdP's assertion signs in. An e-mail claim never signs into
+# an existing account by itself; identities are matched on (provider, subject) only.
+SOCIALACCOUNT_ADAPTER = "accounts.social_adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

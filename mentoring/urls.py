@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts import sso_views
 from accounts import views as account_views
 from mentoring import views as platform_views
 from notifications import views as notification_views
@@ -17,6 +18,7 @@ organization_patterns = [
     path("", include("notifications.urls")),
     path("", include("surveys.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("security/", include("accounts.sso_urls")),
 ]
 
 urlpatterns = [
@@ -27,6 +29,15 @@ urlpatterns = [
     path("invitations/<str:token>/", organization_views.accept_invitation, name="invitation_accept"),
     path("i18n/setlang/", account_views.switch_language, name="set_language"),
     path("accounts/", include("accounts.urls")),
+    # Single sign-on: e-mail-first sign-in, staff break-glass, and allauth's OIDC callback behind a rate
+    # limit (declared before allauth's own route so that it wins).
+    path("accounts/sign-in/", sso_views.sign_in, name="sso_sign_in"),
+    path("accounts/break-glass/", sso_views.break_glass, name="break_glass"),
+    path(
+        "accounts/oidc/<str:provider_id>/login/callback/",
+        sso_views.oidc_sso_callback,
+        name="sso_oidc_callback",
+    ),
     path("accounts/", include("allauth.urls")),
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),

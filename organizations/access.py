@@ -55,6 +55,11 @@ class MemberRequest(HttpRequest):
 
 View = Callable[..., HttpResponseBase]
 
+# A session opened through one organisation's identity provider reaches that organisation only: the
+# IdP vouches for nobody elsewhere. accounts sets it at an SSO sign-in (the key is spelt here because
+# organizations imports no app above it).
+SSO_SESSION_KEY = "sso_organization_id"
+
 
 def get_member(user: "User | AnonymousUser", organization_slug: str) -> Member:
     """The user's membership of the organisation with that slug, or 404 (missing or not a member)."""
@@ -79,6 +84,8 @@ def organization_view(capability: Capability) -> Callable[[View], View]:
         @wraps(view)
         def wrapper(request: MemberRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
             member = get_member(request.user, org_slug)
+            if request.session.get(SSO_SESSION_KEY, member.organization.pk) != member.organization.pk:
+                raise Http404
             if not member.can(capability):
                 raise PermissionDenied
             request.member = member

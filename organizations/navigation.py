@@ -83,6 +83,12 @@ NAVIGATION = [
         _("Pairs to follow"),
         _("Pairs at risk, people without a pair, surveys pending: act in one click."),
     ),
+    (
+        Capability.MANAGE_SECURITY,
+        "security_overview",
+        _("Security"),
+        _("Single sign-on, e-mail domains and how your colleagues sign in."),
+    ),
 ]
 
 

@@ -26,6 +26,8 @@ class Capability(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_OPERATIONS = "view_operations"
     PARTICIPATE = "participate"
+    # Single sign-on, e-mail domains, MFA policy: who may sign in, and how.
+    MANAGE_SECURITY = "manage_security"
 
 
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
@@ -37,6 +39,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
         Capability.VIEW_PAIR_STATISTICS,
         Capability.VIEW_DASHBOARD,
         Capability.VIEW_OPERATIONS,
+        Capability.MANAGE_SECURITY,
     },
     Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
     Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
