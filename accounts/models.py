@@ -162,6 +162,11 @@ class IdentityProvider(TenantModel):
     # SAML 2.0 (the service provider's own key and certificate are kept with the SAML runtime)
     metadata_url = models.URLField(_("IdP metadata URL"), max_length=500, blank=True)
     metadata_xml = models.TextField(_("IdP metadata"), blank=True)
+    # Binôme's own SAML service-provider key pair for this organisation, made on first use
+    # (accounts.saml): requests are signed with the key, the certificate is published in the SP metadata.
+    # The key never leaves the server: no form, page or admin shows it.
+    sp_private_key = models.TextField(_("SP private key"), blank=True, editable=False)
+    sp_certificate = models.TextField(_("SP certificate"), blank=True, editable=False)
     # Policy
     sso_required = models.BooleanField(
         _("single sign-on required"),

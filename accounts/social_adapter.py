@@ -12,7 +12,7 @@ from allauth.socialaccount.models import SocialApp
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from . import sso
+from . import saml, sso
 from .models import IdentityProvider
 
 # The key under the provider's redirect state (kept in the session by allauth until the callback)
@@ -22,6 +22,8 @@ TEST_CONNECTION = "binome_test_connection"
 
 def build_app(provider: IdentityProvider) -> SocialApp | None:
     """The allauth app for an organisation's IdP; None for a protocol this module does not run."""
+    if provider.protocol == IdentityProvider.Protocol.SAML:
+        return saml.build_app(provider)
     if provider.protocol != IdentityProvider.Protocol.OIDC:
         return None
     return SocialApp(
@@ -47,8 +49,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         # provider buttons, "openid_connect" as a whole) would show who Binôme's customers are.
         if not provider:
             return []
-        found = sso.identity_provider_by_provider_id(provider)
-        if found is None or not found.enabled:
+        if provider == saml.PROVIDER:
+            # allauth's SAML views name the app by provider "saml" and the organisation's slug.
+            found = saml.identity_provider_for_slug(client_id) if client_id else None
+        else:
+            found = sso.identity_provider_by_provider_id(provider)
+        if found is None or not (found.enabled or _testing(request, found)):
             return []
         app = build_app(found)
         if app is None or (client_id and app.client_id != client_id):
@@ -109,6 +115,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         )
 
 
+def _testing(request, provider: IdentityProvider) -> bool:
+    """Whether this browser's admin started "Test connection" for the provider (it may be disabled)."""
+    session = getattr(request, "session", None)
+    return session is not None and session.get(TEST_CONNECTION) == provider.pk
+
+
 def claims_of(sociallogin) -> dict:
     """What the IdP returned: userinfo (OIDC) or the ID token's claims, as allauth kept them."""
     extra = sociallogin.account.extra_data or {}
@@ -116,7 +128,12 @@ def claims_of(sociallogin) -> dict:
     for part in ("id_token", "userinfo"):
         if isinstance(extra.get(part), dict):
             claims.update(extra[part])
-    return claims or dict(extra)
+    claims = claims or dict(extra)
+    # SAML attributes are lists of values (allauth keeps python3-saml's): shown one line each.
+    return {
+        name: ", ".join(map(str, value)) if isinstance(value, list) else value
+        for name, value in claims.items()
+    }
 
 
 def assertion_of(sociallogin) -> sso.Assertion:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organizations.roles import Role
 
+from . import saml
 from .models import IdentityProvider
 
 METADATA_MAX_BYTES = 1024 * 1024
@@ -59,7 +60,20 @@ class IdentityProviderForm(forms.ModelForm):
         # An empty secret field keeps the one stored: it is never shown back.
         if not cleaned.get("client_secret") and self.instance.pk:
             cleaned["client_secret"] = IdentityProvider.objects.get(pk=self.instance.pk).client_secret
+        if cleaned.get("protocol") == IdentityProvider.Protocol.SAML:
+            self._check_saml_metadata(cleaned)
         return cleaned
+
+    def _check_saml_metadata(self, cleaned):
+        # Read the IdP's metadata now, so that the admin learns at once that a URL or file is unusable.
+        xml = cleaned.get("metadata_file") or ""
+        url = cleaned.get("metadata_url") or ""
+        if not (xml or url):
+            return
+        try:
+            saml.read_idp_metadata(url=url, xml=xml)
+        except ValidationError as error:
+            self.add_error("metadata_file" if xml else "metadata_url", error)
 
     def _post_clean(self):
         if self.cleaned_data.get("metadata_file"):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import sso_views
+from . import saml_views, sso_views
 
 urlpatterns = [
     path("", sso_views.security_overview, name="security_overview"),
@@ -14,4 +14,5 @@ urlpatterns = [
         name="security_sso_withdraw_domain",
     ),
     path("sso/test/", sso_views.test_connection, name="security_sso_test"),
+    path("sso/saml/certificate/", saml_views.sp_certificate, name="security_sso_saml_certificate"),
 ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from organizations.access import MemberRequest, UserRequest, organization_view
 from organizations.roles import Capability
 
-from . import sso
+from . import saml, sso
 from .backends import BREAK_GLASS_ATTRIBUTE
 from .models import IdentityProvider
 from .social_adapter import TEST_CONNECTION
@@ -61,6 +61,10 @@ def _sso_context(request: MemberRequest, form: IdentityProviderForm, domain_form
         "form": form,
         "domain_form": domain_form,
         "provider": provider if provider.pk else None,
+        # SAML: what the IdP must know of Binôme (entity id, ACS URL, metadata and certificate).
+        "service_provider": saml.service_provider(request, provider)
+        if provider.pk and provider.protocol == IdentityProvider.Protocol.SAML
+        else None,
         "domains": sso.organization_domains(organization=request.organization),
         "redirect_uri": request.build_absolute_uri(
             reverse("openid_connect_callback", kwargs={"provider_id": provider.provider_id})
@@ -105,7 +109,7 @@ def withdraw_domain(request: MemberRequest, domain_id: int) -> HttpResponse:
 def test_connection(request: MemberRequest) -> HttpResponseBase:
     """A real round trip to the IdP that ends on the claims page and signs nobody in."""
     provider = sso.identity_provider_of(organization=request.organization)
-    if provider is None or provider.protocol != IdentityProvider.Protocol.OIDC:
+    if provider is None or not provider.pk:
         messages.error(request, _("Save the identity provider's settings first."))
         return redirect("security_sso", org_slug=request.organization.slug)
     # The session flag lets the adapter find the (possibly still disabled) provider, and proves the

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import sso_views
+from accounts import saml_views, sso_views
 from accounts import views as account_views
 from mentoring import views as platform_views
 from notifications import views as notification_views
@@ -38,6 +38,10 @@ urlpatterns = [
         sso_views.oidc_sso_callback,
         name="sso_oidc_callback",
     ),
+    # SAML, at allauth's own paths: the SP metadata (it needs no IdP yet: the customer's IT imports it
+    # first) and the ACS behind the SSO callbacks' rate limit.
+    path("accounts/saml/<str:organization_slug>/metadata/", saml_views.sp_metadata, name="sso_saml_metadata"),
+    path("accounts/saml/<str:organization_slug>/acs/", saml_views.acs, name="sso_saml_acs"),
     path("accounts/", include("allauth.urls")),
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),

@@ -331,3 +331,31 @@ def sign_in_with_client(client, idp: SamlIdP, login_url: str, username: str, pas
     to_finish = client.post(acs.path, post_form["fields"])
     assert to_finish.status_code == 302, to_finish
     return client.get(to_finish["Location"])
+
+
+def saml_identity_provider(organization, idp: SamlIdP, **fields):
+    """Binôme's side: the organisation's SAML IdentityProvider pointing at the test IdP's metadata URL."""
+    from accounts.models import IdentityProvider
+    from organizations.tenancy import tenant_context
+
+    values = {
+        "protocol": IdentityProvider.Protocol.SAML,
+        "name": f"{organization.name} SSO",
+        "enabled": True,
+        "metadata_url": idp.metadata_url,
+        **fields,
+    }
+    with tenant_context(organization):
+        return IdentityProvider.objects.create(organization=organization, **values)
+
+
+def confirm_domain(organization, domain):
+    from django.utils import timezone
+
+    from accounts.models import EmailDomain
+    from organizations.tenancy import tenant_context
+
+    with tenant_context(organization):
+        return EmailDomain.objects.create(
+            organization=organization, domain=domain, confirmed_at=timezone.now()
+        )

@@ -1,15 +1,21 @@
-"""The test IdP and allauth's SAML provider understand each other, with nothing of Binôme's own in between.
+"""The test IdP and allauth's SAML provider understand each other.
 
-A SocialApp configured by hand for Acme (client_id = the organisation's slug, as allauth's SAML URLs
-expect) signs a person in through the real pysaml2 IdP: the proof the fixture is a faithful IdP.
+allauth's SAML views, for an organisation's SAML IdentityProvider (client_id = the organisation's slug, as
+allauth's SAML URLs expect), sign a person in through the real pysaml2 IdP: the proof the fixture is a
+faithful IdP, and that a mis-signed answer is refused.
 """
 
 import pytest
-from allauth.socialaccount.models import SocialAccount, SocialApp
-from django.contrib.sites.models import Site
+import requests
+from allauth.socialaccount.models import SocialAccount
 
-from tests.factories import UserFactory
-from tests.saml_idp import self_signed_certificate, sign_in_with_client
+from accounts.models import IdentityProvider
+from organizations.roles import Role
+from organizations.tenancy import tenant_context
+from tests.factories import member
+from tests.saml_idp import forms_of, saml_identity_provider, self_signed_certificate, sign_in_with_client
+
+LOGIN = "/accounts/saml/acme/login/"
 
 
 @pytest.fixture
@@ -21,60 +27,61 @@ def client(client, settings):
 
 
 @pytest.fixture
-def acme_app(saml_idp, organization):
-    key, certificate = self_signed_certificate("binome-sp-acme")
-    app = SocialApp.objects.create(
-        provider="saml",
-        provider_id="saml-acme",
-        name="Acme",
-        client_id="acme",
-        settings={
-            "idp": {"entity_id": saml_idp.entity_id, "metadata_url": saml_idp.metadata_url},
-            "attribute_mapping": {"email": "mail", "first_name": "givenName", "last_name": "sn"},
-            "advanced": {
-                "private_key": key,
-                "x509cert": certificate,
-                "authn_request_signed": True,
-                "want_assertion_signed": True,
-                "want_message_signed": True,
-            },
-        },
-    )
-    app.sites.add(Site.objects.get_current())
-    return app
+def claire(saml_idp, organization, client):
+    provider = saml_identity_provider(organization, saml_idp)
+    person = member(organization, Role.MENTEE, email="claire@acme.example")
+    SocialAccount.objects.create(user=person, provider=provider.provider_id, uid="claire-0001")
+    saml_idp.trust_sp(client.get("/accounts/saml/acme/metadata/").content)
+    saml_idp.add_user("claire", subject="claire-0001", attributes={"email": ["claire@acme.example"]})
+    return person
 
 
-def test_allauth_publishes_sp_metadata_the_idp_accepts(client, saml_idp, acme_app):
-    response = client.get("/accounts/saml/acme/metadata/")
+def test_the_idp_publishes_its_metadata(saml_idp):
+    response = requests.get(saml_idp.metadata_url, timeout=10)
 
     assert response.status_code == 200
-    saml_idp.trust_sp(response.content)
-    assert "http://binome.test/accounts/saml/acme/acs/" in response.content.decode()
+    assert saml_idp.entity_id in response.text
+    assert saml_idp.certificate in response.text
 
 
-def test_a_person_known_by_their_subject_signs_in_through_the_idp(client, saml_idp, acme_app):
-    person = UserFactory(email="claire@acme.example")
-    SocialAccount.objects.create(user=person, provider="saml-acme", uid="claire-0001")
-    saml_idp.trust_sp(client.get("/accounts/saml/acme/metadata/").content)
-    saml_idp.add_user(
-        "claire", subject="claire-0001", attributes={"mail": ["claire@acme.example"], "givenName": ["Claire"]}
-    )
-
-    finish = sign_in_with_client(client, saml_idp, "/accounts/saml/acme/login/", "claire")
+def test_a_person_known_by_their_subject_signs_in_through_the_idp(client, saml_idp, claire):
+    finish = sign_in_with_client(client, saml_idp, LOGIN, "claire")
 
     assert finish.status_code == 302
-    assert int(client.session["_auth_user_id"]) == person.pk
+    assert int(client.session["_auth_user_id"]) == claire.pk
     assert saml_idp.assertions[-1].destination == "http://binome.test/accounts/saml/acme/acs/"
 
 
-def test_an_unsigned_response_is_refused(client, saml_idp, acme_app):
-    person = UserFactory(email="claire@acme.example")
-    SocialAccount.objects.create(user=person, provider="saml-acme", uid="claire-0001")
-    saml_idp.trust_sp(client.get("/accounts/saml/acme/metadata/").content)
-    saml_idp.add_user("claire", subject="claire-0001")
+def test_a_wrong_password_at_the_idp_sends_nothing(client, saml_idp, claire):
+    to_idp = client.post(LOGIN)
+    page = requests.get(to_idp["Location"], timeout=10)
+    assert "Sign in at the IdP" in page.text
+    fields = {**forms_of(page.text)[0]["fields"], "username": "claire", "password": "wrong"}
+    answer = requests.post(f"{saml_idp.base_url}/login", data=fields, timeout=10)
+
+    assert "Wrong username or password" in answer.text
+    assert saml_idp.assertions == []
+
+
+def test_an_unsigned_response_is_refused(client, saml_idp, claire):
     saml_idp.sign_response = saml_idp.sign_assertion = False
 
-    finish = sign_in_with_client(client, saml_idp, "/accounts/saml/acme/login/", "claire")
+    finish = sign_in_with_client(client, saml_idp, LOGIN, "claire")
 
     assert "_auth_user_id" not in client.session
     assert finish.status_code == 401  # allauth's authentication error page
+
+
+def test_a_response_signed_with_another_key_is_refused(client, saml_idp, claire, organization):
+    # The SP trusts a metadata file naming another certificate: the IdP's real signature cannot match.
+    _, foreign_certificate = self_signed_certificate("not-the-idp")
+    foreign_body = "".join(foreign_certificate.splitlines()[1:-1])
+    with tenant_context(organization):
+        IdentityProvider.objects.update(
+            metadata_url="", metadata_xml=saml_idp.metadata().replace(saml_idp.certificate, foreign_body)
+        )
+
+    finish = sign_in_with_client(client, saml_idp, LOGIN, "claire")
+
+    assert "_auth_user_id" not in client.session
+    assert finish.status_code == 401

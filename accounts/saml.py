@@ -1,0 +1,248 @@
+"""SAML 2.0 single sign-on: an organisation's ``IdentityProvider`` as allauth's SAML app.
+
+The protocol is allauth's SAML provider (``allauth.socialaccount.providers.saml``, on python3-saml): this
+module only says how it is set up for one organisation.
+
+- allauth's SAML URLs carry the app's ``client_id``: it is the organisation's slug
+  (``/accounts/saml/<slug>/login/``, ``acs/``, ``metadata/``); the linked identities are stored under the
+  provider's ``provider_id`` (``idp-<pk>``), so a subject asserted by one organisation's IdP never matches
+  an identity of another's.
+- The IdP is read from its metadata, by URL (allauth fetches and caches it) or from the file the admin
+  uploaded (parsed here with python3-saml's metadata parser).
+- The subject is the NameID, asked for in the persistent format: e-mail and names come from the
+  attributes, under the names Entra ID, Okta and Google Workspace send by default.
+- Binôme signs its requests and wants signed assertions, with a key pair of its own per organisation,
+  made on first use and kept on the ``IdentityProvider``.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from allauth.socialaccount.models import SocialApp
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from onelogin.saml2.constants import OneLogin_Saml2_Constants
+from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
+from onelogin.saml2.settings import OneLogin_Saml2_Settings
+
+from organizations.tenancy import unscoped
+
+from .models import IdentityProvider
+
+PROVIDER = "saml"
+NAMEID_PERSISTENT = OneLogin_Saml2_Constants.NAMEID_PERSISTENT
+
+# allauth's attribute mapping: for each field, the attribute names tried in turn. No "uid": the subject
+# is then the NameID (allauth's fallback), which IdPs keep stable when it is persistent; an attribute
+# such as a user principal name can be renamed by the customer's IT.
+ATTRIBUTE_MAPPING = {
+    "email": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",  # Entra ID
+        "email",  # Okta and Google Workspace, as their set-up guides name it
+        "mail",
+        "urn:oid:0.9.2342.19200300.100.1.3",
+    ],
+    "first_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",  # Entra ID
+        "firstName",  # Okta, Google Workspace
+        "first_name",
+        "givenName",
+        "urn:oid:2.5.4.42",
+    ],
+    "last_name": [
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",  # Entra ID
+        "lastName",  # Okta, Google Workspace
+        "last_name",
+        "sn",
+        "urn:oid:2.5.4.4",
+    ],
+}
+
+SP_CERTIFICATE_YEARS = 10
+METADATA_TIMEOUT_SECONDS = 10
+
+
+@dataclass(frozen=True)
+class ServiceProvider:
+    """What the organisation's IT admin copies into their IdP."""
+
+    entity_id: str
+    acs_url: str
+    metadata_url: str
+    certificate: str
+
+
+@dataclass(frozen=True)
+class IdPDetails:
+    entity_id: str
+    sso_url: str
+    certificate: str
+
+
+def _generate_key_pair(common_name: str) -> tuple[str, str]:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64])])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=365 * SP_CERTIFICATE_YEARS))
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    return key_pem, certificate.public_bytes(serialization.Encoding.PEM).decode()
+
+
+def ensure_sp_key_pair(*, provider: IdentityProvider) -> IdentityProvider:
+    """The provider with its SP key and certificate, made and stored the first time they are needed.
+
+    Two requests may race to make them: the conditional update lets one win, and both use its pair.
+    """
+    if provider.sp_private_key and provider.sp_certificate:
+        return provider
+    key, certificate = _generate_key_pair(f"Binôme SAML SP {provider.organization.slug}")
+    with unscoped("the SP key pair is stored on the row allauth's request already found"):
+        IdentityProvider.objects.filter(pk=provider.pk, sp_private_key="").update(
+            sp_private_key=key, sp_certificate=certificate
+        )
+        stored = IdentityProvider.objects.values("sp_private_key", "sp_certificate").get(pk=provider.pk)
+    provider.sp_private_key = stored["sp_private_key"]
+    provider.sp_certificate = stored["sp_certificate"]
+    return provider
+
+
+def read_idp_metadata(*, url: str = "", xml: str = "") -> IdPDetails:
+    """The IdP's entity id, sign-on URL and signing certificate from its metadata, or a ValidationError.
+
+    The form calls it before saving, so the admin learns at once that a URL or a file is unusable.
+    """
+    try:
+        if xml:
+            parsed = OneLogin_Saml2_IdPMetadataParser.parse(xml)
+        else:
+            parsed = OneLogin_Saml2_IdPMetadataParser.parse_remote(url, timeout=METADATA_TIMEOUT_SECONDS)
+    except Exception:  # unreachable, not XML, not metadata: python3-saml raises many kinds
+        raise ValidationError(_("The identity provider's metadata could not be read.")) from None
+    idp = parsed.get("idp") or {}
+    certificate = idp.get("x509cert") or next(iter(idp.get("x509certMulti", {}).get("signing", [])), "")
+    sso_url = (idp.get("singleSignOnService") or {}).get("url", "")
+    if not idp.get("entityId") or not sso_url or not certificate:
+        raise ValidationError(
+            _("The metadata names no identity provider with a sign-on URL and a signing certificate.")
+        )
+    return IdPDetails(entity_id=idp["entityId"], sso_url=sso_url, certificate=certificate)
+
+
+def _idp_settings(provider: IdentityProvider) -> dict[str, Any]:
+    # The URL first: it follows the IdP's certificate rollovers, a file does not. allauth fetches it and
+    # caches what it read (4 hours); entity_id None takes the metadata's first IdP.
+    if provider.metadata_url:
+        return {"metadata_url": provider.metadata_url, "entity_id": None}
+    details = read_idp_metadata(xml=provider.metadata_xml)
+    return {"entity_id": details.entity_id, "sso_url": details.sso_url, "x509cert": details.certificate}
+
+
+def _advanced(provider: IdentityProvider) -> dict[str, Any]:
+    return {
+        "private_key": provider.sp_private_key,
+        "x509cert": provider.sp_certificate,
+        "name_id_format": NAMEID_PERSISTENT,
+        "authn_request_signed": True,
+        "want_assertion_signed": True,
+        # Entra ID and Google Workspace sign the assertion only, by default: the envelope may be unsigned.
+        "want_message_signed": False,
+        # The attributes may be missing: accounts.sso then says which one, instead of a protocol error.
+        "want_attribute_statement": False,
+        "reject_idp_initiated_sso": True,
+        "strict": True,
+        # http://localhost:8000 under `make run`; production hosts always have a dot.
+        "allow_single_label_domains": settings.DEBUG,
+    }
+
+
+def app_settings(provider: IdentityProvider) -> dict[str, Any]:
+    """allauth's SAML settings for the provider (its SP key pair must exist: see ensure_sp_key_pair)."""
+    return {
+        "idp": _idp_settings(provider),
+        "attribute_mapping": ATTRIBUTE_MAPPING,
+        "advanced": _advanced(provider),
+        # Not on the shared sign-in page: people reach their IdP by typing their address.
+        "hidden": True,
+    }
+
+
+def build_app(provider: IdentityProvider) -> SocialApp:
+    """The unsaved allauth app for an organisation's SAML IdP."""
+    provider = ensure_sp_key_pair(provider=provider)
+    return SocialApp(
+        provider=PROVIDER,
+        provider_id=provider.provider_id,
+        name=provider.name,
+        client_id=provider.organization.slug,
+        settings=app_settings(provider),
+    )
+
+
+def identity_provider_for_slug(organization_slug: str) -> IdentityProvider | None:
+    """The SAML IdP of the organisation with that slug (enabled or not), as allauth's URLs name it."""
+    with unscoped("allauth's SAML URLs name the organisation by its slug"):
+        return (
+            IdentityProvider.objects.select_related("organization")
+            .filter(organization__slug=organization_slug, protocol=IdentityProvider.Protocol.SAML)
+            .first()
+        )
+
+
+def service_provider(request: HttpRequest, provider: IdentityProvider) -> ServiceProvider:
+    """Binôme's SP details for the organisation, as its IdP must know them."""
+    provider = ensure_sp_key_pair(provider=provider)
+    slug = provider.organization.slug
+    metadata_url = request.build_absolute_uri(reverse("saml_metadata", args=[slug]))
+    return ServiceProvider(
+        # allauth's default entity id: the metadata URL, which the IdP can also fetch.
+        entity_id=metadata_url,
+        acs_url=request.build_absolute_uri(reverse("saml_acs", args=[slug])),
+        metadata_url=metadata_url,
+        certificate=provider.sp_certificate,
+    )
+
+
+def sp_metadata(request: HttpRequest, provider: IdentityProvider) -> str:
+    """The SP metadata XML, made by python3-saml from allauth's SP settings.
+
+    Unlike allauth's own metadata view it needs no IdP: the customer's IT imports it to *create* the
+    application that then gives them the IdP metadata.
+    """
+    from allauth.socialaccount.providers.saml.utils import build_sp_config
+
+    provider = ensure_sp_key_pair(provider=provider)
+    advanced = _advanced(provider)
+    config = {
+        "strict": True,
+        "security": {
+            "authnRequestsSigned": advanced["authn_request_signed"],
+            "wantAssertionsSigned": advanced["want_assertion_signed"],
+            "allowSingleLabelDomains": advanced["allow_single_label_domains"],
+        },
+        "sp": build_sp_config(request, {"advanced": advanced}, provider.organization.slug),
+    }
+    saml_settings = OneLogin_Saml2_Settings(settings=config, sp_validation_only=True)
+    metadata = saml_settings.get_sp_metadata()
+    errors = saml_settings.validate_metadata(metadata)
+    if errors:
+        raise ValueError(f"invalid SP metadata: {errors}")
+    return metadata.decode() if isinstance(metadata, bytes) else metadata
