@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2.attribute_converter import AttributeConverter
 from saml2.config import IdPConfig
 from saml2.metadata import create_metadata_string
 from saml2.saml import (
@@ -168,6 +169,11 @@ class SamlIdP:
                 **({"metadata": {"inline": self.service_providers}} if self.service_providers else {}),
             }
         )
+        # Attributes go out under the names the test gives (as Entra ID, Okta or Google Workspace name
+        # them), not translated through pysaml2's maps of friendly names to OIDs.
+        passthrough = AttributeConverter(NAME_FORMAT_URI)
+        passthrough.from_dict({"identifier": NAME_FORMAT_URI, "to": {}, "fro": {}})
+        config.attribute_converters = [passthrough]
         return config
 
     def metadata(self) -> str:
