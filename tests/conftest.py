@@ -122,3 +122,17 @@ def client_for(client):
 def _english_by_default(settings):
     """Assertions read English; French is tested where it matters (translations, the browser)."""
     settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(scope="session")
+def oidc_idp():
+    """A real OpenID Connect provider (npm oidc-provider) on 127.0.0.1, for the whole run."""
+    from tests.idp.oidc import OIDCProvider
+
+    if not OIDCProvider.available():
+        if os.environ.get("CI") or os.environ.get("E2E_REQUIRED"):
+            pytest.fail("the OIDC provider needs node and `npm ci` (package.json)")
+        pytest.skip("the OIDC provider needs node and `npm ci`")
+    provider = OIDCProvider.start()
+    yield provider
+    provider.stop()
