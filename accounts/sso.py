@@ -133,9 +133,12 @@ def claim_domain(*, organization: Organization, domain: str, claimed_by: "User")
         return claimed
 
 
-def withdraw_domain(*, organization: Organization, domain_id: int) -> None:
+def withdraw_domain(*, organization: Organization, domain: EmailDomain) -> None:
+    """HR gives a domain up: its addresses sign in with passwords again."""
+    if domain.organization_id != organization.pk:
+        raise ValidationError(_("This domain belongs to another organisation."))
     with tenant_context(organization):
-        EmailDomain.objects.filter(pk=domain_id).delete()
+        EmailDomain.objects.filter(pk=domain.pk).delete()
 
 
 def confirm_domain(*, domain: EmailDomain, confirmed_by: "User") -> EmailDomain:

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from organizations.roles import Capability
 
 from . import saml, sso
 from .backends import BREAK_GLASS_ATTRIBUTE
-from .models import IdentityProvider
+from .models import EmailDomain, IdentityProvider
 from .social_adapter import TEST_CONNECTION
 from .sso_forms import BreakGlassForm, DomainClaimForm, EmailFirstForm, IdentityProviderForm
 
@@ -99,7 +99,8 @@ def claim_domain(request: MemberRequest) -> HttpResponse:
 @organization_view(Capability.MANAGE_SECURITY)
 @require_POST
 def withdraw_domain(request: MemberRequest, domain_id: int) -> HttpResponse:
-    sso.withdraw_domain(organization=request.organization, domain_id=domain_id)
+    domain = get_object_or_404(EmailDomain, pk=domain_id)
+    sso.withdraw_domain(organization=request.organization, domain=domain)
     messages.success(request, _("Domain withdrawn."))
     return redirect("security_sso", org_slug=request.organization.slug)
 
@@ -134,7 +135,7 @@ def sign_in(request: UserRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         if not ratelimit.consume(request, action="sso_email_first"):
             return ratelimit.respond_429(request)
-        email = form.cleaned_data["email"]
+        email = form.cleaned_data["email"].strip().lower()
         provider = sso.identity_provider_for_email(email)
         if provider is not None:
             social = get_social_adapter().get_provider(request, provider.provider_id)

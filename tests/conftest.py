@@ -124,6 +124,20 @@ def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
 
 
+@pytest.fixture(scope="session")
+def oidc_idp():
+    """A real OpenID Connect provider (npm oidc-provider) on 127.0.0.1, for the whole run."""
+    from tests.idp.oidc import OIDCProvider
+
+    if not OIDCProvider.available():
+        if os.environ.get("CI") or os.environ.get("E2E_REQUIRED"):
+            pytest.fail("the OIDC provider needs node and `npm ci` (package.json)")
+        pytest.skip("the OIDC provider needs node and `npm ci`")
+    provider = OIDCProvider.start()
+    yield provider
+    provider.stop()
+
+
 # SAML 2.0: one real IdP (pysaml2) for the whole run, made fresh for each test that asks for it.
 @pytest.fixture(scope="session")
 def _saml_idp_server():

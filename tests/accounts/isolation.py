@@ -1,0 +1,29 @@
+"""Values for the single sign-on URLs' keywords, made in another organisation for the isolation test."""
+
+from accounts.models import EmailDomain, IdentityProvider
+from organizations.tenancy import tenant_context
+from tests.isolation import FOREIGN_MARKER
+
+
+def _domain_id(organization):
+    with tenant_context(organization):
+        return EmailDomain.objects.create(
+            organization=organization, domain=f"{FOREIGN_MARKER.lower()}.example"
+        ).pk
+
+
+def _provider_id(organization):
+    # Disabled: allauth's login and callback pages answer 404 for it, as for any unknown provider.
+    with tenant_context(organization):
+        provider = IdentityProvider.objects.create(
+            organization=organization,
+            name="Globex IdP",
+            server_url=f"https://{FOREIGN_MARKER.lower()}.example",
+            client_id=FOREIGN_MARKER,
+            client_secret=FOREIGN_MARKER,
+            enabled=False,
+        )
+    return provider.provider_id
+
+
+SAMPLES = {"domain_id": _domain_id, "provider_id": _provider_id}
