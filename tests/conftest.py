@@ -148,7 +148,7 @@ def _saml_idp_server():
         if os.environ.get("CI") or os.environ.get("E2E_REQUIRED"):
             pytest.fail(message)
         pytest.skip(message)
-    from tests.saml_idp import start_idp
+    from tests.idp.saml import start_idp
 
     idp = start_idp()
     yield idp

@@ -26,4 +26,20 @@ def _provider_id(organization):
     return provider.provider_id
 
 
-SAMPLES = {"domain_id": _domain_id, "provider_id": _provider_id}
+def _organization_slug(organization):
+    # allauth's SAML URLs name the organisation by its slug: Globex has a SAML IdP (from a metadata file,
+    # so that no URL is fetched), enabled, so that its sign-in, ACS and metadata pages really answer.
+    from tests.idp.saml import idp_metadata_xml
+
+    with tenant_context(organization):
+        IdentityProvider.objects.create(
+            organization=organization,
+            protocol=IdentityProvider.Protocol.SAML,
+            name="Globex SAML",
+            metadata_xml=idp_metadata_xml("https://idp.globex.example/", "https://idp.globex.example/sso"),
+            enabled=True,
+        )
+    return organization.slug
+
+
+SAMPLES = {"domain_id": _domain_id, "provider_id": _provider_id, "organization_slug": _organization_slug}

@@ -1,5 +1,5 @@
 """SAML 2.0 single sign-on per organisation: Binôme's SP, its metadata and key pair, who an assertion
-lets in, the settings page and "Test connection", against the real pysaml2 IdP (tests/saml_idp.py)."""
+lets in, the settings page and "Test connection", against the real pysaml2 IdP (tests/idp/saml.py)."""
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
@@ -14,7 +14,7 @@ from organizations.models import Membership
 from organizations.roles import Role
 from organizations.tenancy import tenant_context, unscoped
 from tests.factories import member
-from tests.saml_idp import confirm_domain, saml_identity_provider, sign_in_with_client
+from tests.idp.saml import confirm_domain, saml_identity_provider, sign_in_with_client
 
 METADATA = "/accounts/saml/acme/metadata/"
 LOGIN = "/accounts/saml/acme/login/"

@@ -13,7 +13,7 @@ from accounts.models import IdentityProvider
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from tests.factories import member
-from tests.saml_idp import forms_of, saml_identity_provider, self_signed_certificate, sign_in_with_client
+from tests.idp.saml import forms_of, saml_identity_provider, self_signed_certificate, sign_in_with_client
 
 LOGIN = "/accounts/saml/acme/login/"
 

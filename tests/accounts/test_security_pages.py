@@ -101,7 +101,10 @@ def test_the_saml_metadata_file_is_kept(client, organization, hr_admin):
     client.force_login(hr_admin)
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    metadata = b'<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="x"/>'
+    from tests.idp.saml import idp_metadata_xml
+
+    # Real IdP metadata: the form reads it (accounts.saml) before keeping it.
+    metadata = idp_metadata_xml("https://idp.acme.example/", "https://idp.acme.example/sso").encode()
     client.post(
         f"/o/{organization.slug}/security/sso/",
         {

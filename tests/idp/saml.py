@@ -365,3 +365,21 @@ def confirm_domain(organization, domain):
         return EmailDomain.objects.create(
             organization=organization, domain=domain, confirmed_at=timezone.now()
         )
+
+
+def idp_metadata_xml(entity_id: str, sso_url: str) -> str:
+    """Metadata of an IdP that is not running, with a fresh signing certificate: for tests that only
+    need Binôme to accept an IdP's configuration (the isolation walk)."""
+    _, certificate_pem = self_signed_certificate("offline-idp")
+    certificate = "".join(line for line in certificate_pem.splitlines() if "-----" not in line)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
+    xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{html.escape(entity_id)}">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data>
+      <ds:X509Certificate>{certificate}</ds:X509Certificate>
+    </ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+        Location="{html.escape(sso_url)}"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>"""
