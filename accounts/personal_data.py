@@ -27,7 +27,7 @@ from organizations.services import end_access, end_account_access
 from organizations.tenancy import tenant_context, unscoped
 
 from . import privacy
-from .models import SignedInSession
+from .models import BreakGlassSignIn, EmailDomain, SignedInSession
 
 EXPORT_FORMAT = "binome-personal-data/1"
 ACCESS_REASON = "a person's own data export (GDPR right of access)"
@@ -131,6 +131,15 @@ def _invitations(user):
     return list(Invitation.objects.filter(email__iexact=user.email).order_by("created_at")), entry
 
 
+privacy.not_exported(
+    EmailDomain,
+    why="who in HR claimed a domain, and which staff member confirmed it, is the organisation's and the "
+    "platform's record of their own work",
+)
+privacy.not_exported(
+    BreakGlassSignIn,
+    why="platform staff's emergency sign-ins are the platform's audit trail of its own staff",
+)
 privacy.not_exported(
     SignedInSession,
     why="a sign-in's session key is a credential, not information about the person; ending access "

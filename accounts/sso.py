@@ -15,6 +15,7 @@ sign-in pages and the security pages call:
 
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -61,6 +62,13 @@ def identity_provider_by_provider_id(provider_id: str) -> IdentityProvider | Non
         )
 
 
+def idp_origin(provider: IdentityProvider) -> str | None:
+    """The scheme and host people's browsers are sent to (the issuer's; its sign-in page is there)."""
+    url = provider.server_url if provider.protocol == IdentityProvider.Protocol.OIDC else ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
+
+
 def enabled_identity_providers(*, protocol: str | None = None) -> list[IdentityProvider]:
     with unscoped("allauth lists the identity providers it may run"):
         providers = IdentityProvider.objects.select_related("organization").filter(enabled=True)
@@ -105,8 +113,8 @@ def check_password_sign_in(email: str) -> None:
     if provider is not None:
         raise ValidationError(
             _(
-                "%(organization)s signs in through %(provider)s: use the “Continue with %(provider)s” "
-                "button instead of a password."
+                "%(organization)s signs in through %(provider)s, not with a password: on the sign-in page, "
+                "type your address and continue with %(provider)s."
             )
             % {"organization": provider.organization.name, "provider": provider.name}
         )

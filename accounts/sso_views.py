@@ -37,6 +37,13 @@ def security_overview(request: MemberRequest) -> HttpResponse:
     )
 
 
+def allow_form_to_idp(response: HttpResponseBase, provider: IdentityProvider | None) -> None:
+    """Let this page's forms lead to the IdP (CSP form-action is checked on every redirect they follow)."""
+    origin = sso.idp_origin(provider) if provider is not None else None
+    if origin:
+        response._csp_update = {"form-action": [origin]}  # type: ignore[attr-defined]
+
+
 @organization_view(Capability.MANAGE_SECURITY)
 def sso_settings(request: MemberRequest) -> HttpResponse:
     organization = request.organization
@@ -52,7 +59,9 @@ def sso_settings(request: MemberRequest) -> HttpResponse:
         else:
             messages.success(request, _("Single sign-on settings saved."))
             return redirect("security_sso", org_slug=organization.slug)
-    return render(request, "accounts/security/sso.html", _sso_context(request, form, DomainClaimForm()))
+    response = render(request, "accounts/security/sso.html", _sso_context(request, form, DomainClaimForm()))
+    allow_form_to_idp(response, sso.identity_provider_of(organization=organization))
+    return response
 
 
 def _sso_context(request: MemberRequest, form: IdentityProviderForm, domain_form: DomainClaimForm) -> dict:
@@ -137,6 +146,16 @@ def sign_in(request: UserRequest) -> HttpResponseBase:
             return ratelimit.respond_429(request)
         email = form.cleaned_data["email"].strip().lower()
         provider = sso.identity_provider_for_email(email)
+        if provider is not None and not request.POST.get("continue"):
+            # A page of our own between the address and the IdP: the browser's CSP (form-action) lets
+            # a form lead only to the origins its page names, and only now is the IdP known.
+            response = render(
+                request,
+                "accounts/sso/continue.html",
+                {"email": email, "provider": provider, "next": next_url},
+            )
+            allow_form_to_idp(response, provider)
+            return response
         if provider is not None:
             social = get_social_adapter().get_provider(request, provider.provider_id)
             extra = {}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
@@ -144,7 +145,7 @@ def accept_invitation(request: UserRequest, token: str) -> HttpResponse:
             return render(
                 request, "organizations/invitation_invalid.html", {"reason": error.reason}, status=410
             )
-        login(request, acceptance.user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, acceptance.user, backend=settings.AUTHENTICATION_BACKENDS[0])
         messages.success(request, _("Welcome to %(name)s.") % {"name": acceptance.organization.name})
         return redirect(services.next_url_after_joining(acceptance))
     return render(request, "organizations/invitation_accept.html", {"invitation": invitation, "form": form})

@@ -47,7 +47,7 @@ def idp_person(oidc_idp, login="alice", **claims):
 
 
 def sso_sign_in(client, oidc_idp, email, login="alice"):
-    response = client.post("/accounts/sign-in/", {"email": email})
+    response = client.post("/accounts/sign-in/", {"email": email, "continue": "1"})
     assert response.status_code == 302, response.content[:500]
     assert response["Location"].startswith(oidc_idp.issuer)
     back = urlsplit(oidc_idp.walk_to_callback(response["Location"], login))
@@ -68,7 +68,10 @@ def acme(organization):
 class TestEmailFirst:
     def test_an_address_in_a_confirmed_domain_goes_to_its_idp(self, client, acme, oidc_idp):
         make_idp(acme, oidc_idp)
-        response = client.post("/accounts/sign-in/", {"email": "Someone@ACME.example"})
+        offer = client.post("/accounts/sign-in/", {"email": "Someone@ACME.example"})
+        assert "Continue with Acme Entra" in offer.content.decode()
+        assert oidc_idp.issuer in offer["Content-Security-Policy"]
+        response = client.post("/accounts/sign-in/", {"email": "Someone@ACME.example", "continue": "1"})
         assert response.status_code == 302
         query = parse_qs(urlsplit(response["Location"]).query)
         assert response["Location"].startswith(f"{oidc_idp.issuer}/auth")
@@ -233,7 +236,7 @@ class TestSsoRequired:
         member(acme, Role.HR_ADMIN, email="hr@acme.example")
         response = client.post("/accounts/login/", {"login": "hr@acme.example", "password": DEFAULT_PASSWORD})
         assert signed_in_user(client) is None
-        assert "Continue with Acme Entra" in response.content.decode()
+        assert "continue with Acme Entra" in response.content.decode()
 
     def test_without_sso_required_the_password_still_works(self, client, acme, oidc_idp):
         make_idp(acme, oidc_idp, sso_required=False)
