@@ -155,6 +155,23 @@ def _idp_settings(provider: IdentityProvider) -> dict[str, Any]:
     return {"entity_id": details.entity_id, "sso_url": details.sso_url, "x509cert": details.certificate}
 
 
+def idp_sso_url(provider: IdentityProvider) -> str:
+    """Where the IdP signs people in (its sign-on service), read from its metadata; "" if unreadable.
+
+    The sign-in pages name its origin in their CSP (form-action), so that their form may lead there.
+    """
+    from allauth.socialaccount.providers.saml.utils import fetch_metadata_url_config
+
+    try:
+        idp = _idp_settings(provider)
+        if "metadata_url" in idp:
+            # allauth's own cached read: the sign-in that follows fetches nothing again.
+            return fetch_metadata_url_config(idp)["idp"]["singleSignOnService"]["url"]
+        return idp["sso_url"]
+    except Exception:  # unreachable or broken metadata: allauth reports it when the sign-in starts
+        return ""
+
+
 def _advanced(provider: IdentityProvider) -> dict[str, Any]:
     return {
         "private_key": provider.sp_private_key,

@@ -29,6 +29,7 @@ from organizations.models import Invitation, Membership, Organization
 from organizations.services import accept_invitation, normalize_email, record_person
 from organizations.tenancy import tenant_context, unscoped
 
+from . import saml
 from .models import BreakGlassSignIn, EmailDomain, IdentityProvider
 
 if TYPE_CHECKING:
@@ -64,7 +65,10 @@ def identity_provider_by_provider_id(provider_id: str) -> IdentityProvider | Non
 
 def idp_origin(provider: IdentityProvider) -> str | None:
     """The scheme and host people's browsers are sent to (the issuer's; its sign-in page is there)."""
-    url = provider.server_url if provider.protocol == IdentityProvider.Protocol.OIDC else ""
+    if provider.protocol == IdentityProvider.Protocol.SAML:
+        url = saml.idp_sso_url(provider)
+    else:
+        url = provider.server_url
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
