@@ -309,3 +309,18 @@ class TestTestConnection:
         result = client.get(f"{back.path}?{back.query}")
         assert result.status_code == 302
         assert "sub-tester" not in result.content.decode()
+
+
+class TestPersonalData:
+    def test_the_export_lists_linked_identities_and_erasure_unlinks_them(self, client, acme, oidc_idp):
+        from accounts.personal_data import erase_personal_data, personal_data
+
+        make_idp(acme, oidc_idp, jit=IdentityProvider.JoinPolicy.AS_ROLE, jit_role=Role.MENTEE)
+        member(acme, Role.HR_ADMIN, email="boss@acme.example")
+        idp_person(oidc_idp)
+        sso_sign_in(client, oidc_idp, "alice@acme.example")
+        alice = User.objects.get(email="alice@acme.example")
+        identities = personal_data(user=alice)["account"]["single_sign_on"]
+        assert [(entry["organisation"], entry["subject"]) for entry in identities] == [("Acme", "sub-alice")]
+        erase_personal_data(user=alice)
+        assert not SocialAccount.objects.filter(user=alice).exists()
