@@ -29,3 +29,9 @@ class AccountsConfig(AppConfig):
             sender=self.get_model("User"),
             dispatch_uid="accounts.end_access_of_deactivated_account",
         )
+
+        # SAML 2.0: the SAML runtime builds allauth's app for an organisation's SAML IdentityProvider.
+        from . import saml, social_adapter
+        from .models import IdentityProvider
+
+        social_adapter.APP_BUILDERS[IdentityProvider.Protocol.SAML] = saml.build_app

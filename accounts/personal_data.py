@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 
 from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -26,7 +27,7 @@ from organizations.roles import Role
 from organizations.services import end_access, end_account_access
 from organizations.tenancy import tenant_context, unscoped
 
-from . import privacy
+from . import privacy, sso
 from .models import BreakGlassSignIn, EmailDomain, SignedInSession
 
 EXPORT_FORMAT = "binome-personal-data/1"
@@ -54,7 +55,7 @@ def personal_data(*, user):
     return {
         "format": EXPORT_FORMAT,
         "generated_at": timezone.now(),
-        "account": _account(user, email_addresses),
+        "account": {**_account(user, email_addresses), "single_sign_on": _identities(user)},
         "organisations": _organisations(loaded),
     }
 
@@ -77,6 +78,23 @@ def _account(user, email_addresses):
             for address in email_addresses
         ],
     }
+
+
+def _identities(user):
+    """The identities of organisations' IdPs linked to the account: which IdP, and its subject."""
+    identities = []
+    for account in SocialAccount.objects.filter(user=user).order_by("pk"):
+        provider = sso.identity_provider_by_provider_id(account.provider)
+        identities.append(
+            {
+                "identity_provider": provider.name if provider else account.provider,
+                "organisation": provider.organization.name if provider else None,
+                "subject": account.uid,
+                "linked_at": account.date_joined,
+                "last_sign_in": account.last_login,
+            }
+        )
+    return identities
 
 
 def _by_organisation(items):
@@ -223,6 +241,12 @@ def erase_personal_data(*, user):
     user.erased_at = now
     user.save()
     return user
+
+
+@privacy.erase
+def _forget_identities(*, user, now):
+    # The IdP's subject would otherwise still point at the anonymised row.
+    SocialAccount.objects.filter(user=user).delete()
 
 
 @privacy.erase

@@ -214,16 +214,6 @@ def build_app(provider: IdentityProvider) -> SocialApp:
     )
 
 
-def identity_provider_for_slug(organization_slug: str) -> IdentityProvider | None:
-    """The SAML IdP of the organisation with that slug (enabled or not), as allauth's URLs name it."""
-    with unscoped("allauth's SAML URLs name the organisation by its slug"):
-        return (
-            IdentityProvider.objects.select_related("organization")
-            .filter(organization__slug=organization_slug, protocol=IdentityProvider.Protocol.SAML)
-            .first()
-        )
-
-
 def service_provider(request: HttpRequest, provider: IdentityProvider) -> ServiceProvider:
     """Binôme's SP details for the organisation, as its IdP must know them."""
     provider = ensure_sp_key_pair(provider=provider)

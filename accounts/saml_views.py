@@ -11,11 +11,12 @@ from organizations.access import MemberRequest, UserRequest, organization_view
 from organizations.roles import Capability
 
 from . import saml, sso
+from .models import IdentityProvider
 
 
 def sp_metadata(request: UserRequest, organization_slug: str) -> HttpResponse:
     """Binôme's SP metadata for the organisation, at allauth's metadata URL, before any IdP is set up."""
-    provider = saml.identity_provider_for_slug(organization_slug)
+    provider = sso.identity_provider_by_slug(organization_slug, protocol=IdentityProvider.Protocol.SAML)
     if provider is None:
         raise Http404
     return HttpResponse(saml.sp_metadata(request, provider), content_type="application/samlmetadata+xml")
@@ -34,7 +35,7 @@ def acs(request: UserRequest, organization_slug: str) -> HttpResponseBase:
 def sp_certificate(request: MemberRequest) -> HttpResponse:
     """The organisation's SP certificate (PEM), for IdPs that take it as a file. Never the key."""
     provider = sso.identity_provider_of(organization=request.organization)
-    if provider is None or provider.protocol != provider.Protocol.SAML:
+    if provider is None or provider.protocol != IdentityProvider.Protocol.SAML:
         raise Http404
     details = saml.service_provider(request, provider)
     response = HttpResponse(details.certificate, content_type="application/x-pem-file")

@@ -6,13 +6,15 @@ is configured in the Django admin and a change on the security page applies to t
 and answers "Test connection" round trips with the claims page instead of a sign-in.
 """
 
+from collections.abc import Callable
+
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from . import saml, sso
+from . import sso
 from .models import IdentityProvider
 
 # The key under the provider's redirect state (kept in the session by allauth until the callback)
@@ -20,12 +22,7 @@ from .models import IdentityProvider
 TEST_CONNECTION = "binome_test_connection"
 
 
-def build_app(provider: IdentityProvider) -> SocialApp | None:
-    """The allauth app for an organisation's IdP; None for a protocol this module does not run."""
-    if provider.protocol == IdentityProvider.Protocol.SAML:
-        return saml.build_app(provider)
-    if provider.protocol != IdentityProvider.Protocol.OIDC:
-        return None
+def oidc_app(provider: IdentityProvider) -> SocialApp:
     return SocialApp(
         provider="openid_connect",
         provider_id=provider.provider_id,
@@ -43,18 +40,31 @@ def build_app(provider: IdentityProvider) -> SocialApp | None:
     )
 
 
+# How each protocol's allauth app is built from an IdentityProvider. The SAML runtime registers its
+# builder here (allauth's SAML provider finds its app by ``provider="saml", client_id=<organisation slug>``).
+APP_BUILDERS: dict[str, Callable[[IdentityProvider], SocialApp]] = {IdentityProvider.Protocol.OIDC: oidc_app}
+
+
+def build_app(provider: IdentityProvider) -> SocialApp | None:
+    """The allauth app for an organisation's IdP; None for a protocol nobody registered a builder for."""
+    builder = APP_BUILDERS.get(provider.protocol)
+    return builder(provider) if builder else None
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def list_apps(self, request, provider=None, client_id=None):
         # Only a lookup by provider id finds an app: listing every organisation's IdP (allauth's
         # provider buttons, "openid_connect" as a whole) would show who Binôme's customers are.
         if not provider:
             return []
-        if provider == saml.PROVIDER:
-            # allauth's SAML views name the app by provider "saml" and the organisation's slug.
-            found = saml.identity_provider_for_slug(client_id) if client_id else None
+        if provider == "saml" and client_id:
+            found = sso.identity_provider_by_slug(client_id, protocol=IdentityProvider.Protocol.SAML)
         else:
             found = sso.identity_provider_by_provider_id(provider)
-        if found is None or not (found.enabled or _testing(request, found)):
+        testing = (
+            found is not None and request is not None and request.session.get(TEST_CONNECTION) == found.pk
+        )
+        if found is None or not (found.enabled or testing):
             return []
         app = build_app(found)
         if app is None or (client_id and app.client_id != client_id):
@@ -113,12 +123,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 "assertion": assertion_of(sociallogin),
             },
         )
-
-
-def _testing(request, provider: IdentityProvider) -> bool:
-    """Whether this browser's admin started "Test connection" for the provider (it may be disabled)."""
-    session = getattr(request, "session", None)
-    return session is not None and session.get(TEST_CONNECTION) == provider.pk
 
 
 def claims_of(sociallogin) -> dict:

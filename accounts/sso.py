@@ -63,6 +63,16 @@ def identity_provider_by_provider_id(provider_id: str) -> IdentityProvider | Non
         )
 
 
+def identity_provider_by_slug(organization_slug: str, *, protocol: str) -> IdentityProvider | None:
+    """The organisation's IdP of that protocol (allauth's SAML URLs name the organisation by its slug)."""
+    with unscoped("allauth looks an identity provider up by its organisation's address"):
+        return (
+            IdentityProvider.objects.select_related("organization")
+            .filter(organization__slug=organization_slug, protocol=protocol)
+            .first()
+        )
+
+
 def idp_origin(provider: IdentityProvider) -> str | None:
     """The scheme and host people's browsers are sent to (the issuer's; its sign-in page is there)."""
     if provider.protocol == IdentityProvider.Protocol.SAML:

@@ -309,3 +309,86 @@ class TestTestConnection:
         result = client.get(f"{back.path}?{back.query}")
         assert result.status_code == 302
         assert "sub-tester" not in result.content.decode()
+
+
+class TestPersonalData:
+    def test_the_export_lists_linked_identities_and_erasure_unlinks_them(self, client, acme, oidc_idp):
+        from accounts.personal_data import erase_personal_data, personal_data
+
+        make_idp(acme, oidc_idp, jit=IdentityProvider.JoinPolicy.AS_ROLE, jit_role=Role.MENTEE)
+        member(acme, Role.HR_ADMIN, email="boss@acme.example")
+        idp_person(oidc_idp)
+        sso_sign_in(client, oidc_idp, "alice@acme.example")
+        alice = User.objects.get(email="alice@acme.example")
+        identities = personal_data(user=alice)["account"]["single_sign_on"]
+        assert [(entry["organisation"], entry["subject"]) for entry in identities] == [("Acme", "sub-alice")]
+        erase_personal_data(user=alice)
+        assert not SocialAccount.objects.filter(user=alice).exists()
+
+
+class TestSocialApps:
+    def test_no_lookup_lists_every_organisations_idp(self, rf, acme, oidc_idp):
+        from accounts.social_adapter import SocialAccountAdapter
+
+        make_idp(acme, oidc_idp)
+        request = rf.get("/")
+        request.session = {}
+        adapter = SocialAccountAdapter(request)
+        assert adapter.list_apps(request) == []
+        assert adapter.list_apps(request, provider="openid_connect") == []
+        assert adapter.list_providers(request) == []
+
+    def test_the_app_is_built_from_the_identity_provider(self, rf, acme, oidc_idp):
+        from accounts.social_adapter import SocialAccountAdapter
+
+        provider = make_idp(acme, oidc_idp)
+        request = rf.get("/")
+        request.session = {}
+        app = SocialAccountAdapter(request).get_app(request, provider=provider.provider_id)
+        assert (app.provider, app.client_id, app.settings["server_url"]) == (
+            "openid_connect",
+            provider.client_id,
+            oidc_idp.issuer,
+        )
+        assert app.pk is None  # nothing stored in allauth's SocialApp table
+
+    def test_a_saml_app_is_found_by_the_organisations_slug_once_a_builder_is_registered(
+        self, rf, acme, monkeypatch
+    ):
+        from allauth.socialaccount.models import SocialApp
+
+        from accounts import social_adapter
+
+        with tenant_context(acme):
+            IdentityProvider.objects.create(
+                organization=acme,
+                name="ADFS",
+                protocol="saml",
+                metadata_xml="<EntityDescriptor/>",
+                enabled=True,
+            )
+        monkeypatch.setitem(
+            social_adapter.APP_BUILDERS,
+            IdentityProvider.Protocol.SAML,
+            lambda provider: SocialApp(
+                provider="saml", provider_id=provider.provider_id, client_id=acme.slug
+            ),
+        )
+        request = rf.get("/")
+        request.session = {}
+        adapter = social_adapter.SocialAccountAdapter(request)
+        assert adapter.get_app(request, provider="saml", client_id=acme.slug).client_id == acme.slug
+        assert adapter.list_apps(request, provider="saml", client_id="globex") == []
+
+    def test_test_connection_works_before_the_idp_is_enabled(self, client, acme, oidc_idp, hr_admin):
+        provider = make_idp(acme, oidc_idp)
+        with tenant_context(acme):
+            IdentityProvider.objects.filter(pk=provider.pk).update(enabled=False)
+        idp_person(oidc_idp, login="tester")
+        client.force_login(hr_admin)
+        response = client.post(f"/o/{acme.slug}/security/sso/test/")
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "tester"))
+        assert "sub-tester" in client.get(f"{back.path}?{back.query}").content.decode()
+        assert (
+            client.post("/accounts/sign-in/", {"email": "x@acme.example", "continue": "1"}).status_code == 200
+        )
