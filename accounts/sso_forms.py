@@ -70,6 +70,13 @@ class IdentityProviderForm(forms.ModelForm):
         url = cleaned.get("metadata_url") or ""
         if not (xml or url):
             return
+        if xml and url:
+            # The URL would win (it follows certificate rollovers): say so rather than ignore the file.
+            self.add_error(
+                "metadata_file",
+                _("Give the metadata by URL or as a file, not both: empty the URL to use the file."),
+            )
+            return
         try:
             saml.read_idp_metadata(url=url, xml=xml)
         except ValidationError as error:

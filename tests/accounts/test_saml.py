@@ -339,6 +339,18 @@ def test_hr_sets_saml_up_with_a_metadata_file(client_for, client, hr_admin, orga
         assert saml_idp.entity_id in IdentityProvider.objects.get().metadata_xml
 
 
+def test_a_metadata_file_and_url_together_are_refused(client_for, client, hr_admin, organization, saml_idp):
+    client_for(hr_admin)
+    upload = SimpleUploadedFile("idp.xml", saml_idp.metadata().encode(), "text/xml")
+
+    response = client.post(SETTINGS, _settings_form(saml_idp, **{"idp-metadata_file": upload}))
+
+    assert response.status_code == 200
+    assert "not both" in response.content.decode()
+    with tenant_context(organization):
+        assert not IdentityProvider.objects.exists()
+
+
 def test_an_unreadable_metadata_url_is_refused_on_save(client_for, client, hr_admin, organization, saml_idp):
     client_for(hr_admin)
 
