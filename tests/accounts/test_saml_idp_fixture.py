@@ -13,7 +13,14 @@ from accounts.models import IdentityProvider
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from tests.factories import member
-from tests.idp.saml import forms_of, saml_identity_provider, self_signed_certificate, sign_in_with_client
+from tests.idp.saml import (
+    answer_of_idp,
+    forms_of,
+    post_to_acs,
+    saml_identity_provider,
+    self_signed_certificate,
+    sign_in_with_client,
+)
 
 LOGIN = "/accounts/saml/acme/login/"
 
@@ -85,3 +92,47 @@ def test_a_response_signed_with_another_key_is_refused(client, saml_idp, claire,
 
     assert "_auth_user_id" not in client.session
     assert finish.status_code == 401
+
+
+def test_an_assertion_signed_alone_is_accepted_as_entra_id_sends_it(client, saml_idp, claire):
+    saml_idp.sign_response = False
+
+    sign_in_with_client(client, saml_idp, LOGIN, "claire")
+
+    assert int(client.session["_auth_user_id"]) == claire.pk
+
+
+def test_a_signed_response_around_an_unsigned_assertion_is_refused(client, saml_idp, claire):
+    saml_idp.sign_assertion = False
+
+    finish = sign_in_with_client(client, saml_idp, LOGIN, "claire")
+
+    assert finish.status_code == 401
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_captured_answer_cannot_be_replayed(client, saml_idp, claire):
+    answer = answer_of_idp(client, saml_idp, LOGIN, "claire")
+    post_to_acs(client, answer)
+    assert int(client.session["_auth_user_id"]) == claire.pk
+    client.logout()
+
+    replayed = post_to_acs(client, answer)
+
+    assert replayed.status_code in (401, 403)
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_answer_for_another_organisations_acs_is_refused(client, saml_idp, claire, other_organization):
+    # Globex's SP trusts the same IdP; Acme's answer (audience and destination Acme's) is posted to Globex.
+    globex = saml_identity_provider(other_organization, saml_idp)
+    bob = member(other_organization, Role.MENTEE, email="bob@globex.example")
+    SocialAccount.objects.create(user=bob, provider=globex.provider_id, uid="claire-0001")
+    saml_idp.trust_sp(client.get("/accounts/saml/globex/metadata/").content)
+    answer = answer_of_idp(client, saml_idp, LOGIN, "claire")
+    answer["action"] = answer["action"].replace("/saml/acme/", "/saml/globex/")
+
+    finish = post_to_acs(client, answer)
+
+    assert finish.status_code in (401, 403)
+    assert "_auth_user_id" not in client.session

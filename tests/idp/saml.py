@@ -318,10 +318,12 @@ def forms_of(page: str) -> list[dict]:
     return parser.forms
 
 
-def sign_in_with_client(client, idp: SamlIdP, login_url: str, username: str, password: str = "idp-password"):
-    """Walk the SP-initiated flow with Django's test client on Binôme's side and real HTTP on the IdP's.
+def answer_of_idp(
+    client, idp: SamlIdP, login_url: str, username: str, password: str = "idp-password"
+) -> dict:
+    """Start the SP-initiated flow with Django's test client and sign in at the IdP over real HTTP.
 
-    Returns the response of allauth's last step (the ACS finish), before any redirect is followed.
+    Returns the IdP's HTTP-POST form (``action``, ``fields``: SAMLResponse, RelayState), not yet posted.
     """
     to_idp = client.post(login_url)
     assert to_idp.status_code == 302, to_idp
@@ -332,11 +334,19 @@ def sign_in_with_client(client, idp: SamlIdP, login_url: str, username: str, pas
     fields.update(username=username, password=password)
     answer = requests.post(f"{idp.base_url}/login", data=fields, timeout=10)
     assert answer.status_code == 200, answer.text
-    post_form = forms_of(answer.text)[0]
-    acs = urlsplit(post_form["action"])
-    to_finish = client.post(acs.path, post_form["fields"])
+    return forms_of(answer.text)[0]
+
+
+def post_to_acs(client, post_form: dict):
+    """What the browser does with the IdP's form: post it to the ACS, follow allauth's one redirect."""
+    to_finish = client.post(urlsplit(post_form["action"]).path, post_form["fields"])
     assert to_finish.status_code == 302, to_finish
     return client.get(to_finish["Location"])
+
+
+def sign_in_with_client(client, idp: SamlIdP, login_url: str, username: str, password: str = "idp-password"):
+    """The whole SP-initiated flow; returns the response of allauth's last step (the ACS finish)."""
+    return post_to_acs(client, answer_of_idp(client, idp, login_url, username, password))
 
 
 def saml_identity_provider(organization, idp: SamlIdP, **fields):
