@@ -13,7 +13,7 @@ from accounts.models import IdentityProvider
 from organizations.models import Membership
 from organizations.roles import Role
 from organizations.tenancy import tenant_context, unscoped
-from tests.factories import member
+from tests.factories import InvitationFactory, member
 from tests.idp.saml import confirm_domain, saml_identity_provider, sign_in_with_client
 
 METADATA = "/accounts/saml/acme/metadata/"
@@ -207,6 +207,26 @@ def test_jit_as_a_role_creates_the_member_from_the_attributes(
     assert (zoe.first_name, zoe.last_name) == ("Zoé", "Roux")
     assert _memberships(zoe, organization) == [Role.MENTEE]
     assert SocialAccount.objects.get(user=zoe).uid == "zoe-persistent-id"
+
+
+@pytest.mark.parametrize("invited", [True, False], ids=["invited", "stranger"])
+def test_jit_for_invited_people_only_admits_the_invitee(client, saml_idp, trusted, organization, invited):
+    with tenant_context(organization):
+        IdentityProvider.objects.update(jit=IdentityProvider.JoinPolicy.INVITED)
+    confirm_domain(organization, "acme.example")
+    if invited:
+        InvitationFactory(organization=organization, email="zoe@acme.example", role=Role.EXECUTIVE)
+    saml_idp.add_user("zoe", subject="zoe-1", attributes={"email": ["zoe@acme.example"]})
+
+    finish = sign_in_with_client(client, saml_idp, LOGIN, "zoe")
+
+    zoe = get_user_model().objects.filter(email="zoe@acme.example").first()
+    if invited:
+        assert int(client.session["_auth_user_id"]) == zoe.pk
+        assert _memberships(zoe, organization) == [Role.EXECUTIVE]
+    else:
+        assert finish.status_code == 403
+        assert zoe is None
 
 
 def test_jit_off_refuses_a_newcomer_and_creates_nothing(client, saml_idp, trusted, organization):

@@ -201,6 +201,7 @@ class SamlIdP:
     def stop(self):
         self._httpd.shutdown()
         self._httpd.server_close()
+        shutil.rmtree(self.directory, ignore_errors=True)
 
     # The WSGI app ---------------------------------------------------------------------------------------
 
