@@ -18,6 +18,12 @@ class AccountsConfig(AppConfig):
         from . import personal_data, receivers  # noqa: F401
 
         user_logged_in.connect(receivers.record_sign_in, dispatch_uid="accounts.record_sign_in")
+        from organizations.views import INVITATION_ROUTES
+
+        from . import sso_views
+
+        if sso_views.invitation_through_sso not in INVITATION_ROUTES:
+            INVITATION_ROUTES.append(sso_views.invitation_through_sso)
         # allauth's own signal: it carries the social login, and comes after the session was cycled.
         allauth_signals.user_logged_in.connect(
             receivers.scope_single_sign_on, dispatch_uid="accounts.scope_single_sign_on"

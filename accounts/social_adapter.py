@@ -20,6 +20,8 @@ from .models import IdentityProvider
 # The key under the provider's redirect state (kept in the session by allauth until the callback)
 # that marks a round trip started by "Test connection".
 TEST_CONNECTION = "binome_test_connection"
+# The invitation whose link started the round trip (an organisation that requires SSO).
+INVITATION = "binome_invitation"
 
 
 def oidc_app(provider: IdentityProvider) -> SocialApp:
@@ -88,7 +90,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         assertion = assertion_of(sociallogin)
         linked = sociallogin.user if sociallogin.is_existing else None
         try:
-            user = sso.admit(provider=provider, assertion=assertion, linked_user=linked)
+            user = sso.admit(
+                provider=provider, assertion=assertion, linked_user=linked, invitation_id=data.get(INVITATION)
+            )
         except sso.SignInRefused as refusal:
             raise ImmediateHttpResponse(
                 render(

@@ -224,22 +224,38 @@ def vouches_for(provider: IdentityProvider, assertion: Assertion) -> bool:
     return claimed is not None and claimed.organization_id == provider.organization_id
 
 
-def admit(*, provider: IdentityProvider, assertion: Assertion, linked_user: "User | None") -> "User":
+def admit(
+    *,
+    provider: IdentityProvider,
+    assertion: Assertion,
+    linked_user: "User | None",
+    invitation_id: int | None = None,
+) -> "User":
     """The account this assertion signs in, creating or linking it as the JIT policy allows.
 
-    ``linked_user`` is the account already linked to (provider, subject), if any. Raises
-    ``SignInRefused`` with the reason to show; changes nothing then.
+    ``linked_user`` is the account already linked to (provider, subject), if any. ``invitation_id`` is
+    the invitation whose link started the round trip: it lets its invitee in whatever the JIT policy.
+    Raises ``SignInRefused`` with the reason to show; changes nothing then.
     """
     organization = provider.organization
     if not provider.enabled:
         raise SignInRefused(_("Single sign-on is turned off for %(name)s.") % {"name": organization.name})
     with tenant_context(organization), transaction.atomic():
+        invited = None
+        if invitation_id is not None:
+            invited = Invitation.objects.filter(pk=invitation_id, accepted_at=None, revoked_at=None).first()
+            if invited is None:
+                raise SignInRefused(_("This invitation has already been used or was withdrawn."))
+            if normalize_email(assertion.email) != invited.email:
+                raise SignInRefused(
+                    _("This invitation was sent to another address than the one your identity provider gave.")
+                )
         if linked_user is not None:
             if not linked_user.is_active:
                 raise SignInRefused(_("This account is deactivated."))
-            if Membership.objects.filter(user=linked_user).exists():
+            if invited is None and Membership.objects.filter(user=linked_user).exists():
                 return linked_user
-            invitation = _pending_invitation(linked_user.email)
+            invitation = invited or _pending_invitation(linked_user.email)
             if invitation is None:
                 raise SignInRefused(
                     _("You are not a member of %(name)s any more: ask its HR team.")
@@ -261,7 +277,7 @@ def admit(*, provider: IdentityProvider, assertion: Assertion, linked_user: "Use
         if existing is not None:
             # Linking by e-mail only inside the IdP's own organisation: an account that is not a member
             # (nor invited) belongs to someone the organisation has no say over.
-            invitation = _pending_invitation(email)
+            invitation = invited or _pending_invitation(email)
             if not Membership.objects.filter(user=existing).exists() and invitation is None:
                 raise SignInRefused(
                     _(
@@ -276,14 +292,14 @@ def admit(*, provider: IdentityProvider, assertion: Assertion, linked_user: "Use
                 accept_invitation(invitation=invitation, user=existing)
             return existing
 
-        if provider.jit == IdentityProvider.JoinPolicy.OFF:
+        if provider.jit == IdentityProvider.JoinPolicy.OFF and invited is None:
             raise SignInRefused(
                 _(
                     "%(name)s does not let people join through single sign-on: ask its HR team for an invitation."
                 )
                 % {"name": organization.name}
             )
-        invitation = _pending_invitation(email)
+        invitation = invited or _pending_invitation(email)
         if provider.jit == IdentityProvider.JoinPolicy.INVITED and invitation is None:
             raise SignInRefused(
                 _("%(name)s lets in only people it invited: ask its HR team for an invitation.")

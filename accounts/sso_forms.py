@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from organizations.roles import Role
@@ -9,6 +10,12 @@ from . import saml
 from .models import IdentityProvider
 
 METADATA_MAX_BYTES = 1024 * 1024
+
+
+def _https_urls(field, **kwargs):
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class IdentityProviderForm(forms.ModelForm):
@@ -33,6 +40,7 @@ class IdentityProviderForm(forms.ModelForm):
             "enabled",
         ]
         widgets = {"client_secret": forms.PasswordInput(render_value=False)}
+        formfield_callback = _https_urls
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from organizations.access import MemberRequest, UserRequest, organization_view
+from organizations.models import Invitation
 from organizations.roles import Capability
 
 from . import saml, sso
 from .backends import BREAK_GLASS_ATTRIBUTE
 from .models import EmailDomain, IdentityProvider
-from .social_adapter import TEST_CONNECTION
+from .social_adapter import INVITATION, TEST_CONNECTION
 from .sso_forms import BreakGlassForm, DomainClaimForm, EmailFirstForm, IdentityProviderForm
 
 
@@ -164,6 +165,25 @@ def sign_in(request: UserRequest) -> HttpResponseBase:
             return social.redirect(request, process=AuthProcess.LOGIN, next_url=next_url or None, **extra)
         return render(request, "accounts/sso/password.html", {"email": email, "next": next_url})
     return render(request, "accounts/sso/sign_in.html", {"form": form, "next": next_url})
+
+
+def invitation_through_sso(request: UserRequest, invitation: Invitation) -> HttpResponseBase | None:
+    """An invitee of an organisation that requires SSO joins through its IdP, not with a new password
+    (registered in ``organizations.views.INVITATION_ROUTES``)."""
+    provider = sso.password_refused_for(invitation.email)
+    if provider is None or provider.organization_id != invitation.organization_id:
+        return None
+    if request.method == "POST" and request.POST.get("sso"):
+        social = get_social_adapter().get_provider(request, provider.provider_id)
+        extra = {}
+        if provider.protocol == IdentityProvider.Protocol.OIDC:
+            extra["auth_params"] = {"login_hint": invitation.email}
+        return social.redirect(request, process=AuthProcess.LOGIN, data={INVITATION: invitation.pk}, **extra)
+    response = render(
+        request, "accounts/sso/invitation.html", {"invitation": invitation, "provider": provider}
+    )
+    allow_form_to_idp(response, provider)
+    return response
 
 
 def oidc_sso_callback(request: UserRequest, provider_id: str) -> HttpResponseBase:

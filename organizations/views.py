@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -107,7 +109,12 @@ def remove_role(request: MemberRequest, user_id: int, role: str) -> HttpResponse
     return redirect("members", org_slug=request.organization.slug)
 
 
-def accept_invitation(request: UserRequest, token: str) -> HttpResponse:
+# Other ways in for an invitee, registered at start-up by an app above (accounts: single sign-on where the
+# organisation requires it). Each takes (request, invitation) and answers a response, or None.
+INVITATION_ROUTES: list[Callable[[UserRequest, Invitation], HttpResponseBase | None]] = []
+
+
+def accept_invitation(request: UserRequest, token: str) -> HttpResponseBase:
     """The link in the invitation e-mail: set a password (new person) or join (signed in)."""
     try:
         invitation = services.invitation_from_token(token)
@@ -129,6 +136,11 @@ def accept_invitation(request: UserRequest, token: str) -> HttpResponse:
     existing = get_user_model().objects.filter(email__iexact=invitation.email).first()
     if existing is not None and not services.is_awaiting_first_password(existing):
         return render(request, "organizations/invitation_sign_in.html", {"invitation": invitation})
+
+    for route in INVITATION_ROUTES:
+        response = route(request, invitation)
+        if response is not None:
+            return response
 
     # The invitee sees the names this organisation holds for them (never what another one typed).
     initial = selectors.names_on_record(organization=invitation.organization, email=invitation.email)

@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import BreakGlassSignIn, EmailDomain, IdentityProvider
 from dashboards import services as dashboard_services
 from notifications import tasks as notification_tasks
 from notifications.handlers import HR_DIGEST
@@ -89,11 +90,18 @@ NOT_WRITTEN_BY_PEOPLE = {
     "notifications.Notification.skip_reason",
     "notifications.Notification.subject",  # rendered from the names seeded here
     "notifications.Notification.action_url",
+    "accounts.IdentityProvider.server_url",  # a validated URL
+    "accounts.IdentityProvider.metadata_url",  # a validated URL
+    "accounts.IdentityProvider.client_secret",  # never shown back, not even to the HR admin who typed it
+    "accounts.EmailDomain.domain",  # validated as a domain when claimed
+    "accounts.BreakGlassSignIn.email",  # an e-mail address, validated as one
 }
 
 # Written by people but, by design, shown on no HTML page and in no e-mail.
 NEVER_DISPLAYED = {
     "pairing.Pair.end_reason": "HR's reason for ending a pair stays in the database",
+    "accounts.IdentityProvider.metadata_xml": "the IdP's metadata is read by the SAML runtime, not shown",
+    "accounts.BreakGlassSignIn.reason": "staff's reason for a break-glass sign-in is shown only in the admin",
 }
 
 LIVE_MARKUP = re.compile(
@@ -445,6 +453,18 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         invitation = organization_services.invite_member(
             organization=organization, email="invitee@acme.example", role=Role.MENTOR, invited_by=people["hr"]
         )
+        # Disabled, so that allauth's own login and callback pages answer 404 instead of calling the IdP.
+        identity_provider = IdentityProvider.objects.create(
+            organization=organization,
+            name=world.mark("accounts.IdentityProvider.name"),
+            server_url="https://idp.acme.example",
+            client_id=world.mark("accounts.IdentityProvider.client_id"),
+            metadata_xml=world.mark("accounts.IdentityProvider.metadata_xml"),
+        )
+        domain = EmailDomain.objects.create(organization=organization, domain="acme.example")
+    BreakGlassSignIn.objects.create(
+        user=people["hr"], email="hr@acme.example", reason=world.mark("accounts.BreakGlassSignIn.reason")
+    )
 
     return {
         "people": people,
@@ -464,6 +484,8 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         "template": template,
         "open_response": open_response,
         "invitation": invitation,
+        "identity_provider": identity_provider,
+        "domain": domain,
     }
 
 
@@ -551,6 +573,8 @@ def _values(scene):
         "user_id": [scene["people"]["mentee"].pk],
         "role": [Role.MENTEE],
         "invitation_id": [scene["invitation"].pk],
+        "domain_id": [scene["domain"].pk],
+        "provider_id": [scene["identity_provider"].provider_id],
     }
     return pair_scene, programme_scene
 

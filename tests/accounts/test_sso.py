@@ -392,3 +392,45 @@ class TestSocialApps:
         assert (
             client.post("/accounts/sign-in/", {"email": "x@acme.example", "continue": "1"}).status_code == 200
         )
+
+
+class TestInvitationThroughSso:
+    def test_an_invitee_of_an_sso_required_organisation_joins_through_the_idp_even_with_jit_off(
+        self, client, acme, oidc_idp
+    ):
+        from organizations.services import invitation_token
+
+        make_idp(acme, oidc_idp, sso_required=True, jit=IdentityProvider.JoinPolicy.OFF)
+        invitation = InvitationFactory(organization=acme, email="alice@acme.example", role=Role.MENTOR)
+        idp_person(oidc_idp)
+        link = f"/invitations/{invitation_token(invitation)}/"
+        page = client.get(link).content.decode()
+        assert "Continue with Acme Entra" in page and 'name="password1"' not in page
+        response = client.post(link, {"sso": "1"})
+        assert response["Location"].startswith(oidc_idp.issuer)
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "alice"))
+        assert client.get(f"{back.path}?{back.query}").status_code == 302
+        alice = User.objects.get(email="alice@acme.example")
+        assert signed_in_user(client) == alice
+        with tenant_context(acme):
+            assert list(Membership.objects.filter(user=alice).values_list("role", flat=True)) == [Role.MENTOR]
+
+    def test_the_idp_must_assert_the_invited_address(self, client, acme, oidc_idp):
+        from organizations.services import invitation_token
+
+        make_idp(acme, oidc_idp, sso_required=True, jit=IdentityProvider.JoinPolicy.OFF)
+        invitation = InvitationFactory(organization=acme, email="alice@acme.example", role=Role.HR_ADMIN)
+        idp_person(oidc_idp, login="mallory", email="mallory@acme.example")
+        response = client.post(f"/invitations/{invitation_token(invitation)}/", {"sso": "1"})
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "mallory"))
+        assert client.get(f"{back.path}?{back.query}").status_code == 403
+        assert not User.objects.filter(email="mallory@acme.example").exists()
+
+    def test_without_sso_required_the_invitee_still_chooses_a_password(self, client, acme, oidc_idp):
+        from organizations.services import invitation_token
+
+        make_idp(acme, oidc_idp, sso_required=False)
+        invitation = InvitationFactory(organization=acme, email="alice@acme.example", role=Role.MENTOR)
+        assert (
+            'name="password1"' in client.get(f"/invitations/{invitation_token(invitation)}/").content.decode()
+        )
