@@ -93,6 +93,8 @@ NOT_WRITTEN_BY_PEOPLE = {
     "accounts.IdentityProvider.server_url",  # a validated URL
     "accounts.IdentityProvider.metadata_url",  # a validated URL
     "accounts.IdentityProvider.client_secret",  # never shown back, not even to the HR admin who typed it
+    "accounts.IdentityProvider.sp_private_key",  # made by Binôme (accounts.saml), never shown anywhere
+    "accounts.IdentityProvider.sp_certificate",  # made by Binôme, PEM: base64 and dashes only
     "accounts.EmailDomain.domain",  # validated as a domain when claimed
     "accounts.BreakGlassSignIn.email",  # an e-mail address, validated as one
 }
@@ -575,6 +577,9 @@ def _values(scene):
         "invitation_id": [scene["invitation"].pk],
         "domain_id": [scene["domain"].pk],
         "provider_id": [scene["identity_provider"].provider_id],
+        # allauth's SAML URLs (the organisation's IdP here is OIDC: they answer 404, the SAML pages' own
+        # texts are the SP's URLs and certificate, nothing a person types).
+        "organization_slug": [scene["identity_provider"].organization.slug],
     }
     return pair_scene, programme_scene
 
