@@ -304,17 +304,27 @@ def test_the_settings_page_shows_what_the_idp_must_know(client_for, hr_admin, pr
     assert _stored(provider).sp_private_key.splitlines()[1] not in body
 
 
-def test_the_certificate_downloads_for_hr_only(client_for, client, provider, hr_admin, executive, outsider):
+def test_the_certificate_downloads_for_hr(client_for, client, provider, hr_admin):
     client_for(hr_admin)
+
     response = client.get(CERTIFICATE)
+
     assert response.status_code == 200
     assert response.content.decode() == _stored(provider).sp_certificate
     assert response["Cache-Control"] == "private, no-store"
     assert "attachment" in response["Content-Disposition"]
 
-    client_for(executive)
+
+@pytest.mark.parametrize("role", [Role.EXECUTIVE, Role.MENTOR, Role.MENTEE])
+def test_the_certificate_is_refused_to_other_roles(client_for, client, provider, organization, role):
+    client_for(member(organization, role, email=f"{role}@acme.example"))
+
     assert client.get(CERTIFICATE).status_code == 403
+
+
+def test_the_certificate_is_404_to_another_organisations_hr(client_for, client, provider, outsider):
     client_for(outsider)
+
     assert client.get(CERTIFICATE).status_code == 404
 
 
