@@ -11,6 +11,7 @@ from collections.abc import Callable
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
@@ -84,6 +85,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         provider = sso.identity_provider_by_provider_id(sociallogin.account.provider)
         if provider is None:
             raise ImmediateHttpResponse(redirect("account_login"))
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # Identities are linked by signing in through the organisation's IdP only, never attached
+            # to whichever account happens to be signed in.
+            raise ImmediateHttpResponse(redirect("home"))
         data = sociallogin.state.get("data") or {}
         if data.get(TEST_CONNECTION):
             raise ImmediateHttpResponse(self._test_connection_result(request, provider, sociallogin))

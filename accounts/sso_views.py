@@ -1,6 +1,7 @@
 """Single sign-on pages: the organisation's security settings, the e-mail-first sign-in, break-glass."""
 
 from allauth.core import ratelimit
+from allauth.core.internal import ratelimit as ratelimit_impl
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.openid_connect.views import callback as oidc_callback
@@ -184,7 +185,8 @@ def invitation_through_sso(request: UserRequest, invitation: Invitation) -> Http
 
 def oidc_sso_callback(request: UserRequest, provider_id: str) -> HttpResponseBase:
     """allauth's OpenID Connect callback, behind a rate limit per address."""
-    if not ratelimit.consume(request, action="sso_callback"):
+    # The IdP sends the browser back with a GET, which allauth's public helper never limits.
+    if not ratelimit_impl.consume(request, app="allauth.account", action="sso_callback", limit_get=True):
         return ratelimit.respond_429(request)
     return oidc_callback(request, provider_id)
 

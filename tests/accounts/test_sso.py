@@ -434,3 +434,47 @@ class TestInvitationThroughSso:
         assert (
             'name="password1"' in client.get(f"/invitations/{invitation_token(invitation)}/").content.decode()
         )
+
+
+class TestSignInDetails:
+    def test_the_callback_is_rate_limited(self, client, acme, oidc_idp, settings):
+        provider = make_idp(acme, oidc_idp)
+        settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "sso_callback": "2/m/ip"}
+        url = f"/accounts/oidc/{provider.provider_id}/login/callback/?code=x&state=y"
+        codes = [client.get(url).status_code for _ in range(3)]
+        assert codes[-1] == 429 and 429 not in codes[:2]
+
+    def test_the_person_lands_on_the_page_they_asked_for(self, client, acme, oidc_idp):
+        make_idp(acme, oidc_idp)
+        member(acme, Role.MENTOR, email="alice@acme.example")
+        idp_person(oidc_idp)
+        next_url = f"/o/{acme.slug}/notifications/"
+        response = client.post(
+            "/accounts/sign-in/", {"email": "alice@acme.example", "continue": "1", "next": next_url}
+        )
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "alice"))
+        assert client.get(f"{back.path}?{back.query}")["Location"] == next_url
+
+    def test_an_outside_next_address_is_dropped(self, client, acme, oidc_idp):
+        make_idp(acme, oidc_idp)
+        member(acme, Role.MENTOR, email="alice@acme.example")
+        idp_person(oidc_idp)
+        response = client.post(
+            "/accounts/sign-in/",
+            {"email": "alice@acme.example", "continue": "1", "next": "https://evil.example/"},
+        )
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "alice"))
+        assert "evil" not in client.get(f"{back.path}?{back.query}")["Location"]
+
+    def test_connecting_an_identity_to_the_signed_in_account_is_refused(
+        self, client, acme, oidc_idp, hr_admin
+    ):
+        provider = make_idp(acme, oidc_idp)
+        member(acme, Role.MENTOR, email="alice@acme.example")
+        idp_person(oidc_idp)
+        client.force_login(hr_admin)
+        response = client.post(f"/accounts/oidc/{provider.provider_id}/login/", {"process": "connect"})
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "alice"))
+        client.get(f"{back.path}?{back.query}")
+        assert not SocialAccount.objects.exists()
+        assert signed_in_user(client) == hr_admin
