@@ -22,7 +22,7 @@ from organizations.roles import Capability
 from . import sso
 from .backends import BREAK_GLASS_ATTRIBUTE
 from .models import EmailDomain, IdentityProvider
-from .social_adapter import INVITATION, TEST_CONNECTION
+from .social_adapter import INVITATION, TEST_CONNECTION, build_app
 from .sso_forms import BreakGlassForm, DomainClaimForm, EmailFirstForm, IdentityProviderForm
 
 
@@ -72,11 +72,12 @@ def _sso_context(request: MemberRequest, form: IdentityProviderForm, domain_form
         "form": form,
         "domain_form": domain_form,
         "provider": provider if provider.pk else None,
+        "can_test": bool(provider.pk) and build_app(provider) is not None,
         "domains": sso.organization_domains(organization=request.organization),
         "redirect_uri": request.build_absolute_uri(
             reverse("openid_connect_callback", kwargs={"provider_id": provider.provider_id})
         )
-        if provider.pk
+        if provider.pk and provider.protocol == IdentityProvider.Protocol.OIDC
         else None,
     }
 
@@ -117,7 +118,7 @@ def withdraw_domain(request: MemberRequest, domain_id: int) -> HttpResponse:
 def test_connection(request: MemberRequest) -> HttpResponseBase:
     """A real round trip to the IdP that ends on the claims page and signs nobody in."""
     provider = sso.identity_provider_of(organization=request.organization)
-    if provider is None or provider.protocol != IdentityProvider.Protocol.OIDC:
+    if provider is None or build_app(provider) is None:
         messages.error(request, _("Save the identity provider's settings first."))
         return redirect("security_sso", org_slug=request.organization.slug)
     # The session flag lets the adapter find the (possibly still disabled) provider, and proves the
