@@ -141,6 +141,15 @@ class TestJustInTime:
             person = Person.objects.get(user=alice)
         assert (person.first_name, person.last_name) == ("Alice", "Durand")
 
+    def test_the_idps_names_are_kept_on_one_line(self, client, acme, oidc_idp):
+        make_idp(acme, oidc_idp, jit=IdentityProvider.JoinPolicy.AS_ROLE, jit_role=Role.MENTEE)
+        idp_person(oidc_idp, given_name="Alice\r\nBcc: x@evil.example", family_name="D" * 300)
+        sso_sign_in(client, oidc_idp, "alice@acme.example")
+        with tenant_context(acme):
+            person = Person.objects.get(user__email="alice@acme.example")
+        assert person.first_name == "Alice Bcc: x@evil.example"
+        assert person.last_name == "D" * 150
+
     def test_invited_only_refuses_someone_not_invited(self, client, acme, oidc_idp):
         make_idp(acme, oidc_idp, jit=IdentityProvider.JoinPolicy.INVITED)
         idp_person(oidc_idp)
