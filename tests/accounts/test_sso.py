@@ -231,6 +231,7 @@ class TestCrossOrganisation:
         assert client.get(f"/o/{acme.slug}/").status_code == 200
         assert client.get(f"/o/{other_organization.slug}/").status_code == 404
         assert client.get(f"/o/{other_organization.slug}/members/").status_code == 404
+        assert client.get("/")["Location"] == f"/o/{acme.slug}/"  # the switcher offers Acme only
 
     def test_a_password_session_is_not_restricted(self, client, acme, other_organization):
         both = member(acme, Role.MENTOR, email="both@elsewhere.example")
