@@ -146,12 +146,18 @@ def read_idp_metadata(*, url: str = "", xml: str = "") -> IdPDetails:
     return IdPDetails(entity_id=idp["entityId"], sso_url=sso_url, certificate=certificate)
 
 
-def _idp_settings(provider: IdentityProvider) -> dict[str, Any]:
+def _idp_settings(provider: IdentityProvider) -> dict[str, Any] | None:
+    """allauth's ``idp`` settings, or None while the admin has given no usable metadata yet."""
     # The URL first: it follows the IdP's certificate rollovers, a file does not. allauth fetches it and
     # caches what it read (4 hours); entity_id None takes the metadata's first IdP.
     if provider.metadata_url:
         return {"metadata_url": provider.metadata_url, "entity_id": None}
-    details = read_idp_metadata(xml=provider.metadata_xml)
+    if not provider.metadata_xml:
+        return None
+    try:
+        details = read_idp_metadata(xml=provider.metadata_xml)
+    except ValidationError:
+        return None  # the form refuses such a file; a row written some other way runs no sign-in
     return {"entity_id": details.entity_id, "sso_url": details.sso_url, "x509cert": details.certificate}
 
 
@@ -164,6 +170,8 @@ def idp_sso_url(provider: IdentityProvider) -> str:
 
     try:
         idp = _idp_settings(provider)
+        if idp is None:
+            return ""
         if "metadata_url" in idp:
             # allauth's own cached read: the sign-in that follows fetches nothing again.
             return fetch_metadata_url_config(idp)["idp"]["singleSignOnService"]["url"]
@@ -191,10 +199,10 @@ def _advanced(provider: IdentityProvider) -> dict[str, Any]:
     }
 
 
-def app_settings(provider: IdentityProvider) -> dict[str, Any]:
+def app_settings(provider: IdentityProvider, idp: dict[str, Any]) -> dict[str, Any]:
     """allauth's SAML settings for the provider (its SP key pair must exist: see ensure_sp_key_pair)."""
     return {
-        "idp": _idp_settings(provider),
+        "idp": idp,
         "attribute_mapping": ATTRIBUTE_MAPPING,
         "advanced": _advanced(provider),
         # Not on the shared sign-in page: people reach their IdP by typing their address.
@@ -202,15 +210,18 @@ def app_settings(provider: IdentityProvider) -> dict[str, Any]:
     }
 
 
-def build_app(provider: IdentityProvider) -> SocialApp:
-    """The unsaved allauth app for an organisation's SAML IdP."""
+def build_app(provider: IdentityProvider) -> SocialApp | None:
+    """The unsaved allauth app for an organisation's SAML IdP; None until its metadata is given."""
+    idp = _idp_settings(provider)
+    if idp is None:
+        return None
     provider = ensure_sp_key_pair(provider=provider)
     return SocialApp(
         provider=PROVIDER,
         provider_id=provider.provider_id,
         name=provider.name,
         client_id=provider.organization.slug,
-        settings=app_settings(provider),
+        settings=app_settings(provider, idp),
     )
 
 

@@ -8,11 +8,15 @@ and answers "Test connection" round trips with the claims page instead of a sign
 
 from collections.abc import Callable
 
+from allauth.account.internal.emailkit import valid_email_or_none
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.base import AuthProcess
 from django.contrib import messages
 from django.shortcuts import redirect, render
+
+from organizations.validators import single_line
 
 from . import sso
 from .models import IdentityProvider
@@ -84,6 +88,10 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         provider = sso.identity_provider_by_provider_id(sociallogin.account.provider)
         if provider is None:
             raise ImmediateHttpResponse(redirect("account_login"))
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            # Identities are linked by signing in through the organisation's IdP only, never attached
+            # to whichever account happens to be signed in.
+            raise ImmediateHttpResponse(redirect("home"))
         data = sociallogin.state.get("data") or {}
         if data.get(TEST_CONNECTION):
             raise ImmediateHttpResponse(self._test_connection_result(request, provider, sociallogin))
@@ -145,21 +153,24 @@ def claims_of(sociallogin) -> dict:
 
 
 def assertion_of(sociallogin) -> sso.Assertion:
+    """What the IdP asserted, from what allauth extracted (the same for every protocol)."""
     claims = claims_of(sociallogin)
-    user = sociallogin.user
-    verified = any(address.verified for address in sociallogin.email_addresses)
-    email = (getattr(user, "email", "") if user is not None and user.pk is None else "") or claims.get(
-        "email", ""
-    )
-    if sociallogin.email_addresses and not email:
-        email = sociallogin.email_addresses[0].email
+    addresses = sociallogin.email_addresses
+    # allauth filled an unsaved user from the response; a linked one is the account as stored.
+    fresh = sociallogin.user if sociallogin.user is not None and sociallogin.user.pk is None else None
+    email = (addresses[0].email if addresses else "") or (fresh.email if fresh else "") or claims.get("email")
     return sso.Assertion(
         subject=sociallogin.account.uid,
-        email=str(email or ""),
-        email_verified=verified or claims.get("email_verified") is True,
-        first_name=str(claims.get("given_name") or getattr(user, "first_name", "") or "")[:150],
-        last_name=str(claims.get("family_name") or getattr(user, "last_name", "") or "")[:150],
+        email=valid_email_or_none(str(email or "")) or "",
+        email_verified=any(address.verified for address in addresses) or claims.get("email_verified") is True,
+        first_name=_name(claims.get("given_name") or (fresh.first_name if fresh else "")),
+        last_name=_name(claims.get("family_name") or (fresh.last_name if fresh else "")),
     )
+
+
+def _name(value) -> str:
+    # Names reach e-mail subjects and calendar attendees: one line, within the field's length.
+    return single_line(value)[:150]
 
 
 def _authentication_error_message():

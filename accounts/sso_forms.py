@@ -44,6 +44,10 @@ class IdentityProviderForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.order_fields(
+            ["name", "protocol", "enabled", "server_url", "client_id", "client_secret", "metadata_url"]
+            + ["metadata_file", "sso_required", "jit", "jit_role"]
+        )
         self.fields["jit_role"].choices = [("", "—"), *Role.choices]
         self.fields["client_secret"].required = False
         if self.instance.pk and self.instance.client_secret:

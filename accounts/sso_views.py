@@ -1,6 +1,7 @@
 """Single sign-on pages: the organisation's security settings, the e-mail-first sign-in, break-glass."""
 
 from allauth.core import ratelimit
+from allauth.core.internal import ratelimit as ratelimit_impl
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.openid_connect.views import callback as oidc_callback
@@ -21,7 +22,7 @@ from organizations.roles import Capability
 from . import saml, sso
 from .backends import BREAK_GLASS_ATTRIBUTE
 from .models import EmailDomain, IdentityProvider
-from .social_adapter import INVITATION, TEST_CONNECTION
+from .social_adapter import INVITATION, TEST_CONNECTION, build_app
 from .sso_forms import BreakGlassForm, DomainClaimForm, EmailFirstForm, IdentityProviderForm
 
 
@@ -75,11 +76,12 @@ def _sso_context(request: MemberRequest, form: IdentityProviderForm, domain_form
         "service_provider": saml.service_provider(request, provider)
         if provider.pk and provider.protocol == IdentityProvider.Protocol.SAML
         else None,
+        "can_test": bool(provider.pk) and build_app(provider) is not None,
         "domains": sso.organization_domains(organization=request.organization),
         "redirect_uri": request.build_absolute_uri(
             reverse("openid_connect_callback", kwargs={"provider_id": provider.provider_id})
         )
-        if provider.pk
+        if provider.pk and provider.protocol == IdentityProvider.Protocol.OIDC
         else None,
     }
 
@@ -120,7 +122,7 @@ def withdraw_domain(request: MemberRequest, domain_id: int) -> HttpResponse:
 def test_connection(request: MemberRequest) -> HttpResponseBase:
     """A real round trip to the IdP that ends on the claims page and signs nobody in."""
     provider = sso.identity_provider_of(organization=request.organization)
-    if provider is None or not provider.pk:
+    if provider is None or build_app(provider) is None:
         messages.error(request, _("Save the identity provider's settings first."))
         return redirect("security_sso", org_slug=request.organization.slug)
     # The session flag lets the adapter find the (possibly still disabled) provider, and proves the
@@ -188,7 +190,8 @@ def invitation_through_sso(request: UserRequest, invitation: Invitation) -> Http
 
 def oidc_sso_callback(request: UserRequest, provider_id: str) -> HttpResponseBase:
     """allauth's OpenID Connect callback, behind a rate limit per address."""
-    if not ratelimit.consume(request, action="sso_callback"):
+    # The IdP sends the browser back with a GET, which allauth's public helper never limits.
+    if not ratelimit_impl.consume(request, app="allauth.account", action="sso_callback", limit_get=True):
         return ratelimit.respond_429(request)
     return oidc_callback(request, provider_id)
 

@@ -101,10 +101,13 @@ def organization_view(capability: Capability) -> Callable[[View], View]:
     return decorator
 
 
-def organizations_of(user: "User | AnonymousUser") -> QuerySet[Organization]:
-    """Every organisation the user belongs to, for the switcher."""
+def organizations_of(user: "User | AnonymousUser", session: Any = None) -> QuerySet[Organization]:
+    """Every organisation the user belongs to, for the switcher; with the request's ``session``, only
+    those it may open (a session opened through an organisation's IdP opens that one only)."""
     if not user.is_authenticated:
         return Organization.objects.none()
     with unscoped("the organisation switcher lists the user's own memberships"):
         own_memberships = Membership.objects.filter(user=user).values("organization_id")
-    return Organization.objects.filter(pk__in=own_memberships).order_by("name")
+    organizations = Organization.objects.filter(pk__in=own_memberships).order_by("name")
+    scoped_to = session.get(SSO_SESSION_KEY) if session is not None else None
+    return organizations.filter(pk=scoped_to) if scoped_to is not None else organizations

@@ -13,5 +13,7 @@ def current_organization(request: HttpRequest) -> dict[str, Any]:
         "member": member,
         "current_organization": member.organization if member else None,
         "navigation_items": navigation_for(member) if member else [],
-        "my_organizations": organizations_of(user) if user is not None else [],
+        "my_organizations": organizations_of(user, getattr(request, "session", None))
+        if user is not None
+        else [],
     }

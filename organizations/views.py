@@ -21,7 +21,7 @@ def home(request: UserRequest) -> HttpResponse:
     """Signed out: what Binôme is. Signed in: the organisation they work in, or a choice."""
     if not request.user.is_authenticated:
         return render(request, "organizations/landing.html")
-    organizations = list(organizations_of(request.user))
+    organizations = list(organizations_of(request.user, request.session))
     last = request.session.get("last_organization")
     if len(organizations) == 1:
         return redirect("organization_home", org_slug=organizations[0].slug)
@@ -32,7 +32,11 @@ def home(request: UserRequest) -> HttpResponse:
 
 @login_required
 def choose_organization(request: UserRequest) -> HttpResponse:
-    return render(request, "organizations/choose.html", {"organizations": organizations_of(request.user)})
+    return render(
+        request,
+        "organizations/choose.html",
+        {"organizations": organizations_of(request.user, request.session)},
+    )
 
 
 @organization_view(Capability.VIEW_ORGANIZATION)

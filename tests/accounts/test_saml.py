@@ -304,6 +304,22 @@ def test_the_settings_page_shows_what_the_idp_must_know(client_for, hr_admin, pr
     assert _stored(provider).sp_private_key.splitlines()[1] not in body
 
 
+def test_before_the_idp_metadata_the_page_shows_the_sp_and_nothing_signs_in(
+    client_for, client, hr_admin, organization
+):
+    with tenant_context(organization):
+        IdentityProvider.objects.create(
+            organization=organization, protocol=IdentityProvider.Protocol.SAML, name="Acme SSO", enabled=False
+        )
+    client_for(hr_admin)
+
+    page = client.get(SETTINGS).content.decode()
+
+    assert "http://binome.test/accounts/saml/acme/acs/" in page
+    assert "Test connection" not in page
+    assert client.post(LOGIN).status_code == 404
+
+
 def test_the_certificate_downloads_for_hr(client_for, client, provider, hr_admin):
     client_for(hr_admin)
 

@@ -141,6 +141,15 @@ class TestJustInTime:
             person = Person.objects.get(user=alice)
         assert (person.first_name, person.last_name) == ("Alice", "Durand")
 
+    def test_the_idps_names_are_kept_on_one_line(self, client, acme, oidc_idp):
+        make_idp(acme, oidc_idp, jit=IdentityProvider.JoinPolicy.AS_ROLE, jit_role=Role.MENTEE)
+        idp_person(oidc_idp, given_name="Alice\r\nBcc: x@evil.example", family_name="D" * 300)
+        sso_sign_in(client, oidc_idp, "alice@acme.example")
+        with tenant_context(acme):
+            person = Person.objects.get(user__email="alice@acme.example")
+        assert person.first_name == "Alice Bcc: x@evil.example"
+        assert person.last_name == "D" * 150
+
     def test_invited_only_refuses_someone_not_invited(self, client, acme, oidc_idp):
         make_idp(acme, oidc_idp, jit=IdentityProvider.JoinPolicy.INVITED)
         idp_person(oidc_idp)
@@ -222,6 +231,7 @@ class TestCrossOrganisation:
         assert client.get(f"/o/{acme.slug}/").status_code == 200
         assert client.get(f"/o/{other_organization.slug}/").status_code == 404
         assert client.get(f"/o/{other_organization.slug}/members/").status_code == 404
+        assert client.get("/")["Location"] == f"/o/{acme.slug}/"  # the switcher offers Acme only
 
     def test_a_password_session_is_not_restricted(self, client, acme, other_organization):
         both = member(acme, Role.MENTOR, email="both@elsewhere.example")
@@ -434,3 +444,47 @@ class TestInvitationThroughSso:
         assert (
             'name="password1"' in client.get(f"/invitations/{invitation_token(invitation)}/").content.decode()
         )
+
+
+class TestSignInDetails:
+    def test_the_callback_is_rate_limited(self, client, acme, oidc_idp, settings):
+        provider = make_idp(acme, oidc_idp)
+        settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "sso_callback": "2/m/ip"}
+        url = f"/accounts/oidc/{provider.provider_id}/login/callback/?code=x&state=y"
+        codes = [client.get(url).status_code for _ in range(3)]
+        assert codes[-1] == 429 and 429 not in codes[:2]
+
+    def test_the_person_lands_on_the_page_they_asked_for(self, client, acme, oidc_idp):
+        make_idp(acme, oidc_idp)
+        member(acme, Role.MENTOR, email="alice@acme.example")
+        idp_person(oidc_idp)
+        next_url = f"/o/{acme.slug}/notifications/"
+        response = client.post(
+            "/accounts/sign-in/", {"email": "alice@acme.example", "continue": "1", "next": next_url}
+        )
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "alice"))
+        assert client.get(f"{back.path}?{back.query}")["Location"] == next_url
+
+    def test_an_outside_next_address_is_dropped(self, client, acme, oidc_idp):
+        make_idp(acme, oidc_idp)
+        member(acme, Role.MENTOR, email="alice@acme.example")
+        idp_person(oidc_idp)
+        response = client.post(
+            "/accounts/sign-in/",
+            {"email": "alice@acme.example", "continue": "1", "next": "https://evil.example/"},
+        )
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "alice"))
+        assert "evil" not in client.get(f"{back.path}?{back.query}")["Location"]
+
+    def test_connecting_an_identity_to_the_signed_in_account_is_refused(
+        self, client, acme, oidc_idp, hr_admin
+    ):
+        provider = make_idp(acme, oidc_idp)
+        member(acme, Role.MENTOR, email="alice@acme.example")
+        idp_person(oidc_idp)
+        client.force_login(hr_admin)
+        response = client.post(f"/accounts/oidc/{provider.provider_id}/login/", {"process": "connect"})
+        back = urlsplit(oidc_idp.walk_to_callback(response["Location"], "alice"))
+        client.get(f"{back.path}?{back.query}")
+        assert not SocialAccount.objects.exists()
+        assert signed_in_user(client) == hr_admin

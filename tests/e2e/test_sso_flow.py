@@ -127,3 +127,41 @@ def test_test_connection_shows_the_claims(page, acme, oidc_idp, screenshot):
     assert "Prosper" in page.locator("#claims").inner_text()
     page.goto(f"/o/{acme.slug}/security/")
     assert "Single sign-on" in page.content()
+
+
+def test_an_hr_admin_sets_up_the_idp_in_the_browser(page, acme, oidc_idp, screenshot):
+    member(acme, Role.HR_ADMIN, email="hr@elsewhere.example")
+    sign_in(page, "hr@elsewhere.example", DEFAULT_PASSWORD)
+    page.goto(f"/o/{acme.slug}/security/")
+    page.get_by_role("link", name="Single sign-on settings").click()
+    page.fill("input[name=idp-name]", "Acme Okta")
+    page.fill("input[name=idp-server_url]", oidc_idp.issuer)
+    page.fill("input[name=idp-client_id]", "binome")
+    page.fill("input[name=idp-client_secret]", "secret-value")
+    page.select_option("select[name=idp-jit]", "as_role")
+    page.select_option("select[name=idp-jit_role]", "mentee")
+    page.check("input[name=idp-enabled]")
+    page.get_by_role("button", name="Save").click()
+    assert "/accounts/oidc/idp-" in page.locator("#redirect-uri").inner_text()
+    page.fill("input[name=domain]", "acme.example")
+    page.get_by_role("button", name="Claim this domain").click()
+    assert "waiting for confirmation" in page.content()
+    screenshot("settings")
+    with tenant_context(acme):
+        provider = IdentityProvider.objects.get()
+    assert (provider.client_secret, provider.jit_role, provider.enabled) == ("secret-value", "mentee", True)
+
+
+def test_an_invitee_of_an_sso_required_organisation_joins_through_the_idp(page, acme, oidc_idp):
+    from organizations.services import invitation_token
+
+    set_up_idp(page, acme, oidc_idp, sso_required=True)
+    invitation = InvitationFactory(organization=acme, email="zoe@acme.example", role=Role.MENTOR)
+    idp_knows(oidc_idp, "zoe")
+    page.goto(f"/invitations/{invitation_token(invitation)}/")
+    page.get_by_role("button", name="Continue with Acme Entra").click()
+    page.fill("input[name=login]", "zoe")
+    page.get_by_role("button", name="Sign in at the IdP").click()
+    page.wait_for_url(f"**/o/{acme.slug}/**")
+    with tenant_context(acme):
+        assert Membership.objects.filter(user__email="zoe@acme.example", role=Role.MENTOR).exists()
