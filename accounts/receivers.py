@@ -1,6 +1,6 @@
 from organizations import services as organization_services
 
-from . import services
+from . import mfa, services
 
 
 def record_sign_in(sender, request, user, **kwargs):
@@ -27,3 +27,8 @@ def end_access_of_deactivated_account(sender, instance, created, update_fields=N
     if update_fields is not None and "is_active" not in update_fields:
         return
     organization_services.end_account_access(user=instance, reason="account deactivated")
+
+
+def remember_mfa_requirement(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        mfa.remember_requirement(request=request, user=user)

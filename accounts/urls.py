@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import mfa_views, views
 
 urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
@@ -8,4 +8,5 @@ urlpatterns = [
     path("my-data/download/", views.download_my_data, name="my_data_download"),
     path("delete/", views.delete_account, name="delete_account"),
     path("deleted/", views.account_deleted, name="account_deleted"),
+    path("two-factor/required/", mfa_views.mfa_required, name="mfa_required"),
 ]

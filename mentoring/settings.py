@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    # Two-factor authentication (issue 13): TOTP apps, recovery codes, WebAuthn passkeys and security keys.
+    "allauth.mfa",
+    "django.contrib.humanize",  # allauth.mfa's security-key list says "last used 2 hours ago"
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
@@ -123,6 +126,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Two-factor authentication (allauth.mfa). Which members must enrol is each organisation's policy
+# (Organization.mfa_required_for, enforced by accounts.mfa); the machinery is allauth's.
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# A passkey alone signs a person in (a passkey is possession and user verification in one).
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Binôme"
+# WebAuthn ties a credential to the host: only https, or http://localhost, are secure contexts.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# A wrong TOTP or recovery code counts as a failed sign-in on a per-person key (ACCOUNT_RATE_LIMITS
+# "login_failed": 5 in 5 minutes), so a six-digit code cannot be walked. Passwordless passkey sign-ins,
+# where there is no person to key on yet, are limited per address.
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

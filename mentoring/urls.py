@@ -17,6 +17,7 @@ organization_patterns = [
     path("", include("notifications.urls")),
     path("", include("surveys.urls")),
     path("dashboard/", include("dashboards.urls")),
+    path("security/mfa/", include("accounts.mfa_urls")),
 ]
 
 urlpatterns = [

@@ -26,6 +26,8 @@ class Capability(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_OPERATIONS = "view_operations"
     PARTICIPATE = "participate"
+    # The organisation's sign-in rules: SSO, two-factor policy, resets of a member's second factor.
+    MANAGE_SECURITY = "manage_security"
 
 
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
@@ -37,6 +39,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
         Capability.VIEW_PAIR_STATISTICS,
         Capability.VIEW_DASHBOARD,
         Capability.VIEW_OPERATIONS,
+        Capability.MANAGE_SECURITY,
     },
     Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
     Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
