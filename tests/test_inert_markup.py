@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
 
+from accounts.models import MfaReset
 from dashboards import services as dashboard_services
 from notifications import tasks as notification_tasks
 from notifications.handlers import HR_DIGEST
@@ -212,6 +213,13 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         "mentee2": _person(world, organization, "mentee2", Role.MENTEE, email="mentee2@acme.example"),
     }
     with tenant_context(organization):
+        # HR's reason for resetting a member's second factors, shown on the organisation's MFA page.
+        MfaReset.objects.create(
+            organization=organization,
+            member=people["mentee2"],
+            reset_by=people["hr"],
+            reason=world.mark("accounts.MfaReset.reason"),
+        )
         skill = Skill.objects.create(
             organization=organization,
             name=world.mark("programmes.Skill.name"),
@@ -551,6 +559,8 @@ def _values(scene):
         "user_id": [scene["people"]["mentee"].pk],
         "role": [Role.MENTEE],
         "invitation_id": [scene["invitation"].pk],
+        # allauth's security-key pages (edit, remove): the person's own keys, none in this scene.
+        "pk": [],
     }
     return pair_scene, programme_scene
 

@@ -161,3 +161,20 @@ def test_the_summary_card_links_to_the_page(rf, hr_admin, organization):
     html = render_to_string("accounts/security/_mfa_summary.html", {"current_organization": organization})
     assert "/o/acme/security/mfa/" in html
     assert render_to_string("accounts/security/_mfa_summary.html", {}).strip() == ""
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_the_policy_page_query_count_does_not_grow(
+    client_for, hr_admin, organization, count, django_assert_num_queries
+):
+    from .mfa_helpers import set_policy
+
+    set_policy(organization, "everyone")
+    enrol_totp(hr_admin)
+    for _ in range(count):
+        member(organization, Role.MENTEE)
+    client = client_for(hr_admin)
+    client.get("/o/acme/security/mfa/")
+    with django_assert_num_queries(10):
+        response = client.get("/o/acme/security/mfa/")
+    assert len(response.context["status"].pending) == count
