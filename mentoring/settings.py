@@ -125,6 +125,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Confirming the password before adding or removing a second factor: 10 tries a minute per person.
+    "reauthenticate": "10/m/user",
 }
 # Two-factor authentication (allauth.mfa). Which members must enrol is each organisation's policy
 # (Organization.mfa_required_for, enforced by accounts.mfa); the machinery is allauth's.

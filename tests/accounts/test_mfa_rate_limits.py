@@ -53,3 +53,13 @@ def test_the_limit_is_the_persons_not_the_browsers(organization):
     _sign_in_with_password(second, person)
     second.post(reverse("mfa_authenticate"), {"code": pyotp.TOTP(secret).now()})
     assert "_auth_user_id" not in second.session
+
+
+def test_the_password_asked_again_before_adding_a_factor_is_limited(client_for, organization):
+    person = member(organization, Role.MENTEE)
+    client = client_for(person)
+    for _ in range(10):
+        response = client.post(reverse("account_reauthenticate"), {"password": "not-the-password"})
+        assert response.status_code == 200
+    response = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+    assert response.status_code == 429
