@@ -22,7 +22,7 @@ from organizations.access import Member
 from organizations.models import MFA_POLICY_ROLES, Membership, MfaPolicy, Organization
 from organizations.tenancy import unscoped
 
-from . import services
+from . import services, signals
 from .models import MfaReset
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def reset_mfa(*, organization: Organization, member: User, reset_by: User, reaso
     """Remove every second factor of a member who lost theirs, record it, and sign them out everywhere.
 
     They sign in again with their password and, where a policy requires it, enrol a new factor before
-    they reach the organisation's pages. Refused (``ValidationError``) as ``reset_refusal`` says.
+    they reach the organisation's pages. The person is told by e-mail (``signals.mfa_reset``). Refused (``ValidationError``) as ``reset_refusal`` says.
     """
     refusal = reset_refusal(organization=organization, member=member, reset_by=reset_by)
     if refusal:
@@ -173,4 +173,5 @@ def reset_mfa(*, organization: Organization, member: User, reset_by: User, reaso
     record.full_clean()
     record.save()
     services.sign_out_everywhere(user=member)
+    signals.mfa_reset.send(sender=MfaReset, reset=record)
     return record

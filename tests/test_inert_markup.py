@@ -27,6 +27,7 @@ from accounts.models import MfaReset
 from dashboards import services as dashboard_services
 from notifications import tasks as notification_tasks
 from notifications.handlers import HR_DIGEST
+from notifications.mfa import MFA_RESET
 from notifications.models import Notification
 from notifications.registry import kind_values
 from notifications.services import natural_key, plan
@@ -214,7 +215,7 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
     }
     with tenant_context(organization):
         # HR's reason for resetting a member's second factors, shown on the organisation's MFA page.
-        MfaReset.objects.create(
+        mfa_reset = MfaReset.objects.create(
             organization=organization,
             member=people["mentee2"],
             reset_by=people["hr"],
@@ -455,6 +456,7 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         )
 
     return {
+        "mfa_reset": mfa_reset,
         "people": people,
         "programme": programme,
         "skill": skill,
@@ -510,6 +512,14 @@ def _send_every_email(organization, scene):
                 due_at=now,
                 object_id=scene["open_response"].pk,
             )
+        plan(
+            organization=organization,
+            recipient=people["mentee2"],
+            kind=MFA_RESET,
+            key=natural_key(MFA_RESET, "mfa_reset", scene["mfa_reset"].pk, recipient=people["mentee2"]),
+            due_at=now,
+            object_id=scene["mfa_reset"].pk,
+        )
         plan(
             organization=organization,
             recipient=people["hr"],
