@@ -29,9 +29,7 @@ def open_sign_ins(*, user: User) -> list[SignedInSession]:
     sign_ins = list(rows)
     open_keys = set(
         get_model_class()
-        .objects.filter(
-            session_key__in=[row.session_key for row in sign_ins], expire_date__gt=timezone.now()
-        )
+        .objects.filter(session_key__in=[row.session_key for row in sign_ins], expire_date__gt=timezone.now())
         .values_list("session_key", flat=True)
     )
     return [row for row in sign_ins if row.session_key in open_keys]

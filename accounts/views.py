@@ -41,7 +41,9 @@ def sign_out_everywhere(request):
     """Every browser the person signed in with, this one included, is signed out at once."""
     services.sign_out_everywhere(user=request.user)
     logout(request)
-    messages.success(request, _("You are signed out everywhere, on this browser too. Sign in again to continue."))
+    messages.success(
+        request, _("You are signed out everywhere, on this browser too. Sign in again to continue.")
+    )
     return redirect("account_login")
 
 
