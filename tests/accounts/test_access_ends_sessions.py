@@ -115,3 +115,12 @@ def test_a_change_elsewhere_keeps_everyone_signed_in(world, organization, other_
     services.end_access(organization=other_organization, user=outsider, reason="left")
     assert _is_signed_in(world.laptop) and _is_signed_in(world.phone)
     assert _is_signed_in(world.hr_browser) and _is_signed_in(world.bernard_browser)
+
+
+def test_an_hr_admin_taking_away_their_own_role_is_signed_out_cleanly(world, organization):
+    """The request that ended its own session still answers (no "session deleted" error)."""
+    response = world.laptop.post(_remove_role_url(organization, world.camille, Role.MENTOR))
+    assert response.status_code == 302
+    assert not _is_signed_in(world.laptop) and not _is_signed_in(world.phone)
+    world.laptop.force_login(world.camille)
+    assert world.laptop.get(f"/o/{organization.slug}/members/").status_code == 200, "still HR admin"
