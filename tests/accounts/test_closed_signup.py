@@ -110,3 +110,14 @@ def test_hr_adding_a_person_still_creates_their_account(client_for, hr_admin, or
     )
     assert response.status_code == 302
     assert get_user_model().objects.filter(email="zoe@acme.example").exists()
+
+
+def test_the_closed_page_speaks_french(client, db, settings):
+    """Reads French once the catalogues hold this branch's strings (/work/translations/h13-access.po)."""
+    settings.LANGUAGE_CODE = "fr"
+    page = client.get("/accounts/signup/").content.decode()
+    assert (
+        "Les comptes s&#x27;obtiennent sur invitation" in page
+        or "Les comptes s'obtiennent sur invitation" in page
+    )
+    assert "Demandez une invitation à votre équipe RH" in page
