@@ -14,10 +14,11 @@ def forget_sign_out(sender, request, user, **kwargs):
 
 
 def sign_out_when_access_ends(sender, user, organization, roles_left, **kwargs):
-    """Leaving an organisation, or losing the account, signs the person out of every open session:
-    they sign in again to what they still have, and a browser left open shows nothing they lost."""
-    if organization is None or not roles_left:
-        services.sign_out_everywhere(user=user)
+    """Any role taken away (HR admin to mentor only, the last role, the account itself) signs the person
+    out of every open session at once. A session is one browser's sign-in, shared by all their
+    organisations, so it cannot be narrowed to the one that changed: they sign in again to what they
+    still have, and no page left open keeps showing what they lost."""
+    services.sign_out_everywhere(user=user)
 
 
 def end_access_of_deactivated_account(sender, instance, created, update_fields=None, **kwargs):

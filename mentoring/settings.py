@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    # After SessionMiddleware: a session ended during its own request is flushed, not saved (h13-access).
+    "accounts.middleware.EndedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -77,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.current_organization",
+                "accounts.context_processors.sign_up",
             ],
         },
     },
@@ -119,14 +122,28 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Binôme] "
-# allauth's defaults, spelt out because a test pins them: 10 failed sign-ins a minute per IP.
+# Accounts come from invitations, imports and single sign-on: a stranger cannot create one unless this is
+# on (a demo or a trial site). The social adapter decides SSO's just-in-time accounts on its own.
+PUBLIC_SIGNUP = env.bool("PUBLIC_SIGNUP", default=False)
+# Sign-up, password reset and sign-in answer the same whether an address has an account or not (allauth's
+# default, spelt out because tests/accounts/test_enumeration.py relies on it).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits, counted in the cache (Redis in production, so every gunicorn worker shares them). "ip" is
+# the client's address: behind a reverse proxy, set ALLAUTH_TRUSTED_PROXY_COUNT or every visitor shares
+# the proxy's. Beyond a limit the person gets templates/429.html; too many failed sign-ins for one address
+# is said on the sign-in form. tests/accounts/test_rate_limits.py pins each of them.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
-    # Confirming the password before adding or removing a second factor: 10 tries a minute per person.
+    # Confirming the password again, before a second factor is added or removed among others.
     "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
 }
 # Two-factor authentication (allauth.mfa). Which members must enrol is each organisation's policy
 # (Organization.mfa_required_for, enforced by accounts.mfa); the machinery is allauth's.
