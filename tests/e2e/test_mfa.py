@@ -165,3 +165,30 @@ def test_a_passkey_is_added_used_as_second_factor_then_to_sign_in_alone(
     page.get_by_role("button", name="Sign in with a passkey").click()
     page.wait_for_url(re.compile(r"/o/acme/$"))
     assert page.locator("#account-menu").inner_text().strip() == "Claire " + claire.last_name
+
+
+def test_hr_resets_the_factors_of_a_member_who_lost_their_phone(page, acme, screenshot):
+    from tests.accounts.mfa_helpers import enrol_totp
+
+    acme.mfa_required_for = MfaPolicy.NOBODY
+    acme.save()
+    hr = member(acme, Role.HR_ADMIN, email="rh@acme.example", language="en")
+    lost = member(acme, Role.MENTEE, email="jean@acme.example", first_name="Jean", language="en")
+    enrol_totp(lost)
+
+    sign_in(page, hr.email, DEFAULT_PASSWORD)
+    page.goto("/o/acme/members/")
+    page.get_by_role("row", name=re.compile("jean@acme.example")).get_by_role(
+        "link", name="Reset two-factor"
+    ).click()
+    page.wait_for_url(re.compile(r"/o/acme/security/mfa/members/\d+/reset/$"))
+    page.fill("input[name=reason]", "Phone lost, checked by a call")
+    screenshot("reset-confirm")
+    page.get_by_role("button", name="Reset two-factor authentication").click()
+    page.wait_for_url(re.compile(r"/o/acme/security/mfa/$"))
+    assert page.get_by_role("cell", name="Phone lost, checked by a call").is_visible()
+
+    # Jean signs in with the password alone again, and may add a new factor.
+    _sign_out(page)
+    sign_in(page, lost.email, DEFAULT_PASSWORD)
+    page.wait_for_url(re.compile(r"/o/acme/$"))
