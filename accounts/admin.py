@@ -3,9 +3,9 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from organizations.admin import CountsOnlyDeletion
+from organizations.admin import CountsOnlyDeletion, TenantAdmin
 
-from .models import User
+from .models import MfaReset, User
 
 
 @admin.register(User)
@@ -37,3 +37,19 @@ class UserAdmin(CountsOnlyDeletion, BaseUserAdmin):
         )
 
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(MfaReset)
+class MfaResetAdmin(TenantAdmin):
+    """The record of HR's two-factor resets, for staff to read: nobody rewrites it."""
+
+    list_display = ["created_at", "organization", "member", "reset_by", "authenticators_removed"]
+    list_filter = ["organization"]
+    search_fields = ["member__email", "reset_by__email"]
+    readonly_fields = ["organization", "member", "reset_by", "reason", "authenticators_removed", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

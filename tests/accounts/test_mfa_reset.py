@@ -178,3 +178,23 @@ def test_the_policy_page_query_count_does_not_grow(
     with django_assert_num_queries(10):
         response = client.get("/o/acme/security/mfa/")
     assert len(response.context["status"].pending) == count
+
+
+def test_staff_read_the_resets_in_the_admin_and_nobody_rewrites_them(
+    admin_client, hr_admin, organization, lost_phone
+):
+    from accounts import mfa
+
+    with tenant_context(organization):
+        reset = mfa.reset_mfa(organization=organization, member=lost_phone, reset_by=hr_admin, reason="lost")
+    assert (
+        f"/admin/accounts/mfareset/{reset.pk}/change/"
+        in admin_client.get("/admin/accounts/mfareset/").content.decode()
+    )
+    page = admin_client.get(f"/admin/accounts/mfareset/{reset.pk}/change/")
+    assert page.status_code == 200
+    assert "lost" in page.content.decode()
+    assert admin_client.get("/admin/accounts/mfareset/add/").status_code == 403
+    admin_client.post(f"/admin/accounts/mfareset/{reset.pk}/change/", {"reason": "rewritten"})
+    with tenant_context(organization):
+        assert MfaReset.objects.get().reason == "lost"
