@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from organizations.admin import CountsOnlyDeletion, TenantAdmin
 
 from . import sso
-from .models import BreakGlassSignIn, EmailDomain, IdentityProvider, User
+from .models import BreakGlassSignIn, EmailDomain, IdentityProvider, MfaReset, User
 
 
 @admin.register(User)
@@ -97,4 +97,20 @@ class BreakGlassSignInAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # The audit trail outlives the accounts it names.
+        return False
+
+
+@admin.register(MfaReset)
+class MfaResetAdmin(TenantAdmin):
+    """The record of HR's two-factor resets, for staff to read: nobody rewrites it."""
+
+    list_display = ["created_at", "organization", "member", "reset_by", "authenticators_removed"]
+    list_filter = ["organization"]
+    search_fields = ["member__email", "reset_by__email"]
+    readonly_fields = ["organization", "member", "reset_by", "reason", "authenticators_removed", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

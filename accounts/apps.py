@@ -12,16 +12,19 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in, user_logged_out
         from django.db.models.signals import post_save
 
+        from organizations.access import member_gate
         from organizations.signals import access_ended
-
-        # personal_data: the account's and the organisations' part of a person's export and erasure.
-        from . import personal_data, receivers  # noqa: F401
-
-        user_logged_in.connect(receivers.record_sign_in, dispatch_uid="accounts.record_sign_in")
         from organizations.views import INVITATION_ROUTES
 
-        from . import sso_views
+        # personal_data: the account's and the organisations' part of a person's export and erasure.
+        from . import mfa, personal_data, receivers, sso_views  # noqa: F401
 
+        # Members an organisation's two-factor policy covers enrol before they reach its pages.
+        member_gate(mfa.enrolment_gate)
+        user_logged_in.connect(receivers.remember_mfa_requirement, dispatch_uid="accounts.mfa_requirement")
+
+        user_logged_in.connect(receivers.record_sign_in, dispatch_uid="accounts.record_sign_in")
+        # An invitee of an organisation that requires single sign-on joins through its IdP.
         if sso_views.invitation_through_sso not in INVITATION_ROUTES:
             INVITATION_ROUTES.append(sso_views.invitation_through_sso)
         # allauth's own signal: it carries the social login, and comes after the session was cycled.

@@ -1,6 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organizations.models import Organization
+from organizations.validators import no_control_characters
+
 from .models import User
 
 
@@ -28,3 +31,19 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("This is not your password."))
         return password
+
+
+class MfaPolicyForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = ["mfa_required_for"]
+        widgets = {"mfa_required_for": forms.RadioSelect}
+
+
+class MfaResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why"),
+        max_length=300,
+        validators=[no_control_characters],
+        help_text=_("Kept in the organisation's record, for instance: lost phone, confirmed by a call."),
+    )

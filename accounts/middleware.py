@@ -28,3 +28,22 @@ class UserPreferencesMiddleware:
         else:
             timezone.deactivate()
         return self.get_response(request)
+
+
+class EndedSessionMiddleware:
+    """A request whose own session was ended while it ran (the person took a role away from themselves,
+    or signed out everywhere from another browser at the same moment) finishes signed out, instead of
+    Django's "session deleted before the request completed" error: the session is flushed before
+    SessionMiddleware would try to save it. One lookup, only for the requests that change their session.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.modified and session.session_key:
+            if not session.exists(session.session_key):
+                session.flush()
+        return response

@@ -290,3 +290,27 @@ class BreakGlassSignIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} · {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+
+class MfaReset(TenantModel):
+    """An organisation's HR admin removed a member's second factors (a lost phone, a broken key).
+
+    The account is the person's and shared by every organisation they belong to: the row says which
+    organisation did it, and who, so the person and the other organisations can tell.
+    """
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reset_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=300, validators=[no_control_characters])
+    authenticators_removed = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("two-factor reset")
+        verbose_name_plural = _("two-factor resets")
+
+    def __str__(self):
+        return f"{self.member_id} · {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -28,7 +29,7 @@ from organizations.services import end_access, end_account_access
 from organizations.tenancy import tenant_context, unscoped
 
 from . import privacy, sso
-from .models import BreakGlassSignIn, EmailDomain, SignedInSession
+from .models import BreakGlassSignIn, EmailDomain, MfaReset, SignedInSession
 
 EXPORT_FORMAT = "binome-personal-data/1"
 ACCESS_REASON = "a person's own data export (GDPR right of access)"
@@ -149,6 +150,21 @@ def _invitations(user):
     return list(Invitation.objects.filter(email__iexact=user.email).order_by("created_at")), entry
 
 
+# Who reset the person's second factors, and why: the organisation's record, which the person may read.
+@privacy.export("two_factor_resets", position=90, covers=[MfaReset])
+def _two_factor_resets(user):
+    def entry(reset):
+        return {
+            "at": reset.created_at,
+            "by": reset.reset_by.display_name if reset.reset_by else None,
+            "reason": reset.reason,
+        }
+
+    return list(
+        MfaReset.objects.filter(member=user).select_related("reset_by").order_by("created_at", "pk")
+    ), entry
+
+
 privacy.not_exported(
     EmailDomain,
     why="who in HR claimed a domain, and which staff member confirmed it, is the organisation's and the "
@@ -247,6 +263,12 @@ def erase_personal_data(*, user):
 def _forget_identities(*, user, now):
     # The IdP's subject would otherwise still point at the anonymised row.
     SocialAccount.objects.filter(user=user).delete()
+
+
+@privacy.erase
+def _forget_second_factors(*, user, now):
+    # TOTP secrets, security-key credentials and recovery codes are credentials of an account that is gone.
+    Authenticator.objects.filter(user=user).delete()
 
 
 @privacy.erase

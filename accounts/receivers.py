@@ -1,6 +1,6 @@
 from organizations import services as organization_services
 
-from . import services, sso
+from . import mfa, services, sso
 
 
 def record_sign_in(sender, request, user, **kwargs):
@@ -26,10 +26,11 @@ def forget_sign_out(sender, request, user, **kwargs):
 
 
 def sign_out_when_access_ends(sender, user, organization, roles_left, **kwargs):
-    """Leaving an organisation, or losing the account, signs the person out of every open session:
-    they sign in again to what they still have, and a browser left open shows nothing they lost."""
-    if organization is None or not roles_left:
-        services.sign_out_everywhere(user=user)
+    """Any role taken away (HR admin to mentor only, the last role, the account itself) signs the person
+    out of every open session at once. A session is one browser's sign-in, shared by all their
+    organisations, so it cannot be narrowed to the one that changed: they sign in again to what they
+    still have, and no page left open keeps showing what they lost."""
+    services.sign_out_everywhere(user=user)
 
 
 def end_access_of_deactivated_account(sender, instance, created, update_fields=None, **kwargs):
@@ -39,3 +40,8 @@ def end_access_of_deactivated_account(sender, instance, created, update_fields=N
     if update_fields is not None and "is_active" not in update_fields:
         return
     organization_services.end_account_access(user=instance, reason="account deactivated")
+
+
+def remember_mfa_requirement(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        mfa.remember_requirement(request=request, user=user)

@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from .models import User
 
 
-def _session_store() -> type[SessionBase]:
+def session_store() -> type[SessionBase]:
     return import_module(settings.SESSION_ENGINE).SessionStore
 
 
 def record_sign_in(*, request: HttpRequest, user: User) -> None:
     """Remember the session the person just signed in with; forget those of theirs that have ended."""
-    store = _session_store()
+    store = session_store()
     session = request.session
     if session.session_key is None:
         session.save()
@@ -46,7 +46,7 @@ def forget_sign_in(*, request: HttpRequest) -> None:
 def sign_out_everywhere(*, user: User) -> int:
     """Delete every session the person signed in with from the session store: their next request is
     signed out, whatever page or device it comes from. Returns how many sessions were ended."""
-    store = _session_store()()
+    store = session_store()()
     keys = list(SignedInSession.objects.filter(user=user).values_list("session_key", flat=True))
     for key in keys:
         store.delete(key)

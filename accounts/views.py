@@ -14,7 +14,7 @@ from django.views.i18n import set_language
 
 from mentoring.downloads import private_download
 
-from . import personal_data, services
+from . import personal_data, selectors, services
 from .forms import DeleteAccountForm, PreferencesForm
 
 
@@ -27,7 +27,24 @@ def preferences(request):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, request.user.language)
         messages.success(request, _("Your preferences are saved."))
         return response
-    return render(request, "accounts/preferences.html", {"form": form})
+    context = {
+        "form": form,
+        "sign_ins": selectors.open_sign_ins(user=request.user),
+        "current_session_key": request.session.session_key,
+    }
+    return render(request, "accounts/preferences.html", context)
+
+
+@require_POST
+@login_required
+def sign_out_everywhere(request):
+    """Every browser the person signed in with, this one included, is signed out at once."""
+    services.sign_out_everywhere(user=request.user)
+    logout(request)
+    messages.success(
+        request, _("You are signed out everywhere, on this browser too. Sign in again to continue.")
+    )
+    return redirect("account_login")
 
 
 @require_POST

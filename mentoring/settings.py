@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "allauth",
     "allauth.account",
+    # Two-factor authentication (issue 13): TOTP apps, recovery codes, WebAuthn passkeys and security keys.
+    "allauth.mfa",
+    "django.contrib.humanize",  # allauth.mfa's security-key list says "last used 2 hours ago"
     # Single sign-on per organisation (issue 13): allauth's social accounts, apps built from each
     # organisation's IdentityProvider by accounts.social_adapter; OpenID Connect, and SAML 2.0 through
     # allauth's provider (python3-saml, with Debian's libxmlsec1).
@@ -60,6 +63,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
+    # After SessionMiddleware: a session ended during its own request is flushed, not saved (h13-access).
+    "accounts.middleware.EndedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -80,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.current_organization",
+                "accounts.context_processors.sign_up",
             ],
         },
     },
@@ -123,17 +129,46 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Binôme] "
-# allauth's defaults, spelt out because a test pins them: 10 failed sign-ins a minute per IP.
+# Accounts come from invitations, imports and single sign-on: a stranger cannot create one unless this is
+# on (a demo or a trial site). The social adapter decides SSO's just-in-time accounts on its own.
+PUBLIC_SIGNUP = env.bool("PUBLIC_SIGNUP", default=False)
+# Sign-up, password reset and sign-in answer the same whether an address has an account or not (allauth's
+# default, spelt out because tests/accounts/test_enumeration.py relies on it).
+ACCOUNT_PREVENT_ENUMERATION = True
+# Rate limits, counted in the cache (Redis in production, so every gunicorn worker shares them). "ip" is
+# the client's address: behind a reverse proxy, set ALLAUTH_TRUSTED_PROXY_COUNT or every visitor shares
+# the proxy's. Beyond a limit the person gets templates/429.html; too many failed sign-ins for one address
+# is said on the sign-in form. tests/accounts/test_rate_limits.py pins each of them.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("ALLAUTH_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
+    # Confirming the password again, before a second factor is added or removed among others.
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
     # Single sign-on (accounts/sso_views.py): the e-mail-first step, the IdP's callback, break-glass.
     "sso_email_first": "20/m/ip",
     "sso_callback": "30/m/ip",
     "break_glass": "10/h/ip,5/h/key",
 }
+# Two-factor authentication (allauth.mfa). Which members must enrol is each organisation's policy
+# (Organization.mfa_required_for, enforced by accounts.mfa); the machinery is allauth's.
+MFA_ADAPTER = "accounts.mfa_adapter.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# A passkey alone signs a person in (a passkey is possession and user verification in one).
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Binôme"
+# WebAuthn ties a credential to the host: only https, or http://localhost, are secure contexts.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=False)
+# A wrong TOTP or recovery code counts as a failed sign-in on a per-person key (ACCOUNT_RATE_LIMITS
+# "login_failed": 5 in 5 minutes), so a six-digit code cannot be walked. Passwordless passkey sign-ins,
+# where there is no person to key on yet, are limited per address.
+MFA_RATE_LIMITS = {"webauthn_login": "10/m/ip"}
 # Single sign-on: accounts.sso decides who an IdP's assertion signs in. An e-mail claim never signs into
 # an existing account by itself; identities are matched on (provider, subject) only.
 SOCIALACCOUNT_ADAPTER = "accounts.social_adapter.SocialAccountAdapter"

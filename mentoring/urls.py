@@ -19,6 +19,7 @@ organization_patterns = [
     path("", include("surveys.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("security/", include("accounts.sso_urls")),
+    path("security/mfa/", include("accounts.mfa_urls")),
 ]
 
 urlpatterns = [

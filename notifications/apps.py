@@ -8,13 +8,16 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from accounts.signals import mfa_reset
         from organizations.signals import access_ended, invitations_issued
 
         # handlers: the HR digest and invitations, the kinds this app plans; personal_data: its part of a
         # person's data.
         from . import handlers, personal_data  # noqa: F401
         from .invitations import plan_invitation_emails
+        from .mfa import tell_member_of_mfa_reset
         from .receivers import withhold_emails_when_access_ends
 
         access_ended.connect(withhold_emails_when_access_ends, dispatch_uid="notifications.withhold")
         invitations_issued.connect(plan_invitation_emails, dispatch_uid="notifications.invitations")
+        mfa_reset.connect(tell_member_of_mfa_reset, dispatch_uid="notifications.mfa_reset")

@@ -60,6 +60,19 @@ View = Callable[..., HttpResponseBase]
 # organizations imports no app above it).
 SSO_SESSION_KEY = "sso_organization_id"
 
+# A gate may hold a member at the door of every organisation page (a second factor to enrol first): it
+# answers None to let them in, or the response to give instead. The apps above organizations register
+# theirs at start-up (accounts.mfa), so that this module never imports them.
+MemberGate = Callable[[HttpRequest, Member], HttpResponseBase | None]
+MEMBER_GATES: list[MemberGate] = []
+
+
+def member_gate(gate: MemberGate) -> MemberGate:
+    """Register ``gate`` for every organisation page (idempotent)."""
+    if gate not in MEMBER_GATES:
+        MEMBER_GATES.append(gate)
+    return gate
+
 
 def get_member(user: "User | AnonymousUser", organization_slug: str) -> Member:
     """The user's membership of the organisation with that slug, or 404 (missing or not a member)."""
@@ -76,6 +89,8 @@ def get_member(user: "User | AnonymousUser", organization_slug: str) -> Member:
 def organization_view(capability: Capability) -> Callable[[View], View]:
     """Guard a view under ``/o/<org_slug>/``: outsiders get 404, members without the capability 403.
 
+    A member a registered gate holds (``member_gate``) gets the gate's answer instead, whatever the page.
+
     The view runs inside the organisation's tenant context and receives ``request.member``.
     """
 
@@ -86,6 +101,10 @@ def organization_view(capability: Capability) -> Callable[[View], View]:
             member = get_member(request.user, org_slug)
             if request.session.get(SSO_SESSION_KEY, member.organization.pk) != member.organization.pk:
                 raise Http404
+            for gate in MEMBER_GATES:
+                held = gate(request, member)
+                if held is not None:
+                    return held
             if not member.can(capability):
                 raise PermissionDenied
             request.member = member

@@ -17,6 +17,32 @@ TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezone
 brand_colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #RRGGBB."))
 
 
+class MfaPolicy(models.TextChoices):
+    """Which members of an organisation must protect their account with a second factor."""
+
+    NOBODY = "nobody", _("Nobody (optional for everyone)")
+    HR_ADMINS = "hr_admins", _("HR admins")
+    HR_ADMINS_AND_EXECUTIVES = "hr_admins_executives", _("HR admins and executives")
+    EVERYONE = "everyone", _("Everyone")
+
+    @classmethod
+    def roles_covered(cls, policy: str) -> frozenset[str]:
+        """The roles whose holders must enrol under ``policy``."""
+        return MFA_POLICY_ROLES.get(policy, frozenset())
+
+    @classmethod
+    def requires(cls, policy: str, roles: "frozenset[str] | set[str]") -> bool:
+        return bool(cls.roles_covered(policy) & set(roles))
+
+
+MFA_POLICY_ROLES: dict[str, frozenset[str]] = {
+    MfaPolicy.NOBODY: frozenset(),
+    MfaPolicy.HR_ADMINS: frozenset({Role.HR_ADMIN}),
+    MfaPolicy.HR_ADMINS_AND_EXECUTIVES: frozenset({Role.HR_ADMIN, Role.EXECUTIVE}),
+    MfaPolicy.EVERYONE: frozenset(Role.values),
+}
+
+
 class Organization(models.Model):
     """A customer company: the tenant. Every tenant-owned row points to one."""
 
@@ -45,12 +71,28 @@ class Organization(models.Model):
         default=5,
         help_text=_("Dashboards hide any figure computed over fewer people than this."),
     )
+    mfa_required_for = models.CharField(
+        _("two-factor authentication required for"),
+        max_length=24,
+        choices=MfaPolicy.choices,
+        default=MfaPolicy.NOBODY,
+        help_text=_(
+            "Members who hold one of these roles must add an authenticator app or a security key before "
+            "they can open the organisation's pages."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(mfa_required_for__in=MfaPolicy.values),
+                name="organization_mfa_policy_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

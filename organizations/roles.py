@@ -26,7 +26,7 @@ class Capability(StrEnum):
     VIEW_DASHBOARD = "view_dashboard"
     VIEW_OPERATIONS = "view_operations"
     PARTICIPATE = "participate"
-    # Single sign-on, e-mail domains, MFA policy: who may sign in, and how.
+    # The organisation's sign-in rules: SSO, two-factor policy, resets of a member's second factor.
     MANAGE_SECURITY = "manage_security"
 
 

@@ -292,7 +292,7 @@ def roles_removed(*, organization: Organization, user: "User", reason: str) -> N
     Whatever path removed the rows (a service, the Django admin) calls this. With no role left, their
     pending invitations to the organisation are withdrawn (an old link must not bring them back) and
     every app hears ``access_ended`` with the roles left: the calendar feed and survey links go with the
-    last pair role, unsent e-mails and open sign-ins with the last role. Idempotent.
+    last pair role, unsent e-mails with the last role, and open sign-ins with any role. Idempotent.
     """
     with tenant_context(organization), transaction.atomic():
         roles_left = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))

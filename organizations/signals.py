@@ -12,7 +12,8 @@ member_joined = Signal()
 # Sent when a person loses access, with user=, reason=, organization= and roles_left= (the roles they
 # still hold there, a frozenset). organization=None means everywhere at once (the account was
 # deactivated, erased or deprovisioned), with roles_left empty. Each app revokes what it issued that the
-# remaining roles no longer justify (calendar feeds, survey links, pending e-mails, open sign-ins).
+# remaining roles no longer justify (calendar feeds, survey links, pending e-mails); open sign-ins end
+# on every announcement, since a session serves all the person's organisations at once.
 # Receivers must be idempotent: the same end may be announced twice (a role removed, then the account
 # erased), and nothing is wrong with a second announcement.
 access_ended = Signal()

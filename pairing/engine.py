@@ -1,9 +1,11 @@
 """The matching engine: score every (mentor, mentee) couple and find the assignment with the best total.
 
 Pure Python + numpy + SciPy, no database: the service layer turns participants into ``Profile``
-objects, the hard constraints it knows about (reporting line, former partners, HR rules) into
-``forbidden`` couples, and calls ``match``. Scores are computed for all couples at once with matrix
-products, never with a loop over couples, so 2,000 × 2,000 stays well under a few seconds.
+objects, the hard constraints it knows about (reporting line, former partners, HR rules, the
+programme's department rule) into a ``Forbidden`` matrix, and calls ``match``. Scores and constraints
+are computed for all couples at once with matrix operations and masks, never with a Python loop over
+couples: at 2,000 × 2,000 everything but SciPy's solver takes a fraction of the solver's own time
+(``bench/pairing.py`` prints both).
 
 The assignment is SciPy's ``linear_sum_assignment`` (a Hungarian-type method) on mentees × mentor
 "seats", each mentor expanded into as many seats as mentees they can still take. Infeasible couples
@@ -29,6 +31,10 @@ NO_COMPATIBLE_MENTEE = "no_compatible_mentee"
 REPORTING_LINE = "reporting_line"
 FORMER_PARTNERS = "former_partners"
 NEVER_TOGETHER = "never_together"
+SAME_DEPARTMENT = "same_department"
+# Reason codes stored in a ``Forbidden`` matrix (0: allowed). The order is the storage format only.
+REASON_CODES = {REPORTING_LINE: 1, FORMER_PARTNERS: 2, NEVER_TOGETHER: 3, SAME_DEPARTMENT: 4}
+REASONS_BY_CODE = {code: reason for reason, code in REASON_CODES.items()}
 
 INFEASIBLE_COST = 1e6
 # Enough shared slots in the week to meet comfortably; more adds nothing.
@@ -95,6 +101,132 @@ class Result:
         return float(sum(assignment.score for assignment in self.assignments))
 
 
+class Forbidden:
+    """Hard constraints as one reason code per (mentee, mentor) couple, 0 where the couple is allowed.
+
+    Built from arrays of ids and from boolean masks, never couple by couple: a rule that forbids
+    millions of couples (pairs within a department) is one vectorised operation, and ``match`` reads the
+    matrix without a loop. Ids are looked up with a sorted index (``searchsorted``), so database ids of
+    any size cost nothing. Couples of people the matrix does not know are ignored, as ids of people no
+    longer enrolled must be.
+    """
+
+    def __init__(self, mentor_ids, mentee_ids):
+        self.mentor_ids = np.asarray(list(mentor_ids), dtype=np.int64)
+        self.mentee_ids = np.asarray(list(mentee_ids), dtype=np.int64)
+        self._mentor_order = np.argsort(self.mentor_ids, kind="stable")
+        self._mentee_order = np.argsort(self.mentee_ids, kind="stable")
+        self._sorted_mentors = self.mentor_ids[self._mentor_order]
+        self._sorted_mentees = self.mentee_ids[self._mentee_order]
+        self.codes = np.zeros((len(self.mentee_ids), len(self.mentor_ids)), dtype=np.uint8)
+
+    @classmethod
+    def from_couples(cls, mentors, mentees, couples):
+        """From a ``{(mentor_id, mentee_id): reason}`` mapping (small hand-made problems, tests)."""
+        forbidden = cls([profile.id for profile in mentors], [profile.id for profile in mentees])
+        by_reason = {}
+        for (mentor_id, mentee_id), reason in (couples or {}).items():
+            by_reason.setdefault(reason, ([], []))
+            by_reason[reason][0].append(mentor_id)
+            by_reason[reason][1].append(mentee_id)
+        for reason, (mentor_ids, mentee_ids) in by_reason.items():
+            forbidden.forbid(mentor_ids, mentee_ids, reason)
+        return forbidden
+
+    @staticmethod
+    def _positions(ids, sorted_ids, order):
+        ids = np.asarray(ids, dtype=np.int64).reshape(-1)
+        if not len(sorted_ids):
+            return np.zeros(len(ids), dtype=np.int64), np.zeros(len(ids), dtype=bool)
+        slots = np.clip(np.searchsorted(sorted_ids, ids), 0, len(sorted_ids) - 1)
+        return order[slots], sorted_ids[slots] == ids
+
+    def _couple_positions(self, mentor_ids, mentee_ids):
+        columns, known_mentors = self._positions(mentor_ids, self._sorted_mentors, self._mentor_order)
+        rows, known_mentees = self._positions(mentee_ids, self._sorted_mentees, self._mentee_order)
+        known = known_mentors & known_mentees
+        return rows[known], columns[known]
+
+    def forbid(self, mentor_ids, mentee_ids, reason, *, keep_earlier=False):
+        """Forbid the couples ``zip(mentor_ids, mentee_ids)``; ``keep_earlier`` keeps a reason already set."""
+        rows, columns = self._couple_positions(mentor_ids, mentee_ids)
+        code = REASON_CODES[reason]
+        if keep_earlier:
+            current = self.codes[rows, columns]
+            self.codes[rows, columns] = np.where(current == 0, code, current)
+        else:
+            self.codes[rows, columns] = code
+
+    def forbid_where(self, mask, reason, *, keep_earlier=True):
+        """Forbid every couple where ``mask`` (mentees × mentors, in the order given) is true."""
+        code = np.uint8(REASON_CODES[reason])
+        if keep_earlier:
+            mask = mask & (self.codes == 0)
+        self.codes[mask] = code
+
+    def allow(self, mentor_ids, mentee_ids):
+        rows, columns = self._couple_positions(mentor_ids, mentee_ids)
+        self.codes[rows, columns] = 0
+
+    def reason(self, mentor_id, mentee_id):
+        """The reason the couple is forbidden, or None."""
+        rows, columns = self._couple_positions([mentor_id], [mentee_id])
+        if not len(rows):
+            return None
+        return REASONS_BY_CODE.get(int(self.codes[rows[0], columns[0]]))
+
+    def __contains__(self, couple):
+        return self.reason(*couple) is not None
+
+    def __getitem__(self, couple):
+        reason = self.reason(*couple)
+        if reason is None:
+            raise KeyError(couple)
+        return reason
+
+    def __len__(self):
+        return int(np.count_nonzero(self.codes))
+
+    def allowed_for(self, mentors, mentees):
+        """Allowed couples (bool, mentees × mentors) for these profiles, in their order."""
+        columns, known_columns = self._positions(
+            [profile.id for profile in mentors], self._sorted_mentors, self._mentor_order
+        )
+        rows, known_rows = self._positions(
+            [profile.id for profile in mentees], self._sorted_mentees, self._mentee_order
+        )
+        if len(columns) == len(self.mentor_ids) and len(rows) == len(self.mentee_ids):
+            if known_columns.all() and known_rows.all():
+                if (columns == np.arange(len(columns))).all() and (rows == np.arange(len(rows))).all():
+                    return self.codes == 0
+        allowed = np.ones((len(rows), len(columns)), dtype=bool)
+        inner = np.ix_(np.flatnonzero(known_rows), np.flatnonzero(known_columns))
+        allowed[inner] = self.codes[np.ix_(rows[known_rows], columns[known_columns])] == 0
+        return allowed
+
+
+def departments_mask(mentors, mentees):
+    """Couples of the same (known) department, mentees × mentors: what "across departments only" forbids."""
+    mentor_codes, mentee_codes = _department_codes(mentors, mentees)
+    return (mentee_codes[:, None] == mentor_codes[None, :]) & (mentee_codes[:, None] >= 0)
+
+
+def _department_codes(mentors, mentees):
+    """Each profile's department as an integer, -1 where it is unknown."""
+    names = sorted({profile.department for profile in [*mentors, *mentees] if profile.department})
+    code = {name: position for position, name in enumerate(names)}
+    mentor_codes = np.array([code.get(profile.department, -1) for profile in mentors], dtype=np.int64)
+    mentee_codes = np.array([code.get(profile.department, -1) for profile in mentees], dtype=np.int64)
+    return mentor_codes, mentee_codes
+
+
+def _allowed(matrix, mentors, mentees, forbidden):
+    """Couples that share a language and break no hard constraint (bool, mentees × mentors)."""
+    if forbidden is None or isinstance(forbidden, dict):
+        forbidden = Forbidden.from_couples(mentors, mentees, forbidden)
+    return matrix.shared_language & forbidden.allowed_for(mentors, mentees)
+
+
 def _binary(profiles, attribute):
     vocabulary = sorted({value for profile in profiles for value in getattr(profile, attribute)})
     index = {value: position for position, value in enumerate(vocabulary)}
@@ -140,7 +272,25 @@ class ScoreMatrix:
         """Weighted score of every couple on a 0-100 scale."""
         weights = self.weights.as_array()
         weight_sum = weights.sum() or 1.0
-        return np.tensordot(weights, self.criteria, axes=1) * (100.0 / weight_sum)
+        # Accumulated criterion by criterion in float64: the same sums as a tensordot over the stack,
+        # without casting the whole stack to float64 first (6× faster at 2,000 × 2,000).
+        total = np.multiply(self.criteria[0], weights[0], dtype=np.float64)
+        term = np.empty_like(total)
+        for position in range(1, len(CRITERIA)):
+            np.multiply(self.criteria[position], weights[position], out=term, dtype=np.float64)
+            total += term
+        total *= 100.0 / weight_sum
+        return total
+
+    def breakdowns(self, mentee_rows, mentor_columns):
+        """``breakdown`` for many couples at once: one gather over the criteria, not one per couple."""
+        weights = self.weights.as_array()
+        scale = 100.0 / (weights.sum() or 1.0)
+        points = weights[:, None] * self.criteria[:, mentee_rows, mentor_columns] * scale
+        return [
+            {name: round(value, 1) for name, value in zip(CRITERIA, couple, strict=True)}
+            for couple in points.T.tolist()
+        ]
 
     def breakdown(self, mentee_row, mentor_column):
         weights = self.weights.as_array()
@@ -154,45 +304,54 @@ class ScoreMatrix:
 
 
 def score(mentors, mentees, weights=Weights()):
-    """Score every couple at once (matrix products over skills, interests, languages and slots)."""
+    """Score every couple at once (matrix products over skills, interests, languages and slots).
+
+    Each criterion is computed straight into its slice of one float32 array, in place where it can
+    be: at 5,000 × 5,000 a criterion is 100 MB, and copies (a stack, a cast) cost as much as the maths.
+    """
     mentors, mentees = list(mentors), list(mentees)
-    offered, wanted = _levels_pair(mentors, mentees)
+    criteria = np.empty((len(CRITERIA), len(mentees), len(mentors)), dtype=np.float32)
+    skills, interests, languages, availability, time_zone, diversity = criteria
+
     # Skills: what the mentee wants × how well the mentor knows it, relative to the best possible.
-    skills = wanted @ offered.T
+    offered, wanted = _levels_pair(mentors, mentees)
+    np.matmul(wanted, offered.T, out=skills)
     best_possible = wanted.sum(axis=1, keepdims=True) * 3.0
-    skills = np.divide(skills, best_possible, out=np.zeros_like(skills), where=best_possible > 0)
+    # Where a mentee wants nothing, the product above is already 0.
+    np.divide(skills, best_possible, out=skills, where=best_possible > 0)
 
     mentor_interests, mentee_interests = _binary_pair(mentors, mentees, "interests")
-    shared = mentee_interests @ mentor_interests.T
-    union = mentee_interests.sum(axis=1, keepdims=True) + mentor_interests.sum(axis=1)[None, :] - shared
-    interests = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
+    np.matmul(mentee_interests, mentor_interests.T, out=interests)
+    union = mentee_interests.sum(axis=1, keepdims=True) + mentor_interests.sum(axis=1)[None, :] - interests
+    np.divide(interests, union, out=interests, where=union > 0)
+    del union
 
     mentor_languages, mentee_languages = _binary_pair(mentors, mentees, "languages")
-    shared_languages = mentee_languages @ mentor_languages.T
-    languages = np.minimum(shared_languages, 2.0) / 2.0
+    np.matmul(mentee_languages, mentor_languages.T, out=languages)
+    shared_language = languages > 0
+    np.minimum(languages, 2.0, out=languages)
+    languages /= 2.0
 
     mentor_slots, mentee_slots = _binary_pair(mentors, mentees, "availability")
-    availability = np.minimum(mentee_slots @ mentor_slots.T, ENOUGH_SHARED_SLOTS) / ENOUGH_SHARED_SLOTS
+    np.matmul(mentee_slots, mentor_slots.T, out=availability)
+    np.minimum(availability, ENOUGH_SHARED_SLOTS, out=availability)
+    availability /= ENOUGH_SHARED_SLOTS
 
     mentor_offsets = np.array([profile.utc_offset_hours for profile in mentors], dtype=np.float32)
     mentee_offsets = np.array([profile.utc_offset_hours for profile in mentees], dtype=np.float32)
-    gap = np.abs(mentee_offsets[:, None] - mentor_offsets[None, :])
-    gap = np.minimum(gap, 24.0 - gap)
-    time_zone = np.clip(1.0 - gap / MAX_TIME_ZONE_GAP_HOURS, 0.0, 1.0)
+    np.subtract(mentee_offsets[:, None], mentor_offsets[None, :], out=time_zone)
+    np.abs(time_zone, out=time_zone)
+    np.minimum(time_zone, 24.0 - time_zone, out=time_zone)
+    time_zone /= MAX_TIME_ZONE_GAP_HOURS
+    np.subtract(1.0, time_zone, out=time_zone)
+    np.clip(time_zone, 0.0, 1.0, out=time_zone)
 
-    departments = {name: code for code, name in enumerate(sorted({p.department for p in mentors + mentees}))}
-    mentor_departments = np.array([departments[p.department] for p in mentors], dtype=int)
-    mentee_departments = np.array([departments[p.department] for p in mentees], dtype=int)
-    known = (
-        np.array([bool(p.department) for p in mentees], dtype=bool)[:, None]
-        & np.array([bool(p.department) for p in mentors], dtype=bool)[None, :]
-    )
-    diversity = np.where(
-        known, (mentee_departments[:, None] != mentor_departments[None, :]).astype(np.float32), 0.5
-    )
+    mentor_departments, mentee_departments = _department_codes(mentors, mentees)
+    np.not_equal(mentee_departments[:, None], mentor_departments[None, :], out=diversity, casting="unsafe")
+    unknown = (mentee_departments < 0)[:, None] | (mentor_departments < 0)[None, :]
+    diversity[unknown] = 0.5
 
-    criteria = np.stack([skills, interests, languages, availability, time_zone, diversity]).astype(np.float32)
-    return ScoreMatrix(mentors, mentees, weights, criteria, shared_languages > 0)
+    return ScoreMatrix(mentors, mentees, weights, criteria, shared_language)
 
 
 def match(mentors, mentees, weights=Weights(), forbidden=None, locked=()):
@@ -203,16 +362,11 @@ def match(mentors, mentees, weights=Weights(), forbidden=None, locked=()):
     ``capacity`` mentees, locked ones included.
     """
     mentors, mentees = list(mentors), list(mentees)
-    forbidden = forbidden or {}
     matrix = score(mentors, mentees, weights)
     total = matrix.total
     mentor_column = {profile.id: column for column, profile in enumerate(mentors)}
     mentee_row = {profile.id: row for row, profile in enumerate(mentees)}
-
-    feasible = matrix.shared_language.copy()
-    for mentor_id, mentee_id in forbidden:
-        if mentor_id in mentor_column and mentee_id in mentee_row:
-            feasible[mentee_row[mentee_id], mentor_column[mentor_id]] = False
+    feasible = _allowed(matrix, mentors, mentees, forbidden)
 
     capacity = np.array([max(profile.capacity, 0) for profile in mentors], dtype=int)
     assignments = []
@@ -235,24 +389,37 @@ def match(mentors, mentees, weights=Weights(), forbidden=None, locked=()):
     seats = np.repeat(np.arange(len(mentors)), capacity)
     matched_rows = set(locked_rows)
     if len(free_rows) and len(seats):
-        cost = np.where(feasible[np.ix_(free_rows, seats)], -total[np.ix_(free_rows, seats)], INFEASIBLE_COST)
-        rows, columns = linear_sum_assignment(cost)
-        for row_position, seat_position in zip(rows, columns, strict=True):
-            if cost[row_position, seat_position] >= INFEASIBLE_COST:
-                continue
-            row, column = int(free_rows[row_position]), int(seats[seat_position])
-            matched_rows.add(row)
+        row_positions, seat_positions = linear_sum_assignment(_cost(total, feasible, free_rows, seats))
+        rows, columns = free_rows[row_positions], seats[seat_positions]
+        chosen = feasible[rows, columns]
+        rows, columns = rows[chosen], columns[chosen]
+        matched_rows.update(rows.tolist())
+        scores = total[rows, columns].tolist()
+        for row, column, couple_score, breakdown in zip(
+            rows.tolist(), columns.tolist(), scores, matrix.breakdowns(rows, columns), strict=True
+        ):
             assignments.append(
-                Assignment(
-                    mentors[column].id,
-                    mentees[row].id,
-                    round(float(total[row, column]), 1),
-                    matrix.breakdown(row, column),
-                )
+                Assignment(mentors[column].id, mentees[row].id, round(couple_score, 1), breakdown)
             )
 
     unmatched = _unmatched_reasons(matrix, feasible, capacity, assignments, matched_rows)
     return Result(assignments=assignments, unmatched=unmatched)
+
+
+def _cost(total, feasible, free_rows, seats):
+    """The solver's cost matrix (free mentees × seats): minus the score, prohibitive where infeasible.
+
+    When every mentee is free and every mentor has one seat, as in a first round, the matrices are used
+    as they are instead of being gathered seat by seat (a copy of the whole matrix).
+    """
+    if len(free_rows) == total.shape[0] and np.array_equal(seats, np.arange(total.shape[1])):
+        cost = np.negative(total)
+        cost[~feasible] = INFEASIBLE_COST
+        return cost
+    grid = np.ix_(free_rows, seats)
+    cost = np.negative(total[grid])
+    cost[~feasible[grid]] = INFEASIBLE_COST
+    return cost
 
 
 def _unmatched_reasons(matrix, feasible, remaining_capacity, assignments, matched_rows):
@@ -291,15 +458,9 @@ def _unmatched_reasons(matrix, feasible, remaining_capacity, assignments, matche
 def greedy(mentors, mentees, weights=Weights(), forbidden=None):
     """The baseline the optimiser is measured against: each mentee in turn takes the best free mentor."""
     mentors, mentees = list(mentors), list(mentees)
-    forbidden = forbidden or {}
     matrix = score(mentors, mentees, weights)
     total = matrix.total
-    feasible = matrix.shared_language.copy()
-    columns = {profile.id: column for column, profile in enumerate(mentors)}
-    rows = {profile.id: row for row, profile in enumerate(mentees)}
-    for mentor_id, mentee_id in forbidden:
-        if mentor_id in columns and mentee_id in rows:
-            feasible[rows[mentee_id], columns[mentor_id]] = False
+    feasible = _allowed(matrix, mentors, mentees, forbidden)
     capacity = np.array([profile.capacity for profile in mentors], dtype=int)
     assignments = []
     for row in range(len(mentees)):
@@ -324,13 +485,9 @@ def suggestions(mentors, mentee, weights=Weights(), forbidden=None, limit=3):
     mentors = [profile for profile in mentors if profile.capacity > 0]
     if not mentors:
         return []
-    forbidden = forbidden or {}
     matrix = score(mentors, [mentee], weights)
     total = matrix.total[0]
-    feasible = matrix.shared_language[0].copy()
-    for column, mentor in enumerate(mentors):
-        if (mentor.id, mentee.id) in forbidden:
-            feasible[column] = False
+    feasible = _allowed(matrix, mentors, [mentee], forbidden)[0]
     order = [column for column in np.argsort(-total, kind="stable") if feasible[column]][:limit]
     return [
         (mentors[column].id, round(float(total[column]), 1), matrix.breakdown(0, column)) for column in order

@@ -17,6 +17,7 @@ class MatchingSettingsForm(forms.ModelForm):
             "weight_availability",
             "weight_time_zone",
             "weight_diversity",
+            "across_departments_only",
         ]
         widgets = {
             name: forms.NumberInput(attrs={"step": "0.5", "min": "0", "max": "10"})

@@ -136,6 +136,14 @@ class MatchingSettings(TenantModel):
         validators=WEIGHT_VALIDATORS,
         help_text=_("0 ignores departments; higher values prefer pairs across departments."),
     )
+    across_departments_only = models.BooleanField(
+        _("pair across departments only"),
+        default=False,
+        help_text=_(
+            "A hard rule: a mentor and a mentee of the same department are never paired. "
+            "People whose department is unknown can be paired with anyone."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -59,7 +59,7 @@ class Problem:
     profiles: dict  # participant id -> engine.Profile
     mentors: list  # profiles free to take mentees (capacity > 0)
     mentees: list  # profiles without a live pair outside the draft round
-    forbidden: dict  # (mentor id, mentee id) -> reason
+    forbidden: engine.Forbidden  # every enrolled mentor × mentee: the reason a couple is ruled out
     locked: list = field(default_factory=list)
     skill_names: dict = field(default_factory=dict)
     skill_levels: dict = field(default_factory=dict)  # participant id -> {skill id: level}
@@ -130,9 +130,14 @@ def load_problem(*, programme: Programme, draft_round: MatchingRound | None = No
     by_user: dict[int, list[Participant]] = {}
     for participant in participants.values():
         by_user.setdefault(participant.user_id, []).append(participant)
-    forbidden: dict[tuple[int, int], str] = {}
+    forbidden = engine.Forbidden(
+        [pk for pk, p in participants.items() if p.role == Participant.Role.MENTOR],
+        [pk for pk, p in participants.items() if p.role == Participant.Role.MENTEE],
+    )
     _forbid_reporting_lines(forbidden, participants, by_user)
     _forbid_former_partners(forbidden, by_user)
+    if settings.across_departments_only:
+        _forbid_same_department(forbidden, profiles)
     _apply_pairing_rules(forbidden, locked, programme, participants, taken_mentees)
 
     return Problem(
@@ -220,26 +225,39 @@ def _forbid_reporting_lines(forbidden, participants, by_user):
         .order_by("created_at")
         .values_list("user_id", "manager_id")
     )
+    mentor_ids, mentee_ids = [], []
     for participant in participants.values():
         for boss_id in _chain(participant.user_id, manager_of):
             for boss in by_user.get(boss_id, []):
                 if participant.role != boss.role:
-                    couple = (
-                        (participant.pk, boss.pk)
+                    mentor, mentee = (
+                        (participant, boss)
                         if participant.role == Participant.Role.MENTOR
-                        else (boss.pk, participant.pk)
+                        else (boss, participant)
                     )
-                    forbidden[couple] = engine.REPORTING_LINE
+                    mentor_ids.append(mentor.pk)
+                    mentee_ids.append(mentee.pk)
+    forbidden.forbid(mentor_ids, mentee_ids, engine.REPORTING_LINE)
 
 
 def _forbid_former_partners(forbidden, by_user):
     """Forbid former partners, in any programme of the organisation, and couples one of them declined."""
     past = Pair.objects.filter(status__in=Pair.OVER).values_list("mentor__user_id", "mentee__user_id")
+    mentor_ids, mentee_ids = [], []
     for mentor_user_id, mentee_user_id in past:
         for mentor in by_user.get(mentor_user_id, []):
             for mentee in by_user.get(mentee_user_id, []):
                 if mentor.role == Participant.Role.MENTOR and mentee.role == Participant.Role.MENTEE:
-                    forbidden.setdefault((mentor.pk, mentee.pk), engine.FORMER_PARTNERS)
+                    mentor_ids.append(mentor.pk)
+                    mentee_ids.append(mentee.pk)
+    forbidden.forbid(mentor_ids, mentee_ids, engine.FORMER_PARTNERS, keep_earlier=True)
+
+
+def _forbid_same_department(forbidden, profiles):
+    """The programme pairs across departments only: one mask over every couple, whatever their number."""
+    mentors = [profiles[pk] for pk in forbidden.mentor_ids.tolist()]
+    mentees = [profiles[pk] for pk in forbidden.mentee_ids.tolist()]
+    forbidden.forbid_where(engine.departments_mask(mentors, mentees), engine.SAME_DEPARTMENT)
 
 
 def _apply_pairing_rules(forbidden, locked, programme, participants, taken_mentees):
@@ -249,9 +267,9 @@ def _apply_pairing_rules(forbidden, locked, programme, participants, taken_mente
         "kind", "mentor_id", "mentee_id"
     ):
         if kind == PairingRule.Kind.NEVER:
-            forbidden[(mentor_id, mentee_id)] = engine.NEVER_TOGETHER
+            forbidden.forbid([mentor_id], [mentee_id], engine.NEVER_TOGETHER)
         elif mentee_id not in taken_mentees and mentor_id in participants and mentee_id in participants:
-            forbidden.pop((mentor_id, mentee_id), None)
+            forbidden.allow([mentor_id], [mentee_id])
             if all(mentee_id != locked_mentee for _, locked_mentee in locked):
                 locked.append((mentor_id, mentee_id))
 
@@ -675,4 +693,5 @@ CONSTRAINT_LABELS = {
     engine.REPORTING_LINE: _("one is in the other's reporting line"),
     engine.FORMER_PARTNERS: _("they were partners before"),
     engine.NEVER_TOGETHER: _('HR rule "never together"'),
+    engine.SAME_DEPARTMENT: _("they work in the same department, and the programme pairs across departments"),
 }

@@ -23,10 +23,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.utils import timezone
 
-from accounts.models import BreakGlassSignIn, EmailDomain, IdentityProvider
+from accounts.models import BreakGlassSignIn, EmailDomain, IdentityProvider, MfaReset
 from dashboards import services as dashboard_services
 from notifications import tasks as notification_tasks
 from notifications.handlers import HR_DIGEST
+from notifications.mfa import MFA_RESET
 from notifications.models import Notification
 from notifications.registry import kind_values
 from notifications.services import natural_key, plan
@@ -222,6 +223,13 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         "mentee2": _person(world, organization, "mentee2", Role.MENTEE, email="mentee2@acme.example"),
     }
     with tenant_context(organization):
+        # HR's reason for resetting a member's second factors, shown on the organisation's MFA page.
+        mfa_reset = MfaReset.objects.create(
+            organization=organization,
+            member=people["mentee2"],
+            reset_by=people["hr"],
+            reason=world.mark("accounts.MfaReset.reason"),
+        )
         skill = Skill.objects.create(
             organization=organization,
             name=world.mark("programmes.Skill.name"),
@@ -469,6 +477,7 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
     )
 
     return {
+        "mfa_reset": mfa_reset,
         "people": people,
         "programme": programme,
         "skill": skill,
@@ -528,6 +537,14 @@ def _send_every_email(organization, scene):
             )
         plan(
             organization=organization,
+            recipient=people["mentee2"],
+            kind=MFA_RESET,
+            key=natural_key(MFA_RESET, "mfa_reset", scene["mfa_reset"].pk, recipient=people["mentee2"]),
+            due_at=now,
+            object_id=scene["mfa_reset"].pk,
+        )
+        plan(
+            organization=organization,
             recipient=people["hr"],
             kind=HR_DIGEST,
             key=natural_key(HR_DIGEST, "week", "now", recipient=people["hr"]),
@@ -580,6 +597,8 @@ def _values(scene):
         # allauth's SAML URLs (the organisation's IdP here is OIDC: they answer 404, the SAML pages' own
         # texts are the SP's URLs and certificate, nothing a person types).
         "organization_slug": [scene["identity_provider"].organization.slug],
+        # allauth's security-key pages (edit, remove): the person's own keys, none in this scene.
+        "pk": [],
     }
     return pair_scene, programme_scene
 

@@ -1,8 +1,21 @@
-"""Values for the single sign-on URLs' keywords, made in another organisation for the isolation test."""
+"""Isolation samples for the account pages that take an object: allauth's security-key pages (``pk``),
+the single sign-on pages (``domain_id``) and allauth's OIDC login and callback (``provider_id``)."""
+
+from allauth.mfa.models import Authenticator
 
 from accounts.models import EmailDomain, IdentityProvider
+from organizations.roles import Role
 from organizations.tenancy import tenant_context
+from tests.factories import member
 from tests.isolation import FOREIGN_MARKER
+
+
+def _security_key_pk(organization):
+    """A security key of one of the other organisation's members: no one else may edit or remove it."""
+    owner = member(organization, Role.MENTEE, email=f"{FOREIGN_MARKER.lower()}-key@globex.example")
+    return Authenticator.objects.create(
+        user=owner, type=Authenticator.Type.WEBAUTHN, data={"name": FOREIGN_MARKER, "credential": {}}
+    ).pk
 
 
 def _domain_id(organization):
@@ -42,4 +55,9 @@ def _organization_slug(organization):
     return organization.slug
 
 
-SAMPLES = {"domain_id": _domain_id, "provider_id": _provider_id, "organization_slug": _organization_slug}
+SAMPLES = {
+    "pk": _security_key_pk,
+    "domain_id": _domain_id,
+    "provider_id": _provider_id,
+    "organization_slug": _organization_slug,
+}

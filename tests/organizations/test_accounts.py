@@ -7,7 +7,8 @@ from tests.factories import DEFAULT_PASSWORD, UserFactory
 NEW_PASSWORD = "a-brand-new-passphrase-7"
 
 
-def test_sign_up_requires_verifying_the_email_before_signing_in(client, db):
+def test_sign_up_requires_verifying_the_email_before_signing_in(client, db, settings):
+    settings.PUBLIC_SIGNUP = True
     response = client.post(
         "/accounts/signup/",
         {"email": "new@acme.example", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -19,7 +20,8 @@ def test_sign_up_requires_verifying_the_email_before_signing_in(client, db):
     assert client.login(username="new@acme.example", password=NEW_PASSWORD)
 
 
-def test_an_unverified_address_cannot_sign_in(client, db):
+def test_an_unverified_address_cannot_sign_in(client, db, settings):
+    settings.PUBLIC_SIGNUP = True
     client.post(
         "/accounts/signup/",
         {"email": "new@acme.example", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},

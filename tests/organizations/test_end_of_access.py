@@ -171,16 +171,15 @@ def test_it_keeps_only_the_other_organisations_feed(world, hr_admin, organizatio
     assert len(_pending_invitations(other_organization, world.person.email)) == 1
 
 
-def test_it_closes_the_feed_and_surveys_with_the_last_pair_role_but_keeps_the_sign_in(
-    world, hr_admin, organization
-):
+def test_it_closes_the_feed_and_surveys_with_the_last_pair_role_and_signs_out(world, hr_admin, organization):
     with tenant_context(organization):
         Membership.objects.create(user=world.person, role=Role.EXECUTIVE)
     services.remove_role(organization=organization, user=world.person, role=Role.MENTEE, removed_by=hr_admin)
     assert _feed(world.acme_feed).status_code == 404
     assert _survey_page(world.survey).status_code == 410
-    assert not _signed_out(world.browser)
-    assert world.browser.get(f"/o/{organization.slug}/").status_code == 200
+    assert _signed_out(world.browser)
+    world.browser.force_login(world.person)
+    assert world.browser.get(f"/o/{organization.slug}/").status_code == 200, "signed in again: what is left"
 
 
 def test_removing_another_role_keeps_the_feed(world, hr_admin, organization):
@@ -191,7 +190,7 @@ def test_removing_another_role_keeps_the_feed(world, hr_admin, organization):
     )
     assert _feed(world.acme_feed).status_code == 200
     assert _survey_page(world.survey).status_code == 200
-    assert not _signed_out(world.browser)
+    assert _signed_out(world.browser), "a role taken away ends the open sessions (tests/accounts)"
 
 
 def test_removing_a_role_withdraws_the_pending_invitation_to_that_role(world, hr_admin, organization):

@@ -173,3 +173,48 @@ def test_explain_names_what_the_pair_shares():
     assert common["skills"] == ["ai"]
     assert common["interests"] == ["jazz"]
     assert common["languages"] == ["fr"]
+
+
+def test_forbidden_couples_are_set_from_id_arrays_and_ignore_people_it_does_not_know():
+    forbidden = engine.Forbidden([7, 3, 900_000_001], [42, 10])
+    forbidden.forbid([3, 7, 555], [10, 42, 10], engine.REPORTING_LINE)
+
+    assert forbidden[(3, 10)] == engine.REPORTING_LINE
+    assert (7, 42) in forbidden
+    assert (900_000_001, 10) not in forbidden
+    assert (555, 10) not in forbidden
+    assert len(forbidden) == 2
+
+
+def test_an_earlier_reason_can_be_kept_and_a_ban_lifted():
+    forbidden = engine.Forbidden([1, 2], [10])
+    forbidden.forbid([1], [10], engine.REPORTING_LINE)
+    forbidden.forbid([1, 2], [10, 10], engine.FORMER_PARTNERS, keep_earlier=True)
+
+    assert forbidden[(1, 10)] == engine.REPORTING_LINE
+    assert forbidden[(2, 10)] == engine.FORMER_PARTNERS
+    forbidden.allow([2], [10])
+    assert (2, 10) not in forbidden
+
+
+def test_a_department_mask_forbids_same_department_couples_and_keeps_earlier_reasons():
+    mentors = [mentor(1, department="it"), mentor(2, department="sales"), mentor(3, department="")]
+    mentees = [mentee(10, department="it"), mentee(11, department="")]
+    forbidden = engine.Forbidden([1, 2, 3], [10, 11])
+    forbidden.forbid([2], [11], engine.NEVER_TOGETHER)
+
+    forbidden.forbid_where(engine.departments_mask(mentors, mentees), engine.SAME_DEPARTMENT)
+
+    assert forbidden[(1, 10)] == engine.SAME_DEPARTMENT
+    assert forbidden[(2, 11)] == engine.NEVER_TOGETHER
+    assert len(forbidden) == 2
+
+
+def test_match_reads_a_subset_of_the_people_a_forbidden_matrix_knows():
+    mentors = [mentor(1, skills={"ai": 3}), mentor(2, skills={"ai": 1})]
+    forbidden = engine.Forbidden([2, 1, 3], [11, 10])
+    forbidden.forbid([1], [10], engine.NEVER_TOGETHER)
+
+    result = engine.match(mentors, [mentee(10, skills={"ai": 3})], SKILLS_ONLY, forbidden)
+
+    assert [(a.mentor_id, a.mentee_id) for a in result.assignments] == [(2, 10)]

@@ -358,3 +358,53 @@ def test_a_programme_matched_before_it_starts_uses_the_offsets_of_its_start(orga
 
 def test_an_unknown_time_zone_counts_as_utc():
     assert services.utc_offset_hours("Mars/Olympus_Mons", datetime.date(2026, 7, 10)) == 0.0
+
+
+def across_departments_only(programme):
+    settings = services.matching_settings_for(programme)
+    settings.across_departments_only = True
+    settings.save()
+
+
+def test_across_departments_only_never_pairs_two_people_of_one_department(
+    in_organization, programme, make_mentor, make_mentee, ai
+):
+    colleague = make_mentor(skills={ai: 3}, department="Finance")
+    elsewhere = make_mentor(skills={ai: 1}, department="Sales")
+    mentee = make_mentee(skills={ai: 3}, department="finance ")
+    unknown = make_mentee(department="")
+    assert proposals(services.run_matching(programme=programme)) == {
+        (colleague.pk, mentee.pk),
+        (elsewhere.pk, unknown.pk),
+    }
+    across_departments_only(programme)
+
+    matching_round = services.run_matching(programme=programme)
+
+    # Departments compare as the matching reads them (trimmed, any case); an unknown one rules out nobody.
+    assert proposals(matching_round) == {(elsewhere.pk, mentee.pk), (colleague.pk, unknown.pk)}
+
+
+def test_a_must_pair_rule_lifts_the_department_rule(in_organization, programme, make_mentor, make_mentee):
+    colleague = make_mentor(department="Finance")
+    mentee = make_mentee(department="Finance")
+    across_departments_only(programme)
+    assert proposals(services.run_matching(programme=programme)) == set()
+
+    services.add_rule(programme=programme, kind="must", mentor=colleague, mentee=mentee)
+
+    assert proposals(services.run_matching(programme=programme)) == {(colleague.pk, mentee.pk)}
+
+
+def test_a_swap_into_one_department_is_refused_with_the_reason(
+    in_organization, programme, make_mentor, make_mentee
+):
+    finance_mentor, sales_mentor = make_mentor(department="Finance"), make_mentor(department="Sales")
+    make_mentee(department="Sales"), make_mentee(department="Finance")
+    across_departments_only(programme)
+    matching_round = services.run_matching(programme=programme)
+    first, second = Pair.objects.filter(matching_round=matching_round)
+    assert {first.mentor_id, second.mentor_id} == {finance_mentor.pk, sales_mentor.pk}
+
+    with pytest.raises(ValidationError, match="same department"):
+        services.swap_mentees(first=first, second=second)

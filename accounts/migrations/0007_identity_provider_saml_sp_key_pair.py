@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_identity_providers_email_domains_break_glass'),
+        ('accounts', '0006_merge_sso_and_mfa'),
     ]
 
     operations = [
