@@ -488,3 +488,8 @@ class TestSignInDetails:
         client.get(f"{back.path}?{back.query}")
         assert not SocialAccount.objects.exists()
         assert signed_in_user(client) == hr_admin
+
+
+def test_the_password_page_leads_to_single_sign_on_keeping_next(client, db):
+    page = client.get("/accounts/login/?next=/o/acme/").content.decode()
+    assert 'href="/accounts/sign-in/?next=/o/acme/"' in page

@@ -74,6 +74,6 @@ def test_sign_out_everywhere_signs_the_other_browser_out(page, browser, live_ser
 
         phone.goto("/accounts/preferences/")
         phone.wait_for_url(re.compile(r"/accounts/login/\?next="))
-        assert phone.get_by_role("button", name="Sign In").is_visible()
+        assert phone.get_by_role("button", name="Sign In", exact=True).is_visible()
     finally:
         phone_context.close()
