@@ -169,8 +169,13 @@ EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", de
 # attempts), every few minutes at most, before it is given up and shown to HR as failed.
 OUTBOX_RETRY_HOURS = env.float("OUTBOX_RETRY_HOURS", default=24)
 OUTBOX_BACKOFF_CAP_SECONDS = env.int("OUTBOX_BACKOFF_CAP_SECONDS", default=300)
-# /healthz/outbox answers 503 once the oldest due e-mail has waited longer than this.
+# /healthz/outbox answers 503 once the oldest due e-mail has waited longer than this, and staff are
+# e-mailed (OUTBOX_ALERT_EMAILS, ADMINS' by default), again every OUTBOX_ALERT_REPEAT_MINUTES while it lasts.
 OUTBOX_LAG_ALERT_SECONDS = env.int("OUTBOX_LAG_ALERT_SECONDS", default=900)
+ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
+OUTBOX_ALERT_EMAILS = env.list("OUTBOX_ALERT_EMAILS", default=[address for _name, address in ADMINS])
+OUTBOX_ALERT_REPEAT_MINUTES = env.int("OUTBOX_ALERT_REPEAT_MINUTES", default=60)
+EMAIL_SUBJECT_PREFIX = "[Binôme] "
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Binôme <no-reply@binome.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -196,6 +201,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Due messages are rows: one cheap scan a minute sends them; planning of nudges and surveys hourly.
     "dispatch-notifications": {"task": "notifications.tasks.dispatch_notifications", "schedule": 60.0},
+    # Staff hear of a lagging outbox by an e-mail that does not wait in it.
+    "watch-outbox": {"task": "notifications.tasks.watch_outbox", "schedule": 60.0},
     "plan-periodic-notifications": {
         "task": "notifications.tasks.plan_periodic_notifications",
         "schedule": 3600.0,

@@ -82,6 +82,14 @@ class Notification(TenantModel):
             ),
             models.Index(fields=["organization", "kind", "object_id"], name="notification_kind_object"),
             models.Index(fields=["organization", "recipient", "-delivered_at"], name="notification_inbox"),
+            # The staff's per-organisation lag page: failed rows and the last one sent, each organisation
+            # probed through a small partial index rather than a scan of everything ever sent.
+            models.Index(fields=["organization"], condition=Q(status="failed"), name="notification_failed"),
+            models.Index(
+                fields=["organization", "-delivered_at"],
+                condition=Q(status="sent"),
+                name="notification_last_sent",
+            ),
         ]
 
     def __str__(self):
@@ -116,3 +124,22 @@ class Preference(TenantModel):
 
     def __str__(self):
         return str(self.user)
+
+
+class OutboxAlert(models.Model):
+    """The platform's one alert state about the outbox's lag (a single row, ``pk=1``).
+
+    Two beats (or a beat retried) read and write it under a row lock, so staff get one alert e-mail per
+    ``OUTBOX_ALERT_REPEAT_MINUTES`` while the lag lasts, and one "back to normal" when it ends.
+    """
+
+    # Set while an alert is out: when the lag was first seen past the threshold, and the last e-mail.
+    lagging_since = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox alert")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="outbox_alert_single_row")]
+
+    def __str__(self):
+        return f"outbox alert since {self.lagging_since}" if self.lagging_since else "outbox alert: none"

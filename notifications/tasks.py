@@ -14,7 +14,7 @@ from django.utils import timezone
 from organizations.models import Organization
 from organizations.tasks import in_tenant
 
-from . import selectors, services
+from . import selectors, services, watching
 from .registry import DISPATCH_PLANNERS, PERIODIC_PLANNERS
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,12 @@ def dispatch_notifications():
     organization_ids = selectors.organizations_with_work(now=timezone.now())
     _fan_out(process_organization, organization_ids)
     return len(organization_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def watch_outbox():
+    """Every minute: e-mail staff if the outbox lags (straight to SMTP, never through the outbox)."""
+    return watching.watch_outbox_lag()
 
 
 @worker_ready.connect
