@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 import xstatic.pkg.bootstrap
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -254,9 +255,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# LOG_FORMAT=json writes one JSON object a line, extra fields as keys (the outbox's event, notification_id,
+# key, kind, organization_id, attempt, error, reason): for a log collector. The default is plain text.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+        "json": {"()": "mentoring.logformat.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

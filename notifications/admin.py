@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from organizations.admin import TenantAdmin
 
-from . import selectors
+from . import selectors, services
 from .models import Notification
 from .registry import kind_choices
 
@@ -86,9 +86,7 @@ class NotificationAdmin(TenantAdmin):
     @admin.action(description=_("Send the selected failed e-mails again"), permissions=["change"])
     def send_again(self, request, queryset):
         # Once the cause is fixed (a name corrected, the SMTP account restored), a fresh start.
-        count = queryset.filter(status=Notification.Status.FAILED).update(
-            status=Notification.Status.PENDING, attempts=0, failing_since=None, due_at=timezone.now()
-        )
+        count = services.requeue(rows=queryset)
         self.message_user(
             request,
             ngettext("%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.", count)

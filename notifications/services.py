@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import OperationalError, transaction
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,7 @@ from organizations.models import Membership
 from organizations.roles import PAIR_ROLES
 from organizations.validators import single_line
 
+from .events import log_event
 from .models import Notification, Preference
 from .registry import RENDERERS, get_kind, mutable_kind_values
 from .tokens import unsubscribe_url
@@ -88,6 +90,7 @@ def plan(
     )
     # Racing planners (two dispatchers, a retried task) meet at the unique constraint, not in Python.
     Notification.objects.bulk_create([row], ignore_conflicts=True)
+    log_event("planned", row)
 
 
 def notify(
@@ -158,6 +161,7 @@ def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> i
                 )
                 if row is None:
                     break
+                log_event("claimed", row, attempt=row.attempts + 1)
                 outcome = _attempt(row, organization=organization, connection=connection, now=now)
             if outcome is SENT:
                 delivered += 1
@@ -256,6 +260,7 @@ def _deliver(
                 return False
             row.due_at = quiet_end
             row.save(update_fields=["due_at", "subject", "action_url"])
+            log_event("deferred", row, reason="quiet hours")
             return False
         email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
         _send(row, message, email, now)
@@ -306,7 +311,13 @@ def withhold_pending(*, user: User, kinds: Iterable[str] | None = None) -> int:
     pending = Notification.objects.filter(recipient=user, status=Notification.Status.PENDING)
     if kinds is not None:
         pending = pending.filter(kind__in=kinds)
-    return pending.update(status=Notification.Status.SKIPPED, skip_reason="access ended")
+    withheld = list(pending.order_by("pk"))
+    count = pending.filter(pk__in=[row.pk for row in withheld]).update(
+        status=Notification.Status.SKIPPED, skip_reason="access ended"
+    )
+    for row in withheld:
+        log_event("skipped", row, reason="access ended")
+    return count
 
 
 def _finish(row: Notification, status: str, now: datetime, skip_reason: str = "") -> None:
@@ -315,6 +326,7 @@ def _finish(row: Notification, status: str, now: datetime, skip_reason: str = ""
     if status in (Notification.Status.SENT, Notification.Status.IN_APP):
         row.delivered_at = now
     row.save(update_fields=["status", "skip_reason", "delivered_at", "subject", "action_url", "attempts"])
+    log_event("sent" if status == Notification.Status.SENT else "skipped", row, reason=skip_reason)
 
 
 def failure_reason(error: BaseException) -> str:
@@ -325,8 +337,8 @@ def failure_reason(error: BaseException) -> str:
 def _fail(row: Notification, error: BaseException) -> None:
     row.status = Notification.Status.FAILED
     row.last_error = failure_reason(error)
-    logger.error("notification %s failed for good: %s", row.key, row.last_error, exc_info=error)
     row.save(update_fields=["status", "attempts", "last_error", "subject", "action_url"])
+    log_event("failed", row, error=row.last_error, reason="permanent", level=logging.ERROR, exc_info=error)
 
 
 def backoff_cap_seconds() -> float:
@@ -351,16 +363,20 @@ def _retry_later(row: Notification, now: datetime, error: BaseException) -> None
         row.failing_since = now
     if now - row.failing_since >= retry_window():
         row.status = Notification.Status.FAILED
-        logger.error(
-            "notification %s failed after %s attempts since %s: %s",
-            row.key,
-            row.attempts,
-            row.failing_since.isoformat(),
-            error,
-        )
     else:
         row.due_at = now + timedelta(seconds=backoff_seconds(row.attempts))
     row.save(update_fields=["status", "due_at", "attempts", "last_error", "failing_since"])
+    if row.status == Notification.Status.FAILED:
+        since = row.failing_since.isoformat()
+        log_event("failed", row, error=row.last_error, reason=f"retried since {since}", level=logging.ERROR)
+    else:
+        log_event(
+            "retry",
+            row,
+            error=row.last_error,
+            reason=f"due again at {row.due_at.isoformat()}",
+            level=logging.WARNING,
+        )
 
 
 def requeue_failed(*, ids: Iterable[int] | None = None) -> int:
@@ -369,10 +385,18 @@ def requeue_failed(*, ids: Iterable[int] | None = None) -> int:
     failed = Notification.objects.filter(status=Notification.Status.FAILED)
     if ids is not None:
         failed = failed.filter(pk__in=list(ids))
-    count = failed.update(
+    return requeue(rows=failed)
+
+
+def requeue(*, rows: QuerySet[Notification]) -> int:
+    """Re-queue the failed rows among ``rows`` (staff's admin action passes rows of any organisation)."""
+    failed = list(rows.filter(status=Notification.Status.FAILED).order_by("pk"))
+    # The same rows, still failed: one HR admin and a staff member requeueing at once log each row once.
+    count = rows.filter(pk__in=[row.pk for row in failed], status=Notification.Status.FAILED).update(
         status=Notification.Status.PENDING, attempts=0, failing_since=None, due_at=timezone.now()
     )
-    logger.info("%s failed notifications re-queued", count)
+    for row in failed:
+        log_event("requeued", row, attempt=0, error=row.last_error)
     return count
 
 
