@@ -94,7 +94,12 @@ def _deliver_and_continue(organization):
     """Deliver one batch; if more rows are due, hand over to a fresh task (never an ETA)."""
     delivered = services.deliver_due(organization=organization)
     if selectors.has_due(now=timezone.now()):
-        deliver_notifications.delay(organization.pk)
+        try:
+            deliver_notifications.delay(organization.pk)
+        except Exception:  # noqa: BLE001 - the broker went away mid-drain: the rows stay due, beat resumes.
+            logger.warning(
+                "could not hand over the rest of organisation %s's outbox", organization.pk, exc_info=True
+            )
     return delivered
 
 
