@@ -123,7 +123,8 @@ def _lag_message(health: dict[str, int], *, now: datetime) -> tuple[str, str]:
                 }
             )
         if len(late) > ORGANIZATIONS_NAMED:
-            lines.append(_("- and %(count)s more") % {"count": len(late) - ORGANIZATIONS_NAMED})
+            more = len(late) - ORGANIZATIONS_NAMED
+            lines.append(ngettext("- and %(count)s more", "- and %(count)s more", more) % {"count": more})
         lines += [
             "",
             _("Each organisation's figures: %(url)s") % {"url": _lag_page_url()},

@@ -4,6 +4,7 @@ beats."""
 
 import datetime as dt
 import smtplib
+import time
 from unittest import mock
 
 import pytest
@@ -112,3 +113,25 @@ def test_the_recipients_default_to_the_admins(monkeypatch):
     finally:
         monkeypatch.delenv("ADMINS")
         importlib.reload(mentoring.settings)
+
+
+def test_the_alert_reaches_a_real_smtp_server_directly(lagging, smtp_server, smtp_settings):
+    smtp_settings(smtp_server)
+    assert _beat(NOW) == watching.ALERTED
+    (received,) = smtp_server.messages
+    assert received.recipients == ("ops@binome.example",)
+    assert received.subject == "[Binôme] The outbox is 20 minutes behind"
+    assert received.key == ""  # no outbox row behind it
+
+
+def test_a_hung_relay_holds_the_alert_for_email_timeout_and_the_next_beat_sends_it(
+    lagging, smtp_server, smtp_settings
+):
+    smtp_settings(smtp_server, timeout=1)
+    smtp_server.hang()
+    started = time.monotonic()
+    assert _beat(NOW) == watching.NOT_SENT
+    assert time.monotonic() - started < 5
+    smtp_server.accept()
+    assert _beat(NOW + dt.timedelta(minutes=1)) == watching.ALERTED
+    assert smtp_server.count == 1
