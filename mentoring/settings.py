@@ -183,6 +183,9 @@ OUTBOX_LAG_ALERT_SECONDS = env.int("OUTBOX_LAG_ALERT_SECONDS", default=900)
 ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
 OUTBOX_ALERT_EMAILS = env.list("OUTBOX_ALERT_EMAILS", default=[address for _name, address in ADMINS])
 OUTBOX_ALERT_REPEAT_MINUTES = env.int("OUTBOX_ALERT_REPEAT_MINUTES", default=60)
+# The relay the alert goes through, if not EMAIL_URL's: the outbox lags most often because its relay is down,
+# and an alert through that same relay would wait with it.
+OUTBOX_ALERT_EMAIL_URL = env.str("OUTBOX_ALERT_EMAIL_URL", default="")
 EMAIL_SUBJECT_PREFIX = "[Binôme] "
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Binôme <no-reply@binome.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

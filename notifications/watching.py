@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+import environ
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import get_connection, send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -20,6 +22,9 @@ from django.utils.translation import ngettext
 
 from . import selectors
 from .models import OutboxAlert
+
+if TYPE_CHECKING:
+    from django.core.mail.backends.base import BaseEmailBackend
 
 logger = logging.getLogger(__name__)
 
@@ -74,14 +79,35 @@ def _tell_staff(subject: str, body: str) -> bool:
             body,
             settings.SERVER_EMAIL,
             recipients,
-            # The relay may be the fault: each SMTP step gives up after EMAIL_TIMEOUT seconds.
             fail_silently=False,
+            connection=alert_connection(),
         )
     except Exception:  # noqa: BLE001 - SMTP down or hung: logged, and the next beat tries again.
         logger.exception("the outbox alert could not be e-mailed; the next beat tries again: %s", subject)
         return False
     logger.warning("outbox alert e-mailed to %s recipient(s): %s", len(recipients), subject)
     return True
+
+
+def alert_connection() -> BaseEmailBackend:
+    """OUTBOX_ALERT_EMAIL_URL's relay if set, else the usual one; either way each SMTP step gives up after
+    EMAIL_TIMEOUT seconds, as the relay may be the fault."""
+    url = settings.OUTBOX_ALERT_EMAIL_URL
+    if not url:
+        return get_connection(timeout=settings.EMAIL_TIMEOUT)
+    config = environ.Env.email_url_config(url)
+    options = {
+        "host": config.get("EMAIL_HOST"),
+        "port": config.get("EMAIL_PORT"),
+        "username": config.get("EMAIL_HOST_USER") or "",
+        "password": config.get("EMAIL_HOST_PASSWORD") or "",
+        "use_tls": config.get("EMAIL_USE_TLS", False),
+        "use_ssl": config.get("EMAIL_USE_SSL", False),
+        "timeout": settings.EMAIL_TIMEOUT,
+    }
+    if config.get("EMAIL_FILE_PATH"):
+        options["file_path"] = config["EMAIL_FILE_PATH"]
+    return get_connection(config["EMAIL_BACKEND"], **options)
 
 
 def _minutes(seconds: float) -> int:

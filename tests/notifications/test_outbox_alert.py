@@ -15,6 +15,7 @@ from notifications import tasks, watching
 from notifications.models import Notification
 from organizations.tenancy import tenant_context
 
+from .smtp import SMTPServer
 from .test_outbox_lag_page import _row
 
 NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -135,3 +136,15 @@ def test_a_hung_relay_holds_the_alert_for_email_timeout_and_the_next_beat_sends_
     smtp_server.accept()
     assert _beat(NOW + dt.timedelta(minutes=1)) == watching.ALERTED
     assert smtp_server.count == 1
+
+
+def test_the_alert_goes_through_its_own_relay_when_the_outboxs_hangs(
+    lagging, smtp_server, smtp_settings, settings
+):
+    smtp_settings(smtp_server, timeout=1)
+    smtp_server.hang()  # the outbox's relay: the lag's cause
+    with SMTPServer() as other_relay:
+        settings.OUTBOX_ALERT_EMAIL_URL = other_relay.url
+        assert _beat(NOW) == watching.ALERTED
+        assert [message.recipients for message in other_relay.messages] == [("ops@binome.example",)]
+    assert smtp_server.count == 0
