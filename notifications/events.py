@@ -4,7 +4,7 @@
 ``error`` and ``reason`` follow. They are ``logging`` extra fields (``LOG_FORMAT=json`` writes them as JSON
 keys) and also the message itself, as ``key=value`` pairs, for plain-text logs. The natural key is the
 thread through a message's life: a row being planned has no id yet (planning is one idempotent insert that
-returns none), every later step has both.
+returns none, and planning a key again logs it again and creates nothing), every later step has both.
 
 Never an address, a name or a message's text: those stay in the database.
 """
