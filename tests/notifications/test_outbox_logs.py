@@ -144,3 +144,20 @@ def test_log_format_json_is_what_the_console_writes(monkeypatch):
     finally:
         monkeypatch.delenv("LOG_FORMAT")
         importlib.reload(mentoring.settings)
+
+
+def test_celerys_own_handlers_write_json_when_asked(settings):
+    from mentoring.celery import log_json_in_workers_too
+
+    worker_logger = logging.getLogger("tests.a-celery-worker")
+    handler = logging.StreamHandler()
+    worker_logger.addHandler(handler)
+    try:
+        settings.LOG_FORMAT = "text"
+        log_json_in_workers_too(logger=worker_logger)
+        assert not isinstance(handler.formatter, JsonFormatter)
+        settings.LOG_FORMAT = "json"
+        log_json_in_workers_too(logger=worker_logger)
+        assert isinstance(handler.formatter, JsonFormatter)
+    finally:
+        worker_logger.removeHandler(handler)
