@@ -169,6 +169,7 @@ class SMTPServer:
         mode = self._state.mode
         self._state.mode = ACCEPT
         self._controller.start()
+        self.reset()  # the readiness check was a connection too
         self._state.mode = mode
         return self
 
