@@ -151,9 +151,10 @@ def enqueue_delivery(organization_id: int) -> None:
 SENT, NOT_SENT, RELAY_DOWN = "sent", "not sent", "relay down"
 OPEN, PROBE, PAUSED = "open", "probe", "paused"
 DB_ERRORS = (OperationalError, InterfaceError)
-# Seconds between tries when the database dropped mid-delivery (about 15 s in all), then the task's
-# own retries take over.
-DB_RETRY_DELAYS = (0.1, 0.5, 1.0, 2.0, 4.0, 8.0)
+# Seconds before each new try when the database dropped mid-delivery (about 15 s in all), then the
+# task's own retries take over. A dropped connection (a restart, a failover, a killed backend) usually
+# opens again at once.
+DB_RETRY_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 # Database errors in a row after which the batch stops and the task retries later.
 DB_ERRORS_PER_BATCH = 10
 PROBE_BASE_SECONDS = 10
@@ -191,6 +192,8 @@ def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> i
                 # The database dropped before the send: the row goes back to the queue as it was.
                 database_errors += 1
                 logger.warning("database dropped while preparing %s: %s", row.key, error)
+                if not db_connection.in_atomic_block:
+                    db_connection.close()
                 _on_a_fresh_connection(lambda _retrying: _release(row), what=f"releasing {row.key}")  # noqa: B023
                 if database_errors >= DB_ERRORS_PER_BATCH:
                     raise

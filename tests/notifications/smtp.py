@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import logging
 import socket
 import threading
 from collections import Counter
@@ -38,6 +39,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
 ACCEPT, REFUSE, REJECT, HANG = "accept", "refuse", "reject", "hang"
+
+# aiosmtpd logs every command at INFO: thousands of lines in a test's captured output.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
