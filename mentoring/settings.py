@@ -177,6 +177,13 @@ EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", de
 # attempts), every few minutes at most, before it is given up and shown to HR as failed.
 OUTBOX_RETRY_HOURS = env.float("OUTBOX_RETRY_HOURS", default=24)
 OUTBOX_BACKOFF_CAP_SECONDS = env.int("OUTBOX_BACKOFF_CAP_SECONDS", default=300)
+# A relay down for everyone (refused, silent, 4xx to every transaction) pauses the outbox rather than
+# burning every row's retries: one probe e-mail per step, the steps doubling from 10 s up to this cap, so
+# sending resumes within about this long (plus beat's minute) of the relay's return.
+OUTBOX_PROBE_CAP_SECONDS = env.int("OUTBOX_PROBE_CAP_SECONDS", default=60)
+# A row claimed for sending whose worker vanished (killed mid-send) goes back to the queue after this
+# long. Keep it above CELERY_TASK_TIME_LIMIT: no live task holds a claim longer than that.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600)
 # /healthz/outbox answers 503 once the oldest due e-mail has waited longer than this, and staff are
 # e-mailed (OUTBOX_ALERT_EMAILS, ADMINS' by default), again every OUTBOX_ALERT_REPEAT_MINUTES while it lasts.
 OUTBOX_LAG_ALERT_SECONDS = env.int("OUTBOX_LAG_ALERT_SECONDS", default=900)

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .models import Notification
 
 logger = logging.getLogger("notifications.outbox")
+
+# An SMTP refusal names the refused recipient: logs say that one was refused, not who.
+ADDRESS = re.compile(r"[^\s'\"<>(){}\[\],;:]+@[^\s'\"<>(){}\[\],;:]+")
 
 EVENTS = ("planned", "claimed", "deferred", "sent", "retry", "failed", "skipped", "requeued")
 FIELDS = ("event", "notification_id", "key", "kind", "organization_id", "attempt", "error", "reason")
@@ -36,6 +40,7 @@ def log_event(
 ) -> None:
     if event not in EVENTS:
         raise ValueError(f"unknown outbox event {event!r}")
+    error, reason = _without_addresses(error), _without_addresses(reason)
     fields = {
         "event": event,
         "notification_id": row.pk,
@@ -61,3 +66,7 @@ def _pair(name: str, value: object) -> str:
     if not text or any(character.isspace() or character in '="' for character in text):
         text = json.dumps(text, ensure_ascii=False)
     return f"{name}={text}"
+
+
+def _without_addresses(text: str) -> str:
+    return ADDRESS.sub("<address>", text)

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from organizations.models import Organization
 from organizations.tenancy import unscoped
 
-from .models import Notification
+from .models import Notification, OutboxPause
 from .registry import DISPATCH_PLANNERS
 
 
@@ -53,10 +53,22 @@ def outbox_health(*, now):
             .first()
         )
         failed = Notification.objects.filter(status=Notification.Status.FAILED).count()
+    pause = relay_pause()
     return {
         "oldest_due_seconds": int((now - oldest).total_seconds()) if oldest else 0,
         "failed": failed,
+        "paused_until": pause.paused_until.isoformat() if pause else None,
     }
+
+
+def relay_pause():
+    """The outbox's pause while the mail relay is down for everyone (``OutboxPause``), or None."""
+    return OutboxPause.objects.filter(pk=OutboxPause.SINGLETON, paused_until__isnull=False).first()
+
+
+def outbox_paused(*, now):
+    """Whether no e-mail may go before a later probe (the relay failed as a whole)."""
+    return OutboxPause.objects.filter(pk=OutboxPause.SINGLETON, paused_until__gt=now).exists()
 
 
 @dataclass(frozen=True)

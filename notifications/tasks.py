@@ -31,8 +31,13 @@ RETRY = {
 
 @shared_task(acks_late=True, ignore_result=True)
 def dispatch_notifications():
-    """Every minute: which organisations have something due or to plan? One task for each."""
-    organization_ids = selectors.organizations_with_work(now=timezone.now())
+    """Every minute: which organisations have something due or to plan? One task for each.
+
+    Rows claimed by a worker that vanished go back to the queue first, so they are part of the scan.
+    """
+    now = timezone.now()
+    services.release_stale_claims(now=now)
+    organization_ids = selectors.organizations_with_work(now=now)
     _fan_out(process_organization, organization_ids)
     return len(organization_ids)
 
@@ -93,7 +98,8 @@ def deliver_notifications(organization):
 def _deliver_and_continue(organization):
     """Deliver one batch; if more rows are due, hand over to a fresh task (never an ETA)."""
     delivered = services.deliver_due(organization=organization)
-    if selectors.has_due(now=timezone.now()):
+    # While the relay is paused the rows stay due: handing over would spin until the pause ends.
+    if selectors.has_due(now=timezone.now()) and not selectors.outbox_paused(now=timezone.now()):
         try:
             deliver_notifications.delay(organization.pk)
         except Exception:  # noqa: BLE001 - the broker went away mid-drain: the rows stay due, beat resumes.

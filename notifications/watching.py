@@ -130,6 +130,13 @@ def _lag_message(health: dict[str, int], *, now: datetime) -> tuple[str, str]:
                 "%(failed)s e-mails have failed for good."
             )
             % {"minutes": minutes, "threshold": _minutes(threshold), "failed": health["failed"]},
+        ]
+        if health.get("paused_until"):
+            lines.append(
+                _("Sending is paused until %(until)s: the mail relay fails for every e-mail.")
+                % {"until": health["paused_until"]}
+            )
+        lines += [
             "",
             ngettext(
                 "%(count)s organisation is behind:",

@@ -29,8 +29,10 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import logging
 import socket
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -38,6 +40,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP
 
 ACCEPT, REFUSE, REJECT, HANG = "accept", "refuse", "reject", "hang"
+
+# aiosmtpd logs every command at INFO: thousands of lines in a test's captured output.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class SMTPServer:
         self.rejections: Counter[str] = Counter()
         self.transactions = 0
         self.connections = 0
+        self.last_received_at = 0.0  # time.monotonic() of the last message accepted
         # A long session timeout: a hung client is the client's problem, the server never hangs up first.
         self._controller = _Controller(self, hostname=host, port=self.port, ready_timeout=10, timeout=3600)
 
@@ -169,6 +175,7 @@ class SMTPServer:
         mode = self._state.mode
         self._state.mode = ACCEPT
         self._controller.start()
+        self.reset()  # the readiness check was a connection too
         self._state.mode = mode
         return self
 
@@ -225,6 +232,7 @@ class SMTPServer:
 
     def _record(self, received: Received) -> None:
         with self._lock:
+            self.last_received_at = time.monotonic()
             self.messages.append(received)
             self.by_message_id[received.message_id] += 1
             self.by_key[received.key] += 1

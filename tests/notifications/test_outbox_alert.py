@@ -12,7 +12,7 @@ import time_machine
 from django.core import mail
 
 from notifications import tasks, watching
-from notifications.models import Notification
+from notifications.models import Notification, OutboxPause
 from organizations.tenancy import tenant_context
 
 from .smtp import SMTPServer
@@ -148,3 +148,11 @@ def test_the_alert_goes_through_its_own_relay_when_the_outboxs_hangs(
         assert _beat(NOW) == watching.ALERTED
         assert [message.recipients for message in other_relay.messages] == [("ops@binome.example",)]
     assert smtp_server.count == 0
+
+
+def test_the_alert_says_when_the_relay_has_paused_the_outbox(lagging):
+    OutboxPause.objects.create(
+        pk=OutboxPause.SINGLETON, paused_since=NOW, paused_until=NOW + dt.timedelta(minutes=1)
+    )
+    _beat(NOW)
+    assert "Sending is paused until 2026-03-02T09:01:00+00:00" in mail.outbox[0].body

@@ -61,12 +61,13 @@ def test_one_message_is_followed_from_planning_to_delivery(in_organization, outb
     assert len(mail.outbox) == 1
 
 
-def test_a_retry_a_failure_and_a_requeue_are_each_one_line_with_the_error(
-    in_organization, outbox_log, settings
-):
-    settings.OUTBOX_RETRY_HOURS = 0  # the first transient failure is already past the retry window
-    _plan(in_organization, "pair-news")
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+def _refused(pair, code):
+    return smtplib.SMTPRecipientsRefused({pair.mentor.user.email: (code, b"mailbox unavailable")})
+
+
+def test_a_failure_and_a_requeue_are_each_one_line_with_the_error(in_organization, outbox_log):
+    pair = _plan(in_organization, "pair-news")
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=_refused(pair, 550)):
         services.deliver_due(organization=in_organization)
     services.requeue_failed()
     services.deliver_due(organization=in_organization)
@@ -81,19 +82,35 @@ def test_a_retry_a_failure_and_a_requeue_are_each_one_line_with_the_error(
         "sent",
     ]
     failed = records[2]
-    assert failed.levelno == logging.ERROR
-    assert failed.error == "SMTPServerDisconnected: gone" and failed.attempt == 1
-    assert 'error="SMTPServerDisconnected: gone"' in failed.getMessage()
+    assert failed.levelno == logging.ERROR and failed.attempt == 1
+    assert failed.error.startswith("SMTPRecipientsRefused: ")
+    assert 'error="SMTPRecipientsRefused: ' in failed.getMessage()
     assert records[3].attempt == 0
+    # The refusal names the recipient; the log line does not.
+    assert pair.mentor.user.email in Notification.objects.get(key="pair-news").last_error
+    assert not any(pair.mentor.user.email in record.getMessage() for record in records)
+    assert "<address>" in failed.error
 
 
-def test_a_transient_failure_logs_a_retry_with_its_next_try(in_organization, outbox_log):
-    _plan(in_organization, "pair-news")
-    with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+def test_a_transient_refusal_logs_a_retry_with_its_next_try(in_organization, outbox_log):
+    pair = _plan(in_organization, "pair-news")
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=_refused(pair, 451)):
         services.deliver_due(organization=in_organization)
     retry = outbox_log("pair-news")[-1]
     assert (retry.event, retry.levelno, retry.attempt) == ("retry", logging.WARNING, 1)
     assert retry.reason.startswith("due again at ")
+
+
+def test_a_relay_down_logs_the_row_deferred_with_the_error(in_organization, outbox_log):
+    _plan(in_organization, "pair-news")
+    with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("gone")):
+        services.deliver_due(organization=in_organization)
+    deferred = outbox_log("pair-news")[-1]
+    assert (deferred.event, deferred.reason, deferred.error) == (
+        "deferred",
+        "relay down",
+        "SMTPServerDisconnected: gone",
+    )
 
 
 def test_rows_withheld_when_access_ends_log_skipped_with_the_reason(in_organization, outbox_log):

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0005_retry_for_a_time'),
+        ('notifications', '0006_claim_then_send_and_relay_pause'),
         ('organizations', '0004_logo_checked_and_random_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
