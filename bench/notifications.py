@@ -5,14 +5,23 @@ the number of queries of one dispatcher scan (also at 10,000 sessions, to show t
 then the send throughput of one worker process delivering 2,000 due reminders (e-mail backend in
 memory, so the figure is our own cost: claim, render, record).
 
+First, ``drain_seconds_after_outage``: 1,000 due reminders, a real SMTP server (aiosmtpd, on 127.0.0.1)
+that refuses every transaction for ``--outage`` seconds (5 minutes) and then accepts; the dispatcher runs
+every ``--tick`` seconds (beat's minute), half a tick out of step with the outage, as it would be on
+average. The figure is the seconds from the relay's return until the last reminder was accepted.
+
     python bench/notifications.py            # SQLite in a temporary file
     DATABASE_URL=postgres://... python bench/notifications.py
+    python bench/notifications.py --outage 20 --tick 10     # a quick check of the outage part
 """
 
+import argparse
 import datetime as dt
 import os
 import random
 import sys
+import threading
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -24,11 +33,12 @@ ORGANIZATIONS = 200
 PAIRS_PER_ORGANIZATION = 5
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", 100_000))
 SENDS = int(os.environ.get("BENCH_SENDS", 2_000))
+OUTAGE_ROWS = int(os.environ.get("BENCH_OUTAGE_ROWS", 1_000))
 
 
 def build(now, sessions_wanted, organizations):
     from accounts.models import User
-    from organizations.models import Organization
+    from organizations.models import Membership, Organization
     from organizations.tenancy import tenant_context
     from pairing.models import Pair
     from programmes.models import Participant, Programme
@@ -49,6 +59,15 @@ def build(now, sessions_wanted, organizations):
                 [
                     User(email=f"p{index}-{n}@bench.example", language="fr")
                     for n in range(2 * PAIRS_PER_ORGANIZATION)
+                ]
+            )
+            # Reminders go only to people who still hold a pair role in the organisation (may_receive).
+            Membership.objects.bulk_create(
+                [
+                    Membership(
+                        organization=organization, user=user, role="mentor" if n % 2 == 0 else "mentee"
+                    )
+                    for n, user in enumerate(users)
                 ]
             )
             participants = Participant.objects.bulk_create(
@@ -143,14 +162,107 @@ def sends(now, organization):
     return sent, timer.seconds
 
 
+def drain_after_outage(organizations, outage_seconds, tick_seconds):
+    """Seconds from the relay's return until all of ``OUTAGE_ROWS`` due reminders were accepted by it,
+    and what the SMTP server counted: messages received, lost, duplicated, transactions tried."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+    from django.utils import timezone
+
+    from notifications import tasks
+    from notifications.models import Notification
+    from organizations.tenancy import tenant_context, unscoped
+    from pairing.models import Pair
+    from sessions.models import Session
+    from tests.notifications.smtp import SMTPServer
+
+    now = timezone.now()
+    build(now, 0, organizations)  # people and pairs, no sessions: the outage's rows are all there is to send
+    organization = organizations[0]
+    with tenant_context(organization):
+        pair = Pair.objects.first()
+        Session.objects.bulk_create(
+            [
+                Session(
+                    organization=organization,
+                    pair=pair,
+                    duration_minutes=30,
+                    starts_at=now + dt.timedelta(minutes=30, seconds=n),
+                )
+                for n in range(OUTAGE_ROWS // 2)
+            ]
+        )
+
+    def unsent():
+        with unscoped("the bench watches every row"):
+            return Notification.objects.exclude(status=Notification.Status.SENT).count()
+
+    server = SMTPServer().start()
+    smtp = {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": server.host,
+        "EMAIL_PORT": server.port,
+        "EMAIL_HOST_USER": "",
+        "EMAIL_HOST_PASSWORD": "",
+        "EMAIL_USE_TLS": False,
+        "EMAIL_USE_SSL": False,
+        "EMAIL_TIMEOUT": settings.EMAIL_TIMEOUT,
+    }
+    recovered = {}
+
+    def recover():
+        server.accept()
+        recovered["at"] = time.monotonic()
+
+    server.refuse()
+    started = time.monotonic()
+    timer = threading.Timer(outage_seconds, recover)
+    timer.start()
+    # Beat's minute falls, on average, half-way through a tick after the relay's return.
+    tick = tick_seconds / 2
+    try:
+        with override_settings(**smtp):
+            while "at" not in recovered or unsent():
+                time.sleep(max(0.0, started + tick - time.monotonic()))
+                tasks.dispatch_notifications()  # what beat enqueues, run in this process
+                tick += tick_seconds
+                if time.monotonic() - started > outage_seconds + 20 * tick_seconds:
+                    raise SystemExit(f"not drained: {unsent()} unsent, {server.count} received")
+    finally:
+        timer.cancel()
+        server.stop()
+    lost = OUTAGE_ROWS - len(server.message_ids())
+    return (
+        server.last_received_at - recovered["at"],
+        server.count,
+        lost,
+        server.duplicates(),
+        server.transactions,
+    )
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--outage", type=float, default=300, help="seconds the SMTP server refuses (300)")
+    parser.add_argument("--tick", type=float, default=60, help="seconds between dispatcher runs (60)")
+    arguments = parser.parse_args()
     with bench_database():
         from django.conf import settings
         from django.utils import timezone
 
+        organizations = []
+        with Timer() as outage:
+            drain_seconds, received, lost, duplicated, tries = drain_after_outage(
+                organizations, arguments.outage, arguments.tick
+            )
+        print(
+            f"{OUTAGE_ROWS} due reminders after a {arguments.outage:.0f} s SMTP outage: all accepted "
+            f"{drain_seconds:.1f} s after the relay's return ({received} received, {lost} lost, "
+            f"{duplicated} duplicated; {tries} SMTP transactions in all; {outage.seconds:.0f} s for this part)"
+        )
+
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
         now = timezone.now()
-        organizations = []
         build(now, SESSIONS // 10, organizations)
         _seconds_small, queries_small, _ = scan(now)
         build(now, SESSIONS, organizations)
@@ -171,6 +283,11 @@ def main():
             organizations_with_work=busy,
             sends=sent,
             sends_per_second=round(sent / seconds, 1),
+            drain_seconds_after_outage=round(drain_seconds, 1),
+            outage_seconds=arguments.outage,
+            outage_rows=OUTAGE_ROWS,
+            outage_lost=lost,
+            outage_duplicated=duplicated,
         )
 
 

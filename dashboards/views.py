@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.downloads import private_download
 from notifications import services as notification_services
-from notifications.selectors import failed_deliveries
+from notifications.selectors import failed_deliveries, relay_pause
 from organizations.access import organization_view
 from organizations.roles import Capability
 
@@ -96,6 +96,7 @@ def operations(request):
             "unmatched": selectors.unmatched_participants(filters=filters),
             "pending_surveys": impact.pending_surveys(filters=filters, now=filters.now),
             "failed_emails": failed_deliveries(),
+            "relay_pause": relay_pause(),
             "limit": selectors.OPERATIONS_LIMIT,
             "query": urlencode(filters.as_query()),
         },

@@ -9,6 +9,7 @@ from pathlib import Path
 import environ
 import xstatic.pkg.bootstrap
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -98,7 +99,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # A Redis that hangs must not hang the pages that read the cache (sign-in's rate limits) either.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     # One process locally: an in-memory cache is enough for allauth's rate limits.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -225,8 +233,23 @@ EMAIL_TIMEOUT = EMAIL_CONFIG.get("EMAIL_TIMEOUT") or env.int("EMAIL_TIMEOUT", de
 # attempts), every few minutes at most, before it is given up and shown to HR as failed.
 OUTBOX_RETRY_HOURS = env.float("OUTBOX_RETRY_HOURS", default=24)
 OUTBOX_BACKOFF_CAP_SECONDS = env.int("OUTBOX_BACKOFF_CAP_SECONDS", default=300)
-# /healthz/outbox answers 503 once the oldest due e-mail has waited longer than this.
+# A relay down for everyone (refused, silent, 4xx to every transaction) pauses the outbox rather than
+# burning every row's retries: one probe e-mail per step, the steps doubling from 10 s up to this cap, so
+# sending resumes within about this long (plus beat's minute) of the relay's return.
+OUTBOX_PROBE_CAP_SECONDS = env.int("OUTBOX_PROBE_CAP_SECONDS", default=60)
+# A row claimed for sending whose worker vanished (killed mid-send) goes back to the queue after this
+# long. Keep it above CELERY_TASK_TIME_LIMIT: no live task holds a claim longer than that.
+OUTBOX_CLAIM_TIMEOUT_SECONDS = env.int("OUTBOX_CLAIM_TIMEOUT_SECONDS", default=600)
+# /healthz/outbox answers 503 once the oldest due e-mail has waited longer than this, and staff are
+# e-mailed (OUTBOX_ALERT_EMAILS, ADMINS' by default), again every OUTBOX_ALERT_REPEAT_MINUTES while it lasts.
 OUTBOX_LAG_ALERT_SECONDS = env.int("OUTBOX_LAG_ALERT_SECONDS", default=900)
+ADMINS = [("", address) for address in env.list("ADMINS", default=[])]
+OUTBOX_ALERT_EMAILS = env.list("OUTBOX_ALERT_EMAILS", default=[address for _name, address in ADMINS])
+OUTBOX_ALERT_REPEAT_MINUTES = env.int("OUTBOX_ALERT_REPEAT_MINUTES", default=60)
+# The relay the alert goes through, if not EMAIL_URL's: the outbox lags most often because its relay is down,
+# and an alert through that same relay would wait with it.
+OUTBOX_ALERT_EMAIL_URL = env.str("OUTBOX_ALERT_EMAIL_URL", default="")
+EMAIL_SUBJECT_PREFIX = "[Binôme] "
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Binôme <no-reply@binome.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -240,6 +263,23 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A request publishes its tasks after its commit; the rows are already safe, and the dispatcher sends them
+# anyway if the publish fails. So a broker that is away costs the request little: a refused connection
+# fails in a fraction of a second, one that hangs (Redis accepts and never answers) after
+# BROKER_SOCKET_TIMEOUT seconds, with one retry instead of Celery's three (and its unbounded socket wait).
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=2)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+    # Above the worker's one-second BRPOP, which must not time out while it waits for work.
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -252,6 +292,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Due messages are rows: one cheap scan a minute sends them; planning of nudges and surveys hourly.
     "dispatch-notifications": {"task": "notifications.tasks.dispatch_notifications", "schedule": 60.0},
+    # Staff hear of a lagging outbox by an e-mail that does not wait in it.
+    "watch-outbox": {"task": "notifications.tasks.watch_outbox", "schedule": 60.0},
     "plan-periodic-notifications": {
         "task": "notifications.tasks.plan_periodic_notifications",
         "schedule": 3600.0,
@@ -303,9 +345,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# LOG_FORMAT=json writes one JSON object a line, extra fields as keys (the outbox's event, notification_id,
+# key, kind, organization_id, attempt, error, reason): for a log collector. The default is plain text.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'text' or 'json', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+        "json": {"()": "mentoring.logformat.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

@@ -1,10 +1,15 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from organizations.admin import TenantAdmin
 
+from . import selectors, services
 from .models import Notification
 from .registry import kind_choices
 
@@ -34,7 +39,8 @@ class NotificationAdmin(TenantAdmin):
         "last_error",
         "skip_reason",
     )
-    list_filter = ("status", KindFilter)
+    # By organisation too: the lag page links each organisation's failed rows.
+    list_filter = ("status", KindFilter, "organization")
     search_fields = ("key", "address")
     fields = (
         "organization",
@@ -53,6 +59,26 @@ class NotificationAdmin(TenantAdmin):
     readonly_fields = fields
     actions = ["send_again"]
 
+    def get_urls(self):
+        lag = path("lag/", self.admin_site.admin_view(self.lag_view), name="notifications_notification_lag")
+        return [lag, *super().get_urls()]
+
+    def lag_view(self, request):
+        """Per organisation, the slowest first: how much is due and for how long, what failed, the last
+        e-mail sent. Counts and dates only, like the alert staff receive."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        now = timezone.now()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Outbox lag per organisation"),
+            "opts": self.model._meta,
+            "organizations": selectors.outbox_lag_by_organization(now=now),
+            "threshold_seconds": settings.OUTBOX_LAG_ALERT_SECONDS,
+            "now": now,
+        }
+        return TemplateResponse(request, "admin/notifications/outbox_lag.html", context)
+
     @admin.display(description=_("kind"), ordering="kind")
     def kind_label(self, row):
         return row.kind_label
@@ -60,9 +86,7 @@ class NotificationAdmin(TenantAdmin):
     @admin.action(description=_("Send the selected failed e-mails again"), permissions=["change"])
     def send_again(self, request, queryset):
         # Once the cause is fixed (a name corrected, the SMTP account restored), a fresh start.
-        count = queryset.filter(status=Notification.Status.FAILED).update(
-            status=Notification.Status.PENDING, attempts=0, failing_since=None, due_at=timezone.now()
-        )
+        count = services.requeue(rows=queryset)
         self.message_user(
             request,
             ngettext("%(count)s e-mail will be sent again.", "%(count)s e-mails will be sent again.", count)

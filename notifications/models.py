@@ -1,3 +1,5 @@
+from email.utils import parseaddr
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,9 +15,11 @@ class Notification(TenantModel):
     before it is ever sent.
 
     The row is both the plan and the delivery record: the unique ``key`` (for instance
-    ``session_reminder_1h:session:12:seq:0:user:7``) makes planning idempotent, and a row leaves
-    ``pending`` in the same transaction that sends its e-mail, so a retried task, a second dispatcher
-    or a restarted worker finds nothing left to send.
+    ``session_reminder_1h:session:12:seq:0:user:7``) makes planning idempotent. A worker claims a due row
+    (``sending``, with ``claimed_at`` and ``claimed_by``) in a commit of its own before it talks to SMTP,
+    and marks it ``sent`` after: a retried task, a second dispatcher or a restarted worker never takes a
+    claimed row, and a claim whose worker vanished goes back to ``pending`` after
+    ``OUTBOX_CLAIM_TIMEOUT_SECONDS``.
 
     An address-only row (``recipient`` empty, ``address`` set: an invitation to someone with no account)
     has no preferences, quiet hours or in-app list: those belong to a person.
@@ -23,6 +27,7 @@ class Notification(TenantModel):
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         IN_APP = "in_app", _("In the app only")
         SKIPPED = "skipped", _("Skipped")
@@ -48,6 +53,9 @@ class Notification(TenantModel):
     # (``OUTBOX_RETRY_HOURS``) has passed since then.
     failing_since = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
+    # Who holds the row while it is ``sending`` (host, process, run) and since when: the lease.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=100, blank=True)
     skip_reason = models.CharField(max_length=100, blank=True)
     # Rendered at delivery, in the recipient's language, for the in-app list.
     subject = models.CharField(_("subject"), max_length=300, blank=True)
@@ -63,7 +71,7 @@ class Notification(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["organization", "key"], name="notification_natural_key_once"),
             models.CheckConstraint(
-                condition=Q(status__in=["pending", "sent", "in_app", "skipped", "failed"]),
+                condition=Q(status__in=["pending", "sending", "sent", "in_app", "skipped", "failed"]),
                 name="notification_status_valid",
             ),
             # A person, or an address with no account yet: exactly one of them.
@@ -80,8 +88,18 @@ class Notification(TenantModel):
                 condition=Q(status="pending"),
                 name="notification_pending_due",
             ),
+            # The dispatcher's look for claims whose worker vanished: a handful of rows at any time.
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="notification_claimed"),
             models.Index(fields=["organization", "kind", "object_id"], name="notification_kind_object"),
             models.Index(fields=["organization", "recipient", "-delivered_at"], name="notification_inbox"),
+            # The staff's per-organisation lag page: failed rows and the last one sent, each organisation
+            # probed through a small partial index rather than a scan of everything ever sent.
+            models.Index(fields=["organization"], condition=Q(status="failed"), name="notification_failed"),
+            models.Index(
+                fields=["organization", "-delivered_at"],
+                condition=Q(status="sent"),
+                name="notification_last_sent",
+            ),
         ]
 
     def __str__(self):
@@ -97,6 +115,40 @@ class Notification(TenantModel):
     def to(self):
         """Where the e-mail goes: the person's current address, or the row's own."""
         return self.recipient.email if self.recipient_id else self.address
+
+    @property
+    def message_id(self):
+        """The e-mail's Message-ID, the same at every try of this row: a copy sent again after a crash
+        carries the id of the first, so the receiving server (and our tests) can tell it is one message."""
+        domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "binome.local"
+        return f"<notification.{self.pk}.{self.organization_id}@{domain}>"
+
+
+class OutboxPause(models.Model):
+    """The mail relay's state, one row for every organisation (they share the relay): while it fails as a
+    whole (refused, silent, 4xx to every transaction), the outbox pauses instead of burning each row's
+    attempts, and tries one e-mail per backoff step until one goes through.
+
+    Not tenant-owned: it describes the platform's relay, and holds no one's data.
+    """
+
+    SINGLETON = 1
+
+    paused_since = models.DateTimeField(null=True, blank=True)
+    # No e-mail is sent before this; the first worker past it sends one probe, and moves it on.
+    paused_until = models.DateTimeField(null=True, blank=True)
+    failed_probes = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox pause")
+        verbose_name_plural = _("outbox pauses")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="outbox_pause_single_row"),
+        ]
+
+    def __str__(self):
+        return f"paused until {self.paused_until}" if self.paused_until else "sending"
 
 
 class Preference(TenantModel):
@@ -116,3 +168,22 @@ class Preference(TenantModel):
 
     def __str__(self):
         return str(self.user)
+
+
+class OutboxAlert(models.Model):
+    """The platform's one alert state about the outbox's lag (a single row, ``pk=1``).
+
+    Two beats (or a beat retried) read and write it under a row lock, so staff get one alert e-mail per
+    ``OUTBOX_ALERT_REPEAT_MINUTES`` while the lag lasts, and one "back to normal" when it ends.
+    """
+
+    # Set while an alert is out: when the lag was first seen past the threshold, and the last e-mail.
+    lagging_since = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox alert")
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="outbox_alert_single_row")]
+
+    def __str__(self):
+        return f"outbox alert since {self.lagging_since}" if self.lagging_since else "outbox alert: none"

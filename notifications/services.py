@@ -1,36 +1,45 @@
 """Planning and delivering notifications, exactly once.
 
 A message is a ``Notification`` row planned under a natural key (a unique constraint): planning twice,
-from two dispatchers or a retried task, creates nothing new. Delivery claims one due row at a time with
-``select_for_update(skip_locked=True)``, sends its e-mail and marks it sent in the same transaction. A
-worker killed mid-send rolls the claim back: the row is sent again by the next run, so nothing is lost,
-and the only possible duplicate is the one message the SMTP server accepted just before the kill.
+from two dispatchers or a retried task, creates nothing new. Delivery claims one due row at a time
+(``select_for_update(skip_locked=True)``, status ``sending``) and commits the claim, sends its e-mail
+with no transaction open, then marks it sent, on a fresh connection if the database dropped meanwhile.
+A worker killed mid-send leaves its claim, handed back after ``OUTBOX_CLAIM_TIMEOUT_SECONDS``: nothing is
+lost, and the only possible duplicate is the one message in flight, under the same Message-ID.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import random
 import smtplib
+import socket
+import uuid
 import zoneinfo
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, time, timedelta
+from time import sleep
 from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
+from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from organizations.models import Membership
 from organizations.roles import PAIR_ROLES
+from organizations.tenancy import unscoped
 from organizations.validators import single_line
 
-from .models import Notification, Preference
+from .events import log_event
+from .models import Notification, OutboxPause, Preference
 from .registry import RENDERERS, get_kind, mutable_kind_values
 from .tokens import unsubscribe_url
 
@@ -88,6 +97,7 @@ def plan(
     )
     # Racing planners (two dispatchers, a retried task) meet at the unique constraint, not in Python.
     Notification.objects.bulk_create([row], ignore_conflicts=True)
+    log_event("planned", row)
 
 
 def notify(
@@ -134,79 +144,350 @@ def enqueue_delivery(organization_id: int) -> None:
 
 
 # Delivery ---------------------------------------------------------------------------------------
+#
+# A row is claimed in a commit of its own (``sending``, with a lease), sent with no transaction open, then
+# marked sent; the mark is retried on a fresh connection if the database dropped. So a dropped
+# connection never sends a message twice, a hung relay holds no row lock, and a worker that vanishes
+# mid-send leaves a claim that the dispatcher hands back after ``OUTBOX_CLAIM_TIMEOUT_SECONDS``: the one
+# message in flight may then go twice, under the same Message-ID.
+
+SENT, NOT_SENT, RELAY_DOWN = "sent", "not sent", "relay down"
+OPEN, PROBE, PAUSED = "open", "probe", "paused"
+DB_ERRORS = (OperationalError, InterfaceError)
+# Seconds before each new try when the database dropped mid-delivery (about 15 s in all), then the
+# task's own retries take over. A dropped connection (a restart, a failover, a killed backend) usually
+# opens again at once.
+DB_RETRY_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
+# Database errors in a row after which the batch stops and the task retries later.
+DB_ERRORS_PER_BATCH = 10
+PROBE_BASE_SECONDS = 10
 
 
 def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> int:
-    """Send every due row of the organisation, one claimed row per transaction. Returns how many went out.
+    """Send every due row of the organisation, one claimed row at a time. Returns how many went out.
 
-    One row can never stop the others: whatever goes wrong with it is recorded on it (``_attempt``), and
-    the loop goes on with the next row, unless the mail relay itself is down or hung: then the batch stops
-    and the other rows wait, attempts untouched, for the next run.
+    One row can never stop the others: whatever goes wrong with it is recorded on it, and the loop goes
+    on with the next row. When the relay itself fails (refused, silent, 4xx to every transaction), the
+    outbox pauses for every organisation (``OutboxPause``) with the rows untouched; while it is paused,
+    one worker at a time sends one probe per backoff step, and the first that goes through resumes it.
     """
+    state = _relay_state(timezone.now())
+    if state == PAUSED:
+        return 0
     delivered = 0
+    worker = _worker_id()
+    database_errors = 0
     connection = get_connection()
     try:
         for _index in range(limit):
-            with transaction.atomic():
-                now = timezone.now()
-                row = (
-                    Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                    .select_related("recipient")
-                    .filter(status=Notification.Status.PENDING, due_at__lte=now)
-                    .order_by("due_at", "pk")
-                    .first()
+            now = timezone.now()
+            row = _on_a_fresh_connection(
+                lambda retrying: _claim(worker=worker, now=now, retrying=retrying),  # noqa: B023
+                what="claiming a row",
+            )
+            if row is None:
+                break
+            log_event("claimed", row, attempt=row.attempts + 1, reason=f"by {row.claimed_by}")
+            try:
+                outcome, relay_error = _attempt(
+                    row, organization=organization, connection=connection, now=now
                 )
-                if row is None:
-                    break
-                outcome = _attempt(row, organization=organization, connection=connection, now=now)
-            if outcome is SENT:
+            except DB_ERRORS as error:
+                # The database dropped before the send: the row goes back to the queue as it was.
+                database_errors += 1
+                logger.warning("database dropped while preparing %s: %s", row.key, error)
+                if not db_connection.in_atomic_block:
+                    db_connection.close()
+                _on_a_fresh_connection(lambda _retrying: _release(row), what=f"releasing {row.key}")  # noqa: B023
+                log_event("deferred", row, error=failure_reason(error), reason="database dropped")
+                if database_errors >= DB_ERRORS_PER_BATCH:
+                    raise
+                continue
+            except BaseException:
+                # Out of time (the soft limit) or stopped: nothing is recorded against the row.
+                _release_quietly(row)
+                raise
+            database_errors = 0
+            if outcome == SENT:
                 delivered += 1
-            elif outcome is TRANSPORT_DOWN:
-                # The relay itself is unreachable or hung: the next rows would each wait for the same
-                # timeout and burn an attempt. They stay due, untouched, for the next run.
+                if state == PROBE:
+                    resume_sending(now=timezone.now())
+                    state = OPEN
+            elif outcome == RELAY_DOWN:
+                _pause(now=timezone.now(), probing=state == PROBE, error=relay_error)
                 break
     finally:
         connection.close()
     return delivered
 
 
-SENT, NOT_SENT, TRANSPORT_DOWN = "sent", "not sent", "transport down"
+def _worker_id() -> str:
+    """Who holds a claim: the host and process (to find it in the logs) and this run of the loop."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:100]
+
+
+def _claim(*, worker: str, now: datetime, retrying: bool = False) -> Notification | None:
+    """Take the oldest due row in a short transaction of its own, committed before anything is sent.
+
+    ``retrying``: the previous try lost its connection, perhaps after its commit went through; a row
+    this worker already holds is then taken up again rather than left to expire.
+    """
+    if retrying:
+        mine = (
+            Notification.objects.select_related("recipient")
+            .filter(status=Notification.Status.SENDING, claimed_by=worker)
+            .first()
+        )
+        if mine is not None:
+            return mine
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("recipient")
+            .filter(status=Notification.Status.PENDING, due_at__lte=now)
+            .order_by("due_at", "pk")
+            .first()
+        )
+        if row is None:
+            return None
+        row.status, row.claimed_at, row.claimed_by = Notification.Status.SENDING, now, worker
+        row.save(update_fields=["status", "claimed_at", "claimed_by"])
+    return row
+
+
+def _on_a_fresh_connection(work: Callable[[bool], Any], *, what: str) -> Any:
+    """Run ``work(retrying)``; if the database connection dropped, open a new one and run it again, a
+    few times, telling it that it is a retry.
+
+    Inside an outer transaction (a test's, a caller's) there is nothing to reconnect to: it raises.
+    """
+    retrying = False
+    for delay in (*DB_RETRY_DELAYS, None):
+        try:
+            return work(retrying)
+        except DB_ERRORS as error:
+            if delay is None or db_connection.in_atomic_block:
+                raise
+            logger.warning("database dropped while %s (%s): again in %.1f s", what, error, delay)
+            db_connection.close()
+            sleep(delay)
+            retrying = True
+    raise AssertionError("unreachable")
+
+
+def _guarded(row: Notification, **values: Any) -> bool:
+    """Write the outcome of a claimed row, only if the claim is still ours; the claim ends with it.
+
+    False when the dispatcher took the claim back (this worker was presumed gone) or it was already
+    written (a commit whose answer was lost with the connection).
+    """
+    values.setdefault("claimed_at", None)
+    values.setdefault("claimed_by", "")
+    written = Notification.objects.filter(
+        pk=row.pk, status=Notification.Status.SENDING, claimed_by=row.claimed_by
+    ).update(**values)
+    if not written:
+        logger.warning("notification %s: the claim of %s was no longer held", row.key, row.claimed_by)
+    return bool(written)
+
+
+def _release(row: Notification, **values: Any) -> bool:
+    """Back to the queue, attempts and failures untouched (the row did nothing wrong)."""
+    return _guarded(row, status=Notification.Status.PENDING, **values)
+
+
+def _release_quietly(row: Notification) -> None:
+    try:
+        _release(row)
+    except Exception:  # noqa: BLE001 - the claim then expires, and the dispatcher hands it back.
+        logger.warning("could not release %s; its claim will expire", row.key, exc_info=True)
+
+
+def release_stale_claims(*, now: datetime) -> int:
+    """Hand back rows claimed longer than ``OUTBOX_CLAIM_TIMEOUT_SECONDS`` ago: their worker vanished
+    (killed, its machine lost) between the claim and the mark. Returns how many went back to the queue.
+
+    The timeout is longer than a task may run (``CELERY_TASK_TIME_LIMIT``), so no live worker still
+    holds such a claim. The message may have gone out just before the worker died: it goes again, once.
+    """
+    cutoff = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+    with unscoped("the dispatcher hands back stale claims of every organisation"):
+        count = Notification.objects.filter(status=Notification.Status.SENDING, claimed_at__lt=cutoff).update(
+            status=Notification.Status.PENDING, claimed_at=None, claimed_by=""
+        )
+    if count:
+        logger.warning("%s notifications claimed by a vanished worker are due again", count)
+    return count
 
 
 def _attempt(
     row: Notification, *, organization: Organization, connection: BaseEmailBackend, now: datetime
-) -> str:
-    """Deliver one claimed row; a transient failure retries it later, any other failure fails it for good.
+) -> tuple[str, BaseException | None]:
+    """Deliver one claimed row: prepare it, send it with no transaction open, record the outcome.
 
-    Returns ``SENT``, ``NOT_SENT``, or ``TRANSPORT_DOWN`` when the mail relay itself failed.
-
-    The work runs in a savepoint, so whatever it wrote is undone on failure while the claim, and the
-    failure recorded on the row, stay in the claiming transaction.
+    Returns ``SENT``, ``NOT_SENT`` (skipped, held, retried later or failed: recorded on the row), or
+    ``RELAY_DOWN`` with the relay's error: the row went back to the queue as it was. Database errors
+    before the send propagate (the caller releases the row).
     """
-    attempts = row.attempts
     try:
-        with transaction.atomic():
-            return (
-                SENT if _deliver(row, organization=organization, connection=connection, now=now) else NOT_SENT
-            )
-    except (OperationalError, SoftTimeLimitExceeded):
-        # The database itself is unavailable, or the task ran out of time: the claim rolls back and the
-        # row stays due, with nothing wrongly recorded against it.
+        prepared = _prepare(row, organization=organization, connection=connection, now=now)
+    except (*DB_ERRORS, SoftTimeLimitExceeded):
         raise
     except Exception as error:  # noqa: BLE001 - a bad row (data, template, renderer) must not block the rest.
-        # Every failure counts towards the cap, also one before the send (a network error while rendering).
-        row.attempts = attempts + 1
-        if is_transient(error):
-            _retry_later(row, now, error)
-        else:
-            _fail(row, error)
-        return TRANSPORT_DOWN if is_transport_failure(error) else NOT_SENT
+        return _failed(row, error, now), None
+    if prepared is None:
+        return NOT_SENT, None
+    message, email = prepared
+    try:
+        _send(email, connection)
+    except SoftTimeLimitExceeded:
+        # Perhaps sent, perhaps not: the row goes back to the queue (by the caller), a duplicate at worst.
+        raise
+    except Exception as error:  # noqa: BLE001 - recorded on the row, or on the relay's pause.
+        if not is_relay_failure(error):
+            failure = error
+            recorded = _on_a_fresh_connection(
+                lambda _retrying: _failed(row, failure, now), what=f"recording {row.key}"
+            )
+            return recorded, None
+        # Moved back by one probe step, so that the next probe meets another row: one whose content made
+        # the relay hang up cannot hold the outbox paused.
+        later = now + timedelta(seconds=probe_seconds(0))
+        _on_a_fresh_connection(lambda _retrying: _release(row, due_at=later), what=f"releasing {row.key}")
+        log_event("deferred", row, error=failure_reason(error), reason="relay down", level=logging.WARNING)
+        return RELAY_DOWN, error
+    _on_a_fresh_connection(lambda _retrying: _mark_sent(row, message, now), what=f"marking {row.key} sent")
+    return SENT, None
 
 
-def is_transport_failure(error: BaseException) -> bool:
-    """The relay or the network failed (refused, dropped, timed out), not something about this message."""
-    if isinstance(error, (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError)):
+def _failed(row: Notification, error: BaseException, now: datetime) -> str:
+    # Every failure of the message counts towards the retry window, also one before the send (a network
+    # error while rendering); a failure of the relay as a whole does not (it pauses the outbox).
+    if is_transient(error):
+        _retry_later(row, now, error)
+    else:
+        _fail(row, error)
+    return NOT_SENT
+
+
+def _send(email: EmailMultiAlternatives, connection: BaseEmailBackend) -> None:
+    """Over the batch's connection; an old connection the relay closed meanwhile is opened again once."""
+    reused = getattr(connection, "connection", None) is not None
+    try:
+        connection.open()
+        email.send()
+    except Exception as error:
+        if not (reused and is_relay_failure(error)):
+            raise
+        connection.close()
+        connection.open()
+        email.send()
+
+
+def _mark_sent(row: Notification, message: Message, now: datetime) -> None:
+    """After the relay accepted the message: the row is sent, and what the message records about its
+    sending (an invitation's ``sent_at``) is written in the same transaction."""
+    with transaction.atomic():
+        marked = _guarded(
+            row,
+            status=Notification.Status.SENT,
+            delivered_at=now,
+            attempts=row.attempts + 1,
+            subject=row.subject,
+            action_url=row.action_url,
+            skip_reason="",
+        )
+        if marked:
+            log_event("sent", row, attempt=row.attempts + 1)
+        if marked and message.on_sent is not None:
+            try:
+                with transaction.atomic():
+                    message.on_sent(now)
+            except DB_ERRORS:
+                raise
+            except Exception:  # noqa: BLE001 - the e-mail went out: it must not be sent again for this.
+                logger.exception("notification %s: recording its sending failed", row.key)
+    row.status = Notification.Status.SENT
+
+
+def _prepare(
+    row: Notification, *, organization: Organization, connection: BaseEmailBackend, now: datetime
+) -> tuple[Message, EmailMultiAlternatives] | None:
+    """The message and its e-mail, or None when the row was settled without sending (recorded on it)."""
+    recipient = row.recipient
+    if recipient is None:
+        return _prepare_for_address(row, organization=organization, connection=connection)
+    if not recipient.is_active:
+        # An erased or deactivated account: its address is a placeholder that must not be mailed.
+        _finish(row, Notification.Status.SKIPPED, now, skip_reason="inactive account")
+        return None
+    if not may_receive(recipient, row.kind):
+        _finish(row, Notification.Status.SKIPPED, now, skip_reason="access ended")
+        return None
+    render = RENDERERS.get(row.kind)
+    with translation.override(recipient.language or organization.default_language):
+        message = render(row) if render else None
+        if message is None:
+            _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
+            return None
+        row.subject = single_line(message.subject)[:300]
+        row.action_url = single_line(message.action_url)[:500]
+        preference = Preference.objects.filter(user=recipient).first()
+        if preference and row.kind in preference.muted_kinds and get_kind(row.kind).mutable:
+            _finish(row, Notification.Status.IN_APP, now, skip_reason="unsubscribed")
+            return None
+        quiet_end = quiet_hours_end(preference, recipient, now)
+        if quiet_end is not None:
+            if message.deadline is not None and quiet_end >= message.deadline:
+                _finish(row, Notification.Status.IN_APP, now, skip_reason="quiet hours")
+                return None
+            if _release(row, due_at=quiet_end, subject=row.subject, action_url=row.action_url):
+                log_event("deferred", row, reason="quiet hours")
+            return None
+        email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
+    return message, email
+
+
+def _prepare_for_address(row, *, organization, connection):
+    """An address with no account: no membership, preferences or quiet hours to consult, and no in-app
+    list to show it in. It reads the organisation's language."""
+    render = RENDERERS.get(row.kind)
+    with translation.override(organization.default_language):
+        message = render(row) if render else None
+        if message is None:
+            _finish(row, Notification.Status.SKIPPED, timezone.now(), skip_reason="stale")
+            return None
+        row.subject = single_line(message.subject)[:300]
+        row.action_url = single_line(message.action_url)[:500]
+        email = _email(row, message, organization=organization, recipient=None, connection=connection)
+    return message, email
+
+
+# The relay's pause ------------------------------------------------------------------------------
+
+
+def is_relay_failure(error: BaseException) -> bool:
+    """The relay failed as a whole, not this message: no connection (refused, reset, silent past
+    ``EMAIL_TIMEOUT``), the session refused (greeting, HELO, authentication, TLS), our sender refused (it
+    is the same for every message), or 421, the relay closing the channel. A refusal at RCPT or DATA is
+    about this message (its recipient, its content): the row alone retries or fails."""
+    if isinstance(
+        error,
+        (
+            smtplib.SMTPServerDisconnected,
+            smtplib.SMTPConnectError,
+            smtplib.SMTPHeloError,
+            smtplib.SMTPAuthenticationError,
+            smtplib.SMTPNotSupportedError,
+            smtplib.SMTPSenderRefused,
+        ),
+    ):
         return True
+    if isinstance(error, smtplib.SMTPResponseException) and error.smtp_code == 421:
+        return True
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _text in error.recipients.values()]
+        return bool(codes) and all(code == 421 for code in codes)
     return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
 
 
@@ -214,7 +495,7 @@ def is_transient(error: BaseException) -> bool:
     """Whether sending again later may succeed: the SMTP server or the network, not the message itself.
 
     A 5xx answer about this very message (every recipient refused, the data rejected) is permanent; other
-    SMTP and network errors, temporary 4xx answers included, keep the capped retries.
+    SMTP and network errors, temporary 4xx answers included, are retried for the retry window.
     """
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _text in error.recipients.values()]
@@ -224,69 +505,67 @@ def is_transient(error: BaseException) -> bool:
     return isinstance(error, (smtplib.SMTPException, OSError))
 
 
-def _deliver(
-    row: Notification, *, organization: Organization, connection: BaseEmailBackend, now: datetime
-) -> bool:
-    recipient = row.recipient
-    if recipient is None:
-        return _deliver_to_address(row, organization=organization, connection=connection, now=now)
-    if not recipient.is_active:
-        # An erased or deactivated account: its address is a placeholder that must not be mailed.
-        _finish(row, Notification.Status.SKIPPED, now, skip_reason="inactive account")
-        return False
-    if not may_receive(recipient, row.kind):
-        _finish(row, Notification.Status.SKIPPED, now, skip_reason="access ended")
-        return False
-    render = RENDERERS.get(row.kind)
-    with translation.override(recipient.language or organization.default_language):
-        message = render(row) if render else None
-        if message is None:
-            _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
-            return False
-        row.subject = single_line(message.subject)[:300]
-        row.action_url = single_line(message.action_url)[:500]
-        preference = Preference.objects.filter(user=recipient).first()
-        if preference and row.kind in preference.muted_kinds and get_kind(row.kind).mutable:
-            _finish(row, Notification.Status.IN_APP, now, skip_reason="unsubscribed")
-            return False
-        quiet_end = quiet_hours_end(preference, recipient, now)
-        if quiet_end is not None:
-            if message.deadline is not None and quiet_end >= message.deadline:
-                _finish(row, Notification.Status.IN_APP, now, skip_reason="quiet hours")
-                return False
-            row.due_at = quiet_end
-            row.save(update_fields=["due_at", "subject", "action_url"])
-            return False
-        email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
-        _send(row, message, email, now)
-    _finish(row, Notification.Status.SENT, now)
-    return True
+def probe_seconds(failed_probes: int) -> float:
+    """How long the outbox stays paused after ``failed_probes`` failed probes: doubling, capped at
+    ``OUTBOX_PROBE_CAP_SECONDS``, so the outbox resumes within that long of the relay's return."""
+    return float(min(settings.OUTBOX_PROBE_CAP_SECONDS, PROBE_BASE_SECONDS * 2**failed_probes))
 
 
-def _deliver_to_address(row, *, organization, connection, now):
-    """An address with no account: no membership, preferences or quiet hours to consult, and no in-app
-    list to show it in. It reads the organisation's language."""
-    render = RENDERERS.get(row.kind)
-    with translation.override(organization.default_language):
-        message = render(row) if render else None
-        if message is None:
-            _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
-            return False
-        row.subject = single_line(message.subject)[:300]
-        row.action_url = single_line(message.action_url)[:500]
-        email = _email(row, message, organization=organization, recipient=None, connection=connection)
-        _send(row, message, email, now)
-    _finish(row, Notification.Status.SENT, now)
-    return True
+def _relay_state(now: datetime) -> str:
+    """``OPEN``; ``PAUSED``; or ``PROBE``: the pause is over and this worker won the right to try one."""
+    pause = OutboxPause.objects.filter(pk=OutboxPause.SINGLETON).first()
+    if pause is None or pause.paused_until is None:
+        return OPEN
+    if pause.paused_until > now:
+        return PAUSED
+    # Whoever moves the deadline on first probes; the others wait for that probe's outcome. A prober that
+    # dies leaves the pause to run out at the next step, and someone else probes then.
+    moved = OutboxPause.objects.filter(pk=pause.pk, paused_until=pause.paused_until).update(
+        paused_until=now + timedelta(seconds=probe_seconds(pause.failed_probes + 1))
+    )
+    return PROBE if moved else PAUSED
 
 
-def _send(row, message, email, now):
-    # What the message records about its sending is written first, in the same savepoint as the send:
-    # a failed send undoes it.
-    if message.on_sent is not None:
-        message.on_sent(now)
-    row.attempts += 1
-    email.send()
+def _pause(*, now: datetime, probing: bool, error: BaseException | None) -> None:
+    with transaction.atomic():
+        pause, _created = OutboxPause.objects.select_for_update().get_or_create(pk=OutboxPause.SINGLETON)
+        if pause.paused_until is None:
+            pause.paused_since, pause.failed_probes = now, 0
+        elif probing or pause.paused_until <= now:
+            pause.failed_probes += 1
+        else:
+            return  # another worker paused it a moment ago
+        pause.paused_until = now + timedelta(seconds=probe_seconds(pause.failed_probes))
+        pause.last_error = failure_reason(error) if error is not None else ""
+        pause.save()
+    logger.warning(
+        "mail relay down since %s (%s): the outbox is paused until %s",
+        pause.paused_since.isoformat(),
+        pause.last_error,
+        pause.paused_until.isoformat(),
+    )
+
+
+def resume_sending(*, now: datetime) -> None:
+    """The relay took a message again: every organisation's due rows go at once, not at the next tick."""
+    resumed = OutboxPause.objects.filter(pk=OutboxPause.SINGLETON, paused_until__isnull=False).update(
+        paused_until=None, paused_since=None, failed_probes=0, last_error=""
+    )
+    if resumed:
+        logger.warning("mail relay back at %s: the outbox sends again", now.isoformat())
+        enqueue_dispatch()
+
+
+def enqueue_dispatch() -> None:
+    from .tasks import dispatch_notifications
+
+    def enqueue() -> None:
+        try:
+            dispatch_notifications.delay()
+        except Exception:  # noqa: BLE001 - broker down: beat's next tick dispatches.
+            logger.warning("could not enqueue a dispatch; beat's next tick will")
+
+    transaction.on_commit(enqueue)
 
 
 def may_receive(user: User, kind: str) -> bool:
@@ -306,15 +585,27 @@ def withhold_pending(*, user: User, kinds: Iterable[str] | None = None) -> int:
     pending = Notification.objects.filter(recipient=user, status=Notification.Status.PENDING)
     if kinds is not None:
         pending = pending.filter(kind__in=kinds)
-    return pending.update(status=Notification.Status.SKIPPED, skip_reason="access ended")
+    withheld = list(pending.order_by("pk"))
+    count = pending.filter(pk__in=[row.pk for row in withheld]).update(
+        status=Notification.Status.SKIPPED, skip_reason="access ended"
+    )
+    for row in withheld:
+        log_event("skipped", row, reason="access ended")
+    return count
 
 
 def _finish(row: Notification, status: str, now: datetime, skip_reason: str = "") -> None:
-    row.status = status
-    row.skip_reason = skip_reason
-    if status in (Notification.Status.SENT, Notification.Status.IN_APP):
-        row.delivered_at = now
-    row.save(update_fields=["status", "skip_reason", "delivered_at", "subject", "action_url", "attempts"])
+    delivered_at = now if status in (Notification.Status.SENT, Notification.Status.IN_APP) else None
+    if _guarded(
+        row,
+        status=status,
+        skip_reason=skip_reason,
+        delivered_at=delivered_at,
+        subject=row.subject,
+        action_url=row.action_url,
+    ):
+        row.status, row.skip_reason, row.delivered_at = status, skip_reason, delivered_at
+        log_event("skipped", row, reason=skip_reason)
 
 
 def failure_reason(error: BaseException) -> str:
@@ -323,10 +614,19 @@ def failure_reason(error: BaseException) -> str:
 
 
 def _fail(row: Notification, error: BaseException) -> None:
-    row.status = Notification.Status.FAILED
-    row.last_error = failure_reason(error)
-    logger.error("notification %s failed for good: %s", row.key, row.last_error, exc_info=error)
-    row.save(update_fields=["status", "attempts", "last_error", "subject", "action_url"])
+    reason = failure_reason(error)
+    if _guarded(
+        row,
+        status=Notification.Status.FAILED,
+        attempts=row.attempts + 1,
+        last_error=reason,
+        subject=row.subject,
+        action_url=row.action_url,
+    ):
+        row.status, row.attempts, row.last_error = Notification.Status.FAILED, row.attempts + 1, reason
+        # A bug (a template, a renderer) needs its traceback; an SMTP refusal would only repeat the address.
+        trace = None if isinstance(error, smtplib.SMTPException) else error
+        log_event("failed", row, error=reason, reason="permanent", level=logging.ERROR, exc_info=trace)
 
 
 def backoff_cap_seconds() -> float:
@@ -344,23 +644,36 @@ def backoff_seconds(attempts: int) -> float:
 
 
 def _retry_later(row: Notification, now: datetime, error: BaseException) -> None:
-    """Retry for a time, not a count: a relay down for hours loses nothing, and it is tried again every
-    few minutes at most, so the outbox drains soon after it comes back."""
-    row.last_error = failure_reason(error)
-    if row.failing_since is None:
-        row.failing_since = now
-    if now - row.failing_since >= retry_window():
-        row.status = Notification.Status.FAILED
-        logger.error(
-            "notification %s failed after %s attempts since %s: %s",
-            row.key,
-            row.attempts,
-            row.failing_since.isoformat(),
-            error,
-        )
+    """Retry for a time, not a count: a message refused for a while (a full mailbox, greylisting) is
+    tried again every few minutes at most, until the retry window has passed since its first failure."""
+    attempts = row.attempts + 1
+    failing_since = row.failing_since or now
+    values: dict[str, Any] = {
+        "attempts": attempts,
+        "last_error": failure_reason(error),
+        "failing_since": failing_since,
+    }
+    if now - failing_since >= retry_window():
+        values["status"] = Notification.Status.FAILED
     else:
-        row.due_at = now + timedelta(seconds=backoff_seconds(row.attempts))
-    row.save(update_fields=["status", "due_at", "attempts", "last_error", "failing_since"])
+        values["status"] = Notification.Status.PENDING
+        values["due_at"] = now + timedelta(seconds=backoff_seconds(attempts))
+    if _guarded(row, **values):
+        for name, value in values.items():
+            setattr(row, name, value)
+        if row.status == Notification.Status.FAILED:
+            since = failing_since.isoformat()
+            log_event(
+                "failed", row, error=row.last_error, reason=f"retried since {since}", level=logging.ERROR
+            )
+        else:
+            log_event(
+                "retry",
+                row,
+                error=row.last_error,
+                reason=f"due again at {row.due_at.isoformat()}",
+                level=logging.WARNING,
+            )
 
 
 def requeue_failed(*, ids: Iterable[int] | None = None) -> int:
@@ -369,10 +682,18 @@ def requeue_failed(*, ids: Iterable[int] | None = None) -> int:
     failed = Notification.objects.filter(status=Notification.Status.FAILED)
     if ids is not None:
         failed = failed.filter(pk__in=list(ids))
-    count = failed.update(
+    return requeue(rows=failed)
+
+
+def requeue(*, rows: QuerySet[Notification]) -> int:
+    """Re-queue the failed rows among ``rows`` (staff's admin action passes rows of any organisation)."""
+    failed = list(rows.filter(status=Notification.Status.FAILED).order_by("pk"))
+    # The same rows, still failed: one HR admin and a staff member requeueing at once log each row once.
+    count = rows.filter(pk__in=[row.pk for row in failed], status=Notification.Status.FAILED).update(
         status=Notification.Status.PENDING, attempts=0, failing_since=None, due_at=timezone.now()
     )
-    logger.info("%s failed notifications re-queued", count)
+    for row in failed:
+        log_event("requeued", row, attempt=0, error=row.last_error)
     return count
 
 
@@ -384,7 +705,7 @@ def _email(
     recipient: User | None,
     connection: BaseEmailBackend,
 ) -> EmailMultiAlternatives:
-    headers = {"X-Binome-Key": row.key}
+    headers = {"X-Binome-Key": row.key, "Message-ID": row.message_id}
     unsubscribe = ""
     if recipient is not None and get_kind(row.kind).mutable:
         unsubscribe = unsubscribe_url(organization_id=organization.pk, user_id=recipient.pk, kind=row.kind)

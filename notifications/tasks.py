@@ -14,7 +14,7 @@ from django.utils import timezone
 from organizations.models import Organization
 from organizations.tasks import in_tenant
 
-from . import selectors, services
+from . import selectors, services, watching
 from .registry import DISPATCH_PLANNERS, PERIODIC_PLANNERS
 
 logger = logging.getLogger(__name__)
@@ -31,10 +31,21 @@ RETRY = {
 
 @shared_task(acks_late=True, ignore_result=True)
 def dispatch_notifications():
-    """Every minute: which organisations have something due or to plan? One task for each."""
-    organization_ids = selectors.organizations_with_work(now=timezone.now())
+    """Every minute: which organisations have something due or to plan? One task for each.
+
+    Rows claimed by a worker that vanished go back to the queue first, so they are part of the scan.
+    """
+    now = timezone.now()
+    services.release_stale_claims(now=now)
+    organization_ids = selectors.organizations_with_work(now=now)
     _fan_out(process_organization, organization_ids)
     return len(organization_ids)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def watch_outbox():
+    """Every minute: e-mail staff if the outbox lags (straight to SMTP, never through the outbox)."""
+    return watching.watch_outbox_lag()
 
 
 @worker_ready.connect
@@ -87,8 +98,14 @@ def deliver_notifications(organization):
 def _deliver_and_continue(organization):
     """Deliver one batch; if more rows are due, hand over to a fresh task (never an ETA)."""
     delivered = services.deliver_due(organization=organization)
-    if selectors.has_due(now=timezone.now()):
-        deliver_notifications.delay(organization.pk)
+    # While the relay is paused the rows stay due: handing over would spin until the pause ends.
+    if selectors.has_due(now=timezone.now()) and not selectors.outbox_paused(now=timezone.now()):
+        try:
+            deliver_notifications.delay(organization.pk)
+        except Exception:  # noqa: BLE001 - the broker went away mid-drain: the rows stay due, beat resumes.
+            logger.warning(
+                "could not hand over the rest of organisation %s's outbox", organization.pk, exc_info=True
+            )
     return delivered
 
 

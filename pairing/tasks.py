@@ -1,9 +1,13 @@
+import logging
+
 from celery import shared_task
 from django.utils import timezone
 
 from organizations.tasks import in_tenant
 from organizations.tenancy import unscoped
 from programmes.models import Programme
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -16,7 +20,10 @@ def open_due_rotation_rounds():
             ).values_list("organization_id", flat=True)
         )
     for organization_id in sorted(organization_ids):
-        open_rotation_rounds_for_organization.delay(organization_id)
+        try:
+            open_rotation_rounds_for_organization.delay(organization_id)
+        except Exception:  # noqa: BLE001 - the broker refused one: the others still get theirs, the next run retries.
+            logger.exception("could not enqueue the rotation of organisation %s", organization_id)
 
 
 @shared_task(acks_late=True)

@@ -89,6 +89,8 @@ NOT_WRITTEN_BY_PEOPLE = {
     "notifications.Notification.address",  # an invitation's address, validated as one when invited
     "notifications.Notification.last_error",
     "notifications.Notification.skip_reason",
+    "notifications.Notification.claimed_by",  # a worker's host, process and run
+    "notifications.OutboxPause.last_error",  # the mail relay's answer, shown on no page
     "notifications.Notification.subject",  # rendered from the names seeded here
     "notifications.Notification.action_url",
     "accounts.IdentityProvider.server_url",  # a validated URL

@@ -2,8 +2,10 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from dashboards.models import Nudge
+from notifications.models import OutboxPause
 from organizations.tenancy import tenant_context
 from tests.factories import PairFactory, ParticipantFactory, ProgrammeFactory
 
@@ -55,14 +57,23 @@ def test_the_operations_lists_run_a_constant_number_of_queries(
             ParticipantFactory(organization=organization, programme=programme)
 
     # Sign-in, membership, filter choices, the two lists, the switcher, the session, the e-mails that could
-    # not be sent, the pending surveys.
-    expected = 12
+    # not be sent, the mail relay's pause, the pending surveys.
+    expected = 13
     add_pairs(10)
     with django_assert_num_queries(expected):
         assert len(client.get(url(organization)).context["pairs"]) == 10
     add_pairs(90)
     with django_assert_num_queries(expected):
         assert len(client.get(url(organization)).context["pairs"]) == 100
+
+
+def test_hr_sees_that_e_mails_are_on_hold_while_the_mail_relay_is_down(client_for, hr_admin, organization):
+    client = client_for(hr_admin)
+    assert "E-mails are on hold" not in client.get(url(organization)).content.decode()
+    now = timezone.now()
+    OutboxPause.objects.create(paused_since=now, paused_until=now + datetime.timedelta(minutes=1))
+    body = client.get(url(organization)).content.decode()
+    assert "E-mails are on hold" in body and "nothing needs to be done" in body
 
 
 # --- Nudges --------------------------------------------------------------------------------------------

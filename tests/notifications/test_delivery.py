@@ -9,7 +9,7 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from notifications import services
+from notifications import selectors, services
 from notifications.models import Notification
 from notifications.tokens import unsubscribe_url
 from organizations.tenancy import tenant_context
@@ -83,8 +83,35 @@ def test_a_broker_outage_loses_nothing_the_dispatcher_sends_later(
     assert len(mail.outbox) == 2
 
 
-def test_an_smtp_error_is_retried_later_with_backoff_then_sent_once(organization, pair):
+def test_a_relay_that_drops_the_connection_pauses_the_outbox_and_the_rows_keep_their_attempts(
+    organization, pair
+):
     with mock.patch("django.core.mail.EmailMessage.send", side_effect=smtplib.SMTPServerDisconnected("down")):
+        with time_machine.travel(NOW, tick=False):
+            _notify(organization, pair)
+            run_dispatcher()
+    waiting = rows(organization)
+    assert {(row.status, row.attempts, row.failing_since) for row in waiting} == {
+        (Notification.Status.PENDING, 0, None)
+    }
+    assert selectors.relay_pause().paused_until == NOW + dt.timedelta(seconds=services.PROBE_BASE_SECONDS)
+    with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
+        run_dispatcher()
+    assert mail.outbox == []
+    with time_machine.travel(NOW + dt.timedelta(hours=2), tick=False):
+        run_dispatcher()
+    assert len(mail.outbox) == 2
+    assert {(row.status, row.attempts) for row in rows(organization)} == {(Notification.Status.SENT, 1)}
+    assert selectors.relay_pause() is None
+
+
+def test_a_message_refused_for_a_while_is_retried_later_with_backoff_then_sent_once(organization, pair):
+    """A 4xx about the message itself (its recipient's mailbox is full): the row retries, no pause."""
+
+    def busy(self):
+        raise smtplib.SMTPRecipientsRefused({self.to[0]: (452, b"4.2.2 Mailbox full")})
+
+    with mock.patch("django.core.mail.EmailMessage.send", busy):
         with time_machine.travel(NOW, tick=False):
             _notify(organization, pair)
             run_dispatcher()
@@ -92,6 +119,7 @@ def test_an_smtp_error_is_retried_later_with_backoff_then_sent_once(organization
     assert {row.status for row in failed} == {Notification.Status.PENDING}
     assert all(row.attempts == 1 and row.due_at > NOW for row in failed)
     assert all(row.due_at <= NOW + dt.timedelta(seconds=services.BACKOFF_BASE_SECONDS) for row in failed)
+    assert selectors.relay_pause() is None
     with time_machine.travel(NOW + dt.timedelta(seconds=5), tick=False):
         run_dispatcher()
     assert mail.outbox == []
