@@ -46,8 +46,10 @@ def outbox_health(*, now):
     Two indexed aggregates; no names, addresses or organisations, so a monitor may read it.
     """
     with unscoped("the outbox's health is watched across organisations, as counts only"):
+        # A row claimed by a worker that vanished is not delivered either, until it is handed back.
+        undelivered = [Notification.Status.PENDING, Notification.Status.SENDING]
         oldest = (
-            Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now)
+            Notification.objects.filter(status__in=undelivered, due_at__lte=now)
             .order_by("due_at")
             .values_list("due_at", flat=True)
             .first()

@@ -161,6 +161,7 @@ DB_RETRY_DELAYS = (0.0, 0.5, 1.0, 2.0, 4.0, 8.0)
 # Database errors in a row after which the batch stops and the task retries later.
 DB_ERRORS_PER_BATCH = 10
 PROBE_BASE_SECONDS = 10
+PROBE_GRACE_SECONDS = 5
 
 
 def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> int:
@@ -371,17 +372,23 @@ def _failed(row: Notification, error: BaseException, now: datetime) -> str:
 
 
 def _send(email: EmailMultiAlternatives, connection: BaseEmailBackend) -> None:
-    """Over the batch's connection; an old connection the relay closed meanwhile is opened again once."""
+    """Over the batch's connection; an old connection the relay closed meanwhile is opened again once
+    (relays close idle connections, or after so many messages). A silent relay is not tried twice."""
     reused = getattr(connection, "connection", None) is not None
     try:
         connection.open()
         email.send()
     except Exception as error:
-        if not (reused and is_relay_failure(error)):
+        if not reused or not is_relay_failure(error) or _timed_out(error):
             raise
         connection.close()
         connection.open()
         email.send()
+
+
+def _timed_out(error: BaseException) -> bool:
+    # smtplib reports a timeout while reading a reply as SMTPServerDisconnected, raised from it.
+    return isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError)
 
 
 def _mark_sent(row: Notification, message: Message, now: datetime) -> None:
@@ -516,7 +523,10 @@ def _relay_state(now: datetime) -> str:
     pause = OutboxPause.objects.filter(pk=OutboxPause.SINGLETON).first()
     if pause is None or pause.paused_until is None:
         return OPEN
-    if pause.paused_until > now:
+    # Beat's minute and a 60 s step meet within moments of each other: a pause that ends a few seconds
+    # after this run would otherwise skip every other tick.
+    grace = timedelta(seconds=min(PROBE_GRACE_SECONDS, probe_seconds(pause.failed_probes) / 10))
+    if pause.paused_until > now + grace:
         return PAUSED
     # Whoever moves the deadline on first probes; the others wait for that probe's outcome. A prober that
     # dies leaves the pause to run out at the next step, and someone else probes then.
@@ -535,14 +545,15 @@ def _pause(*, now: datetime, probing: bool, error: BaseException | None) -> None
             pause.failed_probes += 1
         else:
             return  # another worker paused it a moment ago
-        pause.paused_until = now + timedelta(seconds=probe_seconds(pause.failed_probes))
+        until = now + timedelta(seconds=probe_seconds(pause.failed_probes))
+        pause.paused_until = until
         pause.last_error = failure_reason(error) if error is not None else ""
         pause.save()
     logger.warning(
         "mail relay down since %s (%s): the outbox is paused until %s",
-        pause.paused_since.isoformat(),
+        pause.paused_since,
         pause.last_error,
-        pause.paused_until.isoformat(),
+        until.isoformat(),
     )
 
 
