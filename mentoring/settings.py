@@ -102,7 +102,8 @@ if REDIS_URL:
     # A Redis that hangs must not hang the pages that read the cache (sign-in's rate limits) either.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Reads miss and writes are dropped while Redis is away (mentoring/cache.py).
+            "BACKEND": "mentoring.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }

@@ -78,7 +78,7 @@ def test_redis_down_while_a_person_schedules_a_session(
     cache_on_it = override_settings(
         CACHES={
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "mentoring.cache.ResilientRedisCache",
                 "LOCATION": redis.url,
                 "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
             }
