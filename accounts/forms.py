@@ -1,10 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organizations.timezones import TimeZoneField
+
 from .models import User
 
 
 class PreferencesForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "language", "time_zone"]
