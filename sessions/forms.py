@@ -1,6 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.timezones import TimeZoneField, zones_in_use
@@ -75,6 +75,21 @@ class SessionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("start_time") and data.get("time_zone"):
+            shifted = services.skipped_to(data["date"], data["start_time"], data["time_zone"])
+            if shifted is not None:
+                # Calendars would each move it their own way; the person decides.
+                self.add_error(
+                    "start_time",
+                    _(
+                        "%(time)s does not exist on that day in this time zone: the clocks go forward "
+                        "an hour that night. Choose %(shifted)s or another time."
+                    )
+                    % {
+                        "time": formats.time_format(data["start_time"], "TIME_FORMAT"),
+                        "shifted": formats.time_format(shifted.time(), "TIME_FORMAT"),
+                    },
+                )
+                return data
             data["starts_at"] = services.local_datetime(data["date"], data["start_time"], data["time_zone"])
         return data
 

@@ -112,6 +112,9 @@ class RecurringSlot(TenantModel):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
     starts_on = models.DateField(_("first date"))
+    # The series' iCalendar UID: its sessions reach calendars as one recurring event. Slots planned
+    # before the series existed have none; their sessions keep an event each, as calendars hold them.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True, null=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -166,6 +169,8 @@ class Session(TenantModel):
     recurring_slot = models.ForeignKey(
         RecurringSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
+    # Where the slot's rule put this session, moved or not: its RECURRENCE-ID in the series.
+    occurrence_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # What the log says; both people see it.

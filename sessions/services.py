@@ -55,6 +55,14 @@ def local_datetime(day: dt.date, time: dt.time, zone_name: str) -> datetime:
     return datetime.combine(day, time).replace(tzinfo=zone_or_error(zone_name))
 
 
+def skipped_to(day: dt.date, time: dt.time, zone_name: str) -> datetime | None:
+    """Where a wall-clock time that the zone skips that day (clocks going forward) would land, e.g.
+    03:30 for 02:30 on 28 March 2027 in Paris; None for a time that exists."""
+    local = local_datetime(day, time, zone_name)
+    actual = local.astimezone(dt.UTC).astimezone(local.tzinfo)
+    return actual if actual.replace(tzinfo=None) != datetime.combine(day, time) else None
+
+
 def _participants(pair):
     return [pair.mentor.user, pair.mentee.user]
 
@@ -150,9 +158,9 @@ def _lock_diaries(pair):
     )
 
 
-def _notify(sessions, method):
+def _notify(sessions, method, *, series=False):
     """Both calendars hear of it, through the outbox, once the transaction commits."""
-    notify_session_invitations(sessions, method)
+    notify_session_invitations(sessions, method, series=series)
 
 
 @dataclass
@@ -580,8 +588,8 @@ def create_recurring_slot(
 ) -> SlotResult:
     """Plan the pair's regular sessions up to the programme's end.
 
-    Occurrences that would overlap another session of either person are skipped and reported;
-    each created session gets its own invitation (one e-mail per person for the whole series).
+    Occurrences that would overlap another session of either person are skipped and reported; both
+    people get one invitation to one recurring event, the skipped dates left out (EXDATE).
     """
     _require_member_of_pair(pair, by)
     _require_active(pair)
@@ -631,11 +639,12 @@ def create_recurring_slot(
                 format=format,
                 location=location.strip(),
                 recurring_slot=slot,
+                occurrence_starts_at=starts_at,
                 created_by=by,
             )
         )
     if created:
-        _notify(created, "REQUEST")
+        _notify(created, "REQUEST", series=True)
     return SlotResult(slot=slot, created=created, skipped=skipped)
 
 
