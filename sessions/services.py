@@ -102,6 +102,7 @@ def overlapping_session(
     *, users: Iterable[User], starts_at: datetime, duration_minutes: int, exclude: Session | None = None
 ) -> Session | None:
     """A scheduled or held session of any of ``users`` that overlaps the period, or None."""
+    starts_at = starts_at.astimezone(dt.UTC)  # durations on the UTC clock, not the wall clock
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     user_ids = [user.pk for user in users]
     candidates = (
