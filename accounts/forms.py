@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organizations.access import organizations_of
 from organizations.timezones import TimeZoneField
 
 from .models import User
@@ -12,6 +13,12 @@ class PreferencesForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ["first_name", "last_name", "language", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            zones = organizations_of(self.instance).order_by().values_list("time_zone", flat=True)
+            self.fields["time_zone"].suggest(list(zones.distinct()))
 
 
 class DeleteAccountForm(forms.Form):
