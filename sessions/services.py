@@ -573,6 +573,32 @@ def slot_occurrences(
         day += timedelta(weeks=interval_weeks)
 
 
+def _refuse_times_the_clocks_change(*, starts_on, weekday, start_time, interval_weeks, time_zone, until):
+    """A slot that meets, on one of its dates, at a time the clocks skip or repeat is refused. A single
+    session can be written in UTC there, a recurring event cannot, and calendar apps disagree on such an
+    occurrence: dateutil (vobject) puts a skipped 02:30 before the gap where RFC 5545 says after it,
+    ical.js reads a repeated 02:30 as its second pass where RFC 5545 says the first."""
+    for occurrence in slot_occurrences(
+        starts_on=starts_on,
+        weekday=weekday,
+        start_time=start_time,
+        interval_weeks=interval_weeks,
+        time_zone=time_zone,
+        until=until,
+    ):
+        repeated = occurrence.replace(fold=1).utcoffset() != occurrence.utcoffset()
+        if repeated or skipped_to(occurrence.date(), start_time, time_zone) is not None:
+            raise ValidationError(
+                {
+                    "start_time": _(
+                        "On %(date)s the clocks change at that time, so this slot would meet at a time "
+                        "that does not exist or that happens twice. Choose another start time."
+                    )
+                    % {"date": formats.date_format(occurrence.date(), "DATE_FORMAT")}
+                }
+            )
+
+
 @transaction.atomic
 def create_recurring_slot(
     *,
@@ -601,6 +627,14 @@ def create_recurring_slot(
         raise ValidationError({"interval_weeks": _("Choose between every week and every eight weeks.")})
     if starts_on > pair.programme.end_date:
         raise ValidationError({"starts_on": _("The programme ends before this date.")})
+    _refuse_times_the_clocks_change(
+        starts_on=starts_on,
+        weekday=weekday,
+        start_time=start_time,
+        interval_weeks=interval_weeks,
+        time_zone=time_zone,
+        until=pair.programme.end_date,
+    )
     _lock_diaries(pair)
     slot = RecurringSlot.objects.create(
         organization=pair.organization,

@@ -32,7 +32,8 @@ def _effective(singles, masters, overrides):
             if key in overrides:
                 instances.append((uid, *overrides.pop(key)))
             else:
-                instances.append((uid, _utc(start), _utc(start + length), status))
+                # RFC 5545: each instance lasts the exact DTEND - DTSTART, so add it in UTC.
+                instances.append((uid, _utc(start), _utc(start.astimezone(UTC) + length), status))
     instances.extend((uid, *value) for (uid, _rid), value in overrides.items())
     return sorted(instances, key=lambda instance: (instance[1], instance[0]))
 
@@ -95,4 +96,5 @@ def _iso(text):
 
 def every_reading(ics):
     """The three readings; the test asserts they agree with each other and with the sessions."""
+    ics = ics.encode() if isinstance(ics, str) else ics
     return {"icalendar": with_icalendar(ics), "vobject": with_vobject(ics), "ical.js": with_icaljs(ics)}

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 import time_machine
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from organizations.tenancy import tenant_context
@@ -263,3 +264,21 @@ def test_a_slot_planned_before_series_existed_keeps_an_event_per_session(organiz
     (event,) = icalendar.Calendar.from_ical(ics).walk("VEVENT")
     assert event["UID"] == session_uid(session) and "RECURRENCE-ID" not in event
     assert with_icalendar(ics) == with_vobject(ics) == _expected([session])
+
+
+@pytest.mark.parametrize(
+    "starts_on, date",
+    [(datetime.date(2026, 10, 18), "Oct. 25, 2026"), (datetime.date(2027, 3, 21), "March 28, 2027")],
+    ids=["repeated hour", "skipped hour"],
+)
+def test_a_slot_meeting_when_the_clocks_change_is_refused(
+    organization, long_pair, mentee_user, starts_on, date
+):
+    with tenant_context(organization), pytest.raises(ValidationError) as refused:
+        _weekly_slot(long_pair, mentee_user, weekday=6, start_time=datetime.time(2, 30), starts_on=starts_on)
+    assert date in refused.value.message_dict["start_time"][0]
+    with tenant_context(organization):
+        assert not Session.objects.exists()
+    # An hour later, it is a slot like any other.
+    with tenant_context(organization):
+        _weekly_slot(long_pair, mentee_user, weekday=6, start_time=datetime.time(3, 30), starts_on=starts_on)
