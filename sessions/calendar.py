@@ -185,6 +185,7 @@ def series_events(slot, sessions, *, writer=None):
     # The rule repeats the wall clock: the end is the start's wall time plus the length.
     end = (start.replace(tzinfo=None) + timedelta(minutes=slot.duration_minutes)).replace(tzinfo=zone)
     master.add("dtend", end)
+    writer.wall(last, zone)  # the VTIMEZONE must hold up to the series' last date
     rule = {"freq": "weekly", "interval": slot.interval_weeks, "until": last.astimezone(UTC)}
     rule["byday"] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"][slot.weekday]
     master.add("rrule", rule)
