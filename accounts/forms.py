@@ -1,16 +1,26 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from organizations.access import organizations_of
 from organizations.models import Organization
+from organizations.timezones import TimeZoneField
 from organizations.validators import no_control_characters
 
 from .models import User
 
 
 class PreferencesForm(forms.ModelForm):
+    time_zone = TimeZoneField()
+
     class Meta:
         model = User
         fields = ["first_name", "last_name", "language", "time_zone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            zones = organizations_of(self.instance).order_by().values_list("time_zone", flat=True)
+            self.fields["time_zone"].suggest(list(zones.distinct()))
 
 
 class DeleteAccountForm(forms.Form):

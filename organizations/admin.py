@@ -12,6 +12,7 @@ from . import services, uploads
 from .models import Invitation, Membership, Organization
 from .roles import Role
 from .tenancy import unscoped
+from .timezones import TimeZoneField
 
 
 class CountsOnlyDeletion(admin.ModelAdmin):
@@ -55,6 +56,8 @@ class OrganizationAdminForm(forms.ModelForm):
         required=False,
         help_text=_("An invitation is sent to this address when the organisation is created."),
     )
+
+    time_zone = TimeZoneField()
 
     class Meta:
         model = Organization

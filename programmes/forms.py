@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mentoring import spreadsheets
 from organizations import uploads
-from organizations.models import TIME_ZONE_CHOICES, Membership
+from organizations.models import Membership
+from organizations.tenancy import current_organization
+from organizations.timezones import TimeZoneField, zones_in_use
 from organizations.validators import no_control_characters
 
 from .models import AVAILABILITY_SLOTS, DAY_PARTS, Objective, Participant, Programme, Resource, Skill
@@ -275,7 +277,7 @@ class ProfileForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         required=False,
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = TimeZoneField()
     manager_email = forms.EmailField(
         label=_("Your manager's e-mail"),
         required=False,
@@ -290,6 +292,9 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, role, **kwargs):
         super().__init__(*args, **kwargs)
         self.role = role
+        organization = current_organization()
+        if organization is not None:
+            self.fields["time_zone"].suggest(zones_in_use(organization))
         self.skills = list(Skill.objects.filter(is_active=True))
         levels = {}
         if self.instance.pk:

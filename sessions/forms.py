@@ -1,9 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import TIME_ZONE_CHOICES
+from organizations.timezones import TimeZoneField, zones_in_use
 from organizations.validators import no_control_characters
 from programmes.models import Skill
 
@@ -26,6 +26,11 @@ def _duration_field(pair, initial):
     )
 
 
+def _pair_zones(pair):
+    """The two people's zones first, then the organisation's."""
+    return [pair.mentor.user.time_zone, pair.mentee.user.time_zone, *zones_in_use(pair.organization)]
+
+
 def _default_duration(pair):
     programme = pair.programme
     return max(programme.session_min_minutes, min(45, programme.session_max_minutes))
@@ -36,7 +41,7 @@ class SessionForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
     start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = TimeZoneField()
     format = forms.ChoiceField(label=_("Format"), choices=Session.Format.choices, widget=forms.RadioSelect)
     location = forms.CharField(
         label=_("Place or video link"),
@@ -63,12 +68,28 @@ class SessionForm(forms.Form):
             initial.setdefault("time_zone", user.time_zone)
             initial.setdefault("format", Session.Format.VIDEO)
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].suggest(_pair_zones(pair))
         self.fields["duration_minutes"] = _duration_field(pair, _default_duration(pair))
         self.order_fields(["date", "start_time", "duration_minutes", "time_zone", "format", "location"])
 
     def clean(self):
         data = super().clean()
         if data.get("date") and data.get("start_time") and data.get("time_zone"):
+            shifted = services.skipped_to(data["date"], data["start_time"], data["time_zone"])
+            if shifted is not None:
+                # Calendars would each move it their own way; the person decides.
+                self.add_error(
+                    "start_time",
+                    _(
+                        "%(time)s does not exist on that day in this time zone: the clocks go forward "
+                        "an hour that night. Choose %(shifted)s or another time."
+                    )
+                    % {
+                        "time": formats.time_format(data["start_time"], "TIME_FORMAT"),
+                        "shifted": formats.time_format(shifted.time(), "TIME_FORMAT"),
+                    },
+                )
+                return data
             data["starts_at"] = services.local_datetime(data["date"], data["start_time"], data["time_zone"])
         return data
 
@@ -332,7 +353,7 @@ class SlotForm(forms.Form):
             (4, _("Every fourth week")),
         ],
     )
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=TIME_ZONE_CHOICES)
+    time_zone = TimeZoneField()
     starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
     format = forms.ChoiceField(
         label=_("Format"),
@@ -349,6 +370,7 @@ class SlotForm(forms.Form):
         initial.setdefault("time_zone", user.time_zone)
         initial.setdefault("starts_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].suggest(_pair_zones(pair))
         self.fields["duration_minutes"] = _duration_field(pair, _default_duration(pair))
         self.order_fields(
             [

@@ -1,6 +1,6 @@
 import secrets
 import uuid
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -112,6 +112,9 @@ class RecurringSlot(TenantModel):
     duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"))
     time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
     starts_on = models.DateField(_("first date"))
+    # The series' iCalendar UID: its sessions reach calendars as one recurring event. Slots planned
+    # before the series existed have none; their sessions keep an event each, as calendars hold them.
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True, null=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -166,6 +169,8 @@ class Session(TenantModel):
     recurring_slot = models.ForeignKey(
         RecurringSlot, null=True, blank=True, on_delete=models.SET_NULL, related_name="sessions"
     )
+    # Where the slot's rule put this session, moved or not: its RECURRENCE-ID in the series.
+    occurrence_starts_at = models.DateTimeField(null=True, blank=True, editable=False)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     # What the log says; both people see it.
@@ -203,7 +208,9 @@ class Session(TenantModel):
 
     @property
     def ends_at(self):
-        return self.starts_at + timedelta(minutes=self.duration_minutes)
+        # In UTC: Python adds to an aware local time on the wall clock, which would make a session
+        # started in the repeated autumn hour an hour longer.
+        return self.starts_at.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
 
     @property
     def is_open(self):

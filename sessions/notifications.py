@@ -1,7 +1,9 @@
 """Sessions in the notification machinery: reminders before a session, the reminder to log it, the nudge
 when a pair has stopped meeting, the digest's pairs at risk, and calendar invitations.
 
-Calendar invitations: one e-mail per person with an .ics per session. The row records which sessions, at
+Calendar invitations: one e-mail per person with an .ics per calendar event: a session alone, or a
+recurring slot's whole series when it is planned (one recurring event, not one file per session), or
+the overrides of a series when some of its sessions move or are cancelled. The row records which sessions, at
 which version (their SEQUENCE), and the method (REQUEST or CANCEL); the e-mail and its .ics are built when
 it is sent, in the person's language and time zone. A session changed again before the row went out
 (moved, cancelled) is left to the row planned by that change, so a calendar never receives an older
@@ -34,7 +36,7 @@ from notifications.services import natural_key, notify, plan
 from organizations.tenancy import current_organization
 
 from . import selectors
-from .calendar import invitation_ics
+from .calendar import in_series, invitation_ics, series_ics, sessions_ics
 from .models import Session
 
 SESSION_REMINDER_24H = notification_kind(
@@ -280,9 +282,10 @@ def digest_pairs_at_risk(organization, now):
 METHODS = ("REQUEST", "CANCEL")
 
 
-def notify_session_invitations(sessions, method):
+def notify_session_invitations(sessions, method, *, series=False):
     """Plan the invitation (or cancellation) of ``sessions``, all of one pair, to both people; it goes
-    out once the caller's transaction commits. Planning the same versions twice sends nothing twice."""
+    out once the caller's transaction commits. Planning the same versions twice sends nothing twice.
+    ``series``: the sessions of a slot just planned, sent as its recurring event."""
     if method not in METHODS:
         raise ValueError(f"unknown calendar method {method!r}")
     sessions = sorted(sessions, key=lambda session: (session.starts_at, session.pk))
@@ -297,8 +300,32 @@ def notify_session_invitations(sessions, method):
         kind=SESSION_INVITATION,
         key=f"{method}:session:{first.pk}:seq:{first.sequence}:n:{len(sessions)}:{digest}",
         object_id=first.pk,
-        data={"method": method, "sessions": versions},
+        data={"method": method, "sessions": versions, "series": series},
     )
+
+
+def _invitation_files(sessions, method, *, whole_series):
+    content_type = f"text/calendar; charset=utf-8; method={method}"
+    files, series = [], {}
+    for session in sessions:
+        if in_series(session):
+            series.setdefault(session.recurring_slot_id, []).append(session)
+        else:
+            files.append((f"session-{session.uid}.ics", invitation_ics(session, method=method), content_type))
+    for members in series.values():
+        slot = members[0].recurring_slot
+        if whole_series and method == "REQUEST":
+            # The series as it stands now: a session moved since is an override in it already.
+            everything = (
+                Session.objects.filter(recurring_slot=slot)
+                .exclude(occurrence_starts_at=None)
+                .select_related("organization", "recurring_slot", "pair__mentor__user", "pair__mentee__user")
+            )
+            body = series_ics(slot, list(everything))
+        else:
+            body = sessions_ics(members, method=method)
+        files.append((f"series-{slot.uid}.ics", body, content_type))
+    return files
 
 
 @renderer(SESSION_INVITATION)
@@ -308,7 +335,9 @@ def render_session_invitation(row):
     sessions = [
         session
         for session in Session.objects.filter(pk__in=planned)
-        .select_related("organization", "pair__programme", "pair__mentor__user", "pair__mentee__user")
+        .select_related(
+            "organization", "recurring_slot", "pair__programme", "pair__mentor__user", "pair__mentee__user"
+        )
         .order_by("starts_at")
         if session.sequence == planned[session.pk]
     ]
@@ -332,14 +361,7 @@ def render_session_invitation(row):
     return Message(
         subject=subject,
         text=text,
-        attachments=[
-            (
-                f"session-{session.uid}.ics",
-                invitation_ics(session, method=method),
-                f"text/calendar; charset=utf-8; method={method}",
-            )
-            for session in sessions
-        ],
+        attachments=_invitation_files(sessions, method, whole_series=row.data.get("series", False)),
         action_url=url,
         action_label=_("Open the pair"),
         # After the first session has started, an invitation held by quiet hours stays in the app.

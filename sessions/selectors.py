@@ -188,7 +188,7 @@ def feed_sessions(*, user):
         .filter(Q(pair__mentor__user=user) | Q(pair__mentee__user=user))
         .filter(_holds_a_pair_role(user, OuterRef("organization")))
         .exclude(status=Session.Status.NOT_HELD)
-        .select_related("organization", "pair__mentor__user", "pair__mentee__user")
+        .select_related("organization", "recurring_slot", "pair__mentor__user", "pair__mentee__user")
         .order_by("starts_at")
     )
 

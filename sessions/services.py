@@ -55,6 +55,14 @@ def local_datetime(day: dt.date, time: dt.time, zone_name: str) -> datetime:
     return datetime.combine(day, time).replace(tzinfo=zone_or_error(zone_name))
 
 
+def skipped_to(day: dt.date, time: dt.time, zone_name: str) -> datetime | None:
+    """Where a wall-clock time that the zone skips that day (clocks going forward) would land, e.g.
+    03:30 for 02:30 on 28 March 2027 in Paris; None for a time that exists."""
+    local = local_datetime(day, time, zone_name)
+    actual = local.astimezone(dt.UTC).astimezone(local.tzinfo)
+    return actual if actual.replace(tzinfo=None) != datetime.combine(day, time) else None
+
+
 def _participants(pair):
     return [pair.mentor.user, pair.mentee.user]
 
@@ -94,6 +102,7 @@ def overlapping_session(
     *, users: Iterable[User], starts_at: datetime, duration_minutes: int, exclude: Session | None = None
 ) -> Session | None:
     """A scheduled or held session of any of ``users`` that overlaps the period, or None."""
+    starts_at = starts_at.astimezone(dt.UTC)  # durations on the UTC clock, not the wall clock
     ends_at = starts_at + timedelta(minutes=duration_minutes)
     user_ids = [user.pk for user in users]
     candidates = (
@@ -150,9 +159,9 @@ def _lock_diaries(pair):
     )
 
 
-def _notify(sessions, method):
+def _notify(sessions, method, *, series=False):
     """Both calendars hear of it, through the outbox, once the transaction commits."""
-    notify_session_invitations(sessions, method)
+    notify_session_invitations(sessions, method, series=series)
 
 
 @dataclass
@@ -564,6 +573,32 @@ def slot_occurrences(
         day += timedelta(weeks=interval_weeks)
 
 
+def _refuse_times_the_clocks_change(*, starts_on, weekday, start_time, interval_weeks, time_zone, until):
+    """A slot that meets, on one of its dates, at a time the clocks skip or repeat is refused. A single
+    session can be written in UTC there, a recurring event cannot, and calendar apps disagree on such an
+    occurrence: dateutil (vobject) puts a skipped 02:30 before the gap where RFC 5545 says after it,
+    ical.js reads a repeated 02:30 as its second pass where RFC 5545 says the first."""
+    for occurrence in slot_occurrences(
+        starts_on=starts_on,
+        weekday=weekday,
+        start_time=start_time,
+        interval_weeks=interval_weeks,
+        time_zone=time_zone,
+        until=until,
+    ):
+        repeated = occurrence.replace(fold=1).utcoffset() != occurrence.utcoffset()
+        if repeated or skipped_to(occurrence.date(), start_time, time_zone) is not None:
+            raise ValidationError(
+                {
+                    "start_time": _(
+                        "On %(date)s the clocks change at that time, so this slot would meet at a time "
+                        "that does not exist or that happens twice. Choose another start time."
+                    )
+                    % {"date": formats.date_format(occurrence.date(), "DATE_FORMAT")}
+                }
+            )
+
+
 @transaction.atomic
 def create_recurring_slot(
     *,
@@ -580,8 +615,8 @@ def create_recurring_slot(
 ) -> SlotResult:
     """Plan the pair's regular sessions up to the programme's end.
 
-    Occurrences that would overlap another session of either person are skipped and reported;
-    each created session gets its own invitation (one e-mail per person for the whole series).
+    Occurrences that would overlap another session of either person are skipped and reported; both
+    people get one invitation to one recurring event, the skipped dates left out (EXDATE).
     """
     _require_member_of_pair(pair, by)
     _require_active(pair)
@@ -592,6 +627,14 @@ def create_recurring_slot(
         raise ValidationError({"interval_weeks": _("Choose between every week and every eight weeks.")})
     if starts_on > pair.programme.end_date:
         raise ValidationError({"starts_on": _("The programme ends before this date.")})
+    _refuse_times_the_clocks_change(
+        starts_on=starts_on,
+        weekday=weekday,
+        start_time=start_time,
+        interval_weeks=interval_weeks,
+        time_zone=time_zone,
+        until=pair.programme.end_date,
+    )
     _lock_diaries(pair)
     slot = RecurringSlot.objects.create(
         organization=pair.organization,
@@ -631,11 +674,12 @@ def create_recurring_slot(
                 format=format,
                 location=location.strip(),
                 recurring_slot=slot,
+                occurrence_starts_at=starts_at,
                 created_by=by,
             )
         )
     if created:
-        _notify(created, "REQUEST")
+        _notify(created, "REQUEST", series=True)
     return SlotResult(slot=slot, created=created, skipped=skipped)
 
 

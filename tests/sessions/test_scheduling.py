@@ -240,8 +240,8 @@ def test_a_weekly_paris_slot_keeps_1230_local_across_the_end_of_summer_time(
     ]
     assert [start.astimezone(datetime.UTC).hour for start in starts] == [10, 10, 11, 11, 11]
     assert result.skipped == []
-    # One e-mail per person for the whole series, one .ics per session.
-    assert len(mail.outbox) == 2 and len(mail.outbox[0].attachments) == 5
+    # One e-mail per person for the whole series, one recurring event in it.
+    assert len(mail.outbox) == 2 and len(mail.outbox[0].attachments) == 1
 
 
 def test_a_recurring_slot_skips_and_reports_dates_when_someone_is_busy(
