@@ -482,14 +482,16 @@ def _merged_ranges(checked, worksheet_path, limits):
             ranges.append(bounds)
     if len(ranges) > limits.cells:
         raise _too_many_cells(limits)
-    return ranges
+    return sorted(ranges, key=lambda bounds: (bounds[1], bounds[0]))  # in reading order
 
 
 def _fill_merged(grid, ranges, limits):
     """Copy each merged range's value (its top-left cell) into every cell of the range, as the person sees
-    it on screen; returns the ranges filled, as "B2:B4". Bounded: at most ``limits.cells`` cells written."""
+    it on screen; returns the ranges filled, as "B2:B4". Only lines with data of their own are filled: a
+    range merged down past the data makes no rows. Bounded: at most ``limits.cells`` cells written."""
     from openpyxl.utils import get_column_letter
 
+    own = [any(value.strip() for value in cells) for cells in grid]
     filled, written = [], 0
     for min_col, min_row, max_col, max_row in ranges:
         if min_row > len(grid) or (min_col, min_row) == (max_col, max_row):
@@ -499,6 +501,8 @@ def _fill_merged(grid, ranges, limits):
         if not value.strip():
             continue
         for line in range(min_row, min(max_row, len(grid)) + 1):
+            if not own[line - 1]:
+                continue
             cells = grid[line - 1]
             for column in range(min_col, min(max_col, limits.columns) + 1):
                 written += 1

@@ -360,7 +360,9 @@ def check_rows(organization, rows):
                     )
                     % {"email": manager}
                 )
-        checked.append({"line": row["line"], "values": values, "errors": errors, "cells": row.get("cells", [])})
+        checked.append(
+            {"line": row["line"], "values": values, "errors": errors, "cells": row.get("cells", [])}
+        )
     return checked
 
 
@@ -629,7 +631,16 @@ def _record_names(organization, rows, users):
     return {person.user_id for person in renamed}
 
 
-PROFILE_FIELDS = ["role", "department", "job_title", "location", "languages", "manager", "interests", "time_zone"]
+PROFILE_FIELDS = [
+    "role",
+    "department",
+    "job_title",
+    "location",
+    "languages",
+    "manager",
+    "interests",
+    "time_zone",
+]
 
 
 def _profile_fields(participant):

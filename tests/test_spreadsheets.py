@@ -89,7 +89,10 @@ def test_a_csv_it_writes_reads_back_exactly():
 
 def test_an_xlsx_it_writes_reads_back_exactly():
     rows = _round_trip_rows()
-    table = [cells for _line, cells in spreadsheets.read_xlsx(spreadsheets.xlsx_bytes(rows, title="T"), _limits()).lines]
+    table = [
+        cells
+        for _line, cells in spreadsheets.read_xlsx(spreadsheets.xlsx_bytes(rows, title="T"), _limits()).lines
+    ]
     # XML turns a lone carriage return into a line feed: the only character that does not come back.
     assert [row[0] for row in table] == [row[0].replace("\r", "\n") for row in rows]
 

@@ -43,7 +43,12 @@ def _import_id(organization):
             headers=["email"],
             rows=[
                 {"line": 2, "values": {"email": f"{FOREIGN_MARKER}@globex.example"}, "errors": []},
-                {"line": 3, "values": {"email": FOREIGN_MARKER}, "errors": [FOREIGN_MARKER], "cells": [FOREIGN_MARKER]},
+                {
+                    "line": 3,
+                    "values": {"email": FOREIGN_MARKER},
+                    "errors": [FOREIGN_MARKER],
+                    "cells": [FOREIGN_MARKER],
+                },
             ],
         ).pk
 
