@@ -9,7 +9,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from notifications.registry import Message, notification_kind, periodic_planner, renderer
 from notifications.services import natural_key, notify, plan
@@ -55,13 +55,21 @@ def render_executive_summary(row):
     organization = current_organization()
     since = row.due_at - timedelta(days=30)
     pairs = Pair.objects.filter(status__in=Pair.LIVE).count()
-    held = Session.objects.filter(status=Session.Status.HELD, starts_at__gte=since, starts_at__lt=row.due_at)
+    sessions = Session.objects.filter(
+        status=Session.Status.HELD, starts_at__gte=since, starts_at__lt=row.due_at
+    ).count()
     url = f"{settings.SITE_URL}/o/{organization.slug}/dashboard/"
     return Message(
         subject=_("%(organization)s: your mentoring summary") % {"organization": organization.name},
         paragraphs=[
-            _("%(pairs)s pairs are under way; %(sessions)s sessions were held over the last 30 days.")
-            % {"pairs": formats.number_format(pairs), "sessions": formats.number_format(held.count())}
+            ngettext("%(count)s pair is under way.", "%(count)s pairs are under way.", pairs)
+            % {"count": formats.number_format(pairs)},
+            ngettext(
+                "%(count)s session was held over the last 30 days.",
+                "%(count)s sessions were held over the last 30 days.",
+                sessions,
+            )
+            % {"count": formats.number_format(sessions)},
         ],
         action_url=url,
         action_label=_("Open the dashboard"),

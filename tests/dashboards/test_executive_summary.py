@@ -27,7 +27,8 @@ def test_executives_get_the_summary_on_the_first_monday_morning(organization, ex
         run_hourly()
     (summary,) = _summaries(executive)
     assert "your mentoring summary" in summary.subject
-    assert "1 pairs are under way; 1 sessions were held over the last 30 days." in summary.body
+    assert "1 pair is under way." in summary.body
+    assert "1 session was held over the last 30 days." in summary.body
     assert pair.mentor.user.get_full_name() not in summary.body
     assert [row.kind for row in rows(organization, recipient=hr_admin)] != [EXECUTIVE_SUMMARY]
     assert not rows(organization, recipient=hr_admin, kind=EXECUTIVE_SUMMARY)

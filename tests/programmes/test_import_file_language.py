@@ -93,6 +93,14 @@ def test_the_preview_says_row_and_sheet_for_a_workbook(client_for, hr_admin, org
     assert re.search(r'<th scope="row">3</th>', body)
 
 
+def test_a_sheet_name_is_shown_as_inert_text(client_for, hr_admin, organization, programme):
+    content = xlsx([["email", "role"], ["lea@acme.example", "mentor"]], title="<b onmouseover=x>")
+    participant_import = prepare(programme, content, name="people.xlsx")
+    body = _preview(client_for(hr_admin), organization, programme, participant_import).content.decode()
+    assert "&lt;b onmouseover=x&gt;" in body
+    assert "<b onmouseover" not in body
+
+
 def test_a_formula_is_refused_with_its_cell_and_sheet(programme):
     content = xlsx([["email", "role"], ["=A1", "mentor"]], title="Feuil1")
     with pytest.raises(imports.ImportFileError, match="Cell A2 of sheet “Feuil1” contains a formula"):
