@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install messages makemessages migrate demo lint check bench worker clean
+.PHONY: run serve test install messages makemessages migrate demo lint check bench worker clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,11 +29,21 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 
-# Local default: SQLite and Celery tasks run eagerly (no broker server), e-mails on the console.
-run: messages demo
+# Local default: SQLite and Celery tasks run eagerly (no broker server), e-mails on the console. The
+# scheduler (beat's schedule ticked in-process: reminders, surveys, digests) runs beside the web server.
+run: messages demo serve
+
+SERVER ?= DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+SCHEDULER ?= $(PY) manage.py run_scheduler
+# A background job of a non-interactive shell ignores Ctrl-C: the trap stops the scheduler when the
+# server ends, whether by Ctrl-C, a kill or a crash.
+serve:
 	@echo ""
-	@echo "Binôme is served at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=true $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Binôme is served at http://$(HOST):$(PORT)/ with its scheduler  (Ctrl-C stops both)"
+	@$(SCHEDULER) & scheduler=$$!; \
+	trap 'kill $$scheduler 2>/dev/null; wait $$scheduler 2>/dev/null' EXIT; \
+	trap 'exit 130' INT; trap 'exit 143' TERM; \
+	$(SERVER)
 
 # Two runs: everything but the browser and worker tests in parallel (pytest-xdist, one test database and
 # one Redis database per worker), then those two serially (a live server, real Celery workers, fixed

@@ -15,16 +15,18 @@ number of cells and shared strings are checked first, in about the time it takes
 the sheet is then read row by row within those bounds. Limits are settings (``IMPORT_MAX_*``).
 """
 
+import codecs
 import csv
 import functools
 import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 LATIN_1 = "cp1252"
@@ -66,11 +68,11 @@ def restore(text):
     return text
 
 
-def csv_bytes(rows):
+def csv_bytes(rows, *, delimiter=","):
     """Rows as a UTF-8 CSV file that Excel opens with its accents (byte-order mark), every cell inert."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    csv.writer(buffer).writerows([neutralise(value) for value in row] for row in rows)
+    csv.writer(buffer, delimiter=delimiter).writerows([neutralise(value) for value in row] for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 
@@ -114,6 +116,24 @@ class UnreadableSpreadsheet(Exception):
     """A file refused before or while reading it; the message says why and what to do."""
 
 
+UTF_16 = "utf-16"
+
+
+@dataclass
+class Sheet:
+    """What a file holds, as the person sees it in their spreadsheet program.
+
+    ``lines`` are the non-blank lines, each with the number the program shows beside it (blank lines
+    counted), so that an error can point at the line the person will look for.
+    """
+
+    lines: list[tuple[int, list[str]]]
+    name: str = ""  # the sheet's tab name (XLSX); a CSV has none
+    encoding: str = ""  # "" for UTF-8, else LATIN_1 or UTF_16: the program saved it otherwise
+    delimiter: str = ","
+    merged: list[str] = field(default_factory=list)  # the merged ranges whose value fills every cell
+
+
 @dataclass(frozen=True)
 class Limits:
     upload_bytes: int
@@ -144,18 +164,33 @@ class Limits:
         return self.rows + 1
 
 
+def number(value):
+    """A count or size as the reader writes it ("10 000", "2,5" in French): only for text people read."""
+    return number_format(value, force_grouping=True)
+
+
+def megabytes(size):
+    """Bytes as megabytes with at most one decimal, formatted for the reader ("5", "2,5")."""
+    value = round(size / 1024 / 1024, 1)
+    return number(int(value) if value == int(value) else value)
+
+
 def too_large_message(size, limits):
     return gettext("The file is too large (%(size)s MB): the limit is %(limit)s MB.") % {
-        "size": round(size / 1024 / 1024, 1),
-        "limit": round(limits.upload_bytes / 1024 / 1024, 1),
+        "size": megabytes(size),
+        "limit": megabytes(limits.upload_bytes),
+    }
+
+
+def too_many_rows_message(count, limit):
+    return gettext("The file has %(count)s rows: import at most %(max)s at a time.") % {
+        "count": number(count),
+        "max": number(limit),
     }
 
 
 def _too_many_rows(count, limits):
-    return UnreadableSpreadsheet(
-        gettext("The file has %(count)s rows: import at most %(max)s at a time.")
-        % {"count": count, "max": limits.rows}
-    )
+    return UnreadableSpreadsheet(too_many_rows_message(count, limits.rows))
 
 
 def _too_many_columns(limits):
@@ -163,14 +198,19 @@ def _too_many_columns(limits):
         gettext(
             "The file has more than %(max)s columns: keep only the columns to import and upload it again."
         )
-        % {"max": limits.columns}
+        % {"max": number(limits.columns)}
     )
 
 
-def _cell_too_long(where, limits):
+def _cell_too_long(where, limits, sheet=""):
+    if sheet:
+        return UnreadableSpreadsheet(
+            gettext("Cell %(cell)s of sheet “%(sheet)s” is longer than %(max)s characters.")
+            % {"cell": where, "sheet": sheet, "max": number(limits.cell_chars)}
+        )
     return UnreadableSpreadsheet(
         gettext("Cell %(cell)s is longer than %(max)s characters.")
-        % {"cell": where, "max": limits.cell_chars}
+        % {"cell": where, "max": number(limits.cell_chars)}
     )
 
 
@@ -182,11 +222,11 @@ def _sheet_too_big(lines, columns, limits):
             "columns after your data, or split the file."
         )
         % {
-            "lines": lines,
-            "columns": columns,
-            "max_lines": limits.lines,
-            "max_rows": limits.rows,
-            "max_columns": limits.columns,
+            "lines": number(lines),
+            "columns": number(columns),
+            "max_lines": number(limits.lines),
+            "max_rows": number(limits.rows),
+            "max_columns": number(limits.columns),
         }
     )
 
@@ -202,23 +242,46 @@ def _not_a_spreadsheet():
     )
 
 
-def read_csv(content, limits):
-    """(rows of text without blank rows, the encoding notice), streamed within the limits."""
-    notice = ""
+def _cannot_read_csv():
+    return UnreadableSpreadsheet(
+        gettext(
+            "This file cannot be read as CSV: save it again from your spreadsheet program as “CSV UTF-8” "
+            "or “Unicode text”, then upload it again."
+        )
+    )
+
+
+def decode_text(content):
+    """(text, encoding) of a text file: UTF-8, Excel's "Unicode text" (UTF-16 with its byte-order mark),
+    or Excel on Windows' "CSV", in its ANSI code page (LATIN_1)."""
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return content.decode("utf-16"), UTF_16
+        except UnicodeDecodeError:
+            raise _cannot_read_csv() from None
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig"), ""
     except UnicodeDecodeError:
-        # Excel on Windows saves "CSV" in its ANSI code page: read it as such, and say so.
-        text = content.decode(LATIN_1, errors="replace")
-        notice = LATIN_1
-    first_line = text[: text.find("\n")] if "\n" in text else text
+        return content.decode(LATIN_1, errors="replace"), LATIN_1
+
+
+def read_csv(content, limits):
+    """The file's non-blank lines as a Sheet, streamed within the limits.
+
+    Lines end in LF, CRLF or a lone CR (Excel for Mac's "CSV"); a line is counted as a spreadsheet
+    program counts rows, blank ones included.
+    """
+    text, encoding = decode_text(content)
+    first_line = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    table, extra = [], 0
+    lines, extra = [], 0
     try:
-        for line, cells in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        # newline="": the reader sees the line ends itself, so a lone CR ends a line too.
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for line, cells in enumerate(rows, start=1):
             if not any(cell.strip() for cell in cells):
                 continue
-            if len(table) > limits.rows:  # only count the rest, to say how many there are
+            if len(lines) > limits.rows:  # only count the rest, to say how many there are
                 extra += 1
                 continue
             if any(cell.strip() for cell in cells[limits.columns :]):
@@ -227,14 +290,14 @@ def read_csv(content, limits):
             for column, cell in enumerate(cells, start=1):
                 if len(cell) > limits.cell_chars:
                     raise _cell_too_long(_cell_name(column, line), limits)
-            table.append([restore(cell) for cell in cells])
-    except csv.Error as error:
-        raise UnreadableSpreadsheet(
-            gettext("This file cannot be read as CSV: %(error)s") % {"error": error}
-        ) from None
+            lines.append((line, [restore(cell) for cell in cells]))
+    except csv.Error:
+        # Its text ("field larger than field limit", "new-line character seen in unquoted field") is
+        # Python's, not the person's: ours says what to do.
+        raise _cannot_read_csv() from None
     if extra:
-        raise _too_many_rows(len(table) - 1 + extra, limits)
-    return table, notice
+        raise _too_many_rows(len(lines) - 1 + extra, limits)
+    return Sheet(lines=lines, encoding=encoding, delimiter=delimiter)
 
 
 def _cell_name(column, line):
@@ -266,7 +329,7 @@ def _sheet_too_long(line, limits):
             "The sheet goes down to line %(line)s: at most %(max_lines)s lines (the column names and "
             "%(max_rows)s rows) are read. Delete the empty lines after your data, or split the file."
         )
-        % {"line": line, "max_lines": limits.lines, "max_rows": limits.rows}
+        % {"line": number(line), "max_lines": number(limits.lines), "max_rows": number(limits.rows)}
     )
 
 
@@ -276,7 +339,7 @@ def _too_many_cells(limits):
             "The file holds more than %(max)s cells (empty formatted cells included): split the file, or "
             "keep only the columns to import."
         )
-        % {"max": limits.cells}
+        % {"max": number(limits.cells)}
     )
 
 
@@ -397,8 +460,64 @@ def _open_workbook(content):
     return reader.wb
 
 
+_MERGE = re.compile(rb'<(?:\w{1,32}:)?mergeCell\b[^<>]{0,256}?\bref="([^"]{1,64})"')
+
+
+def _merged_ranges(checked, worksheet_path, limits):
+    """The merged ranges of one sheet as (min_col, min_row, max_col, max_row), read from its XML."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(checked)) as archive:
+            data = archive.read(worksheet_path.lstrip("/"))
+    except KeyError:
+        return []
+    ranges = []
+    for ref in _MERGE.findall(data):
+        try:
+            bounds = range_boundaries(ref.decode("ascii").upper())
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue
+        if None not in bounds:
+            ranges.append(bounds)
+    if len(ranges) > limits.cells:
+        raise _too_many_cells(limits)
+    return sorted(ranges, key=lambda bounds: (bounds[1], bounds[0]))  # in reading order
+
+
+def _fill_merged(grid, ranges, limits):
+    """Copy each merged range's value (its top-left cell) into every cell of the range, as the person sees
+    it on screen; returns the ranges filled, as "B2:B4". Only lines with data of their own are filled: a
+    range merged down past the data makes no rows. Bounded: at most ``limits.cells`` cells written."""
+    from openpyxl.utils import get_column_letter
+
+    own = [any(value.strip() for value in cells) for cells in grid]
+    filled, written = [], 0
+    for min_col, min_row, max_col, max_row in ranges:
+        if min_row > len(grid) or (min_col, min_row) == (max_col, max_row):
+            continue
+        top = grid[min_row - 1]
+        value = top[min_col - 1] if min_col <= len(top) else ""
+        if not value.strip():
+            continue
+        for line in range(min_row, min(max_row, len(grid)) + 1):
+            if not own[line - 1]:
+                continue
+            cells = grid[line - 1]
+            for column in range(min_col, min(max_col, limits.columns) + 1):
+                written += 1
+                if written > limits.cells:
+                    raise _too_many_cells(limits)
+                while len(cells) < column:
+                    cells.append("")
+                cells[column - 1] = value
+        filled.append(f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}")
+    return filled
+
+
 def read_xlsx(content, limits):
-    """Rows of text of the first sheet, without blank rows; formulas are refused with the cell named."""
+    """The first sheet's non-blank lines as a Sheet, numbered as Excel numbers its rows; merged cells fill
+    their range; formulas are refused with the cell and the sheet named."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.formula import ArrayFormula, DataTableFormula
 
@@ -406,9 +525,10 @@ def read_xlsx(content, limits):
     try:
         workbook = _open_workbook(checked)
         sheet = workbook.worksheets[0]
+        name = str(sheet.title)
     except Exception:  # openpyxl raises many kinds on a damaged archive
         raise _cannot_open() from None
-    table = []
+    grid = []
     try:
         rows = sheet.iter_rows(
             min_row=1, max_row=limits.lines, min_col=1, max_col=limits.columns, values_only=True
@@ -425,23 +545,24 @@ def read_xlsx(content, limits):
                 ):
                     raise UnreadableSpreadsheet(
                         gettext(
-                            "Cell %(cell)s contains a formula. Formulas are not imported: "
-                            "copy the cells and paste them as values, then upload again."
+                            "Cell %(cell)s of sheet “%(sheet)s” contains a formula. Formulas are not "
+                            "imported: copy the cells and paste them as values, then upload again."
                         )
-                        % {"cell": f"{get_column_letter(column)}{line}"}
+                        % {"cell": f"{get_column_letter(column)}{line}", "sheet": name}
                     )
                 if isinstance(value, str):
                     if len(value) > limits.cell_chars:
-                        raise _cell_too_long(f"{get_column_letter(column)}{line}", limits)
+                        raise _cell_too_long(f"{get_column_letter(column)}{line}", limits, name)
                     values.append(restore(value))
                 else:
                     values.append(str(value))
-            if any(value.strip() for value in values):
-                table.append(values)
+            grid.append(values)
+        merged = _fill_merged(grid, _merged_ranges(checked, sheet._worksheet_path, limits), limits)
     except UnreadableSpreadsheet:
         raise
     except Exception:
         raise _cannot_open() from None
     finally:
         workbook.close()
-    return table
+    lines = [(line, values) for line, values in enumerate(grid, start=1) if any(v.strip() for v in values)]
+    return Sheet(lines=lines, name=name, merged=merged)

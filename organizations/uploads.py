@@ -8,6 +8,7 @@ allow-list, never guessed from the name a person chose. Every form, service and 
 validators; nothing is served from ``MEDIA_URL``.
 """
 
+import codecs
 import io
 import os
 import re
@@ -123,6 +124,13 @@ def _is_open_document(mimetype: str) -> Check:
 
 def _is_plain_text(file: IO[bytes], head: bytes) -> bool:
     content = file.read()
+    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16, so full of zero bytes, but announced by its byte-order mark.
+        try:
+            text = content.decode("utf-16")
+        except UnicodeDecodeError:
+            return False
+        return "\x00" not in text and not MARKUP_TAGS.match(text.lstrip().encode("utf-8"))
     if b"\x00" in content:
         return False
     for encoding in ("utf-8-sig", "cp1252"):

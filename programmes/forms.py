@@ -244,9 +244,10 @@ class ImportForm(forms.Form):
         label=_("CSV or Excel file"),
         help_text=_(
             "Columns: email, first_name, last_name, role, department, job_title, location, languages, "
-            "skills, manager_email. Skills as “AI tools:3; Data literacy:2” (level 1 to 3)."
+            "skills, manager_email, interests, time_zone (or their French names). Skills as "
+            "“AI tools:3; Data literacy:2” (level 1 to 3)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,.xlsx,text/csv"}),
     )
 
     def clean_file(self):

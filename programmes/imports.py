@@ -4,7 +4,10 @@ A file is read and checked before anything is written; HR sees each row with its
 confirms. The import then runs in one transaction with bulk queries (thousands of rows in seconds).
 """
 
+import codecs
 import re
+import unicodedata
+import zoneinfo
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -39,29 +42,68 @@ COLUMNS = [
     "languages",
     "skills",
     "manager_email",
+    "interests",
+    "time_zone",
 ]
+# Headers as people write them, in English and French: keys are normalised (``header_key``: lower case,
+# no accents, words joined by "_"), so "Prénom", "PRENOM " and "prénom" are one header.
 HEADER_ALIASES = {
+    **{column: column for column in COLUMNS},
     "e_mail": "email",
     "mail": "email",
+    "email_address": "email",
+    "e_mail_address": "email",
     "courriel": "email",
+    "adresse_e_mail": "email",
+    "adresse_email": "email",
+    "adresse_mail": "email",
+    "adresse_electronique": "email",
+    "adresse_courriel": "email",
+    "firstname": "first_name",
+    "given_name": "first_name",
     "prenom": "first_name",
-    "prénom": "first_name",
+    "lastname": "last_name",
+    "surname": "last_name",
+    "family_name": "last_name",
     "nom": "last_name",
+    "nom_de_famille": "last_name",
     "name": "name",
     "full_name": "name",
-    "rôle": "role",
+    "nom_complet": "name",
+    "prenom_et_nom": "name",
+    "nom_et_prenom": "name",
     "title": "job_title",
     "poste": "job_title",
+    "fonction": "job_title",
+    "intitule_de_poste": "job_title",
+    "dept": "department",
     "departement": "department",
-    "département": "department",
     "service": "department",
+    "lieu": "location",
+    "site": "location",
+    "language": "languages",
+    "langue": "languages",
     "langues": "languages",
-    "compétences": "skills",
+    "competence": "skills",
     "competences": "skills",
     "manager": "manager_email",
     "manager_e_mail": "manager_email",
-    "site": "location",
+    "responsable": "manager_email",
+    "e_mail_du_responsable": "manager_email",
+    "email_du_responsable": "manager_email",
+    "courriel_du_responsable": "manager_email",
+    "e_mail_du_manager": "manager_email",
+    "email_du_manager": "manager_email",
+    "interets": "interests",
+    "centres_d_interet": "interests",
+    "centre_d_interet": "interests",
+    "centres_d_interets": "interests",
+    "timezone": "time_zone",
+    "fuseau": "time_zone",
+    "fuseau_horaire": "time_zone",
 }
+# The column the rejected-rows download adds: read back, it is neither a value nor an unknown column.
+ERROR_HEADERS = {"error", "errors", "erreur", "erreurs"}
 ROLE_ALIASES = {
     "mentor": Participant.Role.MENTOR,
     "mentee": Participant.Role.MENTEE,
@@ -76,6 +118,9 @@ LIST_SEPARATORS = re.compile(r"[;,|/]")
 ADDRESS_COLUMNS = {"email", "manager_email"}
 TEXT_LIMITS = {"first_name": 150, "last_name": 150, "department": 120, "job_title": 120, "location": 120}
 LATIN_1 = spreadsheets.LATIN_1
+UTF_16 = spreadsheets.UTF_16
+# Names as IANA writes them, looked up whatever the case a file gives them in.
+TIME_ZONES = {name.lower(): name for name in zoneinfo.available_timezones() if "/" in name or name == "UTC"}
 QUERY_CHUNK = 900
 
 
@@ -85,8 +130,14 @@ class ImportFileError(Exception):
 
 @dataclass
 class ParsedFile:
-    rows: list  # [{"line": n, "values": {column: text}}]
-    encoding_notice: str = ""
+    rows: list  # [{"line": n, "values": {column: text}, "cells": [the row's cells as in the file]}]
+    headers: list  # the header line as written in the file
+    ignored: list  # the headers no column of the import takes
+    sheet: spreadsheets.Sheet
+
+    @property
+    def encoding_notice(self):
+        return self.sheet.encoding
 
 
 def read_upload(upload):
@@ -94,6 +145,7 @@ def read_upload(upload):
 
     The limits (IMPORT_MAX_* settings) are checked before the file is parsed, and the apostrophe the
     exports put before text a spreadsheet would run is taken off, so an export imports back unchanged.
+    Every message is ours: whatever a reader raises, the person never sees Python's words.
     """
     limits = spreadsheets.Limits.from_settings()
     if upload.size > limits.upload_bytes:
@@ -104,30 +156,42 @@ def read_upload(upload):
     name = (upload.name or "").lower()
     try:
         if content.startswith(b"PK\x03\x04"):
-            return ParsedFile(rows=_rows_from_table(spreadsheets.read_xlsx(content, limits)))
+            return _parse(spreadsheets.read_xlsx(content, limits))
         if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
             raise ImportFileError(
                 gettext("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV.")
             )
-        if b"\x00" in content[:4096] or name.endswith((".pdf", ".docx", ".png", ".jpg", ".zip")):
+        utf_16 = content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+        if (not utf_16 and b"\x00" in content[:4096]) or name.endswith(
+            (".pdf", ".docx", ".png", ".jpg", ".zip")
+        ):
             raise ImportFileError(gettext("This file is neither a CSV nor an Excel (.xlsx) file."))
-        table, notice = spreadsheets.read_csv(content, limits)
+        return _parse(spreadsheets.read_csv(content, limits))
     except spreadsheets.UnreadableSpreadsheet as error:
         raise ImportFileError(str(error)) from None
-    return ParsedFile(rows=_rows_from_table(table), encoding_notice=notice)
+
+
+def header_key(header):
+    """A header as compared: "  Adresse E-mail " and "adresse_e-mail" are the same, so are "Prénom" and
+    "PRENOM"."""
+    text = unicodedata.normalize("NFKD", (header or "").strip().lower())
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
 
 
 def _normalise_header(header):
-    key = re.sub(r"[\s\-]+", "_", (header or "").strip().lower())
+    key = header_key(header)
     return HEADER_ALIASES.get(key, key)
 
 
-def _rows_from_table(table):
-    table = [row for row in table if any((cell or "").strip() for cell in row)]
-    if not table:
+def _parse(sheet):
+    """The sheet's rows as the import's columns, each with its line number in the file."""
+    if not sheet.lines:
         raise ImportFileError(gettext("The file is empty."))
-    headers = [_normalise_header(header) for header in table[0]]
-    missing = [column for column in ("email", "role") if column not in headers]
+    (_header_line, header_cells), *lines = sheet.lines
+    headers = [(cell or "").strip() for cell in header_cells]
+    columns = [_normalise_header(header) for header in headers]
+    missing = [column for column in ("email", "role") if column not in columns]
     if missing:
         raise ImportFileError(
             gettext(
@@ -135,24 +199,28 @@ def _rows_from_table(table):
             )
             % {"missing": ", ".join(missing), "columns": ", ".join(COLUMNS)}
         )
-    if len(table) == 1:
+    if not lines:
         raise ImportFileError(gettext("The file has column names but no rows."))
-    if len(table) - 1 > settings.IMPORT_MAX_ROWS:
-        raise ImportFileError(
-            gettext("The file has %(count)s rows: import at most %(max)s at a time.")
-            % {"count": len(table) - 1, "max": settings.IMPORT_MAX_ROWS}
-        )
+    if len(lines) > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(spreadsheets.too_many_rows_message(len(lines), settings.IMPORT_MAX_ROWS))
+    taken = set(COLUMNS) | {"name"}
+    ignored = [
+        header
+        for header, column in zip(headers, columns, strict=True)
+        if header and column not in taken and header_key(header) not in ERROR_HEADERS
+    ]
     rows = []
-    for line, cells in enumerate(table[1:], start=2):
+    for line, cells in lines:
         values = {column: "" for column in COLUMNS}
-        for header, cell in zip(headers, cells, strict=False):
-            if header in values or header == "name":
-                values[header] = (cell or "").strip()
+        for column, cell in zip(columns, cells, strict=False):
+            # The first column of a name wins: a second "E-mail" column is not read over it.
+            if (column in values or column == "name") and not values.get(column):
+                values[column] = (cell or "").strip()
         full_name = values.pop("name", "")
         if full_name and not (values["first_name"] or values["last_name"]):
             values["first_name"], _space, values["last_name"] = full_name.partition(" ")
-        rows.append({"line": line, "values": values})
-    return rows
+        rows.append({"line": line, "values": values, "cells": list(cells)})
+    return ParsedFile(rows=rows, headers=headers, ignored=list(dict.fromkeys(ignored)), sheet=sheet)
 
 
 def split_list(text):
@@ -259,6 +327,16 @@ def check_rows(organization, rows):
                     % {"code": code}
                 )
         values["languages"] = ",".join(dict.fromkeys(languages))
+        values["interests"] = ",".join(dict.fromkeys(tag.lower() for tag in split_list(values["interests"])))
+        if values["time_zone"]:
+            zone = TIME_ZONES.get(values["time_zone"].lower())
+            if zone is None:
+                errors.append(
+                    gettext("Unknown time zone “%(value)s” (use a name such as Europe/Paris).")
+                    % {"value": values["time_zone"]}
+                )
+            else:
+                values["time_zone"] = zone
         skills = []
         for name, level in parse_skills(values["skills"]):
             if name.lower() not in context.skills:
@@ -282,7 +360,9 @@ def check_rows(organization, rows):
                     )
                     % {"email": manager}
                 )
-        checked.append({"line": row["line"], "values": values, "errors": errors})
+        checked.append(
+            {"line": row["line"], "values": values, "errors": errors, "cells": row.get("cells", [])}
+        )
     return checked
 
 
@@ -296,6 +376,11 @@ def prepare_import(*, programme, upload, uploaded_by):
         filename=single_line(upload.name)[:255],
         rows=check_rows(programme.organization, parsed.rows),
         notice=parsed.encoding_notice,
+        sheet=single_line(parsed.sheet.name)[:31],
+        delimiter=parsed.sheet.delimiter,
+        headers=[single_line(header) for header in parsed.headers],
+        ignored_columns=[single_line(header) for header in parsed.ignored],
+        merged_cells=parsed.sheet.merged,
     )
 
 
@@ -304,17 +389,25 @@ class ImportResult:
     created: int
     updated: int
     invitations: int
+    rejected: int = 0
 
 
 @transaction.atomic
-def apply_import(*, participant_import, invited_by):
-    """Import every row or none: people are created or updated, invitations go out after commit."""
+def apply_import(*, participant_import, invited_by, only_valid=False):
+    """Import every row or none: people are created or updated, invitations go out after commit.
+
+    With ``only_valid``, HR chose to import the valid rows and leave the others out: the rows left out
+    stay on the import, with their errors, for the rejected-rows download.
+    """
     participant_import = ParticipantImport.objects.select_for_update().get(pk=participant_import.pk)
     if participant_import.status == ParticipantImport.Status.APPLIED:
         raise ValidationError(_("This file has already been imported."))
     programme = participant_import.programme
     organization = programme.organization
-    rows = _recheck_rows(participant_import, organization)
+    if only_valid:
+        rows, rejected = _valid_rows(participant_import, organization)
+    else:
+        rows, rejected = _recheck_rows(participant_import, organization), []
     context = _Context(organization, rows)
     users = context.users
     _create_accounts(organization, rows, users)
@@ -330,17 +423,43 @@ def apply_import(*, participant_import, invited_by):
     updated_count = len(
         {p.pk for p in changed + reskilled} | {p.pk for p in updated if p.user_id in renamed_ids}
     )
-    _mark_applied(participant_import, rows, created=len(created), updated=updated_count)
+    _mark_applied(
+        participant_import,
+        sorted(rows + rejected, key=lambda row: row["line"]),
+        created=len(created),
+        updated=updated_count,
+    )
     if invitation_ids:
         invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=invitation_ids)
-    return ImportResult(created=len(created), updated=updated_count, invitations=len(invitation_ids))
+    return ImportResult(
+        created=len(created), updated=updated_count, invitations=len(invitation_ids), rejected=len(rejected)
+    )
+
+
+def _as_read(rows):
+    return [{"line": row["line"], "values": row["values"], "cells": row.get("cells", [])} for row in rows]
+
+
+def _valid_rows(participant_import, organization):
+    """(the rows to import, the rows left out with their errors), checked again against today's data.
+
+    Leaving a row out can invalidate another (its manager was that row's person), so the valid rows are
+    checked again until none fails; a row is only ever left out, so this ends.
+    """
+    rows, rejected = check_rows(organization, _as_read(participant_import.rows)), []
+    while any(row["errors"] for row in rows):
+        rejected += [row for row in rows if row["errors"]]
+        rows = check_rows(organization, _as_read([row for row in rows if not row["errors"]]))
+    if not rows:
+        participant_import.rows = sorted(rejected, key=lambda row: row["line"])
+        participant_import.save(update_fields=["rows"])
+        raise ValidationError(_("No row is valid: nothing was imported. Fix the file and upload it again."))
+    return rows, rejected
 
 
 def _recheck_rows(participant_import, organization):
     """The stored rows checked again against today's data; with any error, they are saved and refused."""
-    rows = check_rows(
-        organization, [{"line": row["line"], "values": row["values"]} for row in participant_import.rows]
-    )
+    rows = check_rows(organization, _as_read(participant_import.rows))
     if not rows or any(row["errors"] for row in rows):
         participant_import.rows = rows
         participant_import.save(update_fields=["rows"])
@@ -413,6 +532,10 @@ def _fill_profile(participant, values, users):
         participant.languages = values["languages"].split(",")
     if values["manager_email"]:
         participant.manager = users[values["manager_email"]]
+    if values["interests"]:
+        participant.interests = values["interests"].split(",")
+    if values["time_zone"]:
+        participant.time_zone = values["time_zone"]
     participant._import_skills = values["skills"]
 
 
@@ -475,6 +598,7 @@ def _mark_applied(participant_import, rows, *, created, updated):
     participant_import.applied_at = timezone.now()
     participant_import.created_count = created
     participant_import.updated_count = updated
+    participant_import.rejected_count = sum(1 for row in rows if row["errors"])
     participant_import.save()
 
 
@@ -507,7 +631,16 @@ def _record_names(organization, rows, users):
     return {person.user_id for person in renamed}
 
 
-PROFILE_FIELDS = ["role", "department", "job_title", "location", "languages", "manager"]
+PROFILE_FIELDS = [
+    "role",
+    "department",
+    "job_title",
+    "location",
+    "languages",
+    "manager",
+    "interests",
+    "time_zone",
+]
 
 
 def _profile_fields(participant):
@@ -544,7 +677,7 @@ def _invite_newcomers(organization, rows, users, invited_by):
     return [invitation.pk for invitation in invitations]
 
 
-EXPORT_HEADERS = COLUMNS + ["status", "interests", "availability", "time_zone", "enrolled_at"]
+EXPORT_HEADERS = COLUMNS + ["status", "availability", "enrolled_at"]
 
 
 def export_rows(participants):
@@ -565,10 +698,10 @@ def export_rows(participants):
                 ",".join(participant.languages),
                 skills,
                 participant.manager.email if participant.manager else "",
-                participant.status,
                 ",".join(participant.interests),
-                ",".join(participant.availability),
                 participant.time_zone,
+                participant.status,
+                ",".join(participant.availability),
                 participant.enrolled_at.isoformat() if participant.enrolled_at else "",
             )
         ]
@@ -576,6 +709,26 @@ def export_rows(participants):
 
 def _cell_text(value):
     return "" if value is None else str(value)
+
+
+def rejected_rows(participant_import):
+    """The rows an import left out, in the file's own columns, plus one with their errors: HR fixes them in
+    this file and uploads it again (the error column is not read back)."""
+    headers = list(participant_import.headers)
+    yield [*headers, gettext("Error")]
+    for row in participant_import.invalid_rows:
+        cells = [_cell_text(cell) for cell in row.get("cells", [])][: len(headers)]
+        yield [*cells, *[""] * (len(headers) - len(cells)), " ".join(row["errors"])]
+
+
+def rejected_csv(participant_import):
+    return spreadsheets.csv_bytes(rejected_rows(participant_import), delimiter=participant_import.delimiter)
+
+
+def rejected_xlsx(participant_import):
+    return spreadsheets.xlsx_bytes(
+        rejected_rows(participant_import), title=participant_import.sheet or _("Participants")
+    )
 
 
 def export_csv(participants):

@@ -231,7 +231,8 @@ class Resource(TenantModel):
 
 
 class ParticipantImport(TenantModel):
-    """An uploaded participant file, parsed and checked, waiting for HR to confirm it (all or nothing)."""
+    """An uploaded participant file, parsed and checked, waiting for HR to confirm it: all or nothing, or
+    only its valid rows if HR chooses so."""
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("Awaiting confirmation")
@@ -242,12 +243,20 @@ class ParticipantImport(TenantModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     filename = models.CharField(_("file name"), max_length=255, validators=[no_control_characters])
-    # Each row: {"line": n, "values": {...}, "errors": [...]}.
+    # Each row: {"line": n, "values": {...}, "errors": [...], "cells": [...]}: "line" is the number the
+    # person's spreadsheet shows beside it, "cells" the row as written, for the rejected-rows download.
     rows = models.JSONField(default=list)
     notice = models.CharField(max_length=300, blank=True)
+    # What the file looked like, so that the preview and the rejected rows speak of it as HR sees it.
+    sheet = models.CharField(_("sheet"), max_length=31, blank=True)
+    delimiter = models.CharField(max_length=1, default=",")
+    headers = models.JSONField(default=list, blank=True)
+    ignored_columns = models.JSONField(default=list, blank=True)
+    merged_cells = models.JSONField(default=list, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PREVIEW)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
 

@@ -50,6 +50,11 @@ urlpatterns = [
         name="participant_import_preview",
     ),
     path(
+        "programmes/<int:programme_id>/participants/import/<int:import_id>/rejected/",
+        views.participant_import_rejected,
+        name="participant_import_rejected",
+    ),
+    path(
         "programmes/<int:programme_id>/participants/export/",
         views.participant_export,
         name="participant_export",

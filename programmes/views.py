@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -6,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mentoring import spreadsheets
 from mentoring.downloads import private_download
 from organizations import uploads
 from organizations.access import organization_view
@@ -298,7 +300,13 @@ def participant_import(request, programme_id):
     return render(
         request,
         "programmes/participant_import.html",
-        {"programme": programme, "form": form, "columns": imports.COLUMNS},
+        {
+            "programme": programme,
+            "form": form,
+            "columns": imports.COLUMNS,
+            "max_rows": spreadsheets.number(settings.IMPORT_MAX_ROWS),
+            "max_megabytes": spreadsheets.megabytes(settings.IMPORT_MAX_UPLOAD_BYTES),
+        },
     )
 
 
@@ -307,8 +315,11 @@ def participant_import_preview(request, programme_id, import_id):
     programme = access_programme(request.member, programme_id)
     participant_import = access_import(request.member, programme, import_id)
     if request.method == "POST":
+        only_valid = request.POST.get("rows") == "valid"
         try:
-            result = imports.apply_import(participant_import=participant_import, invited_by=request.user)
+            result = imports.apply_import(
+                participant_import=participant_import, invited_by=request.user, only_valid=only_valid
+            )
         except ValidationError as error:
             messages.error(request, _error_text(error))
             return _to(request, "participant_import_preview", programme, import_id=participant_import.pk)
@@ -317,6 +328,9 @@ def participant_import_preview(request, programme_id, import_id):
             _("Import done: %(created)s added, %(updated)s updated, %(invitations)s invitations sent.")
             % {"created": result.created, "updated": result.updated, "invitations": result.invitations},
         )
+        if result.rejected:
+            # Back to the preview, where the rows left out wait to be downloaded and fixed.
+            return _to(request, "participant_import_preview", programme, import_id=participant_import.pk)
         return _to(request, "participant_list", programme)
     rows = participant_import.rows
     invalid = participant_import.invalid_rows
@@ -330,10 +344,33 @@ def participant_import_preview(request, programme_id, import_id):
             "rows": shown,
             "total": len(rows),
             "invalid_count": len(invalid),
+            "valid_count": len(rows) - len(invalid),
             "columns": imports.COLUMNS,
             "latin_1": participant_import.notice == imports.LATIN_1,
+            "line_label": _("Row") if participant_import.sheet else _("Line"),
         },
     )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@private_download
+def participant_import_rejected(request, programme_id, import_id):
+    """The rows of an import that have errors, in the file's columns plus the errors, to fix and upload."""
+    programme = access_programme(request.member, programme_id)
+    participant_import = access_import(request.member, programme, import_id)
+    stem = uploads.clean_filename(f"{participant_import.filename.rsplit('.', 1)[0]}-{_('errors')}")
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            imports.rejected_xlsx(participant_import),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = uploads.content_disposition(f"{stem}.xlsx")
+    else:
+        response = HttpResponse(
+            imports.rejected_csv(participant_import), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = uploads.content_disposition(f"{stem}.csv")
+    return response
 
 
 @organization_view(Capability.MANAGE_PROGRAMMES)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accounts.models import BreakGlassSignIn, EmailDomain, IdentityProvider, MfaReset
 from dashboards import services as dashboard_services
+from dashboards.notifications import EXECUTIVE_SUMMARY
 from notifications import tasks as notification_tasks
 from notifications.handlers import HR_DIGEST
 from notifications.mfa import MFA_RESET
@@ -78,6 +79,9 @@ NOT_WRITTEN_BY_PEOPLE = {
     "programmes.Participant.time_zone",  # chosen in a list of zones
     "programmes.Resource.url",  # a validated http(s) URL
     "programmes.ParticipantImport.notice",  # the code's own encoding notice
+    "programmes.ParticipantImport.delimiter",  # one of , ; and tab, found by the code
+    # An Excel tab name: its 31 characters hold no marker; test_import_file_language.py checks it inert.
+    "programmes.ParticipantImport.sheet",
     "mentoring_sessions.RecurringSlot.time_zone",
     "mentoring_sessions.Session.time_zone",
     "mentoring_sessions.SharedResource.url",  # a validated http(s) URL
@@ -146,6 +150,7 @@ JSON_NOT_WRITTEN_BY_PEOPLE = {
     "notifications.Notification.data",
     "notifications.Preference.muted_kinds",
     "dashboards.Nudge.reasons",
+    "programmes.ParticipantImport.merged_cells",  # cell ranges such as "B2:B4", written by the code
 }
 
 
@@ -272,13 +277,19 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         upload = io.StringIO()
         columns = ("first_name", "last_name", "department", "job_title", "location", "skills")
         writer = csv.writer(upload)
-        writer.writerow(["email", "role", "languages", *columns])
+        # Two columns the import does not know: their headers show on the preview as ignored.
+        unknown = [
+            world.mark(f"programmes.ParticipantImport.{field}") for field in ("headers", "ignored_columns")
+        ]
+        writer.writerow(["email", "role", "languages", *columns, *unknown])
         writer.writerow(
             [
                 "new@acme.example",
                 "mentor",
                 "fr",
                 *(world.mark(f"programmes.ParticipantImport.rows.{column}") for column in columns),
+                "",
+                "",
             ]
         )
         filename = world.mark("programmes.ParticipantImport.filename").replace("/", "_") + ".csv"
@@ -550,6 +561,13 @@ def _send_every_email(organization, scene):
             recipient=people["hr"],
             kind=HR_DIGEST,
             key=natural_key(HR_DIGEST, "week", "now", recipient=people["hr"]),
+            due_at=now,
+        )
+        plan(
+            organization=organization,
+            recipient=people["executive"],
+            kind=EXECUTIVE_SUMMARY,
+            key=natural_key(EXECUTIVE_SUMMARY, "month", "now", recipient=people["executive"]),
             due_at=now,
         )
         # The nudge and the calendar invitations through the outbox; the invitation was planned when

@@ -40,7 +40,16 @@ def _import_id(organization):
         return ParticipantImport.objects.create(
             programme=_programme(organization),
             filename=f"{FOREIGN_MARKER}.csv",
-            rows=[{"line": 2, "values": {"email": f"{FOREIGN_MARKER}@globex.example"}, "errors": []}],
+            headers=["email"],
+            rows=[
+                {"line": 2, "values": {"email": f"{FOREIGN_MARKER}@globex.example"}, "errors": []},
+                {
+                    "line": 3,
+                    "values": {"email": FOREIGN_MARKER},
+                    "errors": [FOREIGN_MARKER],
+                    "cells": [FOREIGN_MARKER],
+                },
+            ],
         ).pk
 
 

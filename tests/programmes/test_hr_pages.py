@@ -420,7 +420,7 @@ def _upload(client, organization, programme, name, content):
     [
         ("people.csv", b"", "The submitted file is empty."),
         ("people.pdf", b"%PDF-1.7\x00\x00binary", "neither a CSV nor an Excel"),
-        ("people.csv", b"x" * (10 * 1024 * 1024), "The file is too large (10.0 MB)"),
+        ("people.csv", b"x" * (10 * 1024 * 1024), "The file is too large (10 MB): the limit is 5 MB."),
     ],
 )
 def test_the_import_page_explains_a_file_it_cannot_read(

@@ -215,7 +215,7 @@ def test_an_xlsx_with_a_formula_is_refused_with_the_cell_named(programme):
     content = xlsx(
         [["email", "role", "department"], ["lea@acme.example", "mentor", '=HYPERLINK("http://evil")']]
     )
-    with pytest.raises(imports.ImportFileError, match="Cell C2 contains a formula"):
+    with pytest.raises(imports.ImportFileError, match="Cell C2 of sheet “Sheet” contains a formula"):
         prepare(programme, content, name="people.xlsx")
     assert not ParticipantImport.objects.exists()
 
