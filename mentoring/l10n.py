@@ -47,8 +47,12 @@ def reads_english(language=None):
 
 def localized(obj, field, language=None):
     """``obj.<field>`` in the reader's language (``<field>_en`` for English), falling back to the other."""
-    french = getattr(obj, field, "") or ""
-    english = getattr(obj, field + ENGLISH_SUFFIX, "") or ""
+    return pick(getattr(obj, field, ""), getattr(obj, field + ENGLISH_SUFFIX, ""), language)
+
+
+def pick(french, english, language=None):
+    """The reader's text of a French/English pair (read with ``values()``), or the other if theirs is empty."""
+    french, english = french or "", english or ""
     if reads_english(language):
         return english or french
     return french or english

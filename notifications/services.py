@@ -32,6 +32,7 @@ from organizations.validators import single_line
 
 from .models import Notification, Preference
 from .registry import RENDERERS, get_kind, mutable_kind_values
+from .rendering import keep_subject
 from .tokens import unsubscribe_url
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def _deliver(
         if message is None:
             _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
             return False
-        row.subject = single_line(message.subject)[:300]
+        keep_subject(row, message)
         row.action_url = single_line(message.action_url)[:500]
         preference = Preference.objects.filter(user=recipient).first()
         if preference and row.kind in preference.muted_kinds and get_kind(row.kind).mutable:
@@ -255,7 +256,7 @@ def _deliver(
                 _finish(row, Notification.Status.IN_APP, now, skip_reason="quiet hours")
                 return False
             row.due_at = quiet_end
-            row.save(update_fields=["due_at", "subject", "action_url"])
+            row.save(update_fields=["due_at", "subject", "subject_language", "action_url"])
             return False
         email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
         _send(row, message, email, now)
@@ -272,7 +273,7 @@ def _deliver_to_address(row, *, organization, connection, now):
         if message is None:
             _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
             return False
-        row.subject = single_line(message.subject)[:300]
+        keep_subject(row, message)
         row.action_url = single_line(message.action_url)[:500]
         email = _email(row, message, organization=organization, recipient=None, connection=connection)
         _send(row, message, email, now)
@@ -314,7 +315,17 @@ def _finish(row: Notification, status: str, now: datetime, skip_reason: str = ""
     row.skip_reason = skip_reason
     if status in (Notification.Status.SENT, Notification.Status.IN_APP):
         row.delivered_at = now
-    row.save(update_fields=["status", "skip_reason", "delivered_at", "subject", "action_url", "attempts"])
+    row.save(
+        update_fields=[
+            "status",
+            "skip_reason",
+            "delivered_at",
+            "subject",
+            "subject_language",
+            "action_url",
+            "attempts",
+        ]
+    )
 
 
 def failure_reason(error: BaseException) -> str:
@@ -326,7 +337,7 @@ def _fail(row: Notification, error: BaseException) -> None:
     row.status = Notification.Status.FAILED
     row.last_error = failure_reason(error)
     logger.error("notification %s failed for good: %s", row.key, row.last_error, exc_info=error)
-    row.save(update_fields=["status", "attempts", "last_error", "subject", "action_url"])
+    row.save(update_fields=["status", "attempts", "last_error", "subject", "subject_language", "action_url"])
 
 
 def backoff_cap_seconds() -> float:
