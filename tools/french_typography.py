@@ -68,7 +68,7 @@ if __name__ == "__main__":
         if repair:
             count += fix(path)
         else:
-            for entry, text in entries_breaking(path):
+            for _entry, text in entries_breaking(path):
                 count += 1
                 print(f"{path.relative_to(ROOT)}: {text!r}")
     print(f"{count} entries {'fixed' if repair else 'to fix'}", file=sys.stderr)
