@@ -70,7 +70,13 @@ class AnswerForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), max_length=300)
+    text = forms.CharField(label=_("Question (French)"), max_length=300)
+    text_en = forms.CharField(
+        label=_("Question (English)"),
+        max_length=300,
+        required=False,
+        help_text=_("For English-speaking participants; leave it empty and they read the French one."),
+    )
     type = forms.ChoiceField(label=_("Type"), choices=Question.Type.choices)
     choices = forms.CharField(
         label=_("Choices"),

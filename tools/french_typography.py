@@ -70,6 +70,7 @@ if __name__ == "__main__":
         else:
             for _entry, text in entries_breaking(path):
                 count += 1
-                print(f"{path.relative_to(ROOT)}: {text!r}")
+                shown = path.resolve().relative_to(ROOT) if path.resolve().is_relative_to(ROOT) else path
+                print(f"{shown}: {text!r}")
     print(f"{count} entries {'fixed' if repair else 'to fix'}", file=sys.stderr)
     sys.exit(0 if repair or not count else 1)

@@ -164,3 +164,23 @@ def test_hr_writes_skills_and_the_charter_in_both_languages(organization):
     with tenant_context(organization):
         assert {"name", "name_en", "description", "description_en"} <= set(SkillForm().fields)
         assert {"charter", "charter_en"} <= set(ProgrammeForm().fields)
+
+
+def test_defaults_seeded_in_one_language_before_are_given_the_other(organization):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    with tenant_context(organization):
+        english = Skill.objects.create(name="AI tools")
+        french = Objective.objects.create(name="Maîtriser les nouveaux outils numériques")
+        own = Skill.objects.create(name="Excel avancé")
+    import_module("programmes.migrations.0009_english_text_of_default_taxonomy").fill(apps, None)
+    with tenant_context(organization):
+        english, french, own = (type(row).objects.get(pk=row.pk) for row in (english, french, own))
+    assert (english.name, english.name_en) == ("Outils d'IA", "AI tools")
+    assert (french.name, french.name_en) == (
+        "Maîtriser les nouveaux outils numériques",
+        "Master new digital tools",
+    )
+    assert (own.name, own.name_en) == ("Excel avancé", "")
