@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -146,7 +146,7 @@ def render_survey(row):
             )
             % {"questions": questions},
             _("The link is personal: it works on your phone without a password, once, until %(date)s.")
-            % {"date": timezone.localdate(response.expires_at).isoformat()},
+            % {"date": formats.date_format(timezone.localdate(response.expires_at), "DATE_FORMAT")},
         ],
         action_url=response_url(response),
         action_label=_("Answer the survey"),
