@@ -6,6 +6,9 @@ paired with a table holding the same numbers for screen readers and for print.
 
 import math
 
+from django.utils import formats
+from django.utils.translation import gettext as _
+
 WIDTH = 640
 HEIGHT = 240
 LEFT = 44
@@ -28,13 +31,21 @@ def nice_ceiling(value):
     return 10 * magnitude
 
 
-def column_chart(*, categories, series, axis_labels=None, ticks=4, top=None):
+def whole_ceiling(value, ticks):
+    """A top for a count axis: each of the ``ticks`` steps a whole number (no 12.5 sessions)."""
+    step = max(1, math.ceil(nice_ceiling(value / ticks))) if value > 0 else 1
+    return step * ticks
+
+
+def column_chart(*, categories, series, axis_labels=None, ticks=4, top=None, whole=False):
     """Grouped columns: ``series`` is a list of (label, css_class, values) with one value per category.
 
     A value of None (hidden by the privacy rule) draws no column; the category gets a "hidden" mark.
+    ``whole``: the values are counts, so every tick is a whole number.
     """
     values = [value for _, _, series_values in series for value in series_values if value is not None]
-    top = top or nice_ceiling(max(values, default=0))
+    highest = max(values, default=0)
+    top = top or (whole_ceiling(highest, ticks) if whole else nice_ceiling(highest))
     plot_width = WIDTH - LEFT - 8
     plot_height = HEIGHT - TOP - BOTTOM
     slot = plot_width / max(len(categories), 1)
@@ -58,7 +69,7 @@ def column_chart(*, categories, series, axis_labels=None, ticks=4, top=None):
                     "width": round(column - 1, 1),
                     "height": round(height, 1),
                     "css_class": css_class,
-                    "title": f"{category} · {label}: {value}",
+                    "title": _title(category, label, value),
                 }
             )
     labels = _axis(categories, axis_labels, slot)
@@ -85,9 +96,10 @@ def column_chart(*, categories, series, axis_labels=None, ticks=4, top=None):
     }
 
 
-def line_chart(*, categories, label, css_class, values, axis_labels=None, ticks=4):
-    """One line with a dot per known value; hidden values break the line."""
-    top = nice_ceiling(max((value for value in values if value is not None), default=0))
+def line_chart(*, categories, label, css_class, values, axis_labels=None, ticks=4, whole=False):
+    """One line with a dot per known value; hidden values break the line. ``whole``: counts."""
+    highest = max((value for value in values if value is not None), default=0)
+    top = whole_ceiling(highest, ticks) if whole else nice_ceiling(highest)
     plot_width = WIDTH - LEFT - 8
     plot_height = HEIGHT - TOP - BOTTOM
     slot = plot_width / max(len(categories), 1)
@@ -100,7 +112,7 @@ def line_chart(*, categories, label, css_class, values, axis_labels=None, ticks=
             continue
         x = round(LEFT + index * slot + slot / 2, 1)
         y = round(HEIGHT - BOTTOM - plot_height * value / top, 1)
-        points.append({"x": x, "y": y, "title": f"{categories[index]} · {label}: {value}"})
+        points.append({"x": x, "y": y, "title": _title(categories[index], label, value)})
         current.append(f"{x},{y}")
     if len(current) > 1:
         segments.append(current)
@@ -179,4 +191,16 @@ def _slant_room(labels):
 
 
 def _format(number):
-    return f"{number:g}"
+    """A tick label, read by a person: "2,5" in French. The templates draw inside ``{% localize off %}``
+    (coordinates stay "2.5"), so labels are formatted here, already as text."""
+    if number == int(number):
+        number = int(number)
+    return formats.number_format(number)
+
+
+def _title(category, series, value):
+    return _("%(category)s · %(series)s: %(value)s") % {
+        "category": category,
+        "series": series,
+        "value": _format(value),
+    }

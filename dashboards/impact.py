@@ -30,6 +30,7 @@ from django.db.models.functions import MD5, Cast, Concat, TruncMonth
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.l10n import pick
 from sessions.models import Goal, GoalProgress, Session
 from surveys.models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate
 
@@ -139,7 +140,7 @@ def skills_gained(*, filters, minimum):
             )
         )
         .filter(latest__isnull=False)
-        .values("audience", "skill__name")
+        .values("audience", "skill__name", "skill__name_en")
         .annotate(people=Count("pk"), baseline_level=Avg("baseline"), latest_level=Avg("latest"))
         .order_by("audience", "skill__name")
     )
@@ -149,7 +150,7 @@ def skills_gained(*, filters, minimum):
         baseline, latest = float(row["baseline_level"]), float(row["latest_level"])
         results.setdefault(row["audience"], []).append(
             {
-                "skill": row["skill__name"],
+                "skill": pick(row["skill__name"], row["skill__name_en"]),
                 "people": row["people"],
                 "hidden": hidden,
                 "baseline": None if hidden else round(baseline, 1),
@@ -193,7 +194,7 @@ def satisfaction(*, filters, minimum):
     rows = (
         _answers(filters)
         .filter(question__type__in=[Question.Type.SCALE, Question.Type.RECOMMEND], number__isnull=False)
-        .values("question__type", "question__text")
+        .values("question__type", "question__text", "question__text_en")
         .annotate(
             average=Avg("number"),
             people=Count("response__participant", distinct=True),
@@ -214,7 +215,7 @@ def satisfaction(*, filters, minimum):
         hidden = row["people"] < minimum
         scales.append(
             {
-                "question": row["question__text"],
+                "question": pick(row["question__text"], row["question__text_en"]),
                 "people": row["people"],
                 "hidden": hidden,
                 "average": None if hidden else round(float(row["average"]), 1),

@@ -46,7 +46,7 @@ class Dashboard:
 
     @property
     def month_labels(self):
-        return [formats.date_format(row["month"], "F Y") for row in self.months]
+        return [formats.date_format(row["month"], "YEAR_MONTH_FORMAT") for row in self.months]
 
     @property
     def axis_labels(self):
@@ -71,6 +71,7 @@ class Dashboard:
                 ),
                 (pgettext_lazy("sessions", "Held"), "series-held", [row["held"] for row in self.months]),
             ],
+            whole=True,
         )
 
     def trend_chart(self):
@@ -80,6 +81,7 @@ class Dashboard:
             label=_("Sessions held since the start of the period"),
             css_class="series-trend",
             values=[row["cumulative_held"] for row in self.months],
+            whole=True,
         )
 
     def participation_bars(self):

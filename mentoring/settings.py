@@ -88,6 +88,8 @@ TEMPLATES = [
                 "organizations.context_processors.current_organization",
                 "accounts.context_processors.sign_up",
             ],
+            # {% load l10n_binome %}: percent, and localized for content HR writes in two languages.
+            "libraries": {"l10n_binome": "mentoring.l10n"},
         },
     },
 ]
@@ -196,6 +198,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date and number style per purpose and language (mentoring/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["mentoring.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Paris"

@@ -57,8 +57,10 @@ class Notification(TenantModel):
     claimed_at = models.DateTimeField(null=True, blank=True)
     claimed_by = models.CharField(max_length=100, blank=True)
     skip_reason = models.CharField(max_length=100, blank=True)
-    # Rendered at delivery, in the recipient's language, for the in-app list.
+    # Rendered at delivery, in the recipient's language (``subject_language``), for the in-app list; a
+    # viewer reading another language gets it rendered again (notifications.rendering.shown_subject).
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+    subject_language = models.CharField(max_length=10, blank=True)
     action_url = models.CharField(max_length=500, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)

@@ -41,6 +41,7 @@ from organizations.validators import single_line
 from .events import log_event
 from .models import Notification, OutboxPause, Preference
 from .registry import RENDERERS, get_kind, mutable_kind_values
+from .rendering import keep_subject
 from .tokens import unsubscribe_url
 
 if TYPE_CHECKING:
@@ -401,6 +402,7 @@ def _mark_sent(row: Notification, message: Message, now: datetime) -> None:
             delivered_at=now,
             attempts=row.attempts + 1,
             subject=row.subject,
+            subject_language=row.subject_language,
             action_url=row.action_url,
             skip_reason="",
         )
@@ -437,7 +439,7 @@ def _prepare(
         if message is None:
             _finish(row, Notification.Status.SKIPPED, now, skip_reason="stale")
             return None
-        row.subject = single_line(message.subject)[:300]
+        keep_subject(row, message)
         row.action_url = single_line(message.action_url)[:500]
         preference = Preference.objects.filter(user=recipient).first()
         if preference and row.kind in preference.muted_kinds and get_kind(row.kind).mutable:
@@ -448,7 +450,13 @@ def _prepare(
             if message.deadline is not None and quiet_end >= message.deadline:
                 _finish(row, Notification.Status.IN_APP, now, skip_reason="quiet hours")
                 return None
-            if _release(row, due_at=quiet_end, subject=row.subject, action_url=row.action_url):
+            if _release(
+                row,
+                due_at=quiet_end,
+                subject=row.subject,
+                subject_language=row.subject_language,
+                action_url=row.action_url,
+            ):
                 log_event("deferred", row, reason="quiet hours")
             return None
         email = _email(row, message, organization=organization, recipient=recipient, connection=connection)
@@ -464,7 +472,7 @@ def _prepare_for_address(row, *, organization, connection):
         if message is None:
             _finish(row, Notification.Status.SKIPPED, timezone.now(), skip_reason="stale")
             return None
-        row.subject = single_line(message.subject)[:300]
+        keep_subject(row, message)
         row.action_url = single_line(message.action_url)[:500]
         email = _email(row, message, organization=organization, recipient=None, connection=connection)
     return message, email
@@ -613,6 +621,7 @@ def _finish(row: Notification, status: str, now: datetime, skip_reason: str = ""
         skip_reason=skip_reason,
         delivered_at=delivered_at,
         subject=row.subject,
+        subject_language=row.subject_language,
         action_url=row.action_url,
     ):
         row.status, row.skip_reason, row.delivered_at = status, skip_reason, delivered_at
@@ -632,6 +641,7 @@ def _fail(row: Notification, error: BaseException) -> None:
         attempts=row.attempts + 1,
         last_error=reason,
         subject=row.subject,
+        subject_language=row.subject_language,
         action_url=row.action_url,
     ):
         row.status, row.attempts, row.last_error = Notification.Status.FAILED, row.attempts + 1, reason

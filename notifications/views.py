@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -19,12 +19,14 @@ from organizations.tenancy import tenant_context
 from . import selectors, services
 from .forms import PreferencesForm
 from .registry import get_kind, mutable_kind_values
+from .rendering import with_shown_subjects
 from .tokens import read_unsubscribe_token
 
 
 @organization_view(Capability.VIEW_ORGANIZATION)
 def inbox(request):
     page = Paginator(selectors.inbox(user=request.user), 50).get_page(request.GET.get("page"))
+    page.object_list = with_shown_subjects(page.object_list, language=translation.get_language())
     return render(request, "notifications/inbox.html", {"page": page})
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.l10n import pick
 from programmes.models import Participant, ParticipantSkill, Programme, Skill
 from programmes.services import start_requirement
 
@@ -276,7 +277,9 @@ def _apply_pairing_rules(forbidden, locked, programme, participants, taken_mente
 
 def _skill_names(skill_levels):
     skill_ids = {skill_id for levels in skill_levels.values() for skill_id in levels}
-    return dict(Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name"))
+    rows = Skill.objects.filter(pk__in=skill_ids).values_list("pk", "name", "name_en")
+    # Both languages: the explanation picks the reader's when it is shown.
+    return {pk: (french, english) for pk, french, english in rows}
 
 
 def explanation(
@@ -290,7 +293,7 @@ def explanation(
         "skills": sorted(
             (
                 {
-                    "name": problem.skill_names.get(skill_id, ""),
+                    "name": pick(*problem.skill_names.get(skill_id, ("", ""))),
                     "mentor_level": mentor.skills[skill_id],
                     "mentee_level": mentee.skills[skill_id],
                 }

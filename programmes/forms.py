@@ -70,17 +70,22 @@ class ProgrammeForm(forms.ModelForm):
             "rotation_months",
             "mentor_capacity",
             "charter",
+            "charter_en",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
             "charter": forms.Textarea(attrs={"rows": 10}),
+            "charter_en": forms.Textarea(attrs={"rows": 10}),
         }
         help_texts = {
             "rotation_months": _("Pairs change after this many months. Leave empty to keep pairs all along."),
             "charter": _(
                 "Participants read and accept it when they enrol. Markdown: **bold**, lists, links."
+            ),
+            "charter_en": _(
+                "For English-speaking participants; leave it empty and they read the French one."
             ),
             "session_min_minutes": _("Between 15 and 120 minutes."),
         }
@@ -165,7 +170,7 @@ class ResourceForm(forms.ModelForm):
 class SkillForm(forms.ModelForm):
     class Meta:
         model = Skill
-        fields = ["name", "description", "is_active"]
+        fields = ["name", "name_en", "description", "description_en", "is_active"]
         help_texts = {"is_active": _("Inactive skills stay on existing profiles but are no longer offered.")}
 
     def clean_name(self):

@@ -254,7 +254,10 @@ class _Context:
         User = get_user_model()
         emails = {row["values"]["email"].lower() for row in rows if row["values"]["email"]}
         managers = {row["values"]["manager_email"].lower() for row in rows if row["values"]["manager_email"]}
-        self.skills = {skill.name.lower(): skill for skill in Skill.objects.filter(is_active=True)}
+        # A skill is recognised by its French or its English name, whichever the spreadsheet uses.
+        active = list(Skill.objects.filter(is_active=True))
+        self.skills = {skill.name_en.lower(): skill for skill in active if skill.name_en}
+        self.skills.update({skill.name.lower(): skill for skill in active})
         self.users = {}
         for chunk in _chunks(emails | managers):
             self.users.update({user.email.lower(): user for user in User.objects.filter(email__in=chunk)})

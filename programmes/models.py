@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.l10n import localized
 from organizations import uploads
 from organizations.models import person_record
 from organizations.tenancy import TenantModel
@@ -21,8 +22,13 @@ AVAILABILITY_SLOTS = [f"{day}-{part}" for day in WEEKDAYS for part in DAY_PARTS]
 class Skill(TenantModel):
     """A topic of the organisation's taxonomy: what mentors offer and mentees want."""
 
-    name = models.CharField(_("name"), max_length=100, validators=[no_control_characters])
-    description = models.CharField(_("description"), max_length=300, blank=True)
+    # Text HR writes is a French/English pair (mentoring.l10n.localized): each reader gets theirs.
+    name = models.CharField(_("name (French)"), max_length=100, validators=[no_control_characters])
+    name_en = models.CharField(
+        _("name (English)"), max_length=100, blank=True, validators=[no_control_characters]
+    )
+    description = models.CharField(_("description (French)"), max_length=300, blank=True)
+    description_en = models.CharField(_("description (English)"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -34,13 +40,16 @@ class Skill(TenantModel):
         ]
 
     def __str__(self):
-        return self.name
+        return localized(self, "name")
 
 
 class Objective(TenantModel):
     """A programme objective HR can pick (defaults are seeded; HR adds its own)."""
 
-    name = models.CharField(_("name"), max_length=200, validators=[no_control_characters])
+    name = models.CharField(_("name (French)"), max_length=200, validators=[no_control_characters])
+    name_en = models.CharField(
+        _("name (English)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
 
     class Meta:
         ordering = ["name"]
@@ -51,7 +60,7 @@ class Objective(TenantModel):
         ]
 
     def __str__(self):
-        return self.name
+        return localized(self, "name")
 
 
 class Programme(TenantModel):
@@ -86,7 +95,8 @@ class Programme(TenantModel):
     mentor_capacity = models.PositiveSmallIntegerField(
         _("mentees per mentor"), default=1, validators=[MinValueValidator(1), MaxValueValidator(10)]
     )
-    charter = models.TextField(_("charter"), blank=True)
+    charter = models.TextField(_("charter (French)"), blank=True)
+    charter_en = models.TextField(_("charter (English)"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
 

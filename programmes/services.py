@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.l10n import both_languages
 from organizations import uploads
 from organizations.services import record_person
 from organizations.tenancy import tenant_context
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from accounts.models import User
     from organizations.models import Organization
 
-# Marked for translation, translated when seeded into an organisation (in its own language).
+# Marked for translation; seeded into an organisation in French and in English.
 DEFAULT_SKILLS = [
     (
         gettext_noop("Social networks"),
@@ -87,21 +88,31 @@ ENROLMENT_STATUSES = [Programme.Status.OPEN, Programme.Status.MATCHING, Programm
 
 
 def ensure_default_taxonomy(organization: Organization) -> None:
-    """Seed the default skills and objectives once, in the organisation's language. Idempotent."""
-    with tenant_context(organization), translation.override(organization.default_language):
+    """Seed the default skills and objectives once, in French and English (each reader sees theirs,
+    ``mentoring.l10n.localized``). Idempotent."""
+    with tenant_context(organization):
         if not Skill.objects.exists():
-            Skill.objects.bulk_create(
-                [
-                    Skill(organization=organization, name=gettext(name), description=gettext(description))
-                    for name, description in DEFAULT_SKILLS
-                ],
-                ignore_conflicts=True,
-            )
+            skills = []
+            for name, description in DEFAULT_SKILLS:
+                (name_fr, name_en), (description_fr, description_en) = map(
+                    both_languages, (name, description)
+                )
+                skills.append(
+                    Skill(
+                        organization=organization,
+                        name=name_fr,
+                        name_en=name_en,
+                        description=description_fr,
+                        description_en=description_en,
+                    )
+                )
+            Skill.objects.bulk_create(skills, ignore_conflicts=True)
         if not Objective.objects.exists():
-            Objective.objects.bulk_create(
-                [Objective(organization=organization, name=gettext(name)) for name in DEFAULT_OBJECTIVES],
-                ignore_conflicts=True,
-            )
+            objectives = []
+            for name in DEFAULT_OBJECTIVES:
+                name_fr, name_en = both_languages(name)
+                objectives.append(Objective(organization=organization, name=name_fr, name_en=name_en))
+            Objective.objects.bulk_create(objectives, ignore_conflicts=True)
 
 
 def _add_objectives(programme: Programme, new_objectives: Iterable[str]) -> None:
@@ -148,7 +159,7 @@ def transition_refusal(programme: Programme, to_status: str) -> str | None:
         }
     enrolled = programme.participants.filter(status=Participant.Status.ENROLLED)
     if to_status == Programme.Status.OPEN and programme.status == Programme.Status.DRAFT:
-        if not programme.charter.strip():
+        if not (programme.charter.strip() or programme.charter_en.strip()):
             return gettext("Write the charter first: participants accept it when they enrol.")
         if programme.end_date < timezone.localdate():
             return gettext("The programme has already ended: change its dates first.")
@@ -196,6 +207,7 @@ def duplicate_programme(
         rotation_months=programme.rotation_months,
         mentor_capacity=programme.mentor_capacity,
         charter=programme.charter,
+        charter_en=programme.charter_en,
         status=Programme.Status.DRAFT,
     )
     copy.full_clean(exclude=["organization"])

@@ -1,6 +1,9 @@
 """The default survey templates every running programme gets: HR can add questions to them."""
 
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from mentoring.l10n import both_languages
 
 from .models import Question, SurveyTemplate
 
@@ -63,16 +66,17 @@ DEFAULTS = {
 
 
 def ensure_default_templates(programme, language):
-    """Create the programme's missing default templates, written in the organisation's language."""
-    from django.utils import translation
-
+    """Create the programme's missing default templates, in French and in English (each participant
+    reads their own language, ``mentoring.l10n.localized``); the choices of a choice question stay in the
+    organisation's ``language``, since answers are counted by the choice's text."""
     existing = set(SurveyTemplate.objects.filter(programme=programme).values_list("moment", "audience"))
     with translation.override(language):
         for (moment, audience), (title, questions) in DEFAULTS.items():
             if (moment, audience) in existing:
                 continue
+            title_fr, title_en = both_languages(title)
             template = SurveyTemplate.objects.create(
-                programme=programme, moment=moment, audience=audience, title=str(title)
+                programme=programme, moment=moment, audience=audience, title=title_fr, title_en=title_en
             )
             Question.objects.bulk_create(
                 [
@@ -80,7 +84,8 @@ def ensure_default_templates(programme, language):
                         organization=template.organization,
                         template=template,
                         position=position,
-                        text=str(text),
+                        text=both_languages(text)[0],
+                        text_en=both_languages(text)[1],
                         type=kind,
                         choices=[str(choice) for choice in choices],
                         required=kind != Type.TEXT,

@@ -19,24 +19,24 @@ class AnswerForm(forms.Form):
                 for skill in skills:
                     name = f"q{question.pk}_skill{skill.pk}"
                     self.fields[name] = _radio(
-                        f"{question.text} · {skill.name}", [(n, n) for n in range(1, 6)], question.required
+                        f"{question} · {skill}", [(n, n) for n in range(1, 6)], question.required
                     )
                     self.entries.append((name, question, skill))
                 continue
             name = f"q{question.pk}"
             if question.type == Question.Type.SCALE:
-                field = _radio(question.text, [(n, n) for n in range(1, 6)], question.required)
+                field = _radio(str(question), [(n, n) for n in range(1, 6)], question.required)
             elif question.type == Question.Type.RECOMMEND:
-                field = _radio(question.text, [(n, n) for n in range(0, 11)], question.required)
+                field = _radio(str(question), [(n, n) for n in range(0, 11)], question.required)
             elif question.type == Question.Type.YES_NO:
-                field = _radio(question.text, [(1, _("Yes")), (0, _("No"))], question.required)
+                field = _radio(str(question), [(1, _("Yes")), (0, _("No"))], question.required)
             elif question.type == Question.Type.CHOICE:
                 field = _radio(
-                    question.text, [(choice, choice) for choice in question.choices], question.required
+                    str(question), [(choice, choice) for choice in question.choices], question.required
                 )
             else:
                 field = forms.CharField(
-                    label=question.text,
+                    label=str(question),
                     required=question.required,
                     max_length=5000,
                     widget=forms.Textarea(attrs={"rows": 3}),
@@ -70,7 +70,13 @@ class AnswerForm(forms.Form):
 
 
 class QuestionForm(forms.Form):
-    text = forms.CharField(label=_("Question"), max_length=300)
+    text = forms.CharField(label=_("Question (French)"), max_length=300)
+    text_en = forms.CharField(
+        label=_("Question (English)"),
+        max_length=300,
+        required=False,
+        help_text=_("For English-speaking participants; leave it empty and they read the French one."),
+    )
     type = forms.ChoiceField(label=_("Type"), choices=Question.Type.choices)
     choices = forms.CharField(
         label=_("Choices"),

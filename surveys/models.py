@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.l10n import localized
 from organizations.tenancy import TenantModel
 from organizations.validators import no_control_characters
 from pairing.models import Pair
@@ -25,8 +26,13 @@ class SurveyTemplate(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="survey_templates")
     moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
-    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
-    introduction = models.TextField(_("introduction"), blank=True)
+    # French/English pairs (mentoring.l10n.localized): the product seeds both, HR may write both.
+    title = models.CharField(_("title (French)"), max_length=200, validators=[no_control_characters])
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    introduction = models.TextField(_("introduction (French)"), blank=True)
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
     is_active = models.BooleanField(_("sent"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -41,7 +47,7 @@ class SurveyTemplate(TenantModel):
         ]
 
     def __str__(self):
-        return self.title
+        return localized(self, "title")
 
 
 class Question(TenantModel):
@@ -55,7 +61,8 @@ class Question(TenantModel):
 
     template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="questions")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    text = models.CharField(_("question"), max_length=300)
+    text = models.CharField(_("question (French)"), max_length=300)
+    text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     choices = models.JSONField(_("choices"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=True)
@@ -66,7 +73,7 @@ class Question(TenantModel):
         verbose_name_plural = _("questions")
 
     def __str__(self):
-        return self.text
+        return localized(self, "text")
 
 
 class SurveyResponse(TenantModel):

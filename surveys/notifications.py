@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from mentoring.l10n import localized
 from notifications.registry import Message, digest_section, notification_kind, periodic_planner, renderer
 from notifications.services import natural_key, plan
 from pairing.models import Pair
@@ -134,9 +135,9 @@ def render_survey(row):
     count = response.template.questions.count()
     questions = ngettext("%(count)s question", "%(count)s questions", count) % {"count": count}
     if row.kind == SURVEY_REMINDER:
-        subject = _("Reminder: %(title)s") % {"title": response.template.title}
+        subject = _("Reminder: %(title)s") % {"title": localized(response.template, "title")}
     else:
-        subject = response.template.title
+        subject = localized(response.template, "title")
     return Message(
         subject=subject,
         paragraphs=[
@@ -145,7 +146,7 @@ def render_survey(row):
             )
             % {"questions": questions},
             _("The link is personal: it works on your phone without a password, once, until %(date)s.")
-            % {"date": timezone.localdate(response.expires_at).isoformat()},
+            % {"date": formats.date_format(timezone.localdate(response.expires_at), "DATE_FORMAT")},
         ],
         action_url=response_url(response),
         action_label=_("Answer the survey"),

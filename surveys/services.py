@@ -209,8 +209,10 @@ def add_question(
     type: str,
     choices: Iterable[str] | None = None,
     required: bool = True,
+    text_en: str = "",
 ) -> Question:
-    """Append a question to a template; a choice question needs at least two choices."""
+    """Append a question to a template, in French and (optionally) English; a choice question needs at
+    least two choices."""
     choices = [choice.strip() for choice in (choices or []) if choice.strip()]
     if type == Question.Type.CHOICE and len(choices) < 2:
         raise ValidationError(_("A choice question needs at least two choices, one a line."))
@@ -218,5 +220,11 @@ def add_question(
         choices = []
     last = template.questions.order_by("-position").values_list("position", flat=True).first() or 0
     return Question.objects.create(
-        template=template, position=last + 1, text=text, type=type, choices=choices, required=required
+        template=template,
+        position=last + 1,
+        text=text,
+        text_en=text_en,
+        type=type,
+        choices=choices,
+        required=required,
     )

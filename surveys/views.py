@@ -33,6 +33,7 @@ def template_detail(request, template_id):
             services.add_question(
                 template=template,
                 text=form.cleaned_data["text"],
+                text_en=form.cleaned_data["text_en"],
                 type=form.cleaned_data["type"],
                 choices=form.cleaned_data["choices"].splitlines(),
                 required=form.cleaned_data["required"],

@@ -104,6 +104,16 @@ NOT_WRITTEN_BY_PEOPLE = {
     "accounts.IdentityProvider.sp_certificate",  # made by Binôme, PEM: base64 and dashes only
     "accounts.EmailDomain.domain",  # validated as a domain when claimed
     "accounts.BreakGlassSignIn.email",  # an e-mail address, validated as one
+    "notifications.Notification.subject_language",  # a language code, set by the outbox
+    # The English twins of fields seeded here: shown instead of them, through the same templates and
+    # mentoring.l10n.localized, to a reader of the other language; this walk reads in one language only.
+    "programmes.Skill.name_en",
+    "programmes.Skill.description_en",
+    "programmes.Objective.name_en",
+    "programmes.Programme.charter_en",
+    "surveys.SurveyTemplate.title_en",
+    "surveys.SurveyTemplate.introduction_en",
+    "surveys.Question.text_en",
 }
 
 # Written by people but, by design, shown on no HTML page and in no e-mail.

@@ -76,8 +76,8 @@ def test_the_reminder_shows_the_time_in_each_recipients_time_zone(session, organ
     by_recipient = {message.to[0]: message.body for message in mail.outbox}
     # 14:00 UTC on 4 March: 9 a.m. in New York, 3 p.m. in Paris.
     assert session.starts_at.astimezone(zoneinfo.ZoneInfo("America/New_York")).hour == 9
-    assert "March 4, 2026, 9 a.m. (America/New_York)" in by_recipient[mentee.email]
-    assert "March 4, 2026, 3 p.m. (Europe/Paris)" in by_recipient[session.pair.mentor.user.email]
+    assert "4 March 2026, 09:00 (America/New_York)" in by_recipient[mentee.email]
+    assert "4 March 2026, 15:00 (Europe/Paris)" in by_recipient[session.pair.mentor.user.email]
 
 
 def test_the_reminder_is_in_the_recipients_language(session, organization):

@@ -84,8 +84,8 @@ def test_an_ended_pair_gets_the_final_survey_and_mentors_answer_their_own_questi
         mentor_questions = list(finals["mentor"].template.questions.values_list("text", flat=True))
         mentee_questions = list(finals["mentee"].template.questions.values_list("text", flat=True))
     # Default templates are written in the organisation's language (Acme's is French).
-    assert "Le mentorat a-t-il développé votre leadership ?" in mentor_questions
-    assert "Le mentorat a-t-il développé votre leadership ?" not in mentee_questions
+    assert "Le mentorat a-t-il développé votre leadership\u00a0?" in mentor_questions
+    assert "Le mentorat a-t-il développé votre leadership\u00a0?" not in mentee_questions
 
 
 def test_whoever_withdrew_gets_no_final_survey_but_their_partner_does(pair, organization):
