@@ -183,7 +183,6 @@ NOT_PAGES = {
             "mfa_activate_totp",
             "mfa_authenticate",
             "mfa_reauthenticate",
-            "mfa_trust",
             "mfa_deactivate_totp",
             "mfa_view_recovery_codes",
             "mfa_generate_recovery_codes",
@@ -194,7 +193,6 @@ NOT_PAGES = {
             "mfa_remove_webauthn",
             "mfa_login_webauthn",
             "mfa_reauthenticate_webauthn",
-            "mfa_signup_webauthn",
         ],
         "allauth: redirects without a factor or a flow under way (tests/accounts, tests/e2e/test_mfa.py)",
     ),
@@ -210,11 +208,15 @@ class Visitor:
     @property
     def participation(self) -> Participant | None:
         return (
-            Participant.objects.filter(user=self.user, role=self.role, pairs_as_mentor__status=Pair.Status.ACTIVE)
+            Participant.objects.filter(
+                user=self.user, role=self.role, pairs_as_mentor__status=Pair.Status.ACTIVE
+            )
             .select_related("programme")
             .first()
             if self.role == MENTOR
-            else Participant.objects.filter(user=self.user, role=self.role, pairs_as_mentee__status=Pair.Status.ACTIVE)
+            else Participant.objects.filter(
+                user=self.user, role=self.role, pairs_as_mentee__status=Pair.Status.ACTIVE
+            )
             .select_related("programme")
             .first()
         )
@@ -272,15 +274,13 @@ ARGUMENTS: dict[str, Callable[[Visitor, dict], Any]] = {
     "participant_id": _participant,
     "import_id": _import,
     "skill_id": lambda visitor, values: Skill.objects.order_by("pk").first().pk,
-    "round_id": lambda visitor, values: MatchingRound.objects.filter(programme_id=_programme(visitor, values))
-    .order_by("pk")
-    .first()
-    .pk,
+    "round_id": lambda visitor, values: (
+        MatchingRound.objects.filter(programme_id=_programme(visitor, values)).order_by("pk").first().pk
+    ),
     "rule_id": lambda visitor, values: PairingRule.objects.order_by("pk").first().pk,
-    "template_id": lambda visitor, values: SurveyTemplate.objects.filter(programme_id=_programme(visitor, values))
-    .order_by("pk")
-    .first()
-    .pk,
+    "template_id": lambda visitor, values: (
+        SurveyTemplate.objects.filter(programme_id=_programme(visitor, values)).order_by("pk").first().pk
+    ),
     "user_id": lambda visitor, values: Membership.objects.filter(role=MENTEE).order_by("pk").first().user_id,
     "token": _survey_token,
 }
@@ -289,7 +289,9 @@ ARGUMENTS: dict[str, Callable[[Visitor, dict], Any]] = {
 _ORDER = ["programme_id", "pair_id"]
 
 
-def urls_for(role: str, organization: Organization, user: Any, routes: dict[str, tuple[str, ...]]) -> list[str]:
+def urls_for(
+    role: str, organization: Organization, user: Any, routes: dict[str, tuple[str, ...]]
+) -> list[str]:
     """The URL of every page ``role`` reads, filled for ``user`` in ``organization``.
 
     ``routes`` maps a URL name to its keywords (tests/test_isolation.py's walk).
