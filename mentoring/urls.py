@@ -53,3 +53,7 @@ urlpatterns = [
 
 # No route serves MEDIA_ROOT, even with DEBUG on: every upload goes out through an authenticated,
 # organisation-scoped view (organizations/uploads.py).
+
+# 403 and 404 use Django's handlers, which render templates/403.html and 404.html with the request (and
+# so the navigation); the 500 page must not need the database.
+handler500 = "mentoring.views.server_error"

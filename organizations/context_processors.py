@@ -1,13 +1,37 @@
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
-from .access import organizations_of
+from .access import Member, get_member, organizations_of
 from .navigation import navigation_for
 
 
+def _member_outside_organization_pages(request: HttpRequest) -> Member | None:
+    """The member to show the navigation of on a page that is not an organisation's own.
+
+    Account pages (allauth's, preferences, my data) and error pages have no organisation in
+    ``request.member``; the person still works in one, so the bar keeps its links: the organisation
+    of the URL when they belong to it (a 403 there), else the last one they worked in.
+    """
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return None
+    match = getattr(request, "resolver_match", None)
+    slugs = [
+        match.kwargs.get("org_slug") if match else None,
+        getattr(request, "session", {}).get("last_organization"),
+    ]
+    for slug in slugs:
+        if slug:
+            try:
+                return get_member(user, slug)
+            except Http404:
+                continue
+    return None
+
+
 def current_organization(request: HttpRequest) -> dict[str, Any]:
-    member = getattr(request, "member", None)
+    member = getattr(request, "member", None) or _member_outside_organization_pages(request)
     user = getattr(request, "user", None)
     return {
         "member": member,

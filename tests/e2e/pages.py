@@ -1,0 +1,313 @@
+"""Every page a person reads, for each role, in one place: the browser audit walks this list.
+
+``PAGES`` names each HTML page (a URL name) and the roles that read it; ``ARGUMENTS`` says how to fill
+each URL keyword from the demo organisation (``seed_demo``), as the person of that role would reach
+it. ``NOT_PAGES`` lists the URL names that are not pages to read (POST-only actions, downloads,
+secret-token links tested elsewhere), each with why. tests/e2e/test_every_page.py fails when a URL
+of the project is in neither list, so a new page joins the audit the day it is added.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from organizations import demo
+from organizations.models import Membership, Organization
+from organizations.roles import Role
+from organizations.tenancy import tenant_context
+from pairing.models import MatchingRound, Pair, PairingRule
+from programmes.imports import prepare_import
+from programmes.models import Participant, Programme, Skill
+from sessions.models import Goal, Session
+from surveys.models import SurveyResponse, SurveyTemplate
+from surveys.tokens import response_token
+
+HR, EXECUTIVE, MENTOR, MENTEE = Role.HR_ADMIN, Role.EXECUTIVE, Role.MENTOR, Role.MENTEE
+EVERYONE = frozenset({HR, EXECUTIVE, MENTOR, MENTEE})
+PARTICIPANTS = frozenset({MENTOR, MENTEE})
+
+# The demo person who plays each role (seed_demo's printed log-ins); each holds that one role.
+PEOPLE = {
+    HR: "rh@demo.binome.example",
+    EXECUTIVE: "direction@demo.binome.example",
+    MENTOR: "lea.martin@demo.binome.example",
+    MENTEE: "jean.lefebvre@demo.binome.example",
+}
+PASSWORD = demo.DEMO_PASSWORD
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    roles: frozenset[str]
+
+
+PAGES = [
+    Page("organization_home", EVERYONE),
+    Page("choose_organization", EVERYONE),
+    Page("preferences", EVERYONE),
+    Page("my_data", EVERYONE),
+    Page("delete_account", EVERYONE),
+    Page("account_email", EVERYONE),
+    Page("account_change_password", EVERYONE),
+    Page("mfa_index", EVERYONE),
+    Page("notifications", EVERYONE),
+    Page("notification_preferences", EVERYONE),
+    Page("members", frozenset({HR})),
+    Page("mfa_policy", frozenset({HR})),
+    Page("mfa_reset_member", frozenset({HR})),
+    Page("programme_list", frozenset({HR})),
+    Page("programme_create", frozenset({HR})),
+    Page("programme_overview", frozenset({HR})),
+    Page("programme_edit", frozenset({HR})),
+    Page("programme_resources", frozenset({HR})),
+    Page("participant_list", frozenset({HR})),
+    Page("participant_add", frozenset({HR})),
+    Page("participant_detail", frozenset({HR})),
+    Page("participant_edit", frozenset({HR})),
+    Page("participant_import", frozenset({HR})),
+    Page("participant_import_preview", frozenset({HR})),
+    Page("skill_list", frozenset({HR})),
+    Page("skill_edit", frozenset({HR})),
+    Page("matching", frozenset({HR})),
+    Page("matching_programme", frozenset({HR})),
+    Page("matching_rules", frozenset({HR})),
+    Page("matching_settings", frozenset({HR})),
+    Page("matching_round", frozenset({HR})),
+    Page("pairs_overview", frozenset({HR})),
+    Page("surveys", frozenset({HR})),
+    Page("survey_template", frozenset({HR})),
+    Page("operations", frozenset({HR})),
+    Page("dashboard", frozenset({HR, EXECUTIVE})),
+    Page("dashboard_report", frozenset({HR, EXECUTIVE})),
+    Page("charter", PARTICIPANTS),
+    Page("my_programmes", PARTICIPANTS),
+    Page("my_profile", PARTICIPANTS),
+    Page("my_matches", PARTICIPANTS),
+    Page("calendar_settings", PARTICIPANTS),
+    Page("pair_space", PARTICIPANTS),
+    Page("session_list", PARTICIPANTS),
+    Page("session_detail", PARTICIPANTS),
+    Page("session_schedule", PARTICIPANTS),
+    Page("session_reschedule", PARTICIPANTS),
+    Page("session_log", PARTICIPANTS),
+    Page("recurring_slot", PARTICIPANTS),
+    Page("goal_detail", PARTICIPANTS),
+    Page("goal_edit", PARTICIPANTS),
+    Page("goal_create", PARTICIPANTS),
+    Page("survey_answer", frozenset({MENTEE})),
+]
+
+# Pages of a signed-out visitor (the sign-in door and what hangs off it).
+SIGNED_OUT_PAGES = ["home", "account_login", "account_reset_password", "account_signup"]
+
+NOT_PAGES = {
+    # answers a POST only (a button on one of the pages above)
+    **dict.fromkeys(
+        [
+            "send_failed_emails_again",
+            "nudge_pair",
+            "matching_run",
+            "matching_start_pairs",
+            "matching_end_pair",
+            "matching_exclude",
+            "matching_lock",
+            "matching_publish",
+            "matching_rerun",
+            "matching_swap",
+            "matching_rule_delete",
+            "remove_role",
+            "revoke_invitation",
+            "my_match_accept",
+            "my_match_decline",
+            "my_match_choose",
+            "notifications_mark_read",
+            "action_toggle",
+            "resource_delete",
+            "session_no_show",
+            "programme_duplicate",
+            "programme_transition",
+            "programme_resource_delete",
+            "withdraw",
+            "participant_withdraw",
+            "sign_out_everywhere",
+            "set_language",
+            "matching_rotation",
+            "session_cancel",
+            "action_create",
+            "resource_create",
+        ],
+        "POST only",
+    ),
+    # a file, not a page
+    **dict.fromkeys(
+        [
+            "dashboard_export_csv",
+            "dashboard_export_xlsx",
+            "participant_export",
+            "resource_download",
+            "session_ics",
+            "calendar_feed",
+            "organization_logo",
+            "my_data_download",
+            "health",
+            "outbox_health",
+        ],
+        "a download or a machine answer",
+    ),
+    "admin:index": "Django's admin, staff only",
+    "invitation_accept": "a secret-token page (tests/organizations/test_invitations.py)",
+    "notification_unsubscribe": "a secret-token page (tests/notifications)",
+    "account_confirm_email": "allauth's e-mail confirmation key",
+    "account_reset_password_from_key": "allauth's password reset key",
+    # redirects to a page above: the programme's profile, the person's one pair
+    "enrol": "redirects to my_profile once enrolled",
+    "my_pairs": "redirects to pair_space for someone with one pair",
+    # allauth pages that redirect away in this set-up (no one reaches them as a page to read)
+    **dict.fromkeys(
+        [
+            "account_logout",
+            "account_deleted",
+            "account_inactive",
+            "account_confirm_login_code",
+            "account_email_verification_sent",
+            "account_reset_password_done",
+            "account_reset_password_from_key_done",
+            "account_set_password",
+            "account_reauthenticate",
+            "mfa_required",
+            "mfa_activate_totp",
+            "mfa_authenticate",
+            "mfa_reauthenticate",
+            "mfa_deactivate_totp",
+            "mfa_view_recovery_codes",
+            "mfa_generate_recovery_codes",
+            "mfa_download_recovery_codes",
+            "mfa_list_webauthn",
+            "mfa_add_webauthn",
+            "mfa_edit_webauthn",
+            "mfa_remove_webauthn",
+            "mfa_login_webauthn",
+            "mfa_reauthenticate_webauthn",
+        ],
+        "allauth: redirects without a factor or a flow under way (tests/accounts, tests/e2e/test_mfa.py)",
+    ),
+}
+
+
+@dataclass
+class Visitor:
+    organization: Organization
+    user: Any
+    role: str
+
+    @property
+    def participation(self) -> Participant | None:
+        return (
+            Participant.objects.filter(
+                user=self.user, role=self.role, pairs_as_mentor__status=Pair.Status.ACTIVE
+            )
+            .select_related("programme")
+            .first()
+            if self.role == MENTOR
+            else Participant.objects.filter(
+                user=self.user, role=self.role, pairs_as_mentee__status=Pair.Status.ACTIVE
+            )
+            .select_related("programme")
+            .first()
+        )
+
+
+def _programme(visitor: Visitor, values: dict) -> int:
+    if visitor.role in PARTICIPANTS:
+        return visitor.participation.programme_id
+    return Programme.objects.filter(pairs__status=Pair.Status.ACTIVE).distinct().order_by("pk").first().pk
+
+
+def _pair(visitor: Visitor, values: dict) -> int:
+    side = "mentor" if visitor.role == MENTOR else "mentee"
+    return Pair.objects.filter(**{side: visitor.participation}, status=Pair.Status.ACTIVE).first().pk
+
+
+def _session(visitor: Visitor, values: dict) -> int:
+    return Session.objects.filter(pair_id=values["pair_id"]).order_by("-starts_at").first().pk
+
+
+def _goal(visitor: Visitor, values: dict) -> int:
+    return Goal.objects.filter(pair_id=values["pair_id"]).order_by("pk").first().pk
+
+
+def _participant(visitor: Visitor, values: dict) -> int:
+    return Participant.objects.filter(programme_id=values["programme_id"]).order_by("pk").first().pk
+
+
+def _import(visitor: Visitor, values: dict) -> int:
+    """A preview with valid and invalid rows, wide enough to scroll: what HR meets after an upload."""
+    header = "email,first_name,last_name,role,department,job_title,site,manager_email,languages\n"
+    rows = [
+        "ana.silva@demo.binome.example,Ana,Silva,mentee,Finance,Analyst,Lyon,,fr\n",
+        "not-an-address,Bob,,mentor,,,,,\n",
+        "li.wei@demo.binome.example,Li,Wei,chief,IT,Developer,Paris,,en\n",
+    ]
+    upload = SimpleUploadedFile("people.csv", (header + "".join(rows)).encode(), "text/csv")
+    programme = Programme.objects.get(pk=values["programme_id"])
+    return prepare_import(programme=programme, upload=upload, uploaded_by=visitor.user).pk
+
+
+def _survey_token(visitor: Visitor, values: dict) -> str:
+    unanswered = SurveyResponse.objects.filter(answered_at=None, expires_at__gt=timezone.now())
+    response = unanswered.filter(participant__user=visitor.user).first() or unanswered.order_by("pk").first()
+    if response is None:
+        raise LookupError("the demo has no survey waiting for an answer")
+    return response_token(response)
+
+
+ARGUMENTS: dict[str, Callable[[Visitor, dict], Any]] = {
+    "programme_id": _programme,
+    "pair_id": _pair,
+    "session_id": _session,
+    "goal_id": _goal,
+    "participant_id": _participant,
+    "import_id": _import,
+    "skill_id": lambda visitor, values: Skill.objects.order_by("pk").first().pk,
+    "round_id": lambda visitor, values: (
+        MatchingRound.objects.filter(programme_id=_programme(visitor, values)).order_by("pk").first().pk
+    ),
+    "rule_id": lambda visitor, values: PairingRule.objects.order_by("pk").first().pk,
+    "template_id": lambda visitor, values: (
+        SurveyTemplate.objects.filter(programme_id=_programme(visitor, values)).order_by("pk").first().pk
+    ),
+    "user_id": lambda visitor, values: Membership.objects.filter(role=MENTEE).order_by("pk").first().user_id,
+    "token": _survey_token,
+}
+
+# The order in which keywords are filled: later ones read earlier ones' values.
+_ORDER = ["programme_id", "pair_id"]
+
+
+def urls_for(
+    role: str, organization: Organization, user: Any, routes: dict[str, tuple[str, ...]]
+) -> list[str]:
+    """The URL of every page ``role`` reads, filled for ``user`` in ``organization``.
+
+    ``routes`` maps a URL name to its keywords (tests/test_isolation.py's walk).
+    """
+    visitor = Visitor(organization=organization, user=user, role=role)
+    urls = []
+    with tenant_context(organization):
+        for page in PAGES:
+            if role not in page.roles:
+                continue
+            kwargs = [kwarg for kwarg in routes[page.name] if kwarg != "org_slug"]
+            kwargs.sort(key=lambda kwarg: _ORDER.index(kwarg) if kwarg in _ORDER else len(_ORDER))
+            values: dict[str, Any] = {}
+            for kwarg in kwargs:
+                values[kwarg] = ARGUMENTS[kwarg](visitor, values)
+            if "org_slug" in routes[page.name]:
+                values["org_slug"] = organization.slug
+            urls.append(reverse(page.name, kwargs=values))
+    return urls
