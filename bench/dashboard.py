@@ -1,7 +1,8 @@
 """How fast is the executive dashboard on a large organisation, against the SQL floor?
 
-Seeds one organisation with 5,000 participants, 2,500 pairs, 60,000 sessions and, when the surveys
-app is installed, 100,000 survey answers (``--small``: a tenth of each), then requests the dashboard
+Seeds one organisation with 5,000 participants, 2,500 pairs, 60,000 sessions, 7,500 goals with 60,000
+progress points and, when the surveys app is installed, 100,000 survey answers (``--small``: a tenth of
+each), then requests the dashboard
 as an executive several times. Prints the median response time, its query count, and the time of the
 single hand-written SQL aggregate the dashboard cannot beat (sessions per month over the period). The
 requests and the floor take turns, so a busy moment of a shared machine weighs on both alike.
@@ -120,10 +121,48 @@ def seed(scale):
                 Session.objects.bulk_create(sessions)
                 sessions = []
         Session.objects.bulk_create(sessions)
+        goals = _seed_goals(organization, pairs, now)
         answers = 0
         if apps.is_installed("surveys"):
             answers = _seed_survey_answers(organization, programmes, participants, pairs, 100_000 // scale)
-    return organization, executive, answers
+    return organization, executive, answers, goals
+
+
+GOALS_PER_PAIR = 3
+PROGRESS_PER_GOAL = 8
+
+
+def _seed_goals(organization, pairs, now):
+    """Three goals per pair (a level or a percentage), each with a progress point every six weeks."""
+    from sessions.models import Goal, GoalProgress
+
+    goals = Goal.objects.bulk_create(
+        [
+            Goal(
+                organization=organization,
+                pair=pair,
+                title=f"Goal {number}",
+                scale=Goal.Scale.PERCENT if number == 2 else Goal.Scale.LEVEL,
+            )
+            for pair in pairs
+            for number in range(GOALS_PER_PAIR)
+        ],
+        batch_size=2000,
+    )
+    # In the order people record them: every goal's first point, then every goal's second... so that a
+    # goal's points lie apart in the table, as they do in a year of use.
+    progress = [
+        GoalProgress(
+            organization=organization,
+            goal=goal,
+            recorded_on=(now - datetime.timedelta(days=350 - 42 * number)).date(),
+            value=min(5, 1 + number // 2) if goal.scale == Goal.Scale.LEVEL else min(100, 12 * number),
+        )
+        for number in range(PROGRESS_PER_GOAL)
+        for goal in goals
+    ]
+    GoalProgress.objects.bulk_create(progress, batch_size=5000)
+    return len(goals), len(progress)
 
 
 def _seed_survey_answers(organization, programmes, participants, pairs, target):
@@ -258,6 +297,30 @@ def _seconds(connection, sql, params):
     return timer.seconds
 
 
+def _goal_progress_seconds(organization):
+    """The dashboard's goal figures alone (each goal's latest progress point), as the page computes them."""
+    from dashboards.filters import DashboardFilters
+    from dashboards.impact import goal_progress
+    from organizations.tenancy import tenant_context
+
+    with tenant_context(organization), Timer() as timer:
+        goal_progress(filters=DashboardFilters.default(organization), minimum=5)
+    return timer.seconds
+
+
+def _goal_progress_plan(connection, organization):
+    """EXPLAIN ANALYZE of the goal figures' query, as the database runs it."""
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        _goal_progress_seconds(organization)
+    (query,) = captured.captured_queries
+    prefix = "EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + query["sql"])
+        return "\n".join(" ".join(str(cell) for cell in row) for row in cursor.fetchall())
+
+
 def _median_ms(timings):
     return round(statistics.median(timings) * 1000, 1)
 
@@ -267,6 +330,9 @@ def main():
     parser.add_argument("--small", action="store_true", help="a tenth of the data, for a quick check")
     parser.add_argument(
         "--verbose", action="store_true", help="print each query of one request with its time"
+    )
+    parser.add_argument(
+        "--explain", action="store_true", help="print the goal progress query's plan (EXPLAIN ANALYZE)"
     )
     arguments = parser.parse_args()
     scale = 10 if arguments.small else 1
@@ -278,7 +344,7 @@ def main():
         from django.utils import timezone
 
         with Timer() as seeding:
-            organization, executive, answers = seed(scale)
+            organization, executive, answers, (goals, progress) = seed(scale)
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
@@ -291,8 +357,9 @@ def main():
         params = [organization.pk, now - datetime.timedelta(days=365), now]
         floor, scan = floor_sql(connection), scan_sql(connection)
         # Requests and the floor take turns, so that a busy moment of the machine weighs on both alike.
-        timings, floor_timings, scan_timings = [], [], []
+        timings, floor_timings, scan_timings, goal_timings = [], [], [], []
         for _ in range(REQUESTS):
+            goal_timings.append(_goal_progress_seconds(organization))
             with Timer() as timer:
                 response = client.get(url)
             assert response.status_code == 200
@@ -305,11 +372,14 @@ def main():
         floor_ms = _median_ms(floor_timings)
         scan_ms = _median_ms(scan_timings)
         dashboard_ms = _median_ms(timings)
+        goals_ms = _median_ms(goal_timings)
         summary = f"{dashboard_ms} ms (median of {REQUESTS}), {len(captured)} queries"
         print(f"dashboard: {summary}; floor: {floor_ms} ms")
         if arguments.verbose:
             for query in captured.captured_queries:
                 print(f"{float(query['time']) * 1000:8.1f} ms  {query['sql'][:150]}")
+        if arguments.explain:
+            print(_goal_progress_plan(connection, organization))
         report(
             database=connection.vendor,
             scale="small" if arguments.small else "full",
@@ -317,10 +387,13 @@ def main():
             pairs=2500 // scale,
             sessions=60000 // scale,
             survey_answers=answers,
+            goals=goals,
+            goal_progress=progress,
             seed_s=round(seeding.seconds, 1),
             dashboard_ms=dashboard_ms,
             floor_ms=floor_ms,
             scan_ms=scan_ms,
+            goals_ms=goals_ms,
             ratio_to_floor=round(dashboard_ms / floor_ms, 1) if floor_ms else None,
             queries=len(captured),
         )

@@ -27,6 +27,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import MD5, Cast, Concat, TruncMonth
+from django.db.models.lookups import Exact
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -63,21 +64,33 @@ def goal_progress(*, filters, minimum):
     A level goal (1-5) counts as level × 20 %, as the goal pages show it. Goals without any progress
     recorded are counted apart as "not started".
     """
-    latest = (
+    # The goal's latest point up to the period's end, read through the (goal, recorded_on) index: a few
+    # index entries per goal, whatever the organisation holds. A level is scaled, a percentage is not.
+    latest_percent = (
         GoalProgress.objects.filter(goal=OuterRef("pk"), recorded_on__lte=filters.end)
         .order_by("-recorded_on", "-created_at")
-        .values("value")[:1]
+        .annotate(
+            percent=F("value")
+            * Case(When(Exact(OuterRef("scale"), Goal.Scale.PERCENT), then=Value(1)), default=Value(20))
+        )
+        .values("percent")[:1]
     )
-    goals = Goal.objects.filter(_pair_conditions(filters, "pair__")).annotate(
-        latest=Subquery(latest),
-        # One more lookup of the latest value, not two: a level is scaled, a percentage is not.
-        percent=F("latest") * Case(When(scale=Goal.Scale.PERCENT, then=Value(1)), default=Value(20)),
-        mentor_id=F("pair__mentor_id"),
-        mentee_id=F("pair__mentee_id"),
+    goals = (
+        Goal.objects.filter(_pair_conditions(filters, "pair__"))
+        .annotate(
+            percent=Subquery(latest_percent),
+            mentor_id=F("pair__mentor_id"),
+            mentee_id=F("pair__mentee_id"),
+        )
+        .values("pk", "percent", "mentor_id", "mentee_id")
+        # A no-op (each row holds its goal's id) that keeps PostgreSQL from flattening the rows into the
+        # aggregate below, which would copy the lookup into each of its seven figures: once per goal,
+        # not seven times, and a plan cheap enough to run without JIT compilation (5 s of 7.8 s measured).
+        .distinct()
     )
     row = goals.aggregate(
         goals=Count("pk"),
-        not_started=Count("pk", filter=Q(latest__isnull=True)),
+        not_started=Count("pk", filter=Q(percent__isnull=True)),
         average=Avg("percent"),
         people=Count("mentor_id", distinct=True) + Count("mentee_id", distinct=True),
         **{

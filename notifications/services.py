@@ -17,7 +17,8 @@ import smtplib
 import socket
 import uuid
 import zoneinfo
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from time import sleep
 from typing import TYPE_CHECKING, Any
@@ -80,11 +81,43 @@ def plan(
 
     It goes to ``recipient`` (a person), or to ``address`` alone for someone with no account yet.
     """
+    plan_all(
+        [
+            planned(
+                organization=organization,
+                recipient=recipient,
+                address=address,
+                kind=kind,
+                key=key,
+                due_at=due_at,
+                object_id=object_id,
+                planned_for=planned_for,
+                planned_sequence=planned_sequence,
+                data=data,
+            )
+        ]
+    )
+
+
+def planned(
+    *,
+    organization: Organization,
+    recipient: User | None = None,
+    address: str = "",
+    kind: str,
+    key: str,
+    due_at: datetime,
+    object_id: int | None = None,
+    planned_for: datetime | None = None,
+    planned_sequence: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> Notification:
+    """One checked, unsaved row for ``plan_all``: the arguments are those of ``plan``."""
     if get_kind(kind) is None:
         raise ValidationError(_("Unknown notification kind."))
     if (recipient is None) == (not address):
         raise ValidationError(_("A notification goes to a person or to an address, not both."))
-    row = Notification(
+    return Notification(
         organization=organization,
         recipient=recipient,
         address=address if recipient is None else "",
@@ -96,9 +129,27 @@ def plan(
         planned_sequence=planned_sequence,
         data=data or {},
     )
-    # Racing planners (two dispatchers, a retried task) meet at the unique constraint, not in Python.
-    Notification.objects.bulk_create([row], ignore_conflicts=True)
-    log_event("planned", row)
+
+
+def plan_all(rows: Iterable[Notification]) -> None:
+    """Record every row built by ``planned`` in one statement; a row whose natural key exists is skipped.
+
+    Racing planners (two dispatchers, a retried task) meet at the unique constraint, not in Python.
+    """
+    rows = list(rows)
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    for row in rows:
+        log_event("planned", row)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message of ``notify_all``: ``kind`` to each of ``recipients``, once per natural ``key``."""
+
+    recipients: Sequence[User]
+    key: str
+    object_id: int | None = None
+    data: dict[str, Any] | None = None
 
 
 def notify(
@@ -116,17 +167,30 @@ def notify(
     are written in the caller's transaction; delivery is enqueued on commit, and if the broker is down
     the next dispatcher run sends them anyway.
     """
+    notify_all(
+        organization=organization,
+        kind=kind,
+        notices=[Notice(recipients=list(recipients), key=key, object_id=object_id, data=data)],
+    )
+
+
+def notify_all(*, organization: Organization, kind: str, notices: Iterable[Notice]) -> None:
+    """``notify`` for many objects at once (every pair a rotation ends): one insert, one delivery task,
+    whatever their number."""
     now = timezone.now()
-    for recipient in recipients:
-        plan(
+    plan_all(
+        planned(
             organization=organization,
             recipient=recipient,
             kind=kind,
-            key=natural_key(kind, key, recipient=recipient),
+            key=natural_key(kind, notice.key, recipient=recipient),
             due_at=now,
-            object_id=object_id,
-            data=data,
+            object_id=notice.object_id,
+            data=notice.data,
         )
+        for notice in notices
+        for recipient in notice.recipients
+    )
     enqueue_delivery(organization.pk)
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from notifications.registry import Message, digest_section, notification_kind, renderer
 from notifications.rendering import organization_url
-from notifications.services import notify
+from notifications.services import Notice, notify, notify_all
 
 from . import selectors
 from .models import Pair
@@ -48,9 +48,18 @@ def notify_pair_declined(pair, *, declined_by):
     _notify(pair, PAIR_DECLINED, others)
 
 
-def notify_pair_ended(pair):
-    """The pair has ended (HR, rotation, a withdrawal): both people hear it from Binôme, not by silence."""
-    _notify(pair, PAIR_ENDED, pair.people())
+def notify_pairs_ended(pairs):
+    """The pairs have ended (HR, rotation, a withdrawal): both people of each hear it from Binôme, not by
+    silence. One insert for them all; the pairs, of one organisation, come with it and their people."""
+    if not pairs:
+        return
+    notify_all(
+        organization=pairs[0].organization,
+        kind=PAIR_ENDED,
+        notices=[
+            Notice(recipients=pair.people(), key=f"pair:{pair.pk}", object_id=pair.pk) for pair in pairs
+        ],
+    )
 
 
 PAIR_SUBJECTS = {

@@ -57,7 +57,7 @@ def _pairs(user):
 
 
 # First of the leaving steps: the pairs end as an erased account's before the withdrawal from programmes
-# would end them as a withdrawal's. Ending a pair cancels its planned sessions (sessions listen to pair_ended).
+# would end them as a withdrawal's. Ending a pair cancels its planned sessions (sessions listen to pairs_ended).
 @privacy.leave(order=10)
 def _end_live_pairs(*, organization, user, reason):
     end_live_pairs(user=user, reason=reason)

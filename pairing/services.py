@@ -26,7 +26,7 @@ from programmes.services import start_requirement
 
 from . import engine, notifications
 from .models import MatchingRound, MatchingSettings, Pair, PairingRule
-from .signals import pair_ended
+from .signals import pairs_ended
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -359,13 +359,13 @@ def _solve(matching_round: MatchingRound) -> MatchingRound:
         (pair.mentor_id, pair.mentee_id): pair
         for pair in Pair.objects.filter(matching_round=matching_round, status=Pair.Status.PROPOSED)
     }
-    new_pairs = []
+    new_pairs, kept_pairs = [], []
     for assignment in result.assignments:
         breakdown = explanation(problem, assignment.mentor_id, assignment.mentee_id, assignment.breakdown)
         pair = existing.get((assignment.mentor_id, assignment.mentee_id))
         if pair is not None:
             pair.score, pair.score_breakdown, pair.locked = assignment.score, breakdown, True
-            pair.save(update_fields=["score", "score_breakdown", "locked"])
+            kept_pairs.append(pair)
             continue
         new_pairs.append(
             Pair(
@@ -379,6 +379,8 @@ def _solve(matching_round: MatchingRound) -> MatchingRound:
                 locked=assignment.locked,
             )
         )
+    # One statement each, however many proposals are kept or new.
+    Pair.objects.bulk_update(kept_pairs, ["score", "score_breakdown", "locked"])
     Pair.objects.bulk_create(new_pairs)
     matching_round.unmatched = [
         {"participant_id": person.participant_id, "role": person.role, "reason": person.reason}
@@ -559,19 +561,42 @@ def start_accepted_pairs(*, programme: Programme) -> int:
 
 @transaction.atomic
 def end_pair(*, pair: Pair, reason: str) -> Pair:
-    """End a live pair with a reason; the closing survey hook (``pair_ended``) fires."""
+    """End a live pair with a reason; the pair-ended hook (``pairs_ended``) fires."""
+    if pair.status not in Pair.LIVE:
+        raise ValidationError(_("This pair has already ended."))
+    _end_pairs([pair], reason=reason)
+    return pair
+
+
+def _end_pairs(pairs: list[Pair], *, reason: str) -> None:
+    """End live ``pairs`` of the current organisation together, in a fixed number of statements whatever
+    their number: one update, one ``pairs_ended`` signal, one insert of everyone's e-mails.
+
+    The caller loads them with their organisation and people (``organization``, ``mentor__user``,
+    ``mentee__user``), locked when they may race.
+    """
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Please give a reason.")})
-    if pair.status not in Pair.LIVE:
-        raise ValidationError(_("This pair has already ended."))
-    pair.status = Pair.Status.ENDED
-    pair.ended_at = timezone.now()
-    pair.end_reason = reason[:300]
-    pair.save(update_fields=["status", "ended_at", "end_reason"])
-    pair_ended.send(sender=Pair, pair=pair)
-    notifications.notify_pair_ended(pair)
-    return pair
+    if not pairs:
+        return
+    now, reason = timezone.now(), reason[:300]
+    Pair.objects.filter(pk__in=[pair.pk for pair in pairs]).update(
+        status=Pair.Status.ENDED, ended_at=now, end_reason=reason
+    )
+    for pair in pairs:
+        pair.status, pair.ended_at, pair.end_reason = Pair.Status.ENDED, now, reason
+    pairs_ended.send(sender=Pair, pairs=pairs)
+    notifications.notify_pairs_ended(pairs)
+
+
+def _live_pairs_locked(whose: Q) -> list[Pair]:
+    return list(
+        Pair.objects.filter(whose, status__in=Pair.LIVE)
+        .select_for_update(of=("self",))
+        .select_related("organization", "mentor__user", "mentee__user")
+        .order_by("pk")
+    )
 
 
 @transaction.atomic
@@ -584,27 +609,18 @@ def end_live_pairs(*, reason: str, participant: Participant | None = None, user:
         whose = Q(mentor=participant) | Q(mentee=participant)
     else:
         whose = Q(mentor__user=user) | Q(mentee__user=user)
-    live_pairs = (
-        Pair.objects.filter(whose, status__in=Pair.LIVE)
-        .select_for_update(of=("self",))
-        .select_related("mentor__user", "mentee__user")
-    )
-    ended = 0
-    for pair in live_pairs:
-        end_pair(pair=pair, reason=reason)
-        ended += 1
-    return ended
+    live_pairs = _live_pairs_locked(whose)
+    _end_pairs(live_pairs, reason=reason)
+    return len(live_pairs)
 
 
 @transaction.atomic
 def open_rotation_round(*, programme: Programme, created_by: User | None = None) -> MatchingRound:
-    """End the current pairs (closing survey hook) and propose new ones, never with former partners."""
+    """End the current pairs (the pair-ended hook fires once for them all) and propose new ones, never
+    with former partners."""
     if MatchingRound.objects.filter(programme=programme, status=MatchingRound.Status.DRAFT).exists():
         raise ValidationError(_("A round is already under review for this programme."))
-    for pair in Pair.objects.filter(programme=programme, status__in=Pair.LIVE).select_related(
-        "mentor", "mentee"
-    ):
-        end_pair(pair=pair, reason=ROTATION_END_REASON)
+    _end_pairs(_live_pairs_locked(Q(programme=programme)), reason=ROTATION_END_REASON)
     return run_matching(programme=programme, created_by=created_by, is_rotation=True)
 
 

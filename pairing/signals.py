@@ -2,7 +2,9 @@
 
 from django.dispatch import Signal
 
-# Sent once for each pair that ends (rotation, HR decision...), with ``pair`` already saved as ended.
-# The surveys app connects its closing survey here; ``pair.started_at`` tells a pair that ever met
+# Sent once for each batch of pairs that end together (a rotation ends a programme's pairs, a withdrawal a
+# person's, HR one pair), with ``pairs`` already saved as ended, all of the current organisation. A
+# receiver treats the batch in a fixed number of queries: a rotation of 500 pairs costs what one costs.
+# The sessions app cancels their planned sessions here; ``pair.started_at`` tells a pair that ever met
 # from a proposal that was ended before it started.
-pair_ended = Signal()
+pairs_ended = Signal()

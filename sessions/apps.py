@@ -12,12 +12,12 @@ class SessionsConfig(AppConfig):
 
     def ready(self):
         from organizations.signals import access_ended
-        from pairing.signals import pair_ended
+        from pairing.signals import pairs_ended
 
         # notifications: session kinds and e-mails, pairs at risk, calendar invitations; personal_data: its part of a person's data
         from . import notifications, personal_data, receivers  # noqa: F401
 
-        pair_ended.connect(
-            receivers.cancel_sessions_of_ended_pair, dispatch_uid="sessions.cancel_on_pair_end"
+        pairs_ended.connect(
+            receivers.cancel_sessions_of_ended_pairs, dispatch_uid="sessions.cancel_on_pair_end"
         )
         access_ended.connect(receivers.revoke_feed_when_access_ends, dispatch_uid="sessions.revoke_feed")

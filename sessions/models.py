@@ -65,7 +65,7 @@ class Goal(TenantModel):
 class GoalProgress(TenantModel):
     """One point of a goal's curve: a level (1-5) or a percentage, on a date, with a note both see."""
 
-    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="progress", db_index=False)
     recorded_on = models.DateField(_("date"))
     value = models.PositiveSmallIntegerField(_("progress"))
     note = models.CharField(_("note"), max_length=500, blank=True)
@@ -83,6 +83,11 @@ class GoalProgress(TenantModel):
         verbose_name_plural = _("goal progress")
         constraints = [
             models.CheckConstraint(condition=Q(value__lte=100), name="goal_progress_value_range"),
+        ]
+        indexes = [
+            # A goal's latest point up to a date (the dashboard's goal figures, the goal pages): a few
+            # entries per goal. It also serves every lookup by goal alone, so the goal has no index of its own.
+            models.Index(fields=["goal", "recorded_on"], name="goal_progress_by_date"),
         ]
 
     def __str__(self):

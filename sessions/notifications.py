@@ -32,7 +32,7 @@ from notifications.registry import (
     renderer,
 )
 from notifications.rendering import local_datetime, organization_url
-from notifications.services import natural_key, notify, plan
+from notifications.services import Notice, natural_key, notify_all, plan
 from organizations.tenancy import current_organization
 
 from . import selectors
@@ -286,22 +286,34 @@ def notify_session_invitations(sessions, method, *, series=False):
     """Plan the invitation (or cancellation) of ``sessions``, all of one pair, to both people; it goes
     out once the caller's transaction commits. Planning the same versions twice sends nothing twice.
     ``series``: the sessions of a slot just planned, sent as its recurring event."""
+    notify_session_invitations_of_pairs(sessions, method, series=series)
+
+
+def notify_session_invitations_of_pairs(sessions, method, *, series=False):
+    """``notify_session_invitations`` for the sessions of several pairs of one organisation: one message
+    per pair, planned in one insert. Each session's ``pair`` comes with its organisation and people."""
     if method not in METHODS:
         raise ValueError(f"unknown calendar method {method!r}")
-    sessions = sorted(sessions, key=lambda session: (session.starts_at, session.pk))
-    if not sessions:
+    by_pair = {}
+    for session in sorted(sessions, key=lambda session: (session.starts_at, session.pk)):
+        by_pair.setdefault(session.pair_id, []).append(session)
+    if not by_pair:
         return
-    versions = [[session.pk, session.sequence] for session in sessions]
-    digest = hashlib.sha256(json.dumps(versions).encode()).hexdigest()[:16]
-    first, pair = sessions[0], sessions[0].pair
-    notify(
-        organization=pair.organization,
-        recipients=[pair.mentor.user, pair.mentee.user],
-        kind=SESSION_INVITATION,
-        key=f"{method}:session:{first.pk}:seq:{first.sequence}:n:{len(sessions)}:{digest}",
-        object_id=first.pk,
-        data={"method": method, "sessions": versions, "series": series},
-    )
+    notices, organization = [], None
+    for pair_sessions in by_pair.values():
+        versions = [[session.pk, session.sequence] for session in pair_sessions]
+        digest = hashlib.sha256(json.dumps(versions).encode()).hexdigest()[:16]
+        first, pair = pair_sessions[0], pair_sessions[0].pair
+        organization = pair.organization
+        notices.append(
+            Notice(
+                recipients=[pair.mentor.user, pair.mentee.user],
+                key=f"{method}:session:{first.pk}:seq:{first.sequence}:n:{len(pair_sessions)}:{digest}",
+                object_id=first.pk,
+                data={"method": method, "sessions": versions, "series": series},
+            )
+        )
+    notify_all(organization=organization, kind=SESSION_INVITATION, notices=notices)
 
 
 def _invitation_files(sessions, method, *, whole_series):

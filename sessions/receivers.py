@@ -7,12 +7,12 @@ from organizations.tenancy import tenant_context
 from . import services
 
 
-def cancel_sessions_of_ended_pair(sender, pair, **kwargs):
-    """A pair that ended (withdrawal, HR, rotation) meets no more: its planned sessions leave both
-    calendars, and no reminder goes out for them."""
-    with translation.override(pair.organization.default_language):
+def cancel_sessions_of_ended_pairs(sender, pairs, **kwargs):
+    """Pairs that ended (withdrawal, HR, rotation) meet no more: their planned sessions leave both
+    calendars, and no reminder goes out for them. One call for the whole batch (a rotation's pairs)."""
+    with translation.override(pairs[0].organization.default_language):
         reason = gettext("The pair has ended.")
-    services.cancel_upcoming_sessions(pair=pair, reason=reason)
+    services.cancel_upcoming_sessions(pairs=pairs, reason=reason)
 
 
 def revoke_feed_when_access_ends(sender, user, organization, roles_left, **kwargs):

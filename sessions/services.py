@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -31,7 +31,7 @@ from .models import (
     Session,
     SharedResource,
 )
-from .notifications import notify_session_invitations
+from .notifications import notify_session_invitations, notify_session_invitations_of_pairs
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -281,25 +281,29 @@ def cancel_session(*, session: Session, by: User, reason: str) -> Session:
 
 
 @transaction.atomic
-def cancel_upcoming_sessions(*, pair: Pair, reason: str) -> int:
-    """Cancel every planned session of the pair that has not started yet, e.g. when one person leaves.
+def cancel_upcoming_sessions(*, pairs: Sequence[Pair], reason: str) -> int:
+    """Cancel every planned session of the pairs that has not started yet, e.g. when one person leaves or
+    a rotation ends them all. In a fixed number of queries, whatever the number of pairs.
 
-    Both calendars receive one CANCEL for them all. Returns how many were cancelled.
+    Both calendars of each pair receive one CANCEL for all its sessions. Returns how many were cancelled.
+    The pairs, all of one organisation, come with it and their people (``organization``, ``mentor__user``,
+    ``mentee__user``).
     """
     now = timezone.now()
+    by_id = {pair.pk: pair for pair in pairs}
     sessions = list(
         Session.objects.select_for_update()
-        .filter(pair=pair, status=Session.Status.SCHEDULED, starts_at__gt=now)
+        .filter(pair__in=list(by_id), status=Session.Status.SCHEDULED, starts_at__gt=now)
         .order_by("starts_at")
     )
     for session in sessions:
+        session.pair = by_id[session.pair_id]
         session.status = Session.Status.CANCELLED
         session.cancel_reason = reason[:300]
         session.cancelled_at = now
         session.sequence += 1
     Session.objects.bulk_update(sessions, ["status", "cancel_reason", "cancelled_at", "sequence"])
-    if sessions:
-        _notify(sessions, "CANCEL")
+    notify_session_invitations_of_pairs(sessions, "CANCEL")
     return len(sessions)
 
 

@@ -12,7 +12,7 @@ from organizations.tenancy import tenant_context
 from pairing import services, tasks
 from pairing.models import MatchingRound, MatchingSettings, Pair
 from pairing.notifications import PAIR_PUBLISHED
-from pairing.signals import pair_ended
+from pairing.signals import pairs_ended
 from programmes.models import Programme
 from tests.factories import PairFactory, UserFactory
 
@@ -138,14 +138,14 @@ def test_ending_a_pair_fires_the_closing_survey_hook(organization, in_organizati
     pair = PairFactory(organization=organization, programme=programme, status=Pair.Status.ACTIVE)
     received = []
 
-    def receiver(sender, pair, **kwargs):
-        received.append(pair)
+    def receiver(sender, pairs, **kwargs):
+        received.extend(pairs)
 
-    pair_ended.connect(receiver)
+    pairs_ended.connect(receiver)
     try:
         services.end_pair(pair=pair, reason="Objectives met")
     finally:
-        pair_ended.disconnect(receiver)
+        pairs_ended.disconnect(receiver)
 
     pair.refresh_from_db()
     assert received == [pair]
@@ -190,11 +190,11 @@ def test_a_rotation_round_ends_current_pairs_and_avoids_former_partners(
         status="active",
     )
     ended = []
-    pair_ended.connect(receiver := lambda sender, pair, **kwargs: ended.append(pair.pk))
+    pairs_ended.connect(receiver := lambda sender, pairs, **kwargs: ended.extend(pair.pk for pair in pairs))
     try:
         matching_round = services.open_rotation_round(programme=programme)
     finally:
-        pair_ended.disconnect(receiver)
+        pairs_ended.disconnect(receiver)
 
     assert len(ended) == 2
     assert matching_round.is_rotation
