@@ -6,8 +6,8 @@ import time_machine
 from django.utils import timezone
 
 from organizations.tenancy import tenant_context
-from tests.dashboards.test_dashboard_page import BASE_QUERIES, _programme_with_pairs, expected_queries
 from pairing.models import Pair
+from tests.dashboards.test_dashboard_page import BASE_QUERIES, _programme_with_pairs, expected_queries
 from tests.factories import OrganizationFactory, ParticipantFactory, SessionFactory, member
 
 
@@ -41,7 +41,9 @@ def test_a_logged_session_drops_the_cached_figures(
         client.get(url(organization))
 
 
-def test_another_filter_is_computed_on_its_own(client_for, executive, organization, django_assert_num_queries):
+def test_another_filter_is_computed_on_its_own(
+    client_for, executive, organization, django_assert_num_queries
+):
     _programme_with_pairs(organization, 6)
     client = client_for(executive)
     client.get(url(organization))
