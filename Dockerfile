@@ -16,4 +16,5 @@ RUN python manage.py compilemessages --ignore=.venv -v0 \
 USER binome
 
 EXPOSE 8000
-CMD ["gunicorn", "mentoring.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, timeouts and the access log come from the environment: gunicorn.conf.py.
+CMD ["gunicorn", "mentoring.wsgi:application", "--config", "gunicorn.conf.py"]

@@ -1,14 +1,16 @@
 """The dashboard as one object: every figure group, the charts drawn from them, and flat rows for exports."""
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pairing.models import Pair
 
-from . import charts, impact, selectors
+from . import cache, charts, impact, selectors
 from .filters import DashboardFilters
 
 
@@ -22,6 +24,12 @@ class Dashboard:
     sessions: dict
     months: list
     impact: dict = field(default_factory=dict)
+    computed_at: datetime.datetime | None = None
+
+    @property
+    def refresh_minutes(self):
+        """How often, at most, the figures are computed again, for the page to say."""
+        return max(1, round(settings.DASHBOARD_CACHE_SECONDS / 60))
 
     @property
     def minimum(self):
@@ -200,18 +208,25 @@ class Dashboard:
 
 
 def build(*, organization, filters: DashboardFilters, options: selectors.FilterOptions):
-    minimum = organization.minimum_group_size
-    months, sessions, usefulness = selectors.sessions_overview(filters=filters, minimum=minimum)
-    impact_groups = impact.figures(filters=filters, minimum=minimum)
-    # Shown with the impact figures, computed with the sessions: the same scan gives its sums.
-    impact_groups["usefulness"] = usefulness
+    """The dashboard for these filters; its figures come from the cache while they are fresh."""
+
+    def compute():
+        minimum = organization.minimum_group_size
+        months, sessions, usefulness = selectors.sessions_overview(filters=filters, minimum=minimum)
+        impact_groups = impact.figures(filters=filters, minimum=minimum)
+        # Shown with the impact figures, computed with the sessions: the same scan gives its sums.
+        impact_groups["usefulness"] = usefulness
+        return {
+            "participation": selectors.participation(filters=filters, minimum=minimum),
+            "pairs": selectors.pairs_overview(filters=filters, options=options, minimum=minimum),
+            "sessions": sessions,
+            "months": months,
+            "impact": impact_groups,
+        }
+
     return Dashboard(
         organization=organization,
         filters=filters,
         options=options,
-        participation=selectors.participation(filters=filters, minimum=minimum),
-        pairs=selectors.pairs_overview(filters=filters, options=options, minimum=minimum),
-        sessions=sessions,
-        months=months,
-        impact=impact_groups,
+        **cache.figures(organization=organization, filters=filters, compute=compute),
     )

@@ -100,7 +100,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same backend, with SQLite's real limit of parameters per statement: bulk writes stay whole.
     DATABASES["default"]["ENGINE"] = "mentoring.sqlite3"
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+# Persistent connections: opening a PostgreSQL connection per request cost 6x on a bare view. The health
+# check makes a connection that the server dropped (restart, idle timeout) reconnect at the next request
+# instead of failing it. SQLite opens a file, nothing to keep.
+_IS_SQLITE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0 if _IS_SQLITE else 60))
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -117,6 +122,10 @@ if REDIS_URL:
 else:
     # One process locally: an in-memory cache is enough for allauth's rate limits.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The dashboard's figures are kept this long per organisation and filter (the page says how old they are);
+# any change to the rows under them replaces them sooner (dashboards/cache.py).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
 AUTH_USER_MODEL = "accounts.User"
 # Django's and allauth's password backends, refusing passwords where "SSO required" (accounts/backends.py).

@@ -1,0 +1,88 @@
+"""The dashboard's figures, kept per organisation and filter in Django's cache.
+
+Computing them is a dozen aggregates plus Python over their rows; the same executives reload the same
+board. A figure set is kept for ``DASHBOARD_CACHE_SECONDS`` (the page shows when it was computed), and
+any save or delete of a row the figures read bumps the organisation's version, so that the next request
+computes afresh. Bulk writes send no signals (``bulk_create``, ``update``): for those the time limit is
+the bound, and the page says so.
+"""
+
+import hashlib
+import json
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+from django.utils.translation import get_language
+
+# What the figures read (dashboards.selectors, dashboards.impact), by app label (sessions: mentoring_sessions). Organization: its minimum group size.
+SOURCES = (
+    "organizations.Organization",
+    "programmes.Programme",
+    "programmes.Participant",
+    "programmes.Skill",
+    "pairing.MatchingRound",
+    "pairing.Pair",
+    "mentoring_sessions.Session",
+    "mentoring_sessions.Goal",
+    "mentoring_sessions.GoalProgress",
+    "surveys.SurveyTemplate",
+    "surveys.Question",
+    "surveys.SurveyResponse",
+    "surveys.Answer",
+    "surveys.SkillProgress",
+)
+
+
+def _version_key(organization_id):
+    return f"dashboard:version:{organization_id}"
+
+
+def version(organization_id):
+    """The organisation's current figures version; a new one is made when none is stored yet."""
+    key = _version_key(organization_id)
+    current = cache.get(key)
+    if current is None:
+        cache.add(key, uuid.uuid4().hex, timeout=None)
+        current = cache.get(key)
+    return current
+
+
+def invalidate(organization_id):
+    """Figures cached so far for this organisation are not served again."""
+    cache.set(_version_key(organization_id), uuid.uuid4().hex, timeout=None)
+
+
+def figures(*, organization, filters, compute):
+    """``compute()``'s dict for these filters, with ``computed_at``, from the cache when it is there."""
+    query = json.dumps(filters.as_query(), sort_keys=True, default=str)
+    digest = hashlib.sha256(f"{filters.time_zone}|{get_language()}|{query}".encode()).hexdigest()[:32]
+    key = f"dashboard:figures:{organization.pk}:{version(organization.pk)}:{digest}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = {**compute(), "computed_at": timezone.now()}
+        cache.set(key, cached, timeout=settings.DASHBOARD_CACHE_SECONDS)
+    return cached
+
+
+def _changed(sender, instance, **kwargs):
+    organization_id = instance.pk if sender._meta.label == "organizations.Organization" else None
+    organization_id = organization_id or getattr(instance, "organization_id", None)
+    if organization_id is None:
+        return
+    invalidate(organization_id)
+    # Again once the change is committed: a request that read the old rows while this transaction was
+    # open may have stored them under the version bumped above.
+    transaction.on_commit(lambda: invalidate(organization_id), robust=True)
+
+
+def connect():
+    from django.apps import apps
+
+    for label in SOURCES:
+        model = apps.get_model(label)
+        post_save.connect(_changed, sender=model, dispatch_uid=f"dashboard-cache-save-{label}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"dashboard-cache-delete-{label}")
