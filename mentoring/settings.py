@@ -244,7 +244,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Named queues, each with its own workers (docker-compose: one service per queue, scaled by replicas), so
+# that a large import or a slow task never waits in front of a reminder. The names come from the
+# environment so that a test (or a second stack on the same Redis) can run on queues of its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="default")
+CELERY_EMAIL_QUEUE = env.str("CELERY_EMAIL_QUEUE", default="email")
+CELERY_IMPORTS_QUEUE = env.str("CELERY_IMPORTS_QUEUE", default="imports")
+CELERY_TASK_ROUTES = {
+    # Everything that sends a reminder, an invitation or a nudge: latency matters, each task is short.
+    "notifications.tasks.process_organization": {"queue": CELERY_EMAIL_QUEUE},
+    "notifications.tasks.deliver_notifications": {"queue": CELERY_EMAIL_QUEUE},
+    "notifications.tasks.plan_organization": {"queue": CELERY_EMAIL_QUEUE},
+    "organizations.tasks.send_invitation_email": {"queue": CELERY_EMAIL_QUEUE},
+    "sessions.tasks.send_session_invitations": {"queue": CELERY_EMAIL_QUEUE},
+    "dashboards.tasks.send_nudge_email": {"queue": CELERY_EMAIL_QUEUE},
+    # Bulk work on whole files of people: long, and allowed to be.
+    "programmes.tasks.*": {"queue": CELERY_IMPORTS_QUEUE},
+    # The rest (the dispatcher's scan, rotations, periodic planning) goes to CELERY_TASK_DEFAULT_QUEUE.
+}
+# Beat must run as ONE process; this scheduler also makes a second one harmless (mentoring/beat.py).
+CELERY_BEAT_SCHEDULER = "mentoring.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "pairing-open-due-rotation-rounds": {
         "task": "pairing.tasks.open_due_rotation_rounds",
