@@ -205,6 +205,27 @@ STORAGES = {
         )
     },
 }
+# Uploads on the local disk by default (MEDIA_ROOT). Past one machine, web replicas cannot share a disk:
+# AWS_STORAGE_BUCKET_NAME (with AWS_S3_ENDPOINT_URL for any S3-compatible server, and the standard
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) puts them in a private bucket instead. Files still go out
+# only through the authenticated, organisation-scoped views, streamed from the bucket: the bucket is
+# never public, and the short signed URLs django-storages makes are not handed to browsers (docs/scaling.md).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            # Stored names are random already (uploads.RandomName); never overwrite one silently.
+            "file_overwrite": False,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
