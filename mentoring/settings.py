@@ -231,6 +231,27 @@ STORAGES = {
         )
     },
 }
+# Uploads on the local disk by default (MEDIA_ROOT). Past one machine, web replicas cannot share a disk:
+# AWS_STORAGE_BUCKET_NAME (with AWS_S3_ENDPOINT_URL for any S3-compatible server, and the standard
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY) puts them in a private bucket instead. Files still go out
+# only through the authenticated, organisation-scoped views, streamed from the bucket: the bucket is
+# never public, and the short signed URLs django-storages makes are not handed to browsers (docs/scaling.md).
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
+            # Stored names are random already (uploads.RandomName); never overwrite one silently.
+            "file_overwrite": False,
+            "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+        },
+    }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -302,7 +323,26 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Named queues, each with its own workers (docker-compose: one service per queue, scaled by replicas), so
+# that a large import or a slow task never waits in front of a reminder. The names come from the
+# environment so that a test (or a second stack on the same Redis) can run on queues of its own.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="default")
+CELERY_EMAIL_QUEUE = env.str("CELERY_EMAIL_QUEUE", default="email")
+CELERY_IMPORTS_QUEUE = env.str("CELERY_IMPORTS_QUEUE", default="imports")
+CELERY_TASK_ROUTES = {
+    # Everything that sends a reminder, an invitation or a nudge: latency matters, each task is short.
+    "notifications.tasks.process_organization": {"queue": CELERY_EMAIL_QUEUE},
+    "notifications.tasks.deliver_notifications": {"queue": CELERY_EMAIL_QUEUE},
+    "notifications.tasks.plan_organization": {"queue": CELERY_EMAIL_QUEUE},
+    "organizations.tasks.send_invitation_email": {"queue": CELERY_EMAIL_QUEUE},
+    "sessions.tasks.send_session_invitations": {"queue": CELERY_EMAIL_QUEUE},
+    "dashboards.tasks.send_nudge_email": {"queue": CELERY_EMAIL_QUEUE},
+    # Bulk work on whole files of people: long, and allowed to be.
+    "programmes.tasks.*": {"queue": CELERY_IMPORTS_QUEUE},
+    # The rest (the dispatcher's scan, rotations, periodic planning) goes to CELERY_TASK_DEFAULT_QUEUE.
+}
+# Beat must run as ONE process; this scheduler also makes a second one harmless (mentoring/beat.py).
+CELERY_BEAT_SCHEDULER = "mentoring.beat:SingleBeatScheduler"
 CELERY_BEAT_SCHEDULE = {
     "pairing-open-due-rotation-rounds": {
         "task": "pairing.tasks.open_due_rotation_rounds",

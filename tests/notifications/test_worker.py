@@ -74,6 +74,9 @@ class Cluster:
             "REDIS_URL": redis_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "CELERY_TASK_DEFAULT_QUEUE": self.queue,
+            # Every named queue collapses onto the private one: these workers must see the whole chain.
+            "CELERY_EMAIL_QUEUE": self.queue,
+            "CELERY_IMPORTS_QUEUE": self.queue,
             "EMAIL_URL": f"filemail:///{self.outbox}",
             "LOG_LEVEL": "WARNING",
             # A killed worker's claim comes back in seconds, not the production ten minutes.
