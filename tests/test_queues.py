@@ -34,6 +34,8 @@ EXPECTED = {
     "notifications.tasks.plan_periodic_notifications": "default",
     "pairing.tasks.open_due_rotation_rounds": "default",
     "pairing.tasks.open_rotation_rounds_for_organization": "default",
+    # The lag alert: on the default queue, so that a backed-up e-mail queue does not hold it back.
+    "notifications.tasks.watch_outbox": "default",
 }
 
 

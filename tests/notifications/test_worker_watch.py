@@ -13,6 +13,7 @@ import subprocess
 import time
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
@@ -30,7 +31,9 @@ pytestmark = pytest.mark.worker
 def _cluster(tmp_path, redis_url, smtp_server, queue=None):
     cluster = Cluster(tmp_path, redis_url)
     if queue:
-        cluster.queue = cluster.env["CELERY_TASK_DEFAULT_QUEUE"] = queue
+        cluster.queue = queue
+        for setting in ("CELERY_TASK_DEFAULT_QUEUE", "CELERY_EMAIL_QUEUE", "CELERY_IMPORTS_QUEUE"):
+            cluster.env[setting] = queue
     cluster.env["EMAIL_URL"] = smtp_server.url
     cluster.env["EMAIL_TIMEOUT"] = "5"
     return cluster
@@ -71,7 +74,8 @@ def test_redis_down_while_a_person_schedules_a_session(
 ):
     """The page answers at once; once Redis and a worker are back, each invitation arrives exactly once."""
     redis = PrivateRedis().start()
-    cluster = _cluster(tmp_path, redis.url, smtp_server, queue="celery")
+    # This process publishes on its own Redis, to the queue its settings route e-mail delivery to.
+    cluster = _cluster(tmp_path, redis.url, smtp_server, queue=settings.CELERY_EMAIL_QUEUE)
     pair = PairFactory(organization=organization, mentor__user=mentor_user, mentee__user=mentee_user)
     url = reverse("session_schedule", kwargs={"org_slug": "acme", "pair_id": pair.pk})
     # Production's Redis is both the broker and the cache: both are down.
