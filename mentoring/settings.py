@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Innermost: with DEBUG on, the product's 404 page instead of Django's technical one.
+    "mentoring.middleware.ProductNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "mentoring.urls"

@@ -1,8 +1,8 @@
 """403, 404, 500 and CSRF-failure pages: in the layout, translated, each with a way back.
 
 403 and CSRF failures are the product's own pages whatever DEBUG says (Django renders them the same);
-404 and 500 are shown with DEBUG off, as in production (with DEBUG on Django's technical pages help the
-developer). A signed-in person keeps their organisation's navigation on every one of them.
+404 is the product's page with DEBUG on too (``make run``); 500 is shown with DEBUG off, as in production
+(with DEBUG on Django's technical page helps the developer). A signed-in person keeps their organisation's navigation on every one of them.
 """
 
 import pytest
@@ -86,6 +86,17 @@ def test_a_signed_out_visitor_gets_the_404_page_with_a_way_home(client, settings
     assert "Page not found" in body
     assert 'href="/"' in body and "Back to Binôme" in body
     assert 'id="main-nav"' in body
+
+
+def test_with_debug_on_a_missing_page_is_still_the_products_page(client, client_for, hr_admin, settings):
+    settings.DEBUG = True
+    unknown_address = client.get("/nowhere/")  # the URL resolver's 404
+    missing_object = client_for(hr_admin).get("/o/no-such-organisation/members/")  # a view's Http404
+    for response in (unknown_address, missing_object):
+        assert response.status_code == 404
+        body = _body(response)
+        assert "Page not found" in body
+        assert "URLconf" not in body and "Raised by" not in body
 
 
 def test_a_server_error_shows_the_500_page_in_the_layout(client, hr_admin, settings):
