@@ -11,7 +11,7 @@ Machine-read numbers (SVG coordinates, CSS widths, JSON, URLs) never go through 
 """
 
 from django import template
-from django.utils import formats, translation
+from django.utils import formats, timezone, translation
 
 register = template.Library()
 
@@ -39,6 +39,15 @@ def number(value, decimals=None):
     if isinstance(value, float) and value == int(value):
         value = int(value)
     return formats.number_format(value)
+
+
+@register.filter
+def machine_datetime(value):
+    """An aware datetime for ``<time datetime>``: ISO 8601 to the second, with its offset. Django's
+    ``date:"c"`` writes microseconds, which the HTML standard's date-time syntax refuses."""
+    if not value:
+        return ""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
 def reads_english(language=None):

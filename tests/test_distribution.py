@@ -86,6 +86,9 @@ EXCEPTIONS = {
         "a random UUID (the iCalendar UID), unique by construction: under Citus the index becomes "
         "(organization_id, uid) and forbids nothing less in practice."
     ),
+    "unique mentoring_sessions.RecurringSlot(uid)": (
+        "the weekly slot's iCalendar UID, a random UUID like Session.uid: unique by construction."
+    ),
     "unique mentoring_sessions.CalendarFeed(token)": (
         "the secret in a calendar feed URL, which carries no organisation: the lookup must find the "
         "token first. Under Citus the tokens move to a reference table mapping token to organisation."

@@ -24,11 +24,11 @@ def test_dates_show_in_the_signed_in_persons_time_zone(client, hr_admin, organiz
     hr_admin.save()
     client.force_login(hr_admin)
     page = client.get(f"/o/{organization.slug}/members/").content.decode()
-    assert "07/01/2026 6 a.m." in page, "10:00 UTC is 6 a.m. in New York in July"
+    assert "01/07/2026 06:00" in page, "10:00 UTC is 6 a.m. in New York in July"
     hr_admin.time_zone = "Asia/Tokyo"
     hr_admin.save()
     page = client.get(f"/o/{organization.slug}/members/").content.decode()
-    assert "07/01/2026 7 p.m." in page, "and 7 p.m. in Tokyo"
+    assert "01/07/2026 19:00" in page, "and 7 p.m. in Tokyo"
 
 
 def test_preferences_change_the_language_and_time_zone(client, mentor_user):

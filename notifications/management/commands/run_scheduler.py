@@ -15,7 +15,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 logger = logging.getLogger(__name__)
 
@@ -66,17 +66,23 @@ class Ticker:
         return ran, max(0.0, min(self.next_at.values()) - now)
 
 
+def _close_old_connections():
+    # As Celery does around each task. Never inside a transaction (a test's): closing would end it.
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def run_task(entry):
     """Call the entry's task; one that fails is logged and retried at its next interval, never stopping
     the others (the outbox's rows stay due)."""
-    close_old_connections()
+    _close_old_connections()
     try:
         current_app.loader.import_default_modules()
         current_app.tasks[entry.task].apply_async(args=entry.args, kwargs=entry.kwargs or {})
     except Exception:  # noqa: BLE001 - any task error: logged, the schedule goes on
         logger.exception("scheduled task %s (%s) failed", entry.name, entry.task)
     finally:
-        close_old_connections()
+        _close_old_connections()
 
 
 class Command(BaseCommand):
