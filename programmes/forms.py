@@ -6,6 +6,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from mentoring import spreadsheets
+from mentoring.l10n import localized
 from organizations import uploads
 from organizations.models import Membership
 from organizations.tenancy import current_organization
@@ -312,12 +313,12 @@ class ProfileForm(forms.ModelForm):
         self.fields["languages"].choices = LANGUAGE_CHOICES + [(code, code) for code in extra]
         for skill in self.skills:
             self.fields[f"skill_{skill.pk}"] = forms.ChoiceField(
-                label=skill.name,
+                label=localized(skill, "name"),
                 choices=LEVEL_CHOICES[role],
                 required=False,
                 initial=str(levels.get(skill.pk, "")),
                 # Django and crispy render help texts as HTML: the description HR typed must stay text.
-                help_text=escape(skill.description),
+                help_text=escape(localized(skill, "description")),
             )
         if role == Participant.Role.MENTOR:
             self.skills_heading = _("Skills you can share")

@@ -100,7 +100,7 @@ def test_hr_sets_up_a_programme_imports_people_and_an_invitee_enrols(page, scree
         assert nina.status == Participant.Status.ENROLLED
         assert nina.charter_accepted_at is not None
         assert nina.availability == ["tue-lunch"]
-        assert sorted(nina.skills.values_list("skill__name", "level")) == [
+        assert sorted(nina.skills.values_list("skill__name_en", "level")) == [
             ("Collaborative tools", 2),
             ("Social networks", 3),
         ]
