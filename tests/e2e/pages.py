@@ -59,6 +59,8 @@ PAGES = [
     Page("notification_preferences", EVERYONE),
     Page("members", frozenset({HR})),
     Page("mfa_policy", frozenset({HR})),
+    Page("security_overview", frozenset({HR})),
+    Page("security_sso", frozenset({HR})),
     Page("mfa_reset_member", frozenset({HR})),
     Page("programme_list", frozenset({HR})),
     Page("programme_create", frozenset({HR})),
@@ -103,12 +105,14 @@ PAGES = [
 ]
 
 # Pages of a signed-out visitor (the sign-in door and what hangs off it).
-SIGNED_OUT_PAGES = ["home", "account_login", "account_reset_password", "account_signup"]
+SIGNED_OUT_PAGES = ["home", "account_login", "account_reset_password", "account_signup", "sso_sign_in"]
 
 NOT_PAGES = {
     # answers a POST only (a button on one of the pages above)
     **dict.fromkeys(
         [
+            "security_sso_claim_domain",
+            "security_sso_withdraw_domain",
             "send_failed_emails_again",
             "nudge_pair",
             "matching_run",
@@ -160,6 +164,31 @@ NOT_PAGES = {
         "a download or a machine answer",
     ),
     "admin:index": "Django's admin, staff only",
+    # Single sign-on: machine endpoints of the protocols, a download, and the steps of a flow that starts at
+    # an identity provider (tests/accounts/test_sso.py, test_saml.py and the browser tests of both flows).
+    **dict.fromkeys(
+        [
+            "openid_connect_callback",
+            "openid_connect_login",
+            "sso_oidc_callback",
+            "saml_acs",
+            "saml_finish_acs",
+            "saml_login",
+            "saml_metadata",
+            "saml_sls",
+            "sso_saml_acs",
+            "sso_saml_metadata",
+            "security_sso_test",
+            "socialaccount_login_cancelled",
+            "socialaccount_login_error",
+            "socialaccount_signup",
+        ],
+        "a protocol endpoint or a step of a sign-in flow started at the identity provider",
+    ),
+    "security_sso_saml_certificate": "a download (the SP certificate), tested in tests/accounts/test_saml.py",
+    "participant_import_rejected": "a download (the rejected rows), tested in tests/programmes",
+    "break_glass": "staff only, tested in tests/accounts/test_sso.py",
+    "socialaccount_connections": "allauth's list of linked identities, not linked from any page of ours",
     "invitation_accept": "a secret-token page (tests/organizations/test_invitations.py)",
     "notification_unsubscribe": "a secret-token page (tests/notifications)",
     "account_confirm_email": "allauth's e-mail confirmation key",
