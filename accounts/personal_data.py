@@ -23,7 +23,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from organizations.models import Invitation, Membership, Organization, Person
+from organizations.models import AuditEvent, Invitation, Membership, Organization, Person
 from organizations.roles import Role
 from organizations.services import end_access, end_account_access
 from organizations.tenancy import tenant_context, unscoped
@@ -173,6 +173,11 @@ privacy.not_exported(
 privacy.not_exported(
     BreakGlassSignIn,
     why="platform staff's emergency sign-ins are the platform's audit trail of its own staff",
+)
+privacy.not_exported(
+    AuditEvent,
+    why="the audit trail is the organisation's record of who did what in it, kept for its security and "
+    "accountability for a fixed retention; an erased person's events keep no address",
 )
 privacy.not_exported(
     SignedInSession,

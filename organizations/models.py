@@ -7,7 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import uploads
+from . import audit, uploads
 from .roles import Role
 from .tenancy import TenantModel
 from .validators import no_control_characters
@@ -215,3 +215,43 @@ class Invitation(TenantModel):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class AuditEvent(TenantModel):
+    """One entry of the organisation's audit trail (``organizations.audit``): append-only."""
+
+    occurred_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    action = models.CharField(_("action"), max_length=40, choices=audit.Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_kind = models.CharField(_("acting as"), max_length=20, choices=audit.ActorKind.choices)
+    # The address (or a token's name) as it was: the trail stays readable after an account is erased.
+    actor_label = models.CharField(_("who"), max_length=254, blank=True)
+    target_type = models.CharField(_("object type"), max_length=100, blank=True)
+    target_id = models.CharField(_("object id"), max_length=64, blank=True)
+    target_label = models.CharField(_("object"), max_length=254, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            models.Index(fields=["organization", "-occurred_at"], name="audit_org_recent"),
+            models.Index(fields=["organization", "action", "-occurred_at"], name="audit_org_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} · {self.actor_label}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise ValueError("Audit events are append-only: they are never changed")
+        super().save(*args, **kwargs)
