@@ -102,6 +102,10 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The same backend, with SQLite's real limit of parameters per statement: bulk writes stay whole.
     DATABASES["default"]["ENGINE"] = "mentoring.sqlite3"
+    # Tests use an in-memory database, as with Django's own backend. Said explicitly because
+    # pytest-django recognises SQLite by the stock engine name only: with ours it would give each xdist
+    # worker a file "test_<path>_gw0" in a directory that does not exist.
+    DATABASES["default"].setdefault("TEST", {"NAME": ":memory:"})
 # Persistent connections: opening a PostgreSQL connection per request cost 6x on a bare view. The health
 # check makes a connection that the server dropped (restart, idle timeout) reconnect at the next request
 # instead of failing it. SQLite opens a file, nothing to keep.
@@ -212,7 +216,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogues come before every installed library's: Django lets the first catalogue that has a msgid
+# win, and allauth's or Django's own French ("Changer", "Sessions") must not replace the wording of our
+# glossary. tests/test_translations.py checks that every one of our translations is what a page shows.
+LOCALE_PATHS = [BASE_DIR / "locale", *sorted(BASE_DIR.glob("*/locale"))]
 # One date and number style per purpose and language (mentoring/formats/<language>/formats.py).
 FORMAT_MODULE_PATH = ["mentoring.formats"]
 USE_I18N = True
