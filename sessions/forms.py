@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from organizations.timezones import TimeZoneField, zones_in_use
 from organizations.validators import no_control_characters
@@ -354,7 +355,9 @@ class SlotForm(forms.Form):
         ],
     )
     time_zone = TimeZoneField()
-    starts_on = forms.DateField(label=_("From"), widget=DATE_INPUT)
+    starts_on = forms.DateField(
+        label=pgettext_lazy("first date of a weekly series", "From"), widget=DATE_INPUT
+    )
     format = forms.ChoiceField(
         label=_("Format"),
         choices=Session.Format.choices,

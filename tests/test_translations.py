@@ -63,3 +63,33 @@ def test_no_translatable_string_is_missing_from_the_catalogues(tmp_path):
         assert not fresh_ids - committed_ids, (
             f"{committed.relative_to(ROOT)} lacks strings: run `make makemessages` and translate them"
         )
+
+
+def test_our_french_is_what_the_pages_show():
+    # Django merges every installed app's catalogue and the first one listed wins for a msgid: allauth's
+    # and Django's own French ("Changer", "Sessions") must not shadow the wording our glossary chose.
+    from django.utils import translation
+
+    def shown(entry):
+        if entry.msgid_plural:
+            return (
+                translation.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 2)
+                if entry.msgctxt
+                else (translation.ngettext(entry.msgid, entry.msgid_plural, 2))
+            )
+        if entry.msgctxt:
+            return translation.pgettext(entry.msgctxt, entry.msgid)
+        return translation.gettext(entry.msgid)
+
+    def ours(entry):
+        return entry.msgstr_plural[1] if entry.msgid_plural else entry.msgstr
+
+    shadowed = []
+    with translation.override("fr"):
+        for path in project_po_files():
+            for entry in polib.pofile(str(path)):
+                if entry.obsolete or not entry.translated() or "fuzzy" in entry.flags:
+                    continue
+                if shown(entry) != ours(entry):
+                    shadowed.append((str(path.relative_to(ROOT)), entry.msgid, ours(entry), shown(entry)))
+    assert not shadowed
