@@ -24,6 +24,8 @@ SOURCES = (
     "programmes.Programme",
     "programmes.Participant",
     "programmes.Skill",
+    "programmes.MentorOutcome",
+    "programmes.OutcomeBaseline",
     "pairing.MatchingRound",
     "pairing.Pair",
     "mentoring_sessions.Session",

@@ -32,6 +32,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.l10n import pick
+from programmes.models import OUTCOMES, MentorOutcome, Participant
+from programmes.outcomes import OUTCOME_LABELS
 from sessions.models import Goal, GoalProgress, Session
 from surveys.models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate
 
@@ -52,6 +54,7 @@ def figures(*, filters, minimum):
     groups["scales"], groups["nps"] = satisfaction(filters=filters, minimum=minimum)
     groups["response_rates"] = response_rates(filters=filters, minimum=minimum)
     groups["comments"] = shared_comments(filters=filters, minimum=minimum)
+    groups["mentor_outcomes"] = mentor_outcomes(filters=filters, minimum=minimum)
     return groups
 
 
@@ -365,6 +368,74 @@ def pending_surveys(*, filters, now):
     ]
 
 
+# --- Junior mentors' outcomes (programmes app) ------------------------------------------------------------
+
+
+def mentor_outcomes(*, filters, minimum):
+    """Per outcome, the share of mentors it happened to, against the organisation's baseline rate.
+
+    Over the mentors whose outcome is known (HR may not know yet who is still there at 12 months). The
+    baseline is each programme's, weighted by its mentors of known outcome, so that the comparison holds
+    the same mix of programmes. Outcomes are not dated: the period filter does not apply to them. One query.
+    """
+    known = {name: Count("pk", filter=Q(**{f"{name}__isnull": False})) for name in OUTCOMES}
+    happened = {f"{name}_yes": Count("pk", filter=Q(**{name: True})) for name in OUTCOMES}
+    per_programme = list(
+        MentorOutcome.objects.filter(
+            _in_scope(filters, "participant"), participant__role=Participant.Role.MENTOR
+        )
+        .values("participant__programme")
+        .annotate(
+            **{f"{name}_known": count for name, count in known.items()},
+            **happened,
+            recognised=Count("pk", filter=~Q(recognition="")),
+            people=Count("pk"),
+            **{
+                f"{name}_baseline": F(f"participant__programme__outcome_baseline__{name}")
+                for name in OUTCOMES
+            },
+        )
+        .order_by()
+    )
+    people = sum(row["people"] for row in per_programme)
+    if not per_programme:
+        return {}
+    results = []
+    for name in OUTCOMES:
+        count = sum(row[f"{name}_known"] for row in per_programme)
+        yes = sum(row[f"{name}_yes"] for row in per_programme)
+        with_baseline = [row for row in per_programme if row[f"{name}_baseline"] is not None]
+        weight = sum(row[f"{name}_known"] for row in with_baseline)
+        baseline = (
+            round(
+                sum(float(row[f"{name}_baseline"]) * row[f"{name}_known"] for row in with_baseline) / weight,
+                1,
+            )
+            if weight
+            else None
+        )
+        hidden = count < minimum
+        rate = None if hidden else share(yes, count)
+        results.append(
+            {
+                "outcome": OUTCOME_LABELS[name],
+                "known": count,
+                "hidden": hidden,
+                "rate": rate,
+                "baseline": None if hidden else baseline,
+                "difference": None
+                if hidden or rate is None or baseline is None
+                else round(rate - baseline, 1),
+            }
+        )
+    recognised = sum(row["recognised"] for row in per_programme)
+    return {
+        "people": people,
+        "outcomes": results,
+        "recognised": guarded(share(recognised, people), people=people, minimum=minimum),
+    }
+
+
 # --- Export rows --------------------------------------------------------------------------------------
 
 
@@ -422,6 +493,21 @@ def rows(groups, *, hidden):
             (section, _("Promoters (%)"), value(nps["promoters"])),
             (section, _("Detractors (%)"), value(nps["detractors"])),
         ]
+    if groups.get("mentor_outcomes"):
+        section = _("Junior mentors' outcomes")
+        for entry in groups["mentor_outcomes"]["outcomes"]:
+            if entry["hidden"]:
+                result.append((section, entry["outcome"], hidden))
+            else:
+                result.append((section, f"{entry['outcome']} · {_('mentors')} (%)", entry["rate"]))
+                result.append(
+                    (
+                        section,
+                        f"{entry['outcome']} · {_('baseline')} (%)",
+                        "" if entry["baseline"] is None else entry["baseline"],
+                    )
+                )
+        result.append((section, _("Mentors recognised (%)"), value(groups["mentor_outcomes"]["recognised"])))
     for entry in groups.get("response_rates", []):
         result.append(
             (

@@ -5,11 +5,22 @@ The pairing and sessions demos build on "Programme pilote 2026" by name: keep it
 
 import datetime
 import random
+from decimal import Decimal
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from .models import AVAILABILITY_SLOTS, Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+from .models import (
+    AVAILABILITY_SLOTS,
+    MentorOutcome,
+    Objective,
+    OutcomeBaseline,
+    Participant,
+    ParticipantSkill,
+    Programme,
+    Resource,
+    Skill,
+)
 from .services import DEFAULT_SKILLS, ensure_default_taxonomy
 
 PILOT = "Programme pilote 2026"
@@ -460,6 +471,32 @@ def seed_demo(organization, people):
     for key, (role, status) in NEXT_COHORT_PEOPLE.items():
         profile = PILOT_PROFILES[key]
         _participant(cohort, people, key, (role, *profile[1:]), status, skills)
+    _seed_outcomes(pilot)
+
+
+def _seed_outcomes(pilot):
+    """Six months in, HR knows a few promotions and moves of the pilot's mentors, and the baseline."""
+    OutcomeBaseline.objects.update_or_create(
+        programme=pilot,
+        defaults={
+            "promoted": Decimal("8.0"),
+            "internal_mobility": Decimal("11.5"),
+            "retained_6_months": Decimal("92.0"),
+            "retained_12_months": Decimal("85.0"),
+            "population": "Cadres de moins de 30 ans, 2025 (SIRH)",
+        },
+    )
+    mentors = Participant.objects.filter(programme=pilot, role=Participant.Role.MENTOR).order_by("pk")
+    for index, mentor in enumerate(mentors):
+        MentorOutcome.objects.get_or_create(
+            participant=mentor,
+            defaults={
+                "promoted": index % 4 == 0,
+                "internal_mobility": index % 5 == 1,
+                "retained_6_months": index % 9 != 4,
+                "recognition": "Trophée de l’innovation interne" if index % 6 == 0 else "",
+            },
+        )
 
 
 def _cohort_profile(key, entry):

@@ -13,7 +13,16 @@ from organizations.tenancy import current_organization
 from organizations.timezones import TimeZoneField, zones_in_use
 from organizations.validators import no_control_characters
 
-from .models import AVAILABILITY_SLOTS, DAY_PARTS, Objective, Participant, Programme, Resource, Skill
+from .models import (
+    AVAILABILITY_SLOTS,
+    DAY_PARTS,
+    Objective,
+    OutcomeBaseline,
+    Participant,
+    Programme,
+    Resource,
+    Skill,
+)
 
 DAY_LABELS = {
     "mon": _("Monday"),
@@ -378,3 +387,82 @@ class EnrolmentForm(ProfileForm):
         label=_("I have read the charter and I accept it."),
         error_messages={"required": _("You need to accept the charter to enrol.")},
     )
+
+
+# Junior mentors' outcomes ------------------------------------------------------------------------------
+
+OUTCOME_CHOICES = (("", _("Not known yet")), ("yes", _("Yes")), ("no", _("No")))
+
+
+def _outcome_value(text):
+    return {"yes": True, "no": False}.get(text)
+
+
+class MentorOutcomeForm(forms.Form):
+    """One mentor's row of the outcomes table (prefixed by the participant's id)."""
+
+    promoted = forms.TypedChoiceField(
+        label=_("Promoted"), choices=OUTCOME_CHOICES, coerce=_outcome_value, empty_value=None, required=False
+    )
+    internal_mobility = forms.TypedChoiceField(
+        label=_("Internal mobility"),
+        choices=OUTCOME_CHOICES,
+        coerce=_outcome_value,
+        empty_value=None,
+        required=False,
+    )
+    retained_6_months = forms.TypedChoiceField(
+        label=_("Still with the company at 6 months"),
+        choices=OUTCOME_CHOICES,
+        coerce=_outcome_value,
+        empty_value=None,
+        required=False,
+    )
+    retained_12_months = forms.TypedChoiceField(
+        label=_("Still with the company at 12 months"),
+        choices=OUTCOME_CHOICES,
+        coerce=_outcome_value,
+        empty_value=None,
+        required=False,
+    )
+    recognition = forms.CharField(
+        label=_("Recognition"), max_length=200, required=False, validators=[no_control_characters]
+    )
+
+    @classmethod
+    def for_mentor(cls, participant, data=None):
+        outcome = getattr(participant, "outcome", None)
+        initial = {}
+        if outcome is not None:
+            for name in ("promoted", "internal_mobility", "retained_6_months", "retained_12_months"):
+                value = getattr(outcome, name)
+                initial[name] = "" if value is None else ("yes" if value else "no")
+            initial["recognition"] = outcome.recognition
+        return cls(data, initial=initial, prefix=f"mentor-{participant.pk}")
+
+
+class OutcomeBaselineForm(forms.ModelForm):
+    class Meta:
+        model = OutcomeBaseline
+        fields = ["population", "promoted", "internal_mobility", "retained_6_months", "retained_12_months"]
+
+
+class OutcomeImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_(
+            "Columns: email, then any of promoted, internal_mobility, retained_6_months, "
+            "retained_12_months, recognition (or their French names). Write yes or no; an empty cell "
+            "means not known yet."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        limits = spreadsheets.Limits.from_settings()
+        if upload.size > limits.upload_bytes:
+            raise forms.ValidationError(spreadsheets.too_large_message(upload.size, limits))
+        uploads.validate_participant_file(upload)
+        upload.name = uploads.clean_filename(upload.name)
+        return upload

@@ -147,6 +147,11 @@ def read_upload(upload):
     exports put before text a spreadsheet would run is taken off, so an export imports back unchanged.
     Every message is ours: whatever a reader raises, the person never sees Python's words.
     """
+    return _parse(read_sheet(upload))
+
+
+def read_sheet(upload):
+    """The uploaded CSV or XLSX file as a ``spreadsheets.Sheet``, or ImportFileError with a clear message."""
     limits = spreadsheets.Limits.from_settings()
     if upload.size > limits.upload_bytes:
         raise ImportFileError(spreadsheets.too_large_message(upload.size, limits))
@@ -156,7 +161,7 @@ def read_upload(upload):
     name = (upload.name or "").lower()
     try:
         if content.startswith(b"PK\x03\x04"):
-            return _parse(spreadsheets.read_xlsx(content, limits))
+            return spreadsheets.read_xlsx(content, limits)
         if name.endswith(".xls") or content.startswith(b"\xd0\xcf\x11\xe0"):
             raise ImportFileError(
                 gettext("Old Excel files (.xls) cannot be read: save the file as .xlsx or CSV.")
@@ -166,7 +171,7 @@ def read_upload(upload):
             (".pdf", ".docx", ".png", ".jpg", ".zip")
         ):
             raise ImportFileError(gettext("This file is neither a CSV nor an Excel (.xlsx) file."))
-        return _parse(spreadsheets.read_csv(content, limits))
+        return spreadsheets.read_csv(content, limits)
     except spreadsheets.UnreadableSpreadsheet as error:
         raise ImportFileError(str(error)) from None
 

@@ -280,3 +280,90 @@ class ParticipantImport(TenantModel):
     @property
     def is_valid(self):
         return bool(self.rows) and not self.invalid_rows
+
+
+class MentorOutcome(TenantModel):
+    """What became of a junior mentor since the programme, as HR records it, by hand or by import.
+
+    Each outcome is yes, no or not known yet (None): rates are computed over the mentors whose outcome
+    is known, so that a half-filled table does not read as "nobody was promoted".
+    """
+
+    participant = models.OneToOneField(Participant, on_delete=models.CASCADE, related_name="outcome")
+    promoted = models.BooleanField(_("promoted"), null=True, blank=True)
+    internal_mobility = models.BooleanField(_("internal mobility"), null=True, blank=True)
+    retained_6_months = models.BooleanField(_("still with the company at 6 months"), null=True, blank=True)
+    retained_12_months = models.BooleanField(_("still with the company at 12 months"), null=True, blank=True)
+    recognition = models.CharField(
+        _("recognition"),
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("An award, a talk, a mention in a review: in a few words."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("mentor outcome")
+        verbose_name_plural = _("mentor outcomes")
+
+
+def _rate_field(label):
+    return models.DecimalField(
+        label,
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+
+
+class OutcomeBaseline(TenantModel):
+    """The organisation's own rates for the population the programme's mentors come from, as HR gives
+    them (for instance: employees of the same grades and seniority, over the same year)."""
+
+    programme = models.OneToOneField(Programme, on_delete=models.CASCADE, related_name="outcome_baseline")
+    promoted = _rate_field(_("promotion rate (%)"))
+    internal_mobility = _rate_field(_("internal mobility rate (%)"))
+    retained_6_months = _rate_field(_("retention at 6 months (%)"))
+    retained_12_months = _rate_field(_("retention at 12 months (%)"))
+    population = models.CharField(
+        _("population compared"),
+        max_length=200,
+        blank=True,
+        validators=[no_control_characters],
+        help_text=_("Who the rates describe, e.g. “employees under 30, 2025”."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("outcome baseline")
+        verbose_name_plural = _("outcome baselines")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    (models.Q(promoted__isnull=True) | models.Q(promoted__gte=0, promoted__lte=100))
+                    & (
+                        models.Q(internal_mobility__isnull=True)
+                        | models.Q(internal_mobility__gte=0, internal_mobility__lte=100)
+                    )
+                    & (
+                        models.Q(retained_6_months__isnull=True)
+                        | models.Q(retained_6_months__gte=0, retained_6_months__lte=100)
+                    )
+                    & (
+                        models.Q(retained_12_months__isnull=True)
+                        | models.Q(retained_12_months__gte=0, retained_12_months__lte=100)
+                    )
+                ),
+                name="outcome_baseline_rates_are_percentages",
+            )
+        ]
+
+
+# The outcomes HR records, in the order pages and exports show them; each is a field of both models.
+OUTCOMES = ("promoted", "internal_mobility", "retained_6_months", "retained_12_months")

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 
 from accounts import privacy
 
-from .models import Participant, ParticipantImport, ParticipantSkill, Programme
+from .models import OUTCOMES, MentorOutcome, Participant, ParticipantImport, ParticipantSkill, Programme
 from .services import withdraw
 
 
@@ -62,6 +62,23 @@ def _withdraw_from_programmes(*, organization, user, reason):
     participations.update(
         job_title="", location="", hopes="", interests=[], languages=[], availability=[], manager=None
     )
+    # What HR recorded of the person's career since they mentored leaves with them.
+    MentorOutcome.objects.filter(participant__user=user).delete()
+
+
+# What HR recorded of the person's career since they mentored: theirs to read, and gone when they leave.
+@privacy.export("mentor_outcomes", position=45, covers=[MentorOutcome])
+def _mentor_outcomes(user):
+    def entry(outcome):
+        return {
+            "programme": outcome.participant.programme.name,
+            **{name: getattr(outcome, name) for name in OUTCOMES},
+            "recognition": outcome.recognition,
+            "updated_at": outcome.updated_at,
+        }
+
+    outcomes = MentorOutcome.objects.filter(participant__user=user).select_related("participant__programme")
+    return list(outcomes.order_by("participant__created_at", "pk")), entry
 
 
 privacy.not_exported(

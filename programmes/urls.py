@@ -59,6 +59,7 @@ urlpatterns = [
         views.participant_export,
         name="participant_export",
     ),
+    path("programmes/<int:programme_id>/outcomes/", views.programme_outcomes, name="programme_outcomes"),
     path("programmes/<int:programme_id>/enrol/", views.enrol, name="enrol"),
     path("programmes/<int:programme_id>/charter/", views.charter, name="charter"),
     path("programmes/<int:programme_id>/withdraw/", views.withdraw, name="withdraw"),

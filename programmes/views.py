@@ -5,15 +5,16 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring import spreadsheets
 from mentoring.downloads import private_download
-from organizations import uploads
+from organizations import audit, uploads
 from organizations.access import organization_view
 from organizations.roles import Capability, Role
 
-from . import imports, selectors, services
+from . import imports, outcomes, selectors, services
 from .access import (
     access_import,
     access_own_participation,
@@ -28,13 +29,16 @@ from .forms import (
     DuplicateForm,
     EnrolmentForm,
     ImportForm,
+    MentorOutcomeForm,
+    OutcomeBaselineForm,
+    OutcomeImportForm,
     ParticipantRecordForm,
     ProfileForm,
     ProgrammeForm,
     ResourceForm,
     SkillForm,
 )
-from .models import Participant, Programme, Skill
+from .models import OutcomeBaseline, Participant, Programme, Skill
 
 PARTICIPANTS_PER_PAGE = 50
 PREVIEW_ROWS = 200
@@ -550,4 +554,81 @@ def resource_download(request, programme_id, resource_id):
         return redirect(resource.url)
     return uploads.attachment_response(
         resource.file, kind=uploads.RESOURCE, original_name=resource.original_name
+    )
+
+
+# HR: the junior mentors' outcomes -----------------------------------------------------------------------
+
+OUTCOMES_PER_PAGE = 50
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def programme_outcomes(request, programme_id):
+    """The mentors' outcomes (one table row each, this page's rows saved together), the baseline rates
+    they are compared with, and an import of the same table."""
+    programme = access_programme(request.member, programme_id)
+    page = Paginator(outcomes.mentors(programme=programme), OUTCOMES_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    rows = [
+        (mentor, MentorOutcomeForm.for_mentor(mentor, request.POST if action == "outcomes" else None))
+        for mentor in page
+    ]
+    baseline = OutcomeBaseline.objects.filter(programme=programme).first()
+    baseline_form = OutcomeBaselineForm(request.POST if action == "baseline" else None, instance=baseline)
+    import_form = OutcomeImportForm(
+        request.POST if action == "import" else None, request.FILES if action == "import" else None
+    )
+    report = None
+    if action == "outcomes" and all(form.is_valid() for _mentor, form in rows):
+        outcomes.record_outcomes(
+            programme=programme,
+            values={mentor.pk: form.cleaned_data for mentor, form in rows},
+            by=request.user,
+        )
+        messages.success(request, _("The outcomes are saved."))
+        return redirect(f"{request.path}?page={page.number}")
+    if action == "baseline" and baseline_form.is_valid():
+        data = baseline_form.cleaned_data
+        outcomes.set_baseline(programme=programme, **data)
+        messages.success(request, _("The baseline rates are saved."))
+        return redirect(request.path)
+    if action == "import" and import_form.is_valid():
+        upload = import_form.cleaned_data["file"]
+        try:
+            report = outcomes.import_outcomes(programme=programme, upload=upload, by=request.user)
+        except outcomes.OutcomeImportError as error:
+            import_form.add_error("file", str(error))
+        else:
+            if report.saved:
+                audit.record(
+                    audit.Action.IMPORT_RUN,
+                    organization=request.organization,
+                    actor=request.user,
+                    target=programme,
+                    details={"what": "mentor outcomes", "file": upload.name, "rows": len(report.values)},
+                    request=request,
+                )
+                messages.success(
+                    request,
+                    ngettext(
+                        "The outcomes of %(count)s mentor are saved.",
+                        "The outcomes of %(count)s mentors are saved.",
+                        len(report.values),
+                    )
+                    % {"count": len(report.values)},
+                )
+                return redirect(request.path)
+    return render(
+        request,
+        "programmes/programme_outcomes.html",
+        {
+            "programme": programme,
+            "page": page,
+            "rows": rows,
+            "baseline_form": baseline_form,
+            "import_form": import_form,
+            "report": report,
+        },
     )

@@ -9,7 +9,16 @@ from django.utils import timezone
 from pairing.models import Pair
 from programmes.models import Programme
 
-from .models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Endorsement,
+    Goal,
+    GoalProgress,
+    PrivateNote,
+    Session,
+    SharedResource,
+)
 
 PILOT = "Programme pilote 2026"
 PARIS = ZoneInfo("Europe/Paris")
@@ -55,6 +64,28 @@ def seed_demo(organization, people):
         if Session.objects.filter(pair=pair).exists():
             continue
         _seed_pair(organization, programme, pair, index)
+    _seed_endorsements(pairs.order_by("pk"))
+
+
+ENDORSEMENTS = (
+    "Grâce à mes séances avec mon mentor, je publie désormais chaque semaine sur le réseau interne et j’ai "
+    "compris ce que nos jeunes collègues attendent d’un manager. Patient, précis et toujours bien préparé.",
+    "Une découverte concrète de l’IA générative, appliquée à mes propres dossiers. Je recommande ce mentor "
+    "à tous les membres du comité de direction.",
+)
+
+
+def _seed_endorsements(pairs):
+    """One executive in three endorses their mentor; the first also shows the topics they covered."""
+    for index, pair in enumerate(pairs):
+        if index % 3 or Endorsement.objects.filter(pair=pair).exists():
+            continue
+        Endorsement.objects.create(
+            pair=pair,
+            given_by=pair.mentee.user,
+            text=ENDORSEMENTS[(index // 3) % len(ENDORSEMENTS)],
+            show_topics=index == 0,
+        )
 
 
 def _seed_pair(organization, programme, pair, index):

@@ -387,3 +387,20 @@ class SlotForm(forms.Form):
                 "location",
             ]
         )
+
+
+class EndorsementForm(forms.Form):
+    text = forms.CharField(
+        label=_("What your mentor brought you"),
+        max_length=1500,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "It appears on your mentor's attestation, with your name and job title, for them to show in "
+            "their reviews. You can change or withdraw it at any time."
+        ),
+    )
+    show_topics = forms.BooleanField(
+        label=_("Show the topics we covered on the attestation"),
+        required=False,
+        help_text=_("Otherwise the attestation counts the sessions without saying what they were about."),
+    )

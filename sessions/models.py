@@ -342,3 +342,31 @@ class CalendarFeed(TenantModel):
                 fields=["organization", "user"], condition=Q(revoked_at=None), name="calendar_feed_one_active"
             ),
         ]
+
+
+class Endorsement(TenantModel):
+    """The senior mentee's word about their junior mentor, for the mentor's attestation.
+
+    Given by the mentee only, and theirs to change or withdraw. It is also their consent to appear on the
+    attestation by name, and, if they tick it, to show the topics the pair covered.
+    """
+
+    pair = models.OneToOneField(Pair, on_delete=models.CASCADE, related_name="endorsement")
+    text = models.TextField(_("endorsement"), max_length=1500)
+    show_topics = models.BooleanField(
+        _("show the topics we covered on the attestation"),
+        default=False,
+        help_text=_("Otherwise the attestation counts the sessions without saying what they were about."),
+    )
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    given_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+
+    def __str__(self):
+        return f"{self.pair} · {self.given_at:%Y-%m-%d}"

@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from accounts import privacy
 from pairing.personal_data import pair_export
@@ -12,6 +12,7 @@ from .models import (
     ActionItem,
     AgendaItem,
     CalendarFeed,
+    Endorsement,
     Goal,
     GoalProgress,
     PrivateNote,
@@ -145,6 +146,27 @@ def _calendar_feeds(user):
 @privacy.erase
 def _delete_private_notes(*, user, now):
     PrivateNote.objects.filter(author=user).delete()
+
+
+# What the person wrote about their mentor, for the mentor's attestation.
+@privacy.export("endorsements_given", position=85, covers=[Endorsement])
+def _endorsements_given(user):
+    def entry(endorsement):
+        return {
+            "mentor": endorsement.pair.mentor.user.display_name,
+            "text": endorsement.text,
+            "show_topics": endorsement.show_topics,
+            "given_at": endorsement.given_at,
+        }
+
+    endorsements = Endorsement.objects.filter(pair__mentee__user=user).select_related("pair__mentor__user")
+    return list(endorsements.order_by("given_at", "pk")), entry
+
+
+# Given by the person, or about them: neither stays once their account is gone.
+@privacy.erase
+def _delete_endorsements(*, user, now):
+    Endorsement.objects.filter(Q(pair__mentee__user=user) | Q(pair__mentor__user=user)).delete()
 
 
 privacy.not_exported(

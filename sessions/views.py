@@ -1,7 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -12,12 +12,13 @@ from mentoring.downloads import private_download
 from organizations.access import organization_view
 from organizations.roles import Capability
 from organizations.tenancy import tenant_context
+from programmes.models import Participant
 
-from . import forms, selectors, services
+from . import attestation, forms, selectors, services
 from .access import access_action_item, access_goal, access_pair, access_resource, access_session, pairs_of
 from .calendar import feed_ics, invitation_ics
 from .charts import progress_curve
-from .models import Goal
+from .models import Endorsement, Goal
 
 
 def _pair_url(pair):
@@ -409,3 +410,55 @@ def calendar_feed(request, token):
         name = f"Binôme · {feed.organization.name}"
         body = feed_ics(sessions, name=name)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# The mentee's endorsement and the mentor's attestation ---------------------------------------------------
+
+
+@organization_view(Capability.PARTICIPATE)
+def endorsement(request, pair_id):
+    """The mentee writes, changes or withdraws their endorsement of the mentor."""
+    pair = access_pair(request.member, pair_id)
+    if pair.mentee.user_id != request.user.pk:
+        raise PermissionDenied
+    current = Endorsement.objects.filter(pair=pair).first()
+    initial = {"text": current.text, "show_topics": current.show_topics} if current else None
+    form = forms.EndorsementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        attestation.withdraw_endorsement(pair=pair, by=request.user)
+        messages.success(request, _("Your endorsement is withdrawn."))
+        return redirect("pair_space", org_slug=request.organization.slug, pair_id=pair.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            attestation.give_endorsement(pair=pair, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Thank you: your endorsement is on your mentor's attestation."))
+            return redirect("pair_space", org_slug=request.organization.slug, pair_id=pair.pk)
+    return render(
+        request,
+        "sessions/endorsement.html",
+        {"pair": pair, "form": form, "current": current},
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def mentor_attestation(request, programme_id):
+    """The junior mentor's printable attestation of their mentoring in a programme."""
+    mentor = get_object_or_404(
+        Participant.objects.filter(
+            organization=request.organization, programme_id=programme_id, role=Participant.Role.MENTOR
+        )
+        .exclude(status=Participant.Status.INVITED)
+        .select_related("programme", "user"),
+        user=request.user,
+    )
+    return render(
+        request,
+        "sessions/attestation.html",
+        {
+            "attestation": attestation.attestation(programme=mentor.programme, mentor=mentor),
+            "issued_on": timezone.localdate(),
+        },
+    )

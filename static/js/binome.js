@@ -10,4 +10,8 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(element.dataset.confirm)) event.preventDefault();
     });
   });
+  // "Print or save as PDF" buttons of the printable pages (the dashboard report, an attestation).
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.addEventListener("click", () => window.print());
+  });
 });

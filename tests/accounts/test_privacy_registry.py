@@ -33,11 +33,13 @@ def test_the_file_keeps_its_format(world):
         "roles",
         "invitations",
         "programme_participations",
+        "mentor_outcomes",
         "pairs",
         "survey_responses",
         "notifications",
         "notification_preferences",
         "calendar_feeds",
+        "endorsements_given",
         "two_factor_resets",
     ]
     pair = acme["pairs"][0]

@@ -151,6 +151,7 @@ IMPACT_QUERIES = {
     "nps": 0,  # computed with the scales
     "response_rates": 1,
     "comments": 1,  # the shared comments and their crowd's size, together
+    "mentor_outcomes": 1,  # per programme, with its baseline
 }
 
 

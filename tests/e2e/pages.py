@@ -67,6 +67,7 @@ PAGES = [
     Page("programme_overview", frozenset({HR})),
     Page("programme_edit", frozenset({HR})),
     Page("programme_resources", frozenset({HR})),
+    Page("programme_outcomes", frozenset({HR})),
     Page("participant_list", frozenset({HR})),
     Page("participant_add", frozenset({HR})),
     Page("participant_detail", frozenset({HR})),
@@ -101,6 +102,8 @@ PAGES = [
     Page("goal_detail", PARTICIPANTS),
     Page("goal_edit", PARTICIPANTS),
     Page("goal_create", PARTICIPANTS),
+    Page("endorsement", frozenset({MENTEE})),
+    Page("mentor_attestation", frozenset({MENTOR})),
     Page("survey_answer", frozenset({MENTEE})),
 ]
 
