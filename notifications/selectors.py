@@ -29,8 +29,10 @@ def organizations_with_work(*, now):
     return sorted(ids)
 
 
-def has_due(*, now):
-    return Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now).exists()
+def has_due(*, now, channel=Notification.Channel.EMAIL):
+    return Notification.objects.filter(
+        status=Notification.Status.PENDING, due_at__lte=now, channel=channel
+    ).exists()
 
 
 def inbox(*, user):

@@ -18,6 +18,7 @@ PROJECT_APPS = (
     "pairing",
     "sessions",
     "surveys",
+    "webhooks",
     "dashboards",
 )
 
@@ -28,6 +29,8 @@ EXPECTED = {
     "organizations.tasks.send_invitation_email": "email",
     "sessions.tasks.send_session_invitations": "email",
     "dashboards.tasks.send_nudge_email": "email",
+    # Webhook deliveries: a slow receiver holds a worker of its own queue, never one of ``email``.
+    "notifications.tasks.deliver_channel": "webhooks",
     "programmes.tasks.send_import_invitations": "imports",
     "programmes.tasks.purge_old_imports": "imports",
     "notifications.tasks.dispatch_notifications": "default",
