@@ -82,4 +82,4 @@ def _compose_worker_queues():
 
 
 def test_compose_runs_a_worker_for_every_queue():
-    assert sorted(_compose_worker_queues()) == ["default", "email", "imports"]
+    assert sorted(_compose_worker_queues()) == ["default", "email", "imports", "webhooks"]
