@@ -52,7 +52,6 @@ if TYPE_CHECKING:
     from organizations.models import Organization
 
 
-
 logger = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 60
@@ -252,8 +251,11 @@ def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> i
         for _index in range(limit):
             now = timezone.now()
             row = _on_a_fresh_connection(
-                lambda retrying: _claim(  # noqa: B023
-                    worker=worker, now=now, retrying=retrying, channel=Notification.Channel.EMAIL
+                lambda retrying: _claim(
+                    worker=worker,
+                    now=now,  # noqa: B023
+                    retrying=retrying,
+                    channel=Notification.Channel.EMAIL,
                 ),
                 what="claiming a row",
             )
@@ -319,8 +321,12 @@ def deliver_channel_due(*, organization: Organization, channel: str, limit: int 
             break
         now = timezone.now()
         row = _on_a_fresh_connection(
-            lambda retrying: _claim(  # noqa: B023
-                worker=worker, now=now, retrying=retrying, channel=channel, skip_targets=failing
+            lambda retrying: _claim(
+                worker=worker,
+                now=now,  # noqa: B023
+                retrying=retrying,
+                channel=channel,
+                skip_targets=failing,
             ),
             what="claiming a row",
         )
@@ -411,7 +417,9 @@ def enqueue_channel_delivery(organization_id: int, channel: str) -> None:
             deliver_channel.delay(organization_id, channel)
         except Exception:  # noqa: BLE001 - broker down: the rows are safe, the dispatcher retries.
             logger.warning(
-                "could not enqueue %s delivery for organisation %s; the dispatcher will", channel, organization_id
+                "could not enqueue %s delivery for organisation %s; the dispatcher will",
+                channel,
+                organization_id,
             )
 
     transaction.on_commit(enqueue)
@@ -446,7 +454,9 @@ def _claim(
         if mine is not None:
             return mine
     with transaction.atomic():
-        due = Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now, channel=channel)
+        due = Notification.objects.filter(
+            status=Notification.Status.PENDING, due_at__lte=now, channel=channel
+        )
         skip_targets = list(skip_targets)
         if skip_targets:
             due = due.exclude(object_id__in=skip_targets)

@@ -105,7 +105,9 @@ def _deliver_and_continue(organization):
     delivered = services.deliver_due(organization=organization)
     # While the relay is paused the rows stay due: handing over would spin until the pause ends.
     email = Notification.Channel.EMAIL
-    if selectors.has_due(now=timezone.now(), channel=email) and not selectors.outbox_paused(now=timezone.now()):
+    if selectors.has_due(now=timezone.now(), channel=email) and not selectors.outbox_paused(
+        now=timezone.now()
+    ):
         try:
             deliver_notifications.delay(organization.pk)
         except Exception:  # noqa: BLE001 - the broker went away mid-drain: the rows stay due, beat resumes.

@@ -46,7 +46,9 @@ class Endpoint(TenantModel):
         verbose_name = _("webhook endpoint")
         verbose_name_plural = _("webhook endpoints")
         indexes = [
-            models.Index(fields=["organization"], condition=Q(is_active=True), name="webhook_endpoint_active"),
+            models.Index(
+                fields=["organization"], condition=Q(is_active=True), name="webhook_endpoint_active"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -79,7 +79,9 @@ def resolve(url: str) -> Target:
         # would reach inside the network on the day the order changes.
         if not all(is_public(address) for address in addresses):
             raise RefusedDestination(
-                _("%(host)s points to a private or internal network address: webhooks only go to the internet.")
+                _(
+                    "%(host)s points to a private or internal network address: webhooks only go to the internet."
+                )
                 % {"host": host}
             )
     path = parts.path or "/"

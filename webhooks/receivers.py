@@ -8,12 +8,14 @@ from . import payloads
 from .events import Event
 from .services import Occurrence, emit
 
+
 def on_participant_enrolled(sender, participant, **kwargs):
     key = f"participant:{participant.pk}:{participant.enrolled_at.isoformat()}"
     emit(
         organization=participant.organization,
         occurrences=[Occurrence(Event.PARTICIPANT_ENROLLED, key, payloads.participant(participant))],
     )
+
 
 def _pair_events(event, pairs):
     if pairs:
@@ -22,14 +24,18 @@ def _pair_events(event, pairs):
             occurrences=[Occurrence(event, f"pair:{pair.pk}", payloads.pair(pair)) for pair in pairs],
         )
 
+
 def on_pairs_published(sender, pairs, **kwargs):
     _pair_events(Event.PAIR_PUBLISHED, pairs)
+
 
 def on_pair_accepted(sender, pair, **kwargs):
     _pair_events(Event.PAIR_ACCEPTED, [pair])
 
+
 def on_pairs_ended(sender, pairs, **kwargs):
     _pair_events(Event.PAIR_ENDED, pairs)
+
 
 def _session_events(event, sessions, *, with_sequence=False):
     if not sessions:
@@ -47,14 +53,18 @@ def _session_events(event, sessions, *, with_sequence=False):
         ],
     )
 
+
 def on_sessions_scheduled(sender, sessions, **kwargs):
     _session_events(Event.SESSION_SCHEDULED, sessions, with_sequence=True)
+
 
 def on_sessions_cancelled(sender, sessions, **kwargs):
     _session_events(Event.SESSION_CANCELLED, sessions)
 
+
 def on_sessions_held(sender, sessions, **kwargs):
     _session_events(Event.SESSION_HELD, sessions)
+
 
 def connect():
     participant_enrolled.connect(on_participant_enrolled, dispatch_uid="webhooks.enrolled")

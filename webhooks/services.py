@@ -79,7 +79,9 @@ def create_endpoint(
     """Register an endpoint (active) with a new signing secret, returned once, in clear, to show HR."""
     chosen = _validate(url=url, events=events)
     if Endpoint.objects.count() >= MAX_ENDPOINTS:
-        raise ValidationError(_("An organisation has at most %(count)s endpoints.") % {"count": MAX_ENDPOINTS})
+        raise ValidationError(
+            _("An organisation has at most %(count)s endpoints.") % {"count": MAX_ENDPOINTS}
+        )
     secret = new_secret()
     endpoint = Endpoint(
         organization=organization,
@@ -125,7 +127,9 @@ def update_endpoint(
     endpoint.full_clean(exclude=["secret", "secret_hint"])
     endpoint.save()
     after = {"url": endpoint.url, "events": endpoint.events, "is_active": endpoint.is_active}
-    changed = {name: {"from": before[name], "to": after[name]} for name in before if before[name] != after[name]}
+    changed = {
+        name: {"from": before[name], "to": after[name]} for name in before if before[name] != after[name]
+    }
     audit.record(
         Action.WEBHOOK_CHANGED,
         organization=endpoint.organization,
@@ -145,7 +149,9 @@ def rotate_secret(*, endpoint: Endpoint, by: User | None, request: HttpRequest |
     endpoint.previous_secret = endpoint.secret
     endpoint.previous_secret_until = timezone.now() + timedelta(hours=settings.WEBHOOKS_PREVIOUS_SECRET_HOURS)
     endpoint.secret, endpoint.secret_hint = encrypt(secret), secret[:12]
-    endpoint.save(update_fields=["secret", "secret_hint", "previous_secret", "previous_secret_until", "updated_at"])
+    endpoint.save(
+        update_fields=["secret", "secret_hint", "previous_secret", "previous_secret_until", "updated_at"]
+    )
     audit.record(
         Action.WEBHOOK_CHANGED,
         organization=endpoint.organization,
@@ -198,7 +204,7 @@ def disable_endpoint(*, endpoint: Endpoint, reason: str) -> None:
 def resend_delivery(*, delivery: Notification, by: User | None, request: HttpRequest | None = None) -> bool:
     """Send one delivery again, with the same event id (a receiver that processed it may ignore it).
     False when it is still on its way."""
-    endpoint = Endpoint.objects.filter(pk=delivery.object_id).first()
+    endpoint = Endpoint.objects.filter(pk=delivery.object_id or 0).first()
     if endpoint is None:
         raise ValidationError(_("This endpoint was removed."))
     if not endpoint.is_active:
@@ -249,10 +255,10 @@ def emit(
     """
     if not occurrences:
         return 0
-    endpoints = Endpoint.objects.filter(is_active=True)
+    active = Endpoint.objects.filter(is_active=True)
     if created_before is not None:
-        endpoints = endpoints.filter(created_at__lte=created_before)
-    endpoints = list(endpoints.only("pk", "events"))
+        active = active.filter(created_at__lte=created_before)
+    endpoints = list(active.only("pk", "events"))
     if not endpoints:
         return 0
     now = timezone.now()

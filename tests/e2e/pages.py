@@ -319,7 +319,11 @@ def _endpoint(visitor: Visitor, values: dict) -> int:
             status=status,
             attempts=index + 1,
             last_error="ReceiverError: HTTP 503" if index else "",
-            data={"event_id": f"00000000-0000-5000-8000-00000000000{index}", "event": "pair.accepted", "payload": {}},
+            data={
+                "event_id": f"00000000-0000-5000-8000-00000000000{index}",
+                "event": "pair.accepted",
+                "payload": {},
+            },
         )
     return endpoint.pk
 

@@ -101,7 +101,12 @@ def test_a_failed_delivery_is_resent_with_the_same_event_id(
         with pytest.raises(ValidationError):
             services.resend_delivery(delivery=row, by=hr_admin)
         services.update_endpoint(
-            endpoint=endpoint, url=endpoint.url, description="", events=endpoint.events, is_active=True, by=hr_admin
+            endpoint=endpoint,
+            url=endpoint.url,
+            description="",
+            events=endpoint.events,
+            is_active=True,
+            by=hr_admin,
         )
         with django_capture_on_commit_callbacks(execute=True):
             assert services.resend_delivery(delivery=row, by=hr_admin)
@@ -115,7 +120,9 @@ def test_a_failing_endpoint_never_pauses_e_mails_and_a_paused_relay_never_holds_
     organization, receiver, make_endpoint, django_capture_on_commit_callbacks, mentor_user
 ):
     make_endpoint(organization, receiver.url)
-    OutboxPause.objects.create(pk=1, paused_since=timezone.now(), paused_until=timezone.now() + dt.timedelta(hours=1))
+    OutboxPause.objects.create(
+        pk=1, paused_since=timezone.now(), paused_until=timezone.now() + dt.timedelta(hours=1)
+    )
     _end_a_pair(organization, django_capture_on_commit_callbacks)
     assert [row.status for row in _deliveries(organization)] == ["sent"]
     OutboxPause.objects.all().delete()
@@ -164,7 +171,9 @@ def test_an_endpoint_that_later_resolves_inside_the_network_is_never_posted_to(
 
 def test_public_addresses_are_public_and_the_rest_are_not():
     assert network.is_public("93.184.216.34")
-    assert not any(network.is_public(address) for address in ["127.0.0.1", "10.0.0.1", "::1", "fc00::1", "0.0.0.0"])
+    assert not any(
+        network.is_public(address) for address in ["127.0.0.1", "10.0.0.1", "::1", "fc00::1", "0.0.0.0"]
+    )
 
 
 def test_a_removed_endpoints_waiting_deliveries_are_dropped(

@@ -80,9 +80,13 @@ def test_an_enrolment_sends_the_participant_by_id(
     }
 
 
-def test_publishing_a_round_sends_each_proposal(organization, endpoint, receiver, django_capture_on_commit_callbacks):
+def test_publishing_a_round_sends_each_proposal(
+    organization, endpoint, receiver, django_capture_on_commit_callbacks
+):
     matching_round = MatchingRoundFactory(organization=organization)
-    pair = _named_pair(organization, programme=matching_round.programme, proposed=True, matching_round=matching_round)
+    pair = _named_pair(
+        organization, programme=matching_round.programme, proposed=True, matching_round=matching_round
+    )
     with tenant_context(organization), django_capture_on_commit_callbacks(execute=True):
         pairing.publish_round(matching_round=matching_round)
     payload = _only(receiver, Event.PAIR_PUBLISHED)
@@ -104,7 +108,9 @@ def test_a_pair_accepted_by_both_sides_is_sent_once(
     assert payload["data"]["pair"]["status"] == "active"
 
 
-def test_an_ended_pair_is_sent_without_its_reason(organization, endpoint, receiver, django_capture_on_commit_callbacks):
+def test_an_ended_pair_is_sent_without_its_reason(
+    organization, endpoint, receiver, django_capture_on_commit_callbacks
+):
     pair = _named_pair(organization)
     with tenant_context(organization), django_capture_on_commit_callbacks(execute=True):
         pairing.end_pair(pair=pair, reason=MARKER)
@@ -144,7 +150,9 @@ def test_a_scheduled_session_is_sent_without_agenda_or_location(
     }
 
 
-def test_a_held_session_is_sent_without_its_notes(organization, endpoint, receiver, django_capture_on_commit_callbacks):
+def test_a_held_session_is_sent_without_its_notes(
+    organization, endpoint, receiver, django_capture_on_commit_callbacks
+):
     pair = _named_pair(organization)
     session = SessionFactory(
         organization=organization, pair=pair, starts_at=timezone.now() - dt.timedelta(days=1)
@@ -230,7 +238,12 @@ def test_a_survey_window_under_the_privacy_threshold_hides_its_counts(
     with tenant_context(organization), django_capture_on_commit_callbacks(execute=True):
         plan_survey_window_events(organization, now)
     payload = _only(receiver, Event.SURVEY_WINDOW_CLOSED)
-    assert payload["data"]["responses"] == {"hidden": True, "sent": None, "answered": None, "response_rate": None}
+    assert payload["data"]["responses"] == {
+        "hidden": True,
+        "sent": None,
+        "answered": None,
+        "response_rate": None,
+    }
 
 
 def test_an_endpoint_hears_only_the_events_it_subscribed_to(
@@ -252,7 +265,9 @@ def test_an_event_of_another_organisation_never_reaches_this_ones_endpoint(
     assert receiver.deliveries == []
 
 
-def test_a_paused_endpoint_receives_nothing(organization, endpoint, receiver, django_capture_on_commit_callbacks):
+def test_a_paused_endpoint_receives_nothing(
+    organization, endpoint, receiver, django_capture_on_commit_callbacks
+):
     with tenant_context(organization):
         endpoint.is_active = False
         endpoint.save()

@@ -34,7 +34,9 @@ def test_only_hr_admins_reach_the_webhook_pages(request, organization, endpoint,
         assert client.get(url).status_code == 403
 
 
-def test_another_organisations_hr_admin_gets_404(organization, other_organization, endpoint, client_for, outsider):
+def test_another_organisations_hr_admin_gets_404(
+    organization, other_organization, endpoint, client_for, outsider
+):
     client = client_for(outsider)
     assert client.get(_url("webhooks", organization)).status_code == 404
     assert client.get(_url("webhook_detail", organization, endpoint_id=endpoint.pk)).status_code == 404
