@@ -9,6 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from notifications import selectors
 from notifications import services as outbox
 from notifications.models import Notification, OutboxPause
 from organizations.tenancy import tenant_context
@@ -186,3 +187,14 @@ def test_a_removed_endpoints_waiting_deliveries_are_dropped(
         services.delete_endpoint(endpoint=endpoint, by=hr_admin)
     [row] = _deliveries(organization)
     assert (row.status, row.skip_reason) == ("skipped", "endpoint removed")
+
+
+def test_a_failed_webhook_is_shown_on_its_endpoint_not_among_hrs_failed_e_mails(
+    organization, receiver, make_endpoint, django_capture_on_commit_callbacks
+):
+    make_endpoint(organization, receiver.url)
+    receiver.answers = [410]
+    _end_a_pair(organization, django_capture_on_commit_callbacks)
+    with tenant_context(organization):
+        assert Notification.objects.filter(channel=WEBHOOK, status="failed").count() == 1
+        assert list(selectors.failed_deliveries()) == []
