@@ -275,3 +275,14 @@ def test_a_paused_endpoint_receives_nothing(
     with tenant_context(organization), django_capture_on_commit_callbacks(execute=True):
         pairing.end_pair(pair=pair, reason="over")
     assert receiver.deliveries == []
+
+
+def test_an_endpoint_added_after_a_survey_closed_does_not_hear_of_it(
+    organization, receiver, make_endpoint, django_capture_on_commit_callbacks
+):
+    now = timezone.now()
+    _survey_window(organization, sent=6, answered=3, closed_at=now - dt.timedelta(hours=1))
+    make_endpoint(organization, receiver.url, events=[Event.SURVEY_WINDOW_CLOSED])
+    with tenant_context(organization), django_capture_on_commit_callbacks(execute=True):
+        plan_survey_window_events(organization, now)
+    assert receiver.deliveries == []
