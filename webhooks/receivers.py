@@ -40,7 +40,8 @@ def on_pairs_ended(sender, pairs, **kwargs):
 def _session_events(event, sessions, *, with_sequence=False):
     if not sessions:
         return
-    organization = sessions[0].organization
+    # The pair's, loaded with it by every caller (a batch's sessions are not loaded with theirs).
+    organization = sessions[0].pair.organization
     emit(
         organization=organization,
         occurrences=[
