@@ -84,7 +84,7 @@ check: install
 	if [ -n "$$failed" ]; then echo "make check failed:$${failed#,}"; exit 1; fi
 
 worker: install
-	$(VENV)/bin/celery -A mentoring worker -B -Q default,email,imports --loglevel=info
+	$(VENV)/bin/celery -A mentoring worker -B -Q default,email,imports,webhooks --loglevel=info
 
 clean:
 	rm -rf $(VENV) staticfiles test-results

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "notifications",
     "surveys",
+    "webhooks",
     "dashboards",
 ]
 
@@ -297,6 +298,20 @@ OUTBOX_ALERT_REPEAT_MINUTES = env.int("OUTBOX_ALERT_REPEAT_MINUTES", default=60)
 # The relay the alert goes through, if not EMAIL_URL's: the outbox lags most often because its relay is down,
 # and an alert through that same relay would wait with it.
 OUTBOX_ALERT_EMAIL_URL = env.str("OUTBOX_ALERT_EMAIL_URL", default="")
+# Rows of another channel (webhooks) are delivered in batches of at most this long, then a fresh task
+# takes over: a queue of slow receivers never holds a worker for long.
+OUTBOX_CHANNEL_BATCH_SECONDS = env.int("OUTBOX_CHANNEL_BATCH_SECONDS", default=30)
+
+# Webhooks: each delivery is a POST that gives up after this many seconds (and is retried with backoff).
+WEBHOOKS_TIMEOUT_SECONDS = env.float("WEBHOOKS_TIMEOUT_SECONDS", default=5)
+# Endpoints on loopback, private, link-local or otherwise internal addresses are refused (at registration
+# and at every delivery), and plain http with them: a webhook must never reach into our own network. Only
+# a development machine or a test turns this on.
+WEBHOOKS_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOKS_ALLOW_PRIVATE_NETWORKS", default=False)
+# After a secret is rotated, deliveries carry a signature with the old secret as well for this long, so
+# that the receiver can switch without losing a delivery.
+WEBHOOKS_PREVIOUS_SECRET_HOURS = env.int("WEBHOOKS_PREVIOUS_SECRET_HOURS", default=24)
+
 EMAIL_SUBJECT_PREFIX = "[Binôme] "
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Binôme <no-reply@binome.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -338,6 +353,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="default")
 CELERY_EMAIL_QUEUE = env.str("CELERY_EMAIL_QUEUE", default="email")
 CELERY_IMPORTS_QUEUE = env.str("CELERY_IMPORTS_QUEUE", default="imports")
+CELERY_WEBHOOKS_QUEUE = env.str("CELERY_WEBHOOKS_QUEUE", default="webhooks")
 CELERY_TASK_ROUTES = {
     # Everything that sends a reminder, an invitation or a nudge: latency matters, each task is short.
     "notifications.tasks.process_organization": {"queue": CELERY_EMAIL_QUEUE},
@@ -346,6 +362,8 @@ CELERY_TASK_ROUTES = {
     "organizations.tasks.send_invitation_email": {"queue": CELERY_EMAIL_QUEUE},
     "sessions.tasks.send_session_invitations": {"queue": CELERY_EMAIL_QUEUE},
     "dashboards.tasks.send_nudge_email": {"queue": CELERY_EMAIL_QUEUE},
+    # Webhook deliveries: a POST to a customer's server, which may be slow; never in front of an e-mail.
+    "notifications.tasks.deliver_channel": {"queue": CELERY_WEBHOOKS_QUEUE},
     # Bulk work on whole files of people: long, and allowed to be.
     "programmes.tasks.*": {"queue": CELERY_IMPORTS_QUEUE},
     # The rest (the dispatcher's scan, rotations, periodic planning) goes to CELERY_TASK_DEFAULT_QUEUE.

@@ -20,6 +20,7 @@ organization_patterns = [
     path("dashboard/", include("dashboards.urls")),
     path("security/", include("accounts.sso_urls")),
     path("security/mfa/", include("accounts.mfa_urls")),
+    path("webhooks/", include("webhooks.urls")),
 ]
 
 urlpatterns = [

@@ -23,7 +23,16 @@ class Notification(TenantModel):
 
     An address-only row (``recipient`` empty, ``address`` set: an invitation to someone with no account)
     has no preferences, quiet hours or in-app list: those belong to a person.
+
+    A ``webhook`` row is one event for one of the organisation's endpoints (``object_id``: the endpoint,
+    ``data``: the event's id, type and payload, stored when planned): no recipient and no address. The
+    channel that sends it is registered by the app above (``registry.delivery_channel``); it shares the
+    claim, the lease, the retries and the failed-row handling, but never the mail relay's pause.
     """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail")
+        WEBHOOK = "webhook", _("Webhook")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -37,6 +46,7 @@ class Notification(TenantModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     address = models.EmailField(_("address"), blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     # One of the kinds the apps declare (``registry.notification_kind``), checked when a row is planned.
     kind = models.CharField(_("kind"), max_length=40)
     key = models.CharField(max_length=200)
@@ -76,10 +86,12 @@ class Notification(TenantModel):
                 condition=Q(status__in=["pending", "sending", "sent", "in_app", "skipped", "failed"]),
                 name="notification_status_valid",
             ),
-            # A person, or an address with no account yet: exactly one of them.
+            # An e-mail goes to a person, or to an address with no account yet: exactly one of them. A
+            # webhook goes to an endpoint (``object_id``), never to a person.
             models.CheckConstraint(
-                condition=Q(recipient__isnull=False, address="")
-                | (Q(recipient__isnull=True) & ~Q(address="")),
+                condition=Q(channel="email")
+                & (Q(recipient__isnull=False, address="") | (Q(recipient__isnull=True) & ~Q(address="")))
+                | Q(channel="webhook", recipient__isnull=True, address="", object_id__isnull=False),
                 name="notification_recipient_or_address",
             ),
         ]

@@ -15,7 +15,9 @@ Each app declares, in its ``notifications`` module (imported by its ``AppConfig.
 - ``periodic_planner``: ``planner(organization, now)`` run hourly per organisation; it creates rows with
   ``services.plan`` (idempotent under each row's natural key);
 - ``digest_section(position=…)``: ``section(organization, now)`` returns ``(title, [lines])`` for the
-  weekly HR digest, which lists the sections by position.
+  weekly HR digest, which lists the sections by position;
+- ``delivery_channel(name)``: how rows of a channel other than e-mail go out (webhooks): a ``Channel``
+  whose ``send(row)`` delivers one claimed row, with no transaction open.
 """
 
 from collections.abc import Callable
@@ -25,6 +27,7 @@ from datetime import datetime
 from organizations.roles import PAIR_ROLES
 
 RENDERERS = {}
+CHANNELS = {}
 KINDS = {}
 DISPATCH_PLANNERS = []
 PERIODIC_PLANNERS = []
@@ -168,3 +171,35 @@ def digest_section(function=None, *, position=100):
 def digest_sections():
     """The HR digest's sections, in their order."""
     return [section for _position, section in DIGEST_SECTIONS]
+
+
+# Channels other than e-mail ------------------------------------------------------------------------------
+
+
+class PermanentFailure(Exception):  # noqa: N818 - it is an outcome, raised by a channel's ``send``
+    """The row can never go out as it is (a receiver that answers 410 Gone, an address refused): it fails
+    at once instead of being retried for the retry window."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """How a claimed row of ``name`` goes out.
+
+    ``send(row)`` runs with no transaction open, inside the organisation. It returns ``""`` once the
+    receiver took the row, or a short reason when the row was settled without sending (its target is
+    gone or paused): the row is then skipped. It raises ``PermanentFailure`` for a row that must fail at
+    once; any other exception is retried with backoff for ``OUTBOX_RETRY_HOURS``. ``kind`` is the row
+    kind it plans under (declared with ``notification_kind``).
+    """
+
+    name: str
+    kind: str
+    send: Callable[[object], str]
+
+
+def delivery_channel(name, *, kind):
+    def register(function):
+        CHANNELS[name] = Channel(name=name, kind=kind, send=function)
+        return function
+
+    return register

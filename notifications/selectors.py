@@ -29,8 +29,10 @@ def organizations_with_work(*, now):
     return sorted(ids)
 
 
-def has_due(*, now):
-    return Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now).exists()
+def has_due(*, now, channel=Notification.Channel.EMAIL):
+    return Notification.objects.filter(
+        status=Notification.Status.PENDING, due_at__lte=now, channel=channel
+    ).exists()
 
 
 def inbox(*, user):
@@ -129,9 +131,11 @@ FAILED_SHOWN = 50
 
 
 def failed_deliveries(*, limit=FAILED_SHOWN):
-    """The organisation's e-mails that could not be sent, most recent first, with the reason kept on each."""
+    """The organisation's e-mails that could not be sent, most recent first, with the reason kept on each.
+
+    Webhook deliveries that failed are shown on their endpoint's page, with its resend button."""
     return (
-        Notification.objects.filter(status=Notification.Status.FAILED)
+        Notification.objects.filter(status=Notification.Status.FAILED, channel=Notification.Channel.EMAIL)
         .select_related("recipient")
         .order_by("-due_at", "-pk")[:limit]
     )

@@ -20,7 +20,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from time import sleep
+from time import monotonic, sleep
 from typing import TYPE_CHECKING, Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -41,7 +41,7 @@ from organizations.validators import single_line
 
 from .events import log_event
 from .models import Notification, OutboxPause, Preference
-from .registry import RENDERERS, get_kind, mutable_kind_values
+from .registry import CHANNELS, RENDERERS, Message, PermanentFailure, get_kind, mutable_kind_values
 from .rendering import keep_subject
 from .tokens import unsubscribe_url
 
@@ -50,8 +50,6 @@ if TYPE_CHECKING:
 
     from accounts.models import User
     from organizations.models import Organization
-
-    from .registry import Message
 
 
 logger = logging.getLogger(__name__)
@@ -111,13 +109,18 @@ def planned(
     planned_for: datetime | None = None,
     planned_sequence: int | None = None,
     data: dict[str, Any] | None = None,
+    channel: str = Notification.Channel.EMAIL,
 ) -> Notification:
-    """One checked, unsaved row for ``plan_all``: the arguments are those of ``plan``."""
+    """One checked, unsaved row for ``plan_all``: the arguments are those of ``plan``, and ``channel``:
+    a webhook row goes to the endpoint ``object_id``, never to a person or an address."""
     if get_kind(kind) is None:
         raise ValidationError(_("Unknown notification kind."))
-    if (recipient is None) == (not address):
+    if channel == Notification.Channel.EMAIL and (recipient is None) == (not address):
         raise ValidationError(_("A notification goes to a person or to an address, not both."))
+    if channel != Notification.Channel.EMAIL and (recipient is not None or address or object_id is None):
+        raise ValidationError(_("A webhook goes to an endpoint, never to a person."))
     return Notification(
+        channel=channel,
         organization=organization,
         recipient=recipient,
         address=address if recipient is None else "",
@@ -248,7 +251,12 @@ def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> i
         for _index in range(limit):
             now = timezone.now()
             row = _on_a_fresh_connection(
-                lambda retrying: _claim(worker=worker, now=now, retrying=retrying),  # noqa: B023
+                lambda retrying: _claim(
+                    worker=worker,
+                    now=now,  # noqa: B023
+                    retrying=retrying,
+                    channel=Notification.Channel.EMAIL,
+                ),
                 what="claiming a row",
             )
             if row is None:
@@ -287,16 +295,155 @@ def deliver_due(*, organization: Organization, limit: int = DELIVERY_BATCH) -> i
     return delivered
 
 
+# Other channels (webhooks) --------------------------------------------------------------------------
+#
+# The same claim, lease, retries and failed rows as e-mails, but never the mail relay's pause: a row goes
+# to one receiver, whose failure is that row's alone. A receiver that fails holds back its other due rows
+# with it (they are due again with it, and fail with it once the retry window has passed), so a dead
+# endpoint costs one timeout per backoff step, not one per row; and a batch stops after
+# ``OUTBOX_CHANNEL_BATCH_SECONDS``, so that slow receivers hand over to a fresh task instead of holding
+# a worker.
+
+
+def deliver_channel_due(*, organization: Organization, channel: str, limit: int = DELIVERY_BATCH) -> int:
+    """Send the organisation's due rows of ``channel`` (``Notification.Channel.WEBHOOK``) through the
+    channel an app registered, one claimed row at a time. Returns how many went out."""
+    registered = CHANNELS.get(channel)
+    if registered is None:
+        return 0
+    worker = _worker_id()
+    started = monotonic()
+    delivered = 0
+    failing: set[int] = set()
+    database_errors = 0
+    for _index in range(limit):
+        if monotonic() - started > settings.OUTBOX_CHANNEL_BATCH_SECONDS:
+            break
+        now = timezone.now()
+        row = _on_a_fresh_connection(
+            lambda retrying: _claim(
+                worker=worker,
+                now=now,  # noqa: B023
+                retrying=retrying,
+                channel=channel,
+                skip_targets=failing,
+            ),
+            what="claiming a row",
+        )
+        if row is None:
+            break
+        log_event("claimed", row, attempt=row.attempts + 1, reason=f"by {row.claimed_by}")
+        try:
+            skipped = registered.send(row)
+        except DB_ERRORS as error:
+            # Reading the target before the send: the row goes back to the queue as it was.
+            database_errors += 1
+            logger.warning("database dropped while preparing %s: %s", row.key, error)
+            if not db_connection.in_atomic_block:
+                db_connection.close()
+            _on_a_fresh_connection(lambda _retrying: _release(row), what=f"releasing {row.key}")  # noqa: B023
+            if database_errors >= DB_ERRORS_PER_BATCH:
+                raise
+            continue
+        except SoftTimeLimitExceeded:
+            # Perhaps received, perhaps not: due again, a duplicate at worst (the receiver has the event id).
+            _release_quietly(row)
+            raise
+        except PermanentFailure as error:
+            refused = error
+            _on_a_fresh_connection(lambda _retrying: _fail(row, refused), what=f"recording {row.key}")  # noqa: B023
+            continue
+        except Exception as error:  # noqa: BLE001 - the receiver's failure is recorded on its row.
+            failure = error
+            failing.add(row.object_id)
+            _on_a_fresh_connection(
+                lambda _retrying: _retry_with_target(row, now, failure),  # noqa: B023
+                what=f"recording {row.key}",
+            )
+            continue
+        database_errors = 0
+        if skipped:
+            _finish(row, Notification.Status.SKIPPED, now, skip_reason=skipped[:100])
+            continue
+        _on_a_fresh_connection(
+            lambda _retrying: _mark_sent(row, Message(subject=""), now),  # noqa: B023
+            what=f"marking {row.key} sent",
+        )
+        delivered += 1
+    return delivered
+
+
+@transaction.atomic
+def _retry_with_target(row: Notification, now: datetime, error: BaseException) -> None:
+    """Retry the row later, and hold back its target's other due rows with it (see above)."""
+    _retry_later(row, now, error)
+    others = Notification.objects.filter(
+        channel=row.channel, object_id=row.object_id, status=Notification.Status.PENDING, due_at__lte=now
+    ).exclude(pk=row.pk)
+    others.filter(failing_since__isnull=True).update(failing_since=now)
+    if row.status == Notification.Status.FAILED:
+        others.filter(failing_since__lte=now - retry_window()).update(
+            status=Notification.Status.FAILED, last_error=row.last_error
+        )
+        again = now + timedelta(seconds=backoff_seconds(row.attempts))
+    else:
+        again = row.due_at
+    others.filter(status=Notification.Status.PENDING).update(due_at=again, last_error=row.last_error)
+
+
+def resend(*, rows: QuerySet[Notification]) -> int:
+    """Send the delivered, skipped or failed rows among ``rows`` once more, due now, with a fresh retry
+    window (HR's "resend" of a webhook delivery). Returns how many were queued again."""
+    settled = [Notification.Status.SENT, Notification.Status.SKIPPED, Notification.Status.FAILED]
+    chosen = list(rows.filter(status__in=settled).order_by("pk"))
+    count = rows.filter(pk__in=[row.pk for row in chosen], status__in=settled).update(
+        status=Notification.Status.PENDING,
+        attempts=0,
+        failing_since=None,
+        skip_reason="",
+        due_at=timezone.now(),
+    )
+    for row in chosen:
+        log_event("requeued", row, attempt=0, error=row.last_error)
+    return count
+
+
+def enqueue_channel_delivery(organization_id: int, channel: str) -> None:
+    """Deliver the organisation's due rows of ``channel`` once the transaction commits."""
+    from .tasks import deliver_channel
+
+    def enqueue() -> None:
+        try:
+            deliver_channel.delay(organization_id, channel)
+        except Exception:  # noqa: BLE001 - broker down: the rows are safe, the dispatcher retries.
+            logger.warning(
+                "could not enqueue %s delivery for organisation %s; the dispatcher will",
+                channel,
+                organization_id,
+            )
+
+    transaction.on_commit(enqueue)
+
+
 def _worker_id() -> str:
     """Who holds a claim: the host and process (to find it in the logs) and this run of the loop."""
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"[:100]
 
 
-def _claim(*, worker: str, now: datetime, retrying: bool = False) -> Notification | None:
-    """Take the oldest due row in a short transaction of its own, committed before anything is sent.
+def _claim(
+    *,
+    worker: str,
+    now: datetime,
+    channel: str,
+    retrying: bool = False,
+    skip_targets: Iterable[int] = (),
+) -> Notification | None:
+    """Take the oldest due row of ``channel`` in a short transaction of its own, committed before
+    anything is sent.
 
     ``retrying``: the previous try lost its connection, perhaps after its commit went through; a row
-    this worker already holds is then taken up again rather than left to expire.
+    this worker already holds is then taken up again rather than left to expire. ``skip_targets``: the
+    webhook endpoints (``object_id``) that failed earlier in this batch.
     """
     if retrying:
         mine = (
@@ -307,10 +454,15 @@ def _claim(*, worker: str, now: datetime, retrying: bool = False) -> Notificatio
         if mine is not None:
             return mine
     with transaction.atomic():
+        due = Notification.objects.filter(
+            status=Notification.Status.PENDING, due_at__lte=now, channel=channel
+        )
+        skip_targets = list(skip_targets)
+        if skip_targets:
+            due = due.exclude(object_id__in=skip_targets)
         row = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            due.select_for_update(skip_locked=True, of=("self",))
             .select_related("recipient")
-            .filter(status=Notification.Status.PENDING, due_at__lte=now)
             .order_by("due_at", "pk")
             .first()
         )
@@ -709,8 +861,9 @@ def _fail(row: Notification, error: BaseException) -> None:
         action_url=row.action_url,
     ):
         row.status, row.attempts, row.last_error = Notification.Status.FAILED, row.attempts + 1, reason
-        # A bug (a template, a renderer) needs its traceback; an SMTP refusal would only repeat the address.
-        trace = None if isinstance(error, smtplib.SMTPException) else error
+        # A bug (a template, a renderer) needs its traceback; an SMTP refusal would only repeat the address,
+        # a receiver's refusal its answer.
+        trace = None if isinstance(error, (smtplib.SMTPException, PermanentFailure)) else error
         log_event("failed", row, error=reason, reason="permanent", level=logging.ERROR, exc_info=trace)
 
 

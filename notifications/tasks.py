@@ -15,7 +15,8 @@ from organizations.models import Organization
 from organizations.tasks import in_tenant
 
 from . import selectors, services, watching
-from .registry import DISPATCH_PLANNERS, PERIODIC_PLANNERS
+from .models import Notification
+from .registry import CHANNELS, DISPATCH_PLANNERS, PERIODIC_PLANNERS
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,10 @@ def process_organization(organization):
     now = timezone.now()
     for planner in DISPATCH_PLANNERS:
         planner.plan(organization=organization, now=now)
+    # Webhooks go on a queue of their own: a slow receiver never holds back an e-mail.
+    for channel in CHANNELS:
+        if selectors.has_due(now=now, channel=channel):
+            _enqueue_channel(organization.pk, channel)
     return _deliver_and_continue(organization)
 
 
@@ -99,7 +104,10 @@ def _deliver_and_continue(organization):
     """Deliver one batch; if more rows are due, hand over to a fresh task (never an ETA)."""
     delivered = services.deliver_due(organization=organization)
     # While the relay is paused the rows stay due: handing over would spin until the pause ends.
-    if selectors.has_due(now=timezone.now()) and not selectors.outbox_paused(now=timezone.now()):
+    email = Notification.Channel.EMAIL
+    if selectors.has_due(now=timezone.now(), channel=email) and not selectors.outbox_paused(
+        now=timezone.now()
+    ):
         try:
             deliver_notifications.delay(organization.pk)
         except Exception:  # noqa: BLE001 - the broker went away mid-drain: the rows stay due, beat resumes.
@@ -107,6 +115,23 @@ def _deliver_and_continue(organization):
                 "could not hand over the rest of organisation %s's outbox", organization.pk, exc_info=True
             )
     return delivered
+
+
+@shared_task(**RETRY)
+@in_tenant
+def deliver_channel(organization, channel):
+    """Deliver one batch of the organisation's rows of ``channel`` (webhooks); hand over if more are due."""
+    delivered = services.deliver_channel_due(organization=organization, channel=channel)
+    if selectors.has_due(now=timezone.now(), channel=channel):
+        _enqueue_channel(organization.pk, channel)
+    return delivered
+
+
+def _enqueue_channel(organization_id, channel):
+    try:
+        deliver_channel.delay(organization_id, channel)
+    except Exception:  # noqa: BLE001 - the broker went away: the rows stay due, beat resumes.
+        logger.warning("could not enqueue organisation %s's %s rows", organization_id, channel, exc_info=True)
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -134,3 +159,8 @@ def run_everything_now():
                 task(organization_id)
             except Exception:  # noqa: BLE001 - as in _fan_out: the next organisation still gets its turn.
                 logger.exception("%s failed for organisation %s", task.name, organization_id)
+        for channel in CHANNELS:
+            try:
+                deliver_channel(organization_id, channel)
+            except Exception:  # noqa: BLE001 - as above.
+                logger.exception("%s delivery failed for organisation %s", channel, organization_id)

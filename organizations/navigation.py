@@ -89,6 +89,12 @@ NAVIGATION = [
         _("Security"),
         _("Single sign-on, e-mail domains and how your colleagues sign in."),
     ),
+    (
+        Capability.MANAGE_INTEGRATIONS,
+        "webhooks",
+        _("Webhooks"),
+        _("Tell your HR system of enrolments, pairs, sessions and surveys as they happen."),
+    ),
 ]
 
 

@@ -28,6 +28,8 @@ class Capability(StrEnum):
     PARTICIPATE = "participate"
     # The organisation's sign-in rules: SSO, two-factor policy, resets of a member's second factor.
     MANAGE_SECURITY = "manage_security"
+    # The organisation's integrations: webhook endpoints (and the machine credentials of SCIM and the API).
+    MANAGE_INTEGRATIONS = "manage_integrations"
 
 
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
@@ -40,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
         Capability.VIEW_DASHBOARD,
         Capability.VIEW_OPERATIONS,
         Capability.MANAGE_SECURITY,
+        Capability.MANAGE_INTEGRATIONS,
     },
     Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
     Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},

@@ -26,7 +26,7 @@ from programmes.services import start_requirement
 
 from . import engine, notifications
 from .models import MatchingRound, MatchingSettings, Pair, PairingRule
-from .signals import pairs_ended
+from .signals import pair_accepted, pairs_ended, pairs_published
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -502,6 +502,7 @@ def publish_round(*, matching_round: MatchingRound) -> MatchingRound:
     matching_round.save(update_fields=["status", "published_at"])
     for pair in pairs:
         notifications.notify_pair_published(pair)
+    pairs_published.send(sender=Pair, pairs=pairs)
     return matching_round
 
 
@@ -530,6 +531,8 @@ def accept_pair(*, pair: Pair, user: User) -> Pair:
             pair.status, pair.started_at = Pair.Status.ACTIVE, now
         notifications.notify_pair_accepted(pair)
     pair.save(update_fields=["mentor_accepted_at", "mentee_accepted_at", "status", "started_at"])
+    if pair.status != Pair.Status.PROPOSED:
+        pair_accepted.send(sender=Pair, pair=pair)
     return pair
 
 

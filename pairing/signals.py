@@ -8,3 +8,10 @@ from django.dispatch import Signal
 # The sessions app cancels their planned sessions here; ``pair.started_at`` tells a pair that ever met
 # from a proposal that was ended before it started.
 pairs_ended = Signal()
+
+# Sent inside the transaction that changed the pairs (all of the current organisation), so that what a
+# receiver records (a webhook event in the outbox) commits with the change, or not at all:
+# ``pairs_published`` with a round's proposals, once it is published;
+pairs_published = Signal()
+# ``pair_accepted`` with a pair both sides accepted (``status`` accepted, or active if the programme runs).
+pair_accepted = Signal()

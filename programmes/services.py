@@ -19,7 +19,7 @@ from organizations.tenancy import tenant_context
 from organizations.validators import no_control_characters
 
 from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
-from .signals import participant_withdrawn
+from .signals import participant_enrolled, participant_withdrawn
 
 if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
@@ -315,7 +315,9 @@ def enrol(
     participant.charter_accepted_at = now
     participant.enrolled_at = now
     participant.withdrawn_at = None
-    return save_profile(participant=participant, skill_levels=skill_levels or {})
+    participant = save_profile(participant=participant, skill_levels=skill_levels or {})
+    participant_enrolled.send(sender=Participant, participant=participant)
+    return participant
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ from .models import (
     SharedResource,
 )
 from .notifications import notify_session_invitations, notify_session_invitations_of_pairs
+from .signals import sessions_cancelled, sessions_held, sessions_scheduled
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -227,6 +228,7 @@ def schedule_session(
     session.save()
     _save_agenda(session, agenda)
     _notify([session], "REQUEST")
+    sessions_scheduled.send(sender=Session, sessions=[session])
     return session
 
 
@@ -259,6 +261,7 @@ def reschedule_session(
     session.sequence += 1
     session.save()
     _notify([session], "REQUEST")
+    sessions_scheduled.send(sender=Session, sessions=[session])
     return session
 
 
@@ -277,6 +280,7 @@ def cancel_session(*, session: Session, by: User, reason: str) -> Session:
     session.sequence += 1
     session.save()
     _notify([session], "CANCEL")
+    sessions_cancelled.send(sender=Session, sessions=[session])
     return session
 
 
@@ -304,6 +308,8 @@ def cancel_upcoming_sessions(*, pairs: Sequence[Pair], reason: str) -> int:
         session.sequence += 1
     Session.objects.bulk_update(sessions, ["status", "cancel_reason", "cancelled_at", "sequence"])
     notify_session_invitations_of_pairs(sessions, "CANCEL")
+    if sessions:
+        sessions_cancelled.send(sender=Session, sessions=sessions)
     return len(sessions)
 
 
@@ -378,6 +384,8 @@ def log_session(*, session: Session, by: User, log: SessionLog) -> Session:
     session.logged_at = timezone.now()
     session.logged_by = by
     session.save()
+    if session.status == Session.Status.HELD:
+        sessions_held.send(sender=Session, sessions=[session])
     save_private_note(session=session, author=by, text=log.private_note)
     for action in log.actions:
         add_action_item(
@@ -684,6 +692,7 @@ def create_recurring_slot(
         )
     if created:
         _notify(created, "REQUEST", series=True)
+        sessions_scheduled.send(sender=Session, sessions=created)
     return SlotResult(slot=slot, created=created, skipped=skipped)
 
 

@@ -37,6 +37,9 @@ LAYERS = [
     "sessions",
     # Surveys sent around programmes, pairs and sessions.
     "surveys",
+    # Webhooks: endpoints HR registers, and the domain's events (enrolments, pairs, sessions, surveys) they
+    # hear of through the lower apps' signals, delivered through the outbox's webhook channel.
+    "webhooks",
     # Dashboards read everything and nobody imports them.
     "dashboards",
 ]

@@ -18,6 +18,7 @@ PROJECT_APPS = (
     "pairing",
     "sessions",
     "surveys",
+    "webhooks",
     "dashboards",
 )
 
@@ -28,6 +29,8 @@ EXPECTED = {
     "organizations.tasks.send_invitation_email": "email",
     "sessions.tasks.send_session_invitations": "email",
     "dashboards.tasks.send_nudge_email": "email",
+    # Webhook deliveries: a slow receiver holds a worker of its own queue, never one of ``email``.
+    "notifications.tasks.deliver_channel": "webhooks",
     "programmes.tasks.send_import_invitations": "imports",
     "programmes.tasks.purge_old_imports": "imports",
     "notifications.tasks.dispatch_notifications": "default",
@@ -79,4 +82,4 @@ def _compose_worker_queues():
 
 
 def test_compose_runs_a_worker_for_every_queue():
-    assert sorted(_compose_worker_queues()) == ["default", "email", "imports"]
+    assert sorted(_compose_worker_queues()) == ["default", "email", "imports", "webhooks"]

@@ -61,6 +61,9 @@ PAGES = [
     Page("mfa_policy", frozenset({HR})),
     Page("security_overview", frozenset({HR})),
     Page("security_sso", frozenset({HR})),
+    Page("webhooks", frozenset({HR})),
+    Page("webhook_create", frozenset({HR})),
+    Page("webhook_detail", frozenset({HR})),
     Page("mfa_reset_member", frozenset({HR})),
     Page("programme_list", frozenset({HR})),
     Page("programme_create", frozenset({HR})),
@@ -191,6 +194,10 @@ NOT_PAGES = {
     "security_sso_saml_certificate": "a download (the SP certificate), tested in tests/accounts/test_saml.py",
     "participant_import_rejected": "a download (the rejected rows), tested in tests/programmes",
     "break_glass": "staff only, tested in tests/accounts/test_sso.py",
+    **dict.fromkeys(
+        ["webhook_rotate", "webhook_delete", "webhook_resend"],
+        "a POST-only action on a webhook endpoint (tests/webhooks/test_views.py)",
+    ),
     "socialaccount_connections": "allauth's list of linked identities, not linked from any page of ours",
     "invitation_accept": "a secret-token page (tests/organizations/test_invitations.py)",
     "notification_unsubscribe": "a secret-token page (tests/notifications)",
@@ -290,6 +297,40 @@ def _import(visitor: Visitor, values: dict) -> int:
     return prepare_import(programme=programme, upload=upload, uploaded_by=visitor.user).pk
 
 
+def _endpoint(visitor: Visitor, values: dict) -> int:
+    """An endpoint with a delivered and a failed event, as HR finds one after a bad night of its receiver."""
+    from notifications.models import Notification
+    from webhooks.models import Endpoint
+    from webhooks.secrets import encrypt
+
+    endpoint = Endpoint.objects.create(
+        organization=visitor.organization,
+        url="https://hris.demo.binome.example/binome",
+        description="HRIS sync",
+        events=["pair.accepted", "session.held"],
+        secret=encrypt("whsec_demo"),
+        secret_hint="whsec_demo",
+    )
+    for index, status in enumerate([Notification.Status.SENT, Notification.Status.FAILED]):
+        Notification.objects.create(
+            organization=visitor.organization,
+            channel=Notification.Channel.WEBHOOK,
+            kind="webhook",
+            key=f"webhook:demo-{index}:endpoint:{endpoint.pk}",
+            due_at=timezone.now(),
+            object_id=endpoint.pk,
+            status=status,
+            attempts=index + 1,
+            last_error="ReceiverError: HTTP 503" if index else "",
+            data={
+                "event_id": f"00000000-0000-5000-8000-00000000000{index}",
+                "event": "pair.accepted",
+                "payload": {},
+            },
+        )
+    return endpoint.pk
+
+
 def _survey_token(visitor: Visitor, values: dict) -> str:
     unanswered = SurveyResponse.objects.filter(answered_at=None, expires_at__gt=timezone.now())
     response = unanswered.filter(participant__user=visitor.user).first() or unanswered.order_by("pk").first()
@@ -315,6 +356,7 @@ ARGUMENTS: dict[str, Callable[[Visitor, dict], Any]] = {
     ),
     "user_id": lambda visitor, values: Membership.objects.filter(role=MENTEE).order_by("pk").first().user_id,
     "token": _survey_token,
+    "endpoint_id": _endpoint,
 }
 
 # The order in which keywords are filled: later ones read earlier ones' values.

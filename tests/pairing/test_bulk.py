@@ -29,8 +29,10 @@ pytestmark = pytest.mark.django_db
 
 SIZES = [10, 500]
 # Opening a rotation: the draft check, the live pairs locked, one update, the sessions locked, one update,
-# one insert of the calendar cancellations, one of the pair-ended e-mails, then the new round's matching.
-ROTATION_QUERIES = 32
+# one insert of the calendar cancellations, one of the pair-ended e-mails, the organisation's webhook
+# endpoints looked up once for the pairs ended and once for the sessions cancelled, then the new round's
+# matching.
+ROTATION_QUERIES = 34
 # Re-running a round: the unlocked proposals deleted, the problem loaded, one update of the kept ones.
 RERUN_QUERIES = 16
 
