@@ -4,8 +4,8 @@ duplicated and deleted; each programme's modules are its own rows."""
 import pytest
 from django.urls import reverse
 
-from organizations.tenancy import tenant_context
 from mentoring.l10n import both_languages
+from organizations.tenancy import tenant_context
 from programmes import services
 from programmes.curriculum import DEFAULT_CURRICULUM
 from programmes.models import CurriculumModule
