@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.l10n import pick
 from programmes.models import OUTCOMES, MentorOutcome, Participant
 from programmes.outcomes import OUTCOME_LABELS
-from sessions.models import Goal, GoalProgress, Session
+from sessions.models import Challenge, Goal, GoalProgress, Session
 from surveys.models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate
 
 from .privacy import guarded, share
@@ -51,6 +51,7 @@ def figures(*, filters, minimum):
     groups = {"goals": goal_progress(filters=filters, minimum=minimum)}
     groups["skills"] = skills_gained(filters=filters, minimum=minimum)
     groups["practices"] = practices_adopted(filters=filters, minimum=minimum)
+    groups["challenges"] = challenges_tried(filters=filters, minimum=minimum)
     groups["scales"], groups["nps"] = satisfaction(filters=filters, minimum=minimum)
     groups["response_rates"] = response_rates(filters=filters, minimum=minimum)
     groups["comments"] = shared_comments(filters=filters, minimum=minimum)
@@ -199,6 +200,28 @@ def practices_adopted(*, filters, minimum):
             for row in choices
         ],
     }
+
+
+def challenges_tried(*, filters, minimum):
+    """The "try it" challenges mentees committed to over the period (by their date), and how many they say
+    they did: counts only, hidden together when fewer than ``minimum`` mentees committed to one."""
+    challenges = Challenge.objects.filter(
+        _pair_conditions(filters, "pair__"),
+        due_date__gte=filters.start,
+        due_date__lte=filters.end,
+    )
+    row = challenges.aggregate(
+        people=Count("owner", distinct=True),
+        committed=Count("pk"),
+        done=Count("pk", filter=Q(status=Challenge.Status.DONE)),
+        not_done=Count("pk", filter=Q(status=Challenge.Status.NOT_DONE)),
+        pending=Count("pk", filter=Q(status=Challenge.Status.PENDING)),
+    )
+    people = row.pop("people")
+    answered = row["done"] + row["not_done"]
+    figures = {name: guarded(value, people=people, minimum=minimum) for name, value in row.items()}
+    figures["done_share"] = guarded(share(row["done"], answered), people=people, minimum=minimum)
+    return {"people": people, "hidden": people < minimum, "figures": figures}
 
 
 def satisfaction(*, filters, minimum):
@@ -481,6 +504,16 @@ def rows(groups, *, hidden):
         else:
             result.append((section, _("Respondents"), practices["respondents"]))
             result += [(section, f"{entry['label']} (%)", entry["share"]) for entry in practices["choices"]]
+    if "challenges" in groups:
+        figures = groups["challenges"]["figures"]
+        section = _("“Try it” challenges")
+        result += [
+            (section, _("Committed to"), value(figures["committed"])),
+            (section, _("Done"), value(figures["done"])),
+            (section, _("Not done"), value(figures["not_done"])),
+            (section, _("Not answered yet"), value(figures["pending"])),
+            (section, _("Done, of those answered (%)"), value(figures["done_share"])),
+        ]
     for entry in groups.get("scales", []):
         result.append(
             (_("Satisfaction (1-5)"), entry["question"], hidden if entry["hidden"] else entry["average"])

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from organizations.access import Member
 from organizations.roles import Capability
 
-from .models import Participant, ParticipantImport, Programme, Resource, Skill
+from .models import CurriculumModule, Participant, ParticipantImport, Programme, Resource, Skill
 
 _M = TypeVar("_M", bound=Model)
 
@@ -72,3 +72,12 @@ def access_resource(member: Member, programme_id: int, resource_id: int) -> Reso
     if participant is None or not resource.is_for(participant.role):
         raise Http404
     return resource
+
+
+def access_module(member: Member, programme: Programme, module_id: int) -> CurriculumModule:
+    """A curriculum module of a programme HR manages (the programme was loaded by ``access_programme``)."""
+    if not member.can(Capability.MANAGE_PROGRAMMES):
+        raise Http404
+    return get_object_or_404(
+        CurriculumModule.objects.filter(organization=member.organization, programme=programme), pk=module_id
+    )

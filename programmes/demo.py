@@ -21,7 +21,7 @@ from .models import (
     Resource,
     Skill,
 )
-from .services import DEFAULT_SKILLS, ensure_default_taxonomy
+from .services import DEFAULT_SKILLS, copy_default_curriculum, ensure_default_taxonomy
 
 PILOT = "Programme pilote 2026"
 NEXT_COHORT = "Cohorte 2027"
@@ -463,6 +463,13 @@ def seed_demo(organization, people):
             Resource.objects.get_or_create(
                 programme=programme, title=title, defaults={"audience": audience, "url": link}
             )
+
+    # The pilot follows the default curriculum as HR adapted it; the next cohort's is still to compose.
+    if not pilot.modules.exists():
+        copy_default_curriculum(programme=pilot)
+        first = pilot.modules.order_by("position").first()
+        first.objectives += "\nAnimer un canal d'équipe par projet."
+        first.save(update_fields=["objectives"])
 
     for key, profile in PILOT_PROFILES.items():
         _participant(pilot, people, key, profile, Participant.Status.ENROLLED, skills)

@@ -16,6 +16,7 @@ from organizations.validators import no_control_characters
 from .models import (
     AVAILABILITY_SLOTS,
     DAY_PARTS,
+    CurriculumModule,
     Objective,
     OutcomeBaseline,
     Participant,
@@ -387,6 +388,34 @@ class EnrolmentForm(ProfileForm):
         label=_("I have read the charter and I accept it."),
         error_messages={"required": _("You need to accept the charter to enrol.")},
     )
+
+
+class ModuleForm(forms.ModelForm):
+    class Meta:
+        model = CurriculumModule
+        fields = [
+            "title",
+            "title_en",
+            "objectives",
+            "objectives_en",
+            "agenda",
+            "agenda_en",
+            "resources",
+            "resources_en",
+            "challenge",
+            "challenge_en",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 4})
+            for name in ["objectives", "objectives_en", "agenda", "agenda_en", "resources", "resources_en"]
+        }
+        help_texts = {
+            "objectives": _("What the mentee will be able to do, one a line."),
+            "agenda": _("One item a line: a session planned on this module starts with this agenda."),
+            "resources": _("Links and texts to read before or after the session, one a line."),
+            "challenge": _("A concrete practice the mentee can commit to at the end of the session."),
+            "title_en": _("Left empty, English readers see the French."),
+        }
 
 
 # Junior mentors' outcomes ------------------------------------------------------------------------------

@@ -367,3 +367,46 @@ class OutcomeBaseline(TenantModel):
 
 # The outcomes HR records, in the order pages and exports show them; each is a field of both models.
 OUTCOMES = ("promoted", "internal_mobility", "retained_6_months", "retained_12_months")
+
+
+class CurriculumModule(TenantModel):
+    """One topic of a programme's curriculum, e.g. "Réseaux sociaux": what to learn, a suggested agenda for
+    the session on it, resources, and a "try it" challenge the mentee can commit to afterwards.
+
+    The rows belong to the programme: HR copies the product's default curriculum (``programmes.curriculum``)
+    and adapts it, and a change here never touches another programme's modules.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="modules")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("title (French)"), max_length=200, validators=[no_control_characters])
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    objectives = models.TextField(_("learning objectives (French)"), blank=True)
+    objectives_en = models.TextField(_("learning objectives (English)"), blank=True)
+    # One agenda item a line: a session planned on the module starts with these items.
+    agenda = models.TextField(_("suggested agenda (French)"), blank=True)
+    agenda_en = models.TextField(_("suggested agenda (English)"), blank=True)
+    resources = models.TextField(_("resources (French)"), blank=True)
+    resources_en = models.TextField(_("resources (English)"), blank=True)
+    challenge = models.CharField(
+        _("“try it” challenge (French)"), max_length=300, blank=True, validators=[no_control_characters]
+    )
+    challenge_en = models.CharField(
+        _("“try it” challenge (English)"), max_length=300, blank=True, validators=[no_control_characters]
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("curriculum module")
+        verbose_name_plural = _("curriculum modules")
+        indexes = [models.Index(fields=["organization", "programme", "position"])]
+
+    def __str__(self):
+        return localized(self, "title")
+
+    def agenda_lines(self, language=None):
+        """The suggested agenda in the reader's language, one item a line, blank lines dropped."""
+        return [line.strip() for line in localized(self, "agenda", language).splitlines() if line.strip()]

@@ -100,3 +100,12 @@ def first_pending_participation(*, user):
         .order_by("programme__start_date")
         .first()
     )
+
+
+def curriculum_of(*, programme):
+    """The programme's modules in their order, each with ``held_count``: sessions held on it, all pairs
+    together (a count, never which pair). Sessions sit above programmes: the reverse relation is named
+    by its query name, without importing them."""
+    return programme.modules.annotate(
+        held_count=Count("sessions", filter=Q(sessions__status="held"))
+    ).order_by("position", "pk")

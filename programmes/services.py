@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,8 @@ from organizations.services import record_person
 from organizations.tenancy import tenant_context
 from organizations.validators import no_control_characters
 
-from .models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+from .curriculum import DEFAULT_CURRICULUM
+from .models import CurriculumModule, Objective, Participant, ParticipantSkill, Programme, Resource, Skill
 from .signals import participant_enrolled, participant_withdrawn
 
 if TYPE_CHECKING:
@@ -227,6 +228,7 @@ def duplicate_programme(
             for resource in programme.resources.all()
         ]
     )
+    _copy_modules(copy, programme.modules.all())
     return copy
 
 
@@ -361,3 +363,110 @@ def update_participant_record(
     participant.full_clean(exclude=["user", "programme", "manager"])
     participant.save(update_fields=["department", "job_title", "location"])
     return participant
+
+
+# The curriculum ---------------------------------------------------------------------------------------
+
+MODULE_FIELDS = [
+    "title",
+    "title_en",
+    "objectives",
+    "objectives_en",
+    "agenda",
+    "agenda_en",
+    "resources",
+    "resources_en",
+    "challenge",
+    "challenge_en",
+]
+
+
+def _next_position(programme):
+    last = programme.modules.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def _module_value(module, name):
+    return module.get(name, "") if isinstance(module, dict) else getattr(module, name)
+
+
+def _copy_modules(programme, modules):
+    start = _next_position(programme)
+    return CurriculumModule.objects.bulk_create(
+        [
+            CurriculumModule(
+                organization=programme.organization,
+                programme=programme,
+                position=start + offset,
+                **{name: _module_value(module, name) for name in MODULE_FIELDS},
+            )
+            for offset, module in enumerate(modules)
+        ]
+    )
+
+
+@transaction.atomic
+def copy_default_curriculum(*, programme: Programme) -> list[CurriculumModule]:
+    """Append the product's default curriculum (French and English) to the programme's modules.
+
+    The copies are the programme's own rows: HR adapts, reorders or deletes them freely.
+    """
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    return _copy_modules(programme, DEFAULT_CURRICULUM)
+
+
+def save_module(*, module: CurriculumModule, programme: Programme | None = None) -> CurriculumModule:
+    """Create (with ``programme``, placed last) or update a curriculum module, validated."""
+    if module.pk is None:
+        if programme is None:
+            raise ValueError("a new module needs its programme")
+        module.programme = programme
+        module.position = _next_position(programme)
+    for name in MODULE_FIELDS:
+        setattr(module, name, (getattr(module, name) or "").strip())
+    if not module.title:
+        raise ValidationError({"title": _("Give the module a title.")})
+    module.full_clean(exclude=["organization", "programme"])
+    module.save()
+    return module
+
+
+@transaction.atomic
+def duplicate_module(*, module: CurriculumModule) -> CurriculumModule:
+    """A copy of the module, placed right after it, titled as a copy in both languages."""
+    programme = module.programme
+    Programme.objects.select_for_update().filter(pk=programme.pk).first()
+    programme.modules.filter(position__gt=module.position).update(position=models.F("position") + 1)
+    copy = CurriculumModule(
+        organization=module.organization,
+        programme=programme,
+        position=module.position + 1,
+        **{name: getattr(module, name) for name in MODULE_FIELDS},
+    )
+    french, english = both_languages(gettext_noop("%(title)s (copy)"))
+    copy.title = (french % {"title": module.title})[:200]
+    if module.title_en:
+        copy.title_en = (english % {"title": module.title_en})[:200]
+    copy.save()
+    return copy
+
+
+@transaction.atomic
+def move_module(*, module: CurriculumModule, offset: int) -> None:
+    """Move the module up (-1) or down (+1) in its programme's order; the ends stay where they are."""
+    Programme.objects.select_for_update().filter(pk=module.programme_id).first()
+    modules = list(module.programme.modules.order_by("position", "pk"))
+    index = next(i for i, row in enumerate(modules) if row.pk == module.pk)
+    target = index + offset
+    if not 0 <= target < len(modules):
+        return
+    modules[index], modules[target] = modules[target], modules[index]
+    for position, row in enumerate(modules):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+
+
+def delete_module(*, module: CurriculumModule) -> None:
+    """Remove a module; sessions held on it keep their log and become free topics."""
+    module.delete()

@@ -22,6 +22,29 @@ urlpatterns = [
         views.resource_download,
         name="resource_download",
     ),
+    path("programmes/<int:programme_id>/curriculum/", views.curriculum, name="curriculum"),
+    path(
+        "programmes/<int:programme_id>/curriculum/default/",
+        views.curriculum_copy_default,
+        name="curriculum_copy_default",
+    ),
+    path("programmes/<int:programme_id>/curriculum/new/", views.module_create, name="module_create"),
+    path("programmes/<int:programme_id>/curriculum/<int:module_id>/", views.module_edit, name="module_edit"),
+    path(
+        "programmes/<int:programme_id>/curriculum/<int:module_id>/move/",
+        views.module_move,
+        name="module_move",
+    ),
+    path(
+        "programmes/<int:programme_id>/curriculum/<int:module_id>/duplicate/",
+        views.module_duplicate,
+        name="module_duplicate",
+    ),
+    path(
+        "programmes/<int:programme_id>/curriculum/<int:module_id>/delete/",
+        views.module_delete,
+        name="module_delete",
+    ),
     path("programmes/<int:programme_id>/participants/", views.participant_list, name="participant_list"),
     path(
         "programmes/<int:programme_id>/participants/<int:participant_id>/",

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mentoring import spreadsheets
 from mentoring.downloads import private_download
+from mentoring.l10n import pick
 from organizations import audit, uploads
 from organizations.access import organization_view
 from organizations.roles import Capability, Role
@@ -17,12 +18,14 @@ from organizations.roles import Capability, Role
 from . import imports, outcomes, selectors, services
 from .access import (
     access_import,
+    access_module,
     access_own_participation,
     access_participant,
     access_programme,
     access_resource,
     access_skill,
 )
+from .curriculum import DEFAULT_CURRICULUM
 from .forms import (
     AVAILABILITY_CHOICES,
     AddPersonForm,
@@ -30,6 +33,7 @@ from .forms import (
     EnrolmentForm,
     ImportForm,
     MentorOutcomeForm,
+    ModuleForm,
     OutcomeBaselineForm,
     OutcomeImportForm,
     ParticipantRecordForm,
@@ -38,7 +42,7 @@ from .forms import (
     ResourceForm,
     SkillForm,
 )
-from .models import OutcomeBaseline, Participant, Programme, Skill
+from .models import CurriculumModule, OutcomeBaseline, Participant, Programme, Skill
 
 PARTICIPANTS_PER_PAGE = 50
 PREVIEW_ROWS = 200
@@ -178,6 +182,94 @@ def resource_delete(request, programme_id, resource_id):
     services.delete_resource(resource=resource)
     messages.success(request, _("Resource removed."))
     return _to(request, "programme_resources", programme)
+
+
+# HR: the curriculum ---------------------------------------------------------------------------------------
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def curriculum(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    return render(
+        request,
+        "programmes/curriculum.html",
+        {
+            "programme": programme,
+            "modules": selectors.curriculum_of(programme=programme),
+            "default_titles": [pick(module["title"], module["title_en"]) for module in DEFAULT_CURRICULUM],
+        },
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@require_POST
+def curriculum_copy_default(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    modules = services.copy_default_curriculum(programme=programme)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s module copied from the default curriculum: adapt it to your programme.",
+            "%(count)s modules copied from the default curriculum: adapt them to your programme.",
+            len(modules),
+        )
+        % {"count": len(modules)},
+    )
+    return _to(request, "curriculum", programme)
+
+
+def _module_form(request, programme, module):
+    form = ModuleForm(request.POST or None, instance=module)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_module(module=form.save(commit=False), programme=programme)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Module saved."))
+            return _to(request, "curriculum", programme)
+    return render(
+        request, "programmes/module_form.html", {"programme": programme, "form": form, "module": module}
+    )
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def module_create(request, programme_id):
+    programme = access_programme(request.member, programme_id)
+    return _module_form(request, programme, CurriculumModule(programme=programme))
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+def module_edit(request, programme_id, module_id):
+    programme = access_programme(request.member, programme_id)
+    return _module_form(request, programme, access_module(request.member, programme, module_id))
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@require_POST
+def module_move(request, programme_id, module_id):
+    programme = access_programme(request.member, programme_id)
+    module = access_module(request.member, programme, module_id)
+    services.move_module(module=module, offset=-1 if request.POST.get("direction") == "up" else 1)
+    return _to(request, "curriculum", programme)
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@require_POST
+def module_duplicate(request, programme_id, module_id):
+    programme = access_programme(request.member, programme_id)
+    copy = services.duplicate_module(module=access_module(request.member, programme, module_id))
+    messages.success(request, _("Module duplicated: edit the copy."))
+    return _to(request, "module_edit", programme, module_id=copy.pk)
+
+
+@organization_view(Capability.MANAGE_PROGRAMMES)
+@require_POST
+def module_delete(request, programme_id, module_id):
+    programme = access_programme(request.member, programme_id)
+    services.delete_module(module=access_module(request.member, programme, module_id))
+    messages.success(request, _("Module removed."))
+    return _to(request, "curriculum", programme)
 
 
 # HR: participants ---------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from organizations.access import Member
 from pairing.models import Pair
 
-from .models import ActionItem, Goal, Session, SharedResource
+from .models import ActionItem, Challenge, Goal, Session, SharedResource
 
 
 def pairs_of(member: Member) -> QuerySet[Pair]:
@@ -37,3 +37,9 @@ def access_action_item(pair: Pair, action_id: int) -> ActionItem:
 
 def access_resource(pair: Pair, resource_id: int) -> SharedResource:
     return get_object_or_404(SharedResource.objects.filter(pair=pair), pk=resource_id)
+
+
+def access_challenge(pair: Pair, challenge_id: int) -> Challenge:
+    return get_object_or_404(
+        Challenge.objects.filter(pair=pair).select_related("module", "session", "owner"), pk=challenge_id
+    )

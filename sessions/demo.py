@@ -4,14 +4,17 @@ import random
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from mentoring.l10n import localized
 from pairing.models import Pair
 from programmes.models import Programme
 
+from .curriculum import challenge_review_line
 from .models import (
     ActionItem,
     AgendaItem,
+    Challenge,
     Endorsement,
     Goal,
     GoalProgress,
@@ -46,6 +49,13 @@ TOPICS = [
     "Tableaux de bord partagés",
     "Sécurité des données personnelles",
 ]
+# What mentees wrote when they answered their "try it" challenges.
+REFLECTIONS_DONE = [
+    "Plus simple que prévu : trois collègues ont répondu dans l'heure.",
+    "Je l'ai fait deux fois, je garde l'habitude.",
+    "Le résumé était bon, mais j'ai dû corriger deux chiffres.",
+]
+REFLECTIONS_NOT_DONE = ["Semaine de clôture : je le reporte à la prochaine séance."]
 TAKEAWAYS = [
     ("Un canal par projet", "Les décisions se prennent dans le fil, pas par courriel."),
     ("Un prompt, c'est un brief", "Contexte, objectif, format attendu : comme pour un collaborateur."),
@@ -60,10 +70,11 @@ def seed_demo(organization, people):
     pairs = Pair.objects.filter(programme=programme, status=Pair.Status.ACTIVE).select_related(
         "mentor__user", "mentee__user"
     )
+    modules = list(programme.modules.order_by("position", "pk"))
     for index, pair in enumerate(pairs.order_by("pk")):
         if Session.objects.filter(pair=pair).exists():
             continue
-        _seed_pair(organization, programme, pair, index)
+        _seed_pair(organization, programme, pair, index, modules)
     _seed_endorsements(pairs.order_by("pk"))
 
 
@@ -88,7 +99,7 @@ def _seed_endorsements(pairs):
         )
 
 
-def _seed_pair(organization, programme, pair, index):
+def _seed_pair(organization, programme, pair, index, modules):
     mentor, mentee = pair.mentor.user, pair.mentee.user
     # Seeded by the two people, not by ids: the same demo on every database.
     rng = random.Random(f"{mentor.email}:{mentee.email}")
@@ -147,12 +158,26 @@ def _seed_pair(organization, programme, pair, index):
             created_by=mentee,
         )
         topic = TOPICS[number % len(TOPICS)]
-        AgendaItem.objects.create(
-            organization=organization, session=session, text=topic, goal=goals[number % 2], position=0
+        # Every other session is on the next module of the curriculum, the others on a free topic.
+        module = modules[number // 2] if modules and number % 2 == 0 and number // 2 < len(modules) else None
+        if module is not None:
+            session.module = module
+            session.save(update_fields=["module"])
+            lines = module.agenda_lines("fr")
+        else:
+            lines = [topic]
+        AgendaItem.objects.bulk_create(
+            AgendaItem(
+                organization=organization, session=session, text=line, goal=goals[number % 2], position=i
+            )
+            for i, line in enumerate(lines)
         )
         if starts_at < now - timedelta(hours=2) and day != unlogged:
             low = LOW_RATED in emails and starts_at >= now - LOW_RATED_SINCE
             _log(organization, session, goals, number, rng, mentor, mentee, topic, pace, low)
+            if session.status == Session.Status.HELD and module is not None:
+                _challenge(organization, session, module, rng, now)
+    _review_challenges(organization, pair)
     if SILENT in emails:
         # The next meeting was cancelled and never rescheduled.
         day = (days[-1] if days else last) + timedelta(days=programme.cadence_days or 14)
@@ -239,3 +264,41 @@ def _log(organization, session, goals, number, rng, mentor, mentee, topic, pace,
             due_date=timezone.localtime(session.starts_at).date() + timedelta(days=14),
             done_at=session.starts_at + timedelta(days=10) if number < 6 else None,
         )
+
+
+def _challenge(organization, session, module, rng, now):
+    """The mentee's commitment after a held module session: answered when its date has passed (mostly
+    done), still to do when it is ahead. Sessions on a free topic have none: the mentee may commit to
+    one from the latest."""
+    due = timezone.localtime(session.starts_at).date() + timedelta(days=10)
+    challenge = Challenge(
+        organization=organization,
+        pair=session.pair,
+        session=session,
+        module=module,
+        owner=session.pair.mentee.user,
+        text=localized(module, "challenge", "fr") or module.title,
+        due_date=due,
+    )
+    if due < timezone.localdate(now):
+        done = rng.random() < 0.75
+        challenge.status = Challenge.Status.DONE if done else Challenge.Status.NOT_DONE
+        challenge.reflection = rng.choice(REFLECTIONS_DONE if done else REFLECTIONS_NOT_DONE)
+        challenge.answered_at = datetime.combine(due, time(18), PARIS)
+    challenge.save()
+
+
+def _review_challenges(organization, pair):
+    """Each challenge opens the agenda of the pair's next session, as scheduling does."""
+    sessions = list(
+        Session.objects.filter(pair=pair).exclude(status=Session.Status.CANCELLED).order_by("starts_at")
+    )
+    for challenge in Challenge.objects.filter(pair=pair).select_related("session"):
+        following = next((s for s in sessions if s.starts_at > challenge.session.starts_at), None)
+        if following is None:
+            continue
+        challenge.reviewed_in = following
+        challenge.save(update_fields=["reviewed_in"])
+        with translation.override("fr"):
+            line = challenge_review_line(challenge)
+        AgendaItem.objects.create(organization=organization, session=following, text=line, position=0)

@@ -4,9 +4,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mentoring.l10n import localized
 from organizations.timezones import TimeZoneField, zones_in_use
 from organizations.validators import no_control_characters
-from programmes.models import Skill
+from programmes.models import CurriculumModule, Skill
 
 from . import services
 from .models import Goal, RecurringSlot, Session, SharedResource
@@ -403,4 +404,66 @@ class EndorsementForm(forms.Form):
         label=_("Show the topics we covered on the attestation"),
         required=False,
         help_text=_("Otherwise the attestation counts the sessions without saying what they were about."),
+    )
+
+
+# The curriculum and "try it" challenges -------------------------------------------------------------------
+
+
+class ModuleChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return localized(obj, "title")
+
+
+class TopicForm(forms.Form):
+    """What a session is on: one of the programme's modules, or a free topic."""
+
+    module = ModuleChoiceField(
+        label=_("Curriculum module"),
+        queryset=None,
+        required=False,
+        empty_label=_("A free topic"),
+        help_text=_("A session on a module starts from its suggested agenda."),
+    )
+
+    def __init__(self, *args, pair, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["module"].queryset = CurriculumModule.objects.filter(programme=pair.programme).order_by(
+            "position", "pk"
+        )
+
+
+def agenda_formset_from(pair, lines, data=None):
+    """The agenda formset opened on ``lines`` (a session's starting agenda, or its current items)."""
+    return AgendaFormSet(
+        data,
+        prefix="agenda",
+        initial=[{"text": text, "goal": goal} for text, goal in lines],
+        form_kwargs={"goals": Goal.objects.filter(pair=pair)},
+    )
+
+
+class ChallengeForm(forms.Form):
+    text = forms.CharField(
+        label=_("What I will try"),
+        max_length=300,
+        validators=[no_control_characters],
+        help_text=_("A concrete practice, e.g. “publish a post on the internal network”."),
+    )
+    due_date = forms.DateField(label=_("By"), widget=DATE_INPUT)
+
+
+class ChallengeAnswerForm(forms.Form):
+    done = forms.TypedChoiceField(
+        label=_("Did you do it?"),
+        choices=[("yes", _("Yes, I did it")), ("no", _("Not this time"))],
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+    )
+    reflection = forms.CharField(
+        label=_("A line of reflection"),
+        max_length=500,
+        required=False,
+        validators=[no_control_characters],
+        help_text=_("What worked, what got in the way. Your mentor reads it."),
     )

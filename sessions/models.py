@@ -11,7 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from organizations.tenancy import TenantModel
 from organizations.validators import no_control_characters
 from pairing.models import Pair
-from programmes.models import SESSION_MINUTES_CEILING, SESSION_MINUTES_FLOOR, Objective, Skill
+from programmes.models import (
+    SESSION_MINUTES_CEILING,
+    SESSION_MINUTES_FLOOR,
+    CurriculumModule,
+    Objective,
+    Skill,
+)
 
 
 def row_name(row):
@@ -186,6 +192,16 @@ class Session(TenantModel):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The curriculum module the session is on; none is a free topic. A held session on a module is what
+    # makes the module done for the pair (sessions.selectors.curriculum_progress).
+    module = models.ForeignKey(
+        CurriculumModule,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        verbose_name=_("curriculum module"),
+    )
 
     class Meta:
         ordering = ["starts_at"]
@@ -326,24 +342,6 @@ def new_feed_token():
     return secrets.token_urlsafe(32)
 
 
-class CalendarFeed(TenantModel):
-    """A person's private calendar subscription URL for one organisation; the token is the credential."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(auto_now_add=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar feed")
-        verbose_name_plural = _("calendar feeds")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organization", "user"], condition=Q(revoked_at=None), name="calendar_feed_one_active"
-            ),
-        ]
-
-
 class Endorsement(TenantModel):
     """The senior mentee's word about their junior mentor, for the mentor's attestation.
 
@@ -370,3 +368,76 @@ class Endorsement(TenantModel):
 
     def __str__(self):
         return f"{self.pair} · {self.given_at:%Y-%m-%d}"
+
+
+class CalendarFeed(TenantModel):
+    """A person's private calendar subscription URL for one organisation; the token is the credential."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user"], condition=Q(revoked_at=None), name="calendar_feed_one_active"
+            ),
+        ]
+
+
+class Challenge(TenantModel):
+    """A "try it" challenge: a concrete practice the mentee commits to at the end of a session, with a date.
+
+    By that date the mentee says whether they did it, with a line of reflection; the mentor reads it, and
+    the next session planned opens with it (``reviewed_in``). It is the mentee's: exported with their data.
+    Dashboards only ever count them, above the organisation's privacy threshold.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("To do")
+        DONE = "done", _("Done")
+        NOT_DONE = "not_done", _("Not done")
+
+    pair = models.ForeignKey(Pair, on_delete=models.CASCADE, related_name="challenges")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="challenges"
+    )
+    module = models.ForeignKey(
+        CurriculumModule, null=True, blank=True, on_delete=models.SET_NULL, related_name="challenges"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("what I will try"), max_length=300, validators=[no_control_characters])
+    due_date = models.DateField(_("by"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    reflection = models.CharField(
+        _("a line of reflection"), max_length=500, blank=True, validators=[no_control_characters]
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The session whose agenda opened with it, so that a challenge is reviewed once.
+    reviewed_in = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.SET_NULL, related_name="reviewed_challenges"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("“try it” challenge")
+        verbose_name_plural = _("“try it” challenges")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status="pending", answered_at=None)
+                | (~Q(status="pending") & ~Q(answered_at=None)),
+                name="challenge_answered_when_not_pending",
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status"], name="challenge_by_status")]
+
+    def __str__(self):
+        return row_name(self)
+
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING

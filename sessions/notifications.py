@@ -12,7 +12,8 @@ version after a newer one.
 
 import hashlib
 import json
-from datetime import timedelta
+import zoneinfo
+from datetime import datetime, time, timedelta
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -37,7 +38,7 @@ from organizations.tenancy import current_organization
 
 from . import selectors
 from .calendar import in_series, invitation_ics, series_ics, sessions_ics
-from .models import Session
+from .models import Challenge, Session
 
 SESSION_REMINDER_24H = notification_kind(
     "session_reminder_24h", gettext_lazy("Session reminder, the day before"), position=10
@@ -54,6 +55,12 @@ SESSION_INVITATION = notification_kind(
 PAIR_INACTIVE = notification_kind(
     "pair_inactive", gettext_lazy("Nudge when a pair has not met for a while"), position=40
 )
+
+CHALLENGE_DUE = notification_kind(
+    "challenge_due", gettext_lazy("Reminder of a “try it” challenge on its date"), position=45
+)
+# The morning of the date, in the mentee's time zone: time to try it today, or to say how it went.
+CHALLENGE_REMINDER_TIME = time(9, 0)
 
 REMINDER_OFFSETS = {
     SESSION_REMINDER_24H: timedelta(hours=24),
@@ -250,6 +257,48 @@ def render_pair_inactive(row):
         ],
         action_url=organization_url("pair_space", pair_id=pair.pk),
         action_label=_("Schedule a session"),
+    )
+
+
+def plan_challenge_reminder(challenge):
+    """One reminder to the mentee on the challenge's date, through the outbox (their preferences and quiet
+    hours apply); skipped at send time once they have answered."""
+    owner = challenge.owner
+    try:
+        zone = zoneinfo.ZoneInfo(owner.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    due_at = datetime.combine(challenge.due_date, CHALLENGE_REMINDER_TIME, tzinfo=zone)
+    plan(
+        organization=challenge.organization,
+        recipient=owner,
+        kind=CHALLENGE_DUE,
+        key=natural_key(CHALLENGE_DUE, "challenge", challenge.pk, challenge.due_date, recipient=owner),
+        due_at=max(due_at, timezone.now()),
+        object_id=challenge.pk,
+    )
+
+
+@renderer(CHALLENGE_DUE)
+def render_challenge_due(row):
+    challenge = (
+        Challenge.objects.filter(pk=row.object_id, owner=row.recipient, status=Challenge.Status.PENDING)
+        .select_related("pair__mentor__user", "pair__mentee__user")
+        .first()
+    )
+    if challenge is None:
+        return None
+    partner = challenge.pair.partner_of(row.recipient)
+    return Message(
+        subject=_("Your “try it” challenge is due today"),
+        paragraphs=[
+            _("At your last session with %(partner)s, you committed to: “%(text)s”.")
+            % {"partner": partner.get_full_name() or partner.email, "text": challenge.text},
+            _("Did you try it? Say so in a click, with a line on how it went: %(partner)s will read it.")
+            % {"partner": partner.display_name},
+        ],
+        action_url=organization_url("challenge_answer", pair_id=challenge.pair_id, challenge_id=challenge.pk),
+        action_label=_("Answer the challenge"),
     )
 
 

@@ -12,6 +12,7 @@ from .models import (
     ActionItem,
     AgendaItem,
     CalendarFeed,
+    Challenge,
     Endorsement,
     Goal,
     GoalProgress,
@@ -22,7 +23,7 @@ from .models import (
 )
 
 
-@pair_export(covers=[Goal, GoalProgress, Session, ActionItem, SharedResource, PrivateNote])
+@pair_export(covers=[Goal, GoalProgress, Session, ActionItem, SharedResource, PrivateNote, Challenge])
 def _pair_workspaces(user, pair_ids):
     workspaces = _Workspaces.of(
         goals=Goal.objects.filter(pair__in=pair_ids)
@@ -31,6 +32,7 @@ def _pair_workspaces(user, pair_ids):
             "skills", Prefetch("progress", queryset=GoalProgress.objects.order_by("recorded_on", "pk"))
         ),
         sessions=Session.objects.filter(pair__in=pair_ids)
+        .select_related("module")
         .prefetch_related(Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk")))
         .order_by("starts_at", "pk"),
         action_items=ActionItem.objects.filter(pair__in=pair_ids)
@@ -38,6 +40,9 @@ def _pair_workspaces(user, pair_ids):
         .order_by("created_at", "pk"),
         resources=SharedResource.objects.filter(pair__in=pair_ids)
         .select_related("added_by")
+        .order_by("created_at", "pk"),
+        challenges=Challenge.objects.filter(pair__in=pair_ids)
+        .select_related("module", "owner")
         .order_by("created_at", "pk"),
         # The author's own notes only: the partner's note on the same session is never read.
         own_notes={note.session_id: note for note in PrivateNote.objects.filter(author=user)},
@@ -54,11 +59,14 @@ class _Workspaces:
     session_actions: dict = field(default_factory=lambda: defaultdict(list))
     pair_actions: dict = field(default_factory=lambda: defaultdict(list))
     resources: dict = field(default_factory=lambda: defaultdict(list))
+    challenges: dict = field(default_factory=lambda: defaultdict(list))
     own_notes: dict = field(default_factory=dict)
 
     @classmethod
-    def of(cls, *, goals, sessions, action_items, resources, own_notes):
+    def of(cls, *, goals, sessions, action_items, resources, challenges, own_notes):
         workspaces = cls(own_notes=own_notes)
+        for challenge in challenges:
+            workspaces.challenges[challenge.pair_id].append(challenge)
         for goal in goals:
             workspaces.goals[goal.pair_id].append(goal)
         for session in sessions:
@@ -88,6 +96,20 @@ class _Workspaces:
                 }
                 for resource in self.resources[pair.pk]
             ],
+            # The mentee's commitments, which the mentor also read: part of both people's pair.
+            "try_it_challenges": [
+                {
+                    "challenge": challenge.text,
+                    "by": challenge.owner.display_name,
+                    "module": challenge.module.title if challenge.module else None,
+                    "due_date": challenge.due_date,
+                    "status": challenge.status,
+                    "reflection": challenge.reflection,
+                    "answered_at": challenge.answered_at,
+                    "created_at": challenge.created_at,
+                }
+                for challenge in self.challenges[pair.pk]
+            ],
         }
 
     def _session(self, session):
@@ -105,6 +127,7 @@ class _Workspaces:
             "shared_notes": session.shared_notes,
             "usefulness": session.usefulness,
             "cancel_reason": session.cancel_reason,
+            "curriculum_module": session.module.title if session.module else None,
             "action_items": [_action(action) for action in self.session_actions[session.pk]],
             "my_private_note": note.text if note else None,
         }
@@ -146,6 +169,12 @@ def _calendar_feeds(user):
 @privacy.erase
 def _delete_private_notes(*, user, now):
     PrivateNote.objects.filter(author=user).delete()
+
+
+@privacy.erase
+def _forget_challenge_words(*, user, now):
+    # The words are the person's; whether a practice was adopted stays, unnamed, for the programme's counts.
+    Challenge.objects.filter(owner=user).update(text="", reflection="")
 
 
 # What the person wrote about their mentor, for the mentor's attestation.

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
@@ -20,6 +20,7 @@ from organizations.tenancy import unscoped
 from organizations.validators import no_control_characters
 from pairing.models import Pair
 
+from . import curriculum
 from .models import (
     ActionItem,
     AgendaItem,
@@ -37,7 +38,7 @@ from .signals import sessions_cancelled, sessions_held, sessions_scheduled
 if TYPE_CHECKING:
     from accounts.models import User
     from organizations.models import Organization
-    from programmes.models import Objective, Skill
+    from programmes.models import CurriculumModule, Objective, Skill
 
 # Sessions that still hold a place in people's diaries: a cancelled or missed one frees the time.
 BUSY_STATUSES = [Session.Status.SCHEDULED, Session.Status.HELD]
@@ -201,9 +202,15 @@ def schedule_session(
     time_zone: str,
     format: str = Session.Format.VIDEO,
     location: str = "",
-    agenda: Iterable[AgendaEntry] = (),
+    agenda: Iterable[AgendaEntry] | None = None,
+    module: CurriculumModule | None = None,
 ) -> Session:
-    """Plan a session of the pair and e-mail both people the invitation once committed.
+    """Plan a session of the pair, on a curriculum module or a free topic, and e-mail both people the
+    invitation once committed.
+
+    The agenda is the one given by its owner (``curriculum.can_edit_agenda``); without one, the session
+    starts from the challenges to review and the module's suggested agenda. Either way, the challenges
+    committed since the last session are reviewed in this one.
 
     Refused: outside the programme's duration bounds or dates, in the past, or overlapping another
     session of either person.
@@ -211,6 +218,12 @@ def schedule_session(
     _require_member_of_pair(pair, by)
     _require_active(pair)
     zone_or_error(time_zone)
+    curriculum.validate_module(pair, module)
+    if agenda is None:
+        agenda = [AgendaEntry(text=line) for line in curriculum.starting_agenda(pair, module)]
+    elif not curriculum.can_edit_agenda(by, pair):
+        raise PermissionDenied
+    agenda = list(agenda)
     _check_goals_belong(pair, agenda)
     _lock_diaries(pair)
     _validate_slot(pair=pair, starts_at=starts_at, duration_minutes=duration_minutes)
@@ -223,10 +236,12 @@ def schedule_session(
         format=format,
         location=location.strip(),
         created_by=by,
+        module=module,
     )
-    session.full_clean(exclude=["pair", "created_by", "recurring_slot", "logged_by"])
+    session.full_clean(exclude=["pair", "created_by", "recurring_slot", "logged_by", "module"])
     session.save()
     _save_agenda(session, agenda)
+    curriculum.attach_challenges(session)
     _notify([session], "REQUEST")
     sessions_scheduled.send(sender=Session, sessions=[session])
     return session
@@ -279,6 +294,7 @@ def cancel_session(*, session: Session, by: User, reason: str) -> Session:
     session.cancelled_at = timezone.now()
     session.sequence += 1
     session.save()
+    curriculum.release_challenges(session)
     _notify([session], "CANCEL")
     sessions_cancelled.send(sender=Session, sessions=[session])
     return session
@@ -401,6 +417,28 @@ def log_session(*, session: Session, by: User, log: SessionLog) -> Session:
         record_progress(
             goal=entry.goal, by=by, value=entry.value, note=entry.note, recorded_on=day, session=session
         )
+    return session
+
+
+@transaction.atomic
+def replace_agenda(
+    *, session: Session, by: User, agenda: Iterable[AgendaEntry], module: CurriculumModule | None
+) -> Session:
+    """The agenda owner rewrites a planned session's agenda and says which module it is on (or none)."""
+    pair = session.pair
+    _require_member_of_pair(pair, by)
+    if not curriculum.can_edit_agenda(by, pair):
+        raise PermissionDenied
+    if not session.is_open:
+        raise ValidationError(_("Only a planned session's agenda can be changed."))
+    curriculum.validate_module(pair, module)
+    agenda = list(agenda)
+    _check_goals_belong(pair, agenda)
+    session.agenda_items.all().delete()
+    _save_agenda(session, agenda)
+    if session.module_id != (module.pk if module else None):
+        session.module = module
+        session.save(update_fields=["module"])
     return session
 
 

@@ -14,8 +14,16 @@ from organizations.roles import Capability
 from organizations.tenancy import tenant_context
 from programmes.models import Participant
 
-from . import attestation, forms, selectors, services
-from .access import access_action_item, access_goal, access_pair, access_resource, access_session, pairs_of
+from . import attestation, curriculum, forms, selectors, services
+from .access import (
+    access_action_item,
+    access_challenge,
+    access_goal,
+    access_pair,
+    access_resource,
+    access_session,
+    pairs_of,
+)
 from .calendar import feed_ics, invitation_ics
 from .charts import progress_curve
 from .models import Endorsement, Goal
@@ -69,6 +77,13 @@ def pair_space(request, pair_id):
             "resources": selectors.resources(pair),
             "action_form": forms.RequiredActionItemForm(pair=pair, prefix="action"),
             "resource_form": forms.ResourceForm(prefix="resource"),
+            "curriculum": curriculum.curriculum_progress(pair),
+            "pending_challenges": curriculum.challenges_of(pair).filter(status="pending"),
+            "awaiting_challenge": (
+                curriculum.session_awaiting_challenge(pair)
+                if curriculum.is_mentee(request.user, pair)
+                else None
+            ),
         },
     )
 
@@ -83,9 +98,16 @@ def session_list(request, pair_id):
 @organization_view(Capability.PARTICIPATE)
 def schedule_session(request, pair_id):
     pair = access_pair(request.member, pair_id)
+    module = _chosen_module(request, pair)
     form = forms.SessionForm(request.POST or None, pair=pair, user=request.user)
-    agenda = forms.agenda_formset(pair, request.POST or None)
-    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+    # The agenda's owner writes it, starting from the module's; the other person plans the date only,
+    # and the session starts from the module's agenda.
+    agenda = None
+    if curriculum.can_edit_agenda(request.user, pair):
+        agenda = forms.agenda_formset_from(
+            pair, [(line, None) for line in curriculum.starting_agenda(pair, module)], request.POST or None
+        )
+    if request.method == "POST" and form.is_valid() and (agenda is None or agenda.is_valid()):
         data = form.cleaned_data
         try:
             session = services.schedule_session(
@@ -96,14 +118,37 @@ def schedule_session(request, pair_id):
                 time_zone=data["time_zone"],
                 format=data["format"],
                 location=data["location"],
-                agenda=forms.agenda_entries(agenda),
+                agenda=forms.agenda_entries(agenda) if agenda is not None else None,
+                module=module,
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Session planned. You will both receive the invitation by e-mail."))
             return redirect(_session_url(session))
-    return render(request, "sessions/session_form.html", {"pair": pair, "form": form, "agenda": agenda})
+    return render(
+        request,
+        "sessions/session_form.html",
+        {
+            "pair": pair,
+            "form": form,
+            "agenda": agenda,
+            "module": module,
+            "topic_form": forms.TopicForm(initial={"module": module}, pair=pair),
+        },
+    )
+
+
+def _chosen_module(request, pair):
+    """The module a new session is on: the one asked for (``module``, empty for a free topic), or the
+    pair's current module when nothing was asked."""
+    source = request.POST if request.method == "POST" else request.GET
+    if "module" not in source:
+        return curriculum.suggested_module(pair)
+    topic = forms.TopicForm(source, pair=pair)
+    if not topic.is_valid():
+        raise Http404
+    return topic.cleaned_data["module"]
 
 
 @organization_view(Capability.PARTICIPATE)
@@ -122,6 +167,9 @@ def session_detail(request, pair_id, session_id):
             "progress": session.goal_progress.select_related("goal"),
             "cancel_form": forms.CancelForm(),
             "has_started": session.starts_at <= timezone.now(),
+            "can_edit_agenda": curriculum.can_edit_agenda(request.user, pair),
+            "is_mentee": curriculum.is_mentee(request.user, pair),
+            "session_challenges": session.challenges.all(),
         },
     )
 
@@ -215,6 +263,13 @@ def log_session(request, pair_id, session_id):
             _add_errors(form, error)
         else:
             messages.success(request, _("Session logged."))
+            if curriculum.is_mentee(request.user, pair) and session.status == session.Status.HELD:
+                return redirect(
+                    reverse(
+                        "challenge_create", kwargs={"org_slug": pair.organization.slug, "pair_id": pair.pk}
+                    )
+                    + f"?session={session.pk}"
+                )
             return redirect(_pair_url(pair))
     return render(
         request,
@@ -410,6 +465,122 @@ def calendar_feed(request, token):
         name = f"Binôme · {feed.organization.name}"
         body = feed_ics(sessions, name=name)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+# The curriculum and "try it" challenges -------------------------------------------------------------------
+
+
+@organization_view(Capability.PARTICIPATE)
+def pair_curriculum(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    return render(
+        request,
+        "sessions/curriculum.html",
+        {"pair": pair, "progress": curriculum.curriculum_progress(pair)},
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def session_agenda(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    if not curriculum.can_edit_agenda(request.user, pair):
+        raise PermissionDenied
+    if not session.is_open:
+        messages.error(request, _("Only a planned session's agenda can be changed."))
+        return redirect(_session_url(session))
+    items = [(item.text, item.goal) for item in session.agenda_items.select_related("goal")]
+    topic = forms.TopicForm(request.POST or None, pair=pair, initial={"module": session.module})
+    agenda = forms.agenda_formset_from(pair, items, request.POST or None)
+    if request.method == "POST" and topic.is_valid() and agenda.is_valid():
+        try:
+            services.replace_agenda(
+                session=session,
+                by=request.user,
+                agenda=forms.agenda_entries(agenda),
+                module=topic.cleaned_data["module"],
+            )
+        except ValidationError as error:
+            _add_errors(topic, error)
+        else:
+            messages.success(request, _("Agenda saved."))
+            return redirect(_session_url(session))
+    return render(
+        request,
+        "sessions/agenda_form.html",
+        {"pair": pair, "session": session, "topic_form": topic, "agenda": agenda},
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def challenge_list(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    return render(
+        request,
+        "sessions/challenge_list.html",
+        {
+            "pair": pair,
+            "challenges": curriculum.challenges_of(pair),
+            "is_mentee": curriculum.is_mentee(request.user, pair),
+            "awaiting": curriculum.session_awaiting_challenge(pair),
+        },
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def challenge_create(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    if not curriculum.is_mentee(request.user, pair):
+        raise PermissionDenied
+    session_id = request.POST.get("session") or request.GET.get("session")
+    if session_id and str(session_id).isdigit():
+        session = access_session(pair, int(session_id))
+    else:
+        session = curriculum.session_awaiting_challenge(pair)
+        if session is None:
+            messages.error(request, _("A challenge follows a held session: log your session first."))
+            return redirect(_pair_url(pair))
+    form = forms.ChallengeForm(
+        request.POST or None,
+        initial={
+            "text": curriculum.suggested_challenge(session),
+            "due_date": timezone.localdate() + curriculum.CHALLENGE_DEFAULT,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            curriculum.commit_to_challenge(pair=pair, by=request.user, session=session, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Challenge noted. We will remind you on the date."))
+            return redirect("challenge_list", org_slug=pair.organization.slug, pair_id=pair.pk)
+    return render(request, "sessions/challenge_form.html", {"pair": pair, "session": session, "form": form})
+
+
+@organization_view(Capability.PARTICIPATE)
+def challenge_answer(request, pair_id, challenge_id):
+    pair = access_pair(request.member, pair_id)
+    challenge = access_challenge(pair, challenge_id)
+    is_owner = challenge.owner_id == request.user.pk and curriculum.is_mentee(request.user, pair)
+    if request.method == "POST" and not is_owner:
+        raise PermissionDenied
+    initial = {}
+    if not challenge.is_pending:
+        initial = {"done": "yes" if challenge.status == challenge.Status.DONE else "no"}
+        initial["reflection"] = challenge.reflection
+    form = forms.ChallengeAnswerForm(request.POST or None, initial=initial) if is_owner else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            curriculum.answer_challenge(challenge=challenge, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Thank you: your mentor will read how it went."))
+            return redirect("challenge_list", org_slug=pair.organization.slug, pair_id=pair.pk)
+    return render(
+        request, "sessions/challenge_detail.html", {"pair": pair, "challenge": challenge, "form": form}
+    )
 
 
 # The mentee's endorsement and the mentor's attestation ---------------------------------------------------

@@ -57,5 +57,6 @@ def test_the_file_keeps_its_format(world):
         "sessions",
         "action_items",
         "shared_space",
+        "try_it_challenges",
     ]
     assert list(pair["sessions"][0])[-2:] == ["action_items", "my_private_note"]

@@ -21,8 +21,8 @@ from organizations.roles import Role
 from organizations.tenancy import tenant_context
 from pairing.models import MatchingRound, Pair, PairingRule
 from programmes.imports import prepare_import
-from programmes.models import Participant, Programme, Skill
-from sessions.models import Goal, Session
+from programmes.models import CurriculumModule, Participant, Programme, Skill
+from sessions.models import Challenge, Goal, Session
 from surveys.models import SurveyResponse, SurveyTemplate
 from surveys.tokens import response_token
 
@@ -71,6 +71,9 @@ PAGES = [
     Page("programme_edit", frozenset({HR})),
     Page("programme_resources", frozenset({HR})),
     Page("programme_outcomes", frozenset({HR})),
+    Page("curriculum", frozenset({HR})),
+    Page("module_create", frozenset({HR})),
+    Page("module_edit", frozenset({HR})),
     Page("participant_list", frozenset({HR})),
     Page("participant_add", frozenset({HR})),
     Page("participant_detail", frozenset({HR})),
@@ -102,11 +105,16 @@ PAGES = [
     Page("session_reschedule", PARTICIPANTS),
     Page("session_log", PARTICIPANTS),
     Page("recurring_slot", PARTICIPANTS),
+    Page("endorsement", frozenset({MENTEE})),
+    Page("mentor_attestation", frozenset({MENTOR})),
     Page("goal_detail", PARTICIPANTS),
     Page("goal_edit", PARTICIPANTS),
     Page("goal_create", PARTICIPANTS),
-    Page("endorsement", frozenset({MENTEE})),
-    Page("mentor_attestation", frozenset({MENTOR})),
+    Page("pair_curriculum", PARTICIPANTS),
+    Page("session_agenda", frozenset({MENTOR})),
+    Page("challenge_list", PARTICIPANTS),
+    Page("challenge_answer", PARTICIPANTS),
+    Page("challenge_create", frozenset({MENTEE})),
     Page("survey_answer", frozenset({MENTEE})),
 ]
 
@@ -150,6 +158,10 @@ NOT_PAGES = {
             "session_cancel",
             "action_create",
             "resource_create",
+            "curriculum_copy_default",
+            "module_move",
+            "module_duplicate",
+            "module_delete",
         ],
         "POST only",
     ),
@@ -344,6 +356,15 @@ ARGUMENTS: dict[str, Callable[[Visitor, dict], Any]] = {
     "pair_id": _pair,
     "session_id": _session,
     "goal_id": _goal,
+    "module_id": lambda visitor, values: (
+        CurriculumModule.objects.filter(programme_id=values["programme_id"])
+        .order_by("position", "pk")
+        .first()
+        .pk
+    ),
+    "challenge_id": lambda visitor, values: (
+        Challenge.objects.filter(pair_id=values["pair_id"]).order_by("pk").first().pk
+    ),
     "participant_id": _participant,
     "import_id": _import,
     "skill_id": lambda visitor, values: Skill.objects.order_by("pk").first().pk,

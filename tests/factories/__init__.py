@@ -19,6 +19,7 @@ from .organizations import (
 from .pairing import MatchingRoundFactory, PairFactory, PairingRuleFactory
 from .programmes import (
     ALL_WEEK,
+    CurriculumModuleFactory,
     ObjectiveFactory,
     ParticipantFactory,
     ParticipantSkillFactory,
@@ -30,6 +31,7 @@ from .programmes import (
 from .sessions import (
     ActionItemFactory,
     AgendaItemFactory,
+    ChallengeFactory,
     GoalFactory,
     GoalProgressFactory,
     PrivateNoteFactory,
@@ -44,6 +46,8 @@ __all__ = [
     "DEFAULT_PASSWORD",
     "ActionItemFactory",
     "AgendaItemFactory",
+    "ChallengeFactory",
+    "CurriculumModuleFactory",
     "GoalFactory",
     "GoalProgressFactory",
     "InvitationFactory",

@@ -8,7 +8,15 @@ from django.utils import timezone
 from organizations.models import Membership
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
-from programmes.models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
+from programmes.models import (
+    CurriculumModule,
+    Objective,
+    Participant,
+    ParticipantSkill,
+    Programme,
+    Resource,
+    Skill,
+)
 
 from .organizations import TenantFactory, UserFactory
 
@@ -105,6 +113,20 @@ class ResourceFactory(TenantFactory):
     programme = factory.SubFactory(ProgrammeFactory, organization=factory.SelfAttribute("..organization"))
     title = factory.Sequence(lambda n: f"Guide {n}")
     url = "https://example.com/guide"
+
+
+class CurriculumModuleFactory(TenantFactory):
+    class Meta:
+        model = CurriculumModule
+
+    programme = factory.SubFactory(ProgrammeFactory, organization=factory.SelfAttribute("..organization"))
+    position = factory.Sequence(lambda n: n)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    title_en = factory.LazyAttribute(lambda module: f"{module.title} (en)")
+    agenda = "Tour d'horizon\nDémonstration"
+    agenda_en = "Round-up\nDemonstration"
+    challenge = "Publier un post"
+    challenge_en = "Publish a post"
 
 
 def enrol(programme, role, user=None, skills=None, **fields):

@@ -5,7 +5,16 @@ import datetime
 import factory
 from django.utils import timezone
 
-from sessions.models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from sessions.models import (
+    ActionItem,
+    AgendaItem,
+    Challenge,
+    Goal,
+    GoalProgress,
+    PrivateNote,
+    Session,
+    SharedResource,
+)
 
 from .organizations import TenantFactory
 from .pairing import PairFactory
@@ -86,3 +95,18 @@ class SharedResourceFactory(TenantFactory):
     pair = factory.SubFactory(PairFactory, organization=factory.SelfAttribute("..organization"))
     title = factory.Sequence(lambda n: f"Take-away {n}")
     body = "What we learnt"
+
+
+class ChallengeFactory(TenantFactory):
+    """A pending challenge the mentee committed to after a held session, due in a week."""
+
+    class Meta:
+        model = Challenge
+
+    session = factory.SubFactory(
+        SessionFactory, organization=factory.SelfAttribute("..organization"), held=True
+    )
+    pair = factory.LazyAttribute(lambda challenge: challenge.session.pair)
+    owner = factory.LazyAttribute(lambda challenge: challenge.pair.mentee.user)
+    text = factory.Sequence(lambda n: f"Try thing {n}")
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))

@@ -1,6 +1,13 @@
 import itertools
 
-from tests.factories import ParticipantFactory, ProgrammeFactory, ResourceFactory, SkillFactory, UserFactory
+from tests.factories import (
+    CurriculumModuleFactory,
+    ParticipantFactory,
+    ProgrammeFactory,
+    ResourceFactory,
+    SkillFactory,
+    UserFactory,
+)
 from tests.isolation import FOREIGN_MARKER
 
 _numbers = itertools.count(1)
@@ -58,5 +65,10 @@ SAMPLES = {
     "participant_id": _participant_id,
     "resource_id": _resource_id,
     "import_id": _import_id,
+    "module_id": lambda organization: (
+        CurriculumModuleFactory(
+            organization=organization, title=FOREIGN_MARKER, objectives=FOREIGN_MARKER, agenda=FOREIGN_MARKER
+        ).pk
+    ),
     "skill_id": lambda organization: SkillFactory(organization=organization, name=FOREIGN_MARKER).pk,
 }

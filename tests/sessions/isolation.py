@@ -1,4 +1,11 @@
-from tests.factories import ActionItemFactory, GoalFactory, PairFactory, SessionFactory, SharedResourceFactory
+from tests.factories import (
+    ActionItemFactory,
+    ChallengeFactory,
+    GoalFactory,
+    PairFactory,
+    SessionFactory,
+    SharedResourceFactory,
+)
 from tests.isolation import FOREIGN_MARKER
 
 
@@ -16,6 +23,9 @@ SAMPLES = {
     "session_id": _session_id,
     "goal_id": lambda organization: GoalFactory(organization=organization, title=FOREIGN_MARKER).pk,
     "action_id": lambda organization: ActionItemFactory(organization=organization, title=FOREIGN_MARKER).pk,
+    "challenge_id": lambda organization: (
+        ChallengeFactory(organization=organization, text=FOREIGN_MARKER, reflection=FOREIGN_MARKER).pk
+    ),
     "resource_id": lambda organization: (
         SharedResourceFactory(organization=organization, title=FOREIGN_MARKER).pk
     ),

@@ -37,15 +37,15 @@ def _form_data(starts_at, duration=45, **extra):
     }
 
 
-def test_the_mentee_schedules_a_session_with_an_agenda_and_both_get_the_invitation(
-    pair, organization, mentee_user, client_for, django_capture_on_commit_callbacks
+def test_the_mentor_schedules_a_session_with_an_agenda_and_both_get_the_invitation(
+    pair, organization, mentor_user, client_for, django_capture_on_commit_callbacks
 ):
     with tenant_context(organization):
         goal = GoalFactory(organization=organization, pair=pair, title="Use Teams well")
     url = reverse("session_schedule", kwargs={"org_slug": "acme", "pair_id": pair.pk})
     data = _form_data(in_days(3), **{"agenda-0-text": "Teams channels", "agenda-0-goal": goal.pk})
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(mentee_user).post(url, data)
+        response = client_for(mentor_user).post(url, data)
     assert response.status_code == 302
     with tenant_context(organization):
         session = Session.objects.get()
