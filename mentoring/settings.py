@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "sessions.apps.SessionsConfig",
     "notifications",
     "surveys",
+    # SCIM 2.0 provisioning from the organisation's directory (issue 14), at /scim/v2/.
+    "scim",
     "dashboards",
 ]
 

@@ -37,6 +37,9 @@ LAYERS = [
     "sessions",
     # Surveys sent around programmes, pairs and sessions.
     "surveys",
+    # Provisioning from the organisation's directory (SCIM): it writes people, memberships and
+    # participants' profiles, and ends pairs through the programmes' withdrawal.
+    "scim",
     # Dashboards read everything and nobody imports them.
     "dashboards",
 ]
