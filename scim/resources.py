@@ -6,7 +6,7 @@ attributes Binôme keeps: a directory (or a compliance checker) that writes an a
 
 from typing import Annotated, Any, ClassVar
 
-from pydantic import Field
+from pydantic import EmailStr, Field
 from scim2_models import (
     URN,
     AuthenticationScheme,
@@ -14,7 +14,6 @@ from scim2_models import (
     CaseExact,
     ChangePassword,
     ComplexAttribute,
-    Email,
     Extension,
     Filter,
     GroupMember,
@@ -30,6 +29,7 @@ from scim2_models import (
     Sort,
     Uniqueness,
 )
+from scim2_models import Email as ScimEmail
 from scim2_models import ETag as ETagConfig
 
 USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
@@ -41,16 +41,21 @@ MAX_RESULTS = 200
 
 
 class Name(ComplexAttribute):
-    # Computed from the given and family names.
-    formatted: Annotated[str | None, Mutability.read_only] = None
     family_name: str | None = None
     given_name: str | None = None
+
+
+class Email(ComplexAttribute):
+    value: Annotated[EmailStr | None, Required.true] = None
+    display: str | None = None
+    type: ScimEmail.Type | None = Field(None, examples=["work", "home", "other"])
+    primary: bool | None = None
 
 
 class Manager(ComplexAttribute):
     # Directories send the manager's id alone (Entra ID, Okta): the reference is optional here.
     value: Annotated[str | None, Required.true, CaseExact.true] = None
-    ref: Reference[Any] | None = Field(None, serialization_alias="$ref", validation_alias="$ref")
+    ref: Reference["User"] | None = Field(None, serialization_alias="$ref", validation_alias="$ref")
     display_name: Annotated[str | None, Mutability.read_only] = None
 
 
@@ -69,8 +74,11 @@ class User(Resource[EnterpriseUser]):
     name: Name | None = None
     display_name: str | None = None
     title: str | None = None
-    active: bool | None = None
-    emails: list[Email] | None = None
+    # Said on every create and replace (Entra ID and Okta always do): a directory cannot "remove" whether
+    # a person may come in.
+    active: Annotated[bool | None, Required.true] = None
+    # Binôme's accounts are e-mail addresses: a User needs one (or a userName that is one).
+    emails: Annotated[list[Email] | None, Required.true] = None
     groups: Annotated[list[GroupMembership] | None, Mutability.read_only] = None
 
     Emails: ClassVar[type[ComplexAttribute]] = Email

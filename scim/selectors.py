@@ -5,12 +5,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from scim2_models import Email, GroupMember, GroupMembership, Meta
+from scim2_models import GroupMember, GroupMembership, Meta
 
 from organizations.models import Membership
 
 from .models import ScimIdentity, ScimToken
-from .resources import EnterpriseUser, Group, Manager, Name, User
+from .resources import Email, EnterpriseUser, Group, Manager, Name, User
 from .services import GROUPS, GROUPS_BY_ROLE, GroupSpec, UserData
 
 
@@ -56,9 +56,7 @@ def user_resource(identity: ScimIdentity, *, base_url: str, roles: set[str]) -> 
         id=str(identity.scim_id),
         external_id=identity.external_id or None,
         user_name=identity.user_name,
-        name=Name(given_name=given or None, family_name=family or None, formatted=f"{given} {family}".strip() or None)
-        if given or family
-        else None,
+        name=Name(given_name=given or None, family_name=family or None) if given or family else None,
         display_name=identity.display_name or None,
         title=identity.title or None,
         active=identity.active,

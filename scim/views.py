@@ -31,6 +31,9 @@ def _directory(request: ScimRequest) -> Directory:
 
 
 def _response_parameters(request: ScimRequest) -> ResponseParameters:
+    searched = getattr(request, "scim_search", None)
+    if searched is not None:
+        return searched
     return ResponseParameters.model_validate(
         {
             "attributes": request.GET.get("attributes") or None,
@@ -40,6 +43,11 @@ def _response_parameters(request: ScimRequest) -> ResponseParameters:
 
 
 def _search(request: ScimRequest) -> SearchRequest:
+    if request.method == "POST":
+        # POST .../.search (RFC 7644 §3.4.3): the same query, in the body.
+        search = SearchRequest.model_validate(body_of(request), scim_ctx=Context.SEARCH_REQUEST)
+        request.scim_search = search  # type: ignore[attr-defined]
+        return search
     parameters: dict[str, Any] = {
         key: request.GET[key]
         for key in ("filter", "startIndex", "count", "attributes", "excludedAttributes")
@@ -106,6 +114,16 @@ def _list(
     return response.model_dump(scim_ctx=Context.SEARCH_RESPONSE, response_parameters=parameters)
 
 
+@scim_view({"POST"})
+def search_everything(request: ScimRequest) -> HttpResponse:
+    raise NotImplementedException(detail="Search /Users/.search or /Groups/.search")
+
+
+@scim_view({"GET", "POST", "PUT", "PATCH", "DELETE"})
+def unknown(request: ScimRequest, rest: str) -> HttpResponse:
+    raise services.not_found()
+
+
 # Users ---------------------------------------------------------------------------------------------------
 
 
@@ -125,6 +143,15 @@ def users(request: ScimRequest) -> HttpResponse:
         identity = services.create_user(directory=_directory(request), data=selectors.user_data(resource))
         identity = services.identity_by_id(str(identity.scim_id))
         return _user_response(request, identity, status=201, context=Context.RESOURCE_CREATION_RESPONSE)
+    return _list_users(request)
+
+
+@scim_view({"POST"})
+def search_users(request: ScimRequest) -> HttpResponse:
+    return _list_users(request)
+
+
+def _list_users(request: ScimRequest) -> HttpResponse:
     search = _search(request)
     condition = filters.user_filter(str(search.filter)) if search.filter else Q()
     start, count = _page_bounds(search)
@@ -197,6 +224,15 @@ def groups(request: ScimRequest) -> HttpResponse:
         raise NotImplementedException(
             detail="Binôme's groups are its roles: HR admins, Executives, Mentor pool, Mentee pool"
         )
+    return _list_groups(request)
+
+
+@scim_view({"POST"})
+def search_groups(request: ScimRequest) -> HttpResponse:
+    return _list_groups(request)
+
+
+def _list_groups(request: ScimRequest) -> HttpResponse:
     search = _search(request)
     with_members = _wants_members(request)
     found = [

@@ -10,6 +10,13 @@ ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 PATCH_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
 
+def user_body(user_name, **fields):
+    """A User resource; Binôme's accounts are addresses, so it has one."""
+    fields.setdefault("emails", [{"value": user_name, "type": "work", "primary": True}])
+    fields.setdefault("active", True)
+    return {"schemas": [USER_SCHEMA], "userName": user_name, **fields}
+
+
 class ScimClient:
     """Django's test client speaking SCIM with one organisation's token."""
 
@@ -41,8 +48,7 @@ class ScimClient:
         return self.client.delete(f"/scim/v2/{path}", **self._headers(headers))
 
     def create_user(self, user_name="ada@acme.example", **fields):
-        body = {"schemas": [USER_SCHEMA], "userName": user_name, **fields}
-        response = self.post("Users", body)
+        response = self.post("Users", user_body(user_name, **fields))
         assert response.status_code == 201, response.content
         return response.json()
 
