@@ -128,7 +128,9 @@ class _UserQuery(FilterVisitor[Q]):
         inner = node.val_filter
         if not isinstance(inner, Comparison) or (inner.attr_path.attr or "").lower() != "value":
             raise InvalidFilterException(detail="Binôme filters e-mails on their value only")
-        return self.visit_comparison(Comparison(AttrPath(attr="emails", sub_attr="value"), inner.op, inner.value))
+        return self.visit_comparison(
+            Comparison(AttrPath(attr="emails", sub_attr="value"), inner.op, inner.value)
+        )
 
 
 def _present(field: str) -> Q:

@@ -75,7 +75,9 @@ class ScimIdentity(TenantModel):
         verbose_name_plural = _("provisioned people")
         indexes = [models.Index(fields=["organization", "email"], name="scim_identity_email")]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "scim_id"], name="scim_identity_id_per_organization"),
+            models.UniqueConstraint(
+                fields=["organization", "scim_id"], name="scim_identity_id_per_organization"
+            ),
             models.UniqueConstraint(fields=["organization", "user"], name="scim_identity_once_per_person"),
             # RFC 7643: userName is unique within the service provider, compared without case.
             models.UniqueConstraint(

@@ -29,9 +29,7 @@ class ScimRequest(HttpRequest):
 
 
 def respond(payload: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False), status=status, content_type=CONTENT_TYPE
-    )
+    response = HttpResponse(json.dumps(payload, ensure_ascii=False), status=status, content_type=CONTENT_TYPE)
     for name, value in (headers or {}).items():
         response[name] = value
     return response

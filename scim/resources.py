@@ -144,5 +144,3 @@ def schemas(base_url: str) -> list[Any]:
         schema.meta = {"resourceType": "Schema", "location": f"{base_url}/Schemas/{schema.id}"}
         documents.append(schema)
     return documents
-
-

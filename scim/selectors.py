@@ -28,7 +28,9 @@ def roles_of(identities: Iterable[ScimIdentity]) -> dict[int, set[str]]:
     roles: dict[int, set[str]] = defaultdict(set)
     active_users = [identity.user_id for identity in rows if identity.active]
     if active_users:
-        for user_id, role in Membership.objects.filter(user_id__in=active_users).values_list("user_id", "role"):
+        for user_id, role in Membership.objects.filter(user_id__in=active_users).values_list(
+            "user_id", "role"
+        ):
             roles[user_id].add(role)
     for identity in rows:
         if not identity.active:
@@ -88,7 +90,9 @@ def user_resource(identity: ScimIdentity, *, base_url: str, roles: set[str]) -> 
             manager=Manager(
                 value=str(manager.scim_id),
                 ref=f"{base_url}/Users/{manager.scim_id}",
-                display_name=manager.display_name or (manager.person.full_name if manager.person else None) or None,
+                display_name=manager.display_name
+                or (manager.person.full_name if manager.person else None)
+                or None,
             )
             if manager is not None
             else None,
@@ -143,7 +147,9 @@ def group_members(group: GroupSpec) -> list[ScimIdentity]:
     members = list(ScimIdentity.objects.filter(active=True, user_id__in=holders).order_by("created_at", "pk"))
     members += [
         identity
-        for identity in ScimIdentity.objects.filter(active=False).exclude(suspended_roles=[]).order_by("created_at", "pk")
+        for identity in ScimIdentity.objects.filter(active=False)
+        .exclude(suspended_roles=[])
+        .order_by("created_at", "pk")
         if group.role in identity.suspended_roles
     ]
     return members

@@ -113,7 +113,11 @@ class Directory:
 
 
 def issue_token(
-    *, organization: Organization, name: str, created_by: "User | None" = None, request: "HttpRequest | None" = None
+    *,
+    organization: Organization,
+    name: str,
+    created_by: "User | None" = None,
+    request: "HttpRequest | None" = None,
 ) -> tuple[ScimToken, str]:
     """Create a provisioning token for the organisation's directory; the secret is returned once."""
     name = (name or "").strip()
@@ -133,7 +137,9 @@ def issue_token(
     return token, secret
 
 
-def revoke_token(*, token: ScimToken, revoked_by: "User | None" = None, request: "HttpRequest | None" = None) -> None:
+def revoke_token(
+    *, token: ScimToken, revoked_by: "User | None" = None, request: "HttpRequest | None" = None
+) -> None:
     """The token stops working at once; revoking it again does nothing."""
     if not token.is_active:
         return
@@ -243,7 +249,9 @@ def _write_identity(identity: ScimIdentity, data: UserData, manager: ScimIdentit
 def _share_profile(identity: ScimIdentity) -> None:
     """The directory's department, title and manager reach the person's profiles in the programmes that
     are not closed (a closed programme is history)."""
-    Participant.objects.filter(user_id=identity.user_id).exclude(programme__status=Programme.Status.CLOSED).update(
+    Participant.objects.filter(user_id=identity.user_id).exclude(
+        programme__status=Programme.Status.CLOSED
+    ).update(
         department=identity.department,
         job_title=identity.title,
         manager_id=identity.manager.user_id if identity.manager else None,
@@ -394,7 +402,9 @@ def group_member_ids(group: GroupSpec) -> set[str]:
     active = ScimIdentity.objects.filter(active=True, user_id__in=holders).values_list("scim_id", flat=True)
     suspended = [
         scim_id
-        for scim_id, roles in ScimIdentity.objects.filter(active=False).values_list("scim_id", "suspended_roles")
+        for scim_id, roles in ScimIdentity.objects.filter(active=False).values_list(
+            "scim_id", "suspended_roles"
+        )
         if group.role in roles
     ]
     return {str(value) for value in [*active, *suspended]}
@@ -439,7 +449,9 @@ def _revoke(directory: Directory, identity: ScimIdentity, group: GroupSpec) -> N
         return
     deleted, _rows = Membership.objects.filter(user=identity.user, role=group.role).delete()
     if deleted:
-        roles_removed(organization=directory.organization, user=identity.user, reason="directory group removed")
+        roles_removed(
+            organization=directory.organization, user=identity.user, reason="directory group removed"
+        )
         directory.record(Action.ROLE_REVOKED, target=identity, user_name=identity.user_name, role=group.role)
 
 

@@ -30,7 +30,10 @@ def scim_settings(request: MemberRequest) -> HttpResponse:
                 created_by=request.user,
                 request=request,
             )
-            messages.success(request, _("Token “%(name)s” created. Copy it now: it is shown only once.") % {"name": token.name})
+            messages.success(
+                request,
+                _("Token “%(name)s” created. Copy it now: it is shown only once.") % {"name": token.name},
+            )
             form = TokenForm()
         else:
             status = 400
@@ -42,7 +45,9 @@ def scim_settings(request: MemberRequest) -> HttpResponse:
             "form": form,
             "secret": secret,
             "tokens": list(selectors.tokens()),
-            "tenant_url": request.build_absolute_uri(reverse("scim_service_provider_config")).rsplit("/", 1)[0]
+            "tenant_url": request.build_absolute_uri(reverse("scim_service_provider_config")).rsplit("/", 1)[
+                0
+            ]
             + "/",
             "groups": services.GROUPS,
             "roles": Role.choices,
@@ -60,5 +65,7 @@ def revoke_token(request: MemberRequest, token_id: int) -> HttpResponse:
     if token is None:
         raise Http404
     services.revoke_token(token=token, revoked_by=request.user, request=request)
-    messages.success(request, _("Token “%(name)s” revoked: the directory can no longer use it.") % {"name": token.name})
+    messages.success(
+        request, _("Token “%(name)s” revoked: the directory can no longer use it.") % {"name": token.name}
+    )
     return redirect("security_scim", org_slug=request.organization.slug)

@@ -127,9 +127,13 @@ def unknown(request: ScimRequest, rest: str) -> HttpResponse:
 # Users ---------------------------------------------------------------------------------------------------
 
 
-def _user_response(request: ScimRequest, identity: Any, *, status: int = 200, context: Context) -> HttpResponse:
+def _user_response(
+    request: ScimRequest, identity: Any, *, status: int = 200, context: Context
+) -> HttpResponse:
     roles = selectors.roles_of([identity])
-    resource = selectors.user_resource(identity, base_url=request.scim_base_url, roles=roles[identity.user_id])
+    resource = selectors.user_resource(
+        identity, base_url=request.scim_base_url, roles=roles[identity.user_id]
+    )
     headers = {"ETag": identity.etag}
     if status == 201:
         headers["Location"] = resource.meta.location
@@ -197,7 +201,9 @@ def user(request: ScimRequest, scim_id: str) -> HttpResponse:
             patch.patch(resource)
         services.replace_user(directory=directory, identity=identity, data=selectors.user_data(resource))
     identity = services.identity_by_id(scim_id)
-    context = Context.RESOURCE_REPLACEMENT_RESPONSE if request.method == "PUT" else Context.RESOURCE_PATCH_RESPONSE
+    context = (
+        Context.RESOURCE_REPLACEMENT_RESPONSE if request.method == "PUT" else Context.RESOURCE_PATCH_RESPONSE
+    )
     return _user_response(request, identity, context=context)
 
 
@@ -209,6 +215,30 @@ def _group(group_id: str) -> services.GroupSpec:
     if group is None:
         raise services.not_found()
     return group
+
+
+def _members_removed_by_value(body: dict[str, Any]) -> dict[str, Any]:
+    """Entra ID removes members with ``{"op": "remove", "path": "members", "value": [{"value": id}]}``,
+    where RFC 7644 §3.5.2.2 would remove them all: it means those members, as ``members[value eq id]``."""
+    operations = []
+    for operation in body.get("Operations") or body.get("operations") or []:
+        if (
+            isinstance(operation, dict)
+            and str(operation.get("op", "")).lower() == "remove"
+            and str(operation.get("path", "")).lower() == "members"
+            and isinstance(operation.get("value"), list)
+        ):
+            for member in operation["value"]:
+                value = member.get("value") if isinstance(member, dict) else None
+                if isinstance(value, str):
+                    path = f"members[value eq {ScimFilter.quote(value)}]"
+                    operations.append({"op": "remove", "path": path})
+        else:
+            operations.append(operation)
+    return {
+        **{key: value for key, value in body.items() if key.lower() != "operations"},
+        "Operations": operations,
+    }
 
 
 def _wants_members(request: ScimRequest) -> bool:
@@ -254,11 +284,15 @@ def group(request: ScimRequest, group_id: str) -> HttpResponse:
     if request.method == "DELETE":
         raise NotImplementedException(detail="Binôme's groups are its roles: they cannot be deleted")
     if request.method == "PUT":
-        resource = resources.Group.model_validate(body_of(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
+        resource = resources.Group.model_validate(
+            body_of(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
+        )
         member_ids = {member.value for member in resource.members or [] if member.value}
         services.set_group_members(directory=directory, group=spec, member_ids=member_ids)
     elif request.method == "PATCH":
-        patch = GROUP_PATCH.model_validate(body_of(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST)
+        patch = GROUP_PATCH.model_validate(
+            _members_removed_by_value(body_of(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST
+        )
         with transaction.atomic():
             resource = selectors.group_resource(spec, base_url=request.scim_base_url)
             patch.patch(resource)
@@ -269,4 +303,3 @@ def group(request: ScimRequest, group_id: str) -> HttpResponse:
             return HttpResponse(status=204)
     resource = selectors.group_resource(spec, base_url=request.scim_base_url, members=_wants_members(request))
     return respond(_dump(resource, Context.RESOURCE_QUERY_RESPONSE, request))
-

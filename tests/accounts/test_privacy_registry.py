@@ -39,6 +39,7 @@ def test_the_file_keeps_its_format(world):
         "notification_preferences",
         "calendar_feeds",
         "two_factor_resets",
+        "directory_records",
     ]
     pair = acme["pairs"][0]
     assert list(pair) == [

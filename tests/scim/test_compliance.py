@@ -30,7 +30,11 @@ def _client(live_server, organization):
 
 
 def _failures(results):
-    return [f"{result.resource_type or ''} {result.title}: {result.reason}" for result in results if result.status in FAILURES]
+    return [
+        f"{result.resource_type or ''} {result.title}: {result.reason}"
+        for result in results
+        if result.status in FAILURES
+    ]
 
 
 @pytest.mark.django_db(transaction=True)

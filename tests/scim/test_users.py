@@ -56,7 +56,6 @@ def test_it_refuses_a_user_without_any_email_address(scim):
     assert response.json()["scimType"] == "invalidValue"
 
 
-
 def test_it_refuses_a_missing_user_name_with_scims_error(scim):
     response = scim.post("Users", {"schemas": [USER_SCHEMA]})
     assert response.status_code == 400
@@ -188,7 +187,10 @@ def test_it_lists_users_with_paging(scim):
     assert body["totalResults"] == 5
     assert body["startIndex"] == 2
     assert body["itemsPerPage"] == 2
-    assert [user["userName"] for user in body["Resources"]] == ["person1@acme.example", "person2@acme.example"]
+    assert [user["userName"] for user in body["Resources"]] == [
+        "person1@acme.example",
+        "person2@acme.example",
+    ]
 
 
 def test_count_zero_gives_the_total_only(scim):
@@ -228,7 +230,7 @@ def test_a_filter_that_matches_nobody_gives_an_empty_list(scim):
     assert body["totalResults"] == 0
 
 
-@pytest.mark.parametrize("expression", ['userName eq', 'nickName eq "x"', 'userName gt true'])
+@pytest.mark.parametrize("expression", ["userName eq", 'nickName eq "x"', "userName gt true"])
 def test_it_refuses_a_filter_it_cannot_answer(scim, expression):
     response = scim.get("Users", {"filter": expression})
     assert response.status_code == 400
@@ -246,8 +248,12 @@ def test_attributes_and_excluded_attributes_select_what_is_returned(scim):
 def test_the_list_costs_the_same_queries_whatever_its_length(scim, organization, django_assert_num_queries):
     boss = scim.create_user("boss@acme.example")
     for index in range(6):
-        created = scim.create_user(f"person{index}@acme.example", **{ENTERPRISE: {"manager": {"value": boss["id"]}}})
-        scim.patch("Groups/mentee-pool", [{"op": "add", "path": "members", "value": [{"value": created["id"]}]}])
+        created = scim.create_user(
+            f"person{index}@acme.example", **{ENTERPRISE: {"manager": {"value": boss["id"]}}}
+        )
+        scim.patch(
+            "Groups/mentee-pool", [{"op": "add", "path": "members", "value": [{"value": created["id"]}]}]
+        )
     # token, count, page (with names and managers), roles
     with django_assert_num_queries(4):
         body = scim.get("Users", {"count": 7}).json()
@@ -263,7 +269,9 @@ def test_an_unsupported_method_is_refused_with_405(scim):
 
 def test_a_body_in_another_type_is_refused(scim, client):
     response = client.post(
-        "/scim/v2/Users", "userName=x", content_type="application/x-www-form-urlencoded",
+        "/scim/v2/Users",
+        "userName=x",
+        content_type="application/x-www-form-urlencoded",
         HTTP_AUTHORIZATION=f"Bearer {scim.secret}",
     )
     assert response.status_code == 415
@@ -276,9 +284,13 @@ def test_a_user_name_with_control_characters_is_refused(scim):
 
 def test_hr_record_is_what_the_directory_writes_not_the_account(scim, organization, other_organization):
     # An account a person owns, with their own name, and a record in another organisation.
-    person = member(other_organization, Role.MENTOR, email="ada@acme.example", first_name="Ada", last_name="Own")
+    person = member(
+        other_organization, Role.MENTOR, email="ada@acme.example", first_name="Ada", last_name="Own"
+    )
     with tenant_context(other_organization):
-        Person.objects.update_or_create(organization=other_organization, user=person, defaults={"first_name": "Globex"})
+        Person.objects.update_or_create(
+            organization=other_organization, user=person, defaults={"first_name": "Globex"}
+        )
     created = scim.create_user("ada@acme.example", name={"givenName": "Directory", "familyName": "Name"})
     assert created["name"]["givenName"] == "Directory"
     person.refresh_from_db()

@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from organizations.models import Organization
-
 from scim import services
 
 
