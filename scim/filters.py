@@ -5,9 +5,11 @@ that a directory never gets an empty list where it asked a question Binôme cann
 """
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from scim2_models import InvalidFilterException, ScimFilter
 from scim2_models.path import Comparison, FilterVisitor, LogicalExpr, Not, Present, ValuePath
 from scim2_models.path.expressions import AttrPath, CompareOperator, LogicalOperator
@@ -87,6 +89,10 @@ class _UserQuery(FilterVisitor[Q]):
         elif field in ("created_at", "updated_at"):
             if node.op in (CompareOperator.co, CompareOperator.sw, CompareOperator.ew):
                 raise InvalidFilterException(detail=f"{node.attr_path} is a date")
+            moment = value if isinstance(value, datetime) else parse_datetime(str(value))
+            if moment is None:
+                raise InvalidFilterException(detail=f"{node.attr_path} compares with a date and time")
+            value = moment
         elif value is None or isinstance(value, bool | int | float):
             if node.op in (CompareOperator.eq, CompareOperator.ne) and value is None:
                 present = _present(field)

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from pydantic import ValidationError as PydanticValidationError
-from scim2_models import Error, InvalidSyntaxException, SCIMException
+from scim2_models import Error, InvalidSyntaxException, SCIMException, ScimPolicy
 
 from organizations.tenancy import tenant_context
 
@@ -21,6 +21,17 @@ ACCEPTED_TYPES = {"application/scim+json", "application/json"}
 # A token's last use is written at most this often: a directory's sync of thousands of people does not
 # become thousands of writes.
 LAST_USED_PRECISION = timedelta(minutes=5)
+
+
+# What directories send, read as they mean it: attributes Binôme does not keep (Okta's password, Entra's
+# phone numbers and addresses) are dropped, not refused; Entra's ``remove`` of members carrying the members
+# in its ``value`` removes those; a ``replace`` on ``emails[type eq "work"].value`` with no work address
+# yet adds one.
+POLICY = ScimPolicy(
+    unknown=ScimPolicy.Unknown.ignore,
+    remove_value_as_filter=ScimPolicy.RemoveValue.apply,
+    unmatched_path_filter=ScimPolicy.UnmatchedPathFilter.create,
+)
 
 
 class ScimRequest(HttpRequest):
@@ -99,7 +110,7 @@ def scim_view(methods: set[str]) -> Callable[[Callable[..., HttpResponse]], Call
                 return error_response(415, "Send application/scim+json", "invalidSyntax")
             request.scim_token = token
             request.scim_base_url = request.build_absolute_uri("/scim/v2").rstrip("/")
-            with tenant_context(token.organization):
+            with tenant_context(token.organization), POLICY:
                 try:
                     return view(request, *args, **kwargs)
                 except SCIMException as exception:

@@ -217,30 +217,6 @@ def _group(group_id: str) -> services.GroupSpec:
     return group
 
 
-def _members_removed_by_value(body: dict[str, Any]) -> dict[str, Any]:
-    """Entra ID removes members with ``{"op": "remove", "path": "members", "value": [{"value": id}]}``,
-    where RFC 7644 §3.5.2.2 would remove them all: it means those members, as ``members[value eq id]``."""
-    operations = []
-    for operation in body.get("Operations") or body.get("operations") or []:
-        if (
-            isinstance(operation, dict)
-            and str(operation.get("op", "")).lower() == "remove"
-            and str(operation.get("path", "")).lower() == "members"
-            and isinstance(operation.get("value"), list)
-        ):
-            for member in operation["value"]:
-                value = member.get("value") if isinstance(member, dict) else None
-                if isinstance(value, str):
-                    path = f"members[value eq {ScimFilter.quote(value)}]"
-                    operations.append({"op": "remove", "path": path})
-        else:
-            operations.append(operation)
-    return {
-        **{key: value for key, value in body.items() if key.lower() != "operations"},
-        "Operations": operations,
-    }
-
-
 def _wants_members(request: ScimRequest) -> bool:
     parameters = _response_parameters(request)
     excluded = {str(name).lower() for name in parameters.excluded_attributes or []}
@@ -290,9 +266,7 @@ def group(request: ScimRequest, group_id: str) -> HttpResponse:
         member_ids = {member.value for member in resource.members or [] if member.value}
         services.set_group_members(directory=directory, group=spec, member_ids=member_ids)
     elif request.method == "PATCH":
-        patch = GROUP_PATCH.model_validate(
-            _members_removed_by_value(body_of(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-        )
+        patch = GROUP_PATCH.model_validate(body_of(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST)
         with transaction.atomic():
             resource = selectors.group_resource(spec, base_url=request.scim_base_url)
             patch.patch(resource)

@@ -135,11 +135,27 @@ def test_patch_adds_replaces_and_removes_attributes(scim):
     assert "title" not in body
 
 
-def test_patch_refuses_an_unknown_path(scim):
-    created = scim.create_user()
+def test_attributes_binome_does_not_keep_are_dropped_not_refused(scim):
+    created = scim.create_user(password="Okta-sync-1", phoneNumbers=[{"value": "+33 1 23 45 67 89"}])
+    assert "phoneNumbers" not in created and "password" not in created
     response = scim.patch(f"Users/{created['id']}", [{"op": "replace", "path": "nickName", "value": "x"}])
-    assert response.status_code == 400
-    assert response.json()["scimType"] in {"invalidPath", "noTarget"}
+    assert response.status_code == 200
+    assert "nickName" not in response.json()
+
+
+def test_entra_replaces_the_work_address_by_its_filter(scim):
+    created = scim.create_user(emails=[{"value": "ada@acme.example", "type": "work", "primary": True}])
+    response = scim.patch(
+        f"Users/{created['id']}",
+        [{"op": "Replace", "path": 'emails[type eq "work"].value', "value": "ada.lovelace@acme.example"}],
+    )
+    assert [entry["value"] for entry in response.json()["emails"]] == ["ada.lovelace@acme.example"]
+
+
+def test_entra_sends_active_as_a_string(scim):
+    created = scim.create_user()
+    response = scim.patch(f"Users/{created['id']}", [{"op": "Replace", "path": "active", "value": "False"}])
+    assert response.json()["active"] is False
 
 
 def test_the_manager_is_another_user_of_the_organisation(scim):
