@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "notifications",
     "surveys",
     "webhooks",
+    # SCIM 2.0 provisioning from the organisation's directory (issue 14), at /scim/v2/.
+    "scim",
     "dashboards",
 ]
 

@@ -21,6 +21,7 @@ organization_patterns = [
     path("security/", include("accounts.sso_urls")),
     path("security/mfa/", include("accounts.mfa_urls")),
     path("webhooks/", include("webhooks.urls")),
+    path("security/scim/", include("scim.settings_urls")),
 ]
 
 urlpatterns = [
@@ -48,6 +49,8 @@ urlpatterns = [
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="notification_unsubscribe"),
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("admin/", admin.site.urls),
+    # SCIM 2.0 (RFC 7644): the directory's bearer token names the organisation.
+    path("scim/v2/", include("scim.urls")),
     path("o/<slug:org_slug>/", include(organization_patterns)),
     path("calendar/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
 ]

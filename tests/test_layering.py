@@ -40,6 +40,9 @@ LAYERS = [
     # Webhooks: endpoints HR registers, and the domain's events (enrolments, pairs, sessions, surveys) they
     # hear of through the lower apps' signals, delivered through the outbox's webhook channel.
     "webhooks",
+    # Provisioning from the organisation's directory (SCIM): it writes people, memberships and
+    # participants' profiles, and ends pairs through the programmes' withdrawal.
+    "scim",
     # Dashboards read everything and nobody imports them.
     "dashboards",
 ]

@@ -41,6 +41,7 @@ def test_the_file_keeps_its_format(world):
         "calendar_feeds",
         "endorsements_given",
         "two_factor_resets",
+        "directory_records",
     ]
     pair = acme["pairs"][0]
     assert list(pair) == [
