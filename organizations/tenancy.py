@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 _current_organization: ContextVar["Organization | None"] = ContextVar("current_organization", default=None)
 _unscoped_reason: ContextVar[str | None] = ContextVar("unscoped_reason", default=None)
+# The organisation of a row whose own save, delete or refresh runs outside any scope (TenantModel).
+_row_organization_id: ContextVar[int | None] = ContextVar("row_organization_id", default=None)
 
 _M = TypeVar("_M", bound="TenantModel")
 
@@ -85,6 +87,9 @@ def database_scope() -> tuple[tuple[str, str], str | None]:
     reason = _unscoped_reason.get()
     if reason:
         return ("", "on"), reason
+    row_organization_id = _row_organization_id.get()
+    if row_organization_id is not None:
+        return (str(row_organization_id), ""), None
     return ("", ""), None
 
 
@@ -207,12 +212,16 @@ class TenantModel(models.Model):
 
         Django does these through the base manager, which never asked for a tenant: with no scope set
         they ran unchecked, and PostgreSQL's row security would now find no row. They touch this row (and
-        what cascades from it) only, so they run in the organisation the row names; inside a scope, that
-        scope decides, and a row of another organisation stays out of reach.
+        what cascades from it) only, so their statements run in the organisation the row names; inside a
+        scope, that scope decides, and a row of another organisation stays out of reach.
         """
         if _current_organization.get() is None and not _unscoped_reason.get() and self.organization_id:
-            with tenant_context(self.organization):
+            # For the database only: the code inside (signals) still has no tenant, as before.
+            token = _row_organization_id.set(self.organization_id)
+            try:
                 yield
+            finally:
+                _row_organization_id.reset(token)
         else:
             yield
 

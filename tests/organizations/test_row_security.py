@@ -17,6 +17,7 @@ from django.urls import reverse
 from organizations.roles import Role
 from organizations.row_security import POLICY, apply_policies, protected_tables, tables_without_policy
 from organizations.tenancy import BYPASSES, tenant_context, tenant_models, unscoped
+from programmes.models import Programme
 from tests.factories import ObjectiveFactory, OrganizationFactory, ProgrammeFactory, member
 
 
@@ -250,3 +251,31 @@ def test_a_page_costs_a_few_scope_statements_not_one_per_query(organization, cli
     sent = connection.scope_statements - before
     # Into the organisation, out of it and into the switcher's bypass, back: never one per query.
     assert sent <= 4 < len(queries.captured_queries)
+
+
+def test_a_queryset_keeping_its_scope_reads_in_it_wherever_it_is_evaluated(acme_and_globex):
+    from organizations.models import Organization
+    from organizations.tenancy import keeping_scope
+
+    acme, globex = acme_and_globex
+    with unscoped("the test reads every organisation"):
+        with_programmes = Organization.objects.filter(
+            pk__in=Programme.objects.values("organization_id")
+        ).order_by("pk")
+        kept = keeping_scope(with_programmes)
+    assert list(with_programmes) == []
+    assert list(kept) == [acme, globex]
+    assert kept.filter(pk=globex.pk).count() == 1
+
+
+def test_a_rows_own_refresh_and_save_run_in_its_organization(acme_and_globex):
+    acme, globex = acme_and_globex
+    with tenant_context(acme):
+        programme = Programme.objects.get()
+    programme.name = "Renamed outside any scope"
+    programme.save()
+    programme.refresh_from_db()
+    assert programme.name == "Renamed outside any scope"
+    with tenant_context(globex), pytest.raises(Programme.DoesNotExist):
+        programme.refresh_from_db()
+    assert _programme_organizations() == []
