@@ -19,6 +19,8 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
+from django.db.models.fields.related_descriptors import ForwardManyToOneDescriptor
+from django.db.models.signals import class_prepared
 
 if TYPE_CHECKING:
     from .models import Organization
@@ -224,6 +226,32 @@ class TenantModel(models.Model):
                 _row_organization_id.reset(token)
         else:
             yield
+
+
+class _OwnRelation:
+    """Mixed into a tenant model's forward foreign key descriptors (``_scope_own_relations``)."""
+
+    def get_object(self, instance: Any) -> Any:
+        with instance._own_scope():
+            return super().get_object(instance)  # type: ignore[misc]
+
+
+def _scope_own_relations(sender: type, **kwargs: Any) -> None:
+    """``class_prepared``: a tenant row's foreign keys load, outside any scope, in its own organisation.
+
+    The rows a foreign key names belong to the same organisation (or are global), and Django loads them
+    through the base manager, as it refreshes the row itself (``TenantModel._own_scope``).
+    """
+    if not issubclass(sender, TenantModel):
+        return
+    for field in sender._meta.concrete_fields:
+        descriptor = sender.__dict__.get(field.name)
+        if isinstance(descriptor, ForwardManyToOneDescriptor) and not isinstance(descriptor, _OwnRelation):
+            scoped = type(f"Own{type(descriptor).__name__}", (_OwnRelation, type(descriptor)), {})
+            setattr(sender, field.name, scoped(field))
+
+
+class_prepared.connect(_scope_own_relations, dispatch_uid="organizations.tenancy.own_relations")
 
 
 def tenant_models() -> list[type[TenantModel]]:

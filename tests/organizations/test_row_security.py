@@ -279,3 +279,17 @@ def test_a_rows_own_refresh_and_save_run_in_its_organization(acme_and_globex):
     with tenant_context(globex), pytest.raises(Programme.DoesNotExist):
         programme.refresh_from_db()
     assert _programme_organizations() == []
+
+
+def test_a_rows_foreign_keys_load_in_its_organization_outside_any_scope(acme_and_globex):
+    from pairing.models import Pair
+    from tests.factories import PairFactory
+
+    acme, globex = acme_and_globex
+    with tenant_context(acme):
+        PairFactory(organization=acme)
+        pair = Pair.objects.get()  # its mentor is not loaded yet
+    assert pair.mentor.programme_id == pair.programme_id
+    with tenant_context(globex):
+        pair = Pair.objects.model._base_manager.filter(pk=pair.pk).first()
+    assert pair is None, "inside another organisation, the row itself is out of reach"
