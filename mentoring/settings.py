@@ -25,7 +25,8 @@ CSRF_FAILURE_VIEW = "mentoring.views.csrf_failure"  # the layout's translated pa
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, each page of it unscoped for platform staff (organizations/admin_site.py).
+    "organizations.apps.PlatformAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -109,6 +110,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # pytest-django recognises SQLite by the stock engine name only: with ours it would give each xdist
     # worker a file "test_<path>_gw0" in a directory that does not exist.
     DATABASES["default"].setdefault("TEST", {"NAME": ":memory:"})
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, stating each statement's organisation for row-level security (docs/row-security.md).
+    DATABASES["default"]["ENGINE"] = "organizations.postgresql"
+    # The application's role owns no table, so that row security applies to it; migrations and test
+    # databases connect as the tables' owner instead. Unset, the DATABASE_URL role does everything.
+    DATABASE_OWNER_URL = env.str("DATABASE_OWNER_URL", default="")
+    if DATABASE_OWNER_URL:
+        _owner = env.db_url_config(DATABASE_OWNER_URL)
+        DATABASES["default"]["OWNER"] = {key: _owner.get(key) for key in ("USER", "PASSWORD", "HOST", "PORT")}
 # Persistent connections: opening a PostgreSQL connection per request cost 6x on a bare view. The health
 # check makes a connection that the server dropped (restart, idle timeout) reconnect at the next request
 # instead of failing it. SQLite opens a file, nothing to keep.

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization
 from .roles import Capability, capabilities_of
-from .tenancy import tenant_context, unscoped
+from .tenancy import keeping_scope, tenant_context, unscoped
 
 if TYPE_CHECKING:
     from accounts.models import User  # a type only: the one name the layering lets organizations see
@@ -127,6 +127,7 @@ def organizations_of(user: "User | AnonymousUser", session: Any = None) -> Query
         return Organization.objects.none()
     with unscoped("the organisation switcher lists the user's own memberships"):
         own_memberships = Membership.objects.filter(user=user).values("organization_id")
-    organizations = Organization.objects.filter(pk__in=own_memberships).order_by("name")
+        # Read where it is shown (a template), and the memberships' rows are visible there too.
+        organizations = keeping_scope(Organization.objects.filter(pk__in=own_memberships).order_by("name"))
     scoped_to = session.get(SSO_SESSION_KEY) if session is not None else None
     return organizations.filter(pk=scoped_to) if scoped_to is not None else organizations
