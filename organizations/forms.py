@@ -45,3 +45,47 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters, read from the query string (an export takes the same)."""
+
+    start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor_kind = forms.ChoiceField(label=_("Acting as"), required=False)
+    who = forms.CharField(label=_("Who"), required=False, max_length=254, validators=[no_control_characters])
+    target = forms.CharField(
+        label=_("Object"), required=False, max_length=254, validators=[no_control_characters]
+    )
+
+    def __init__(self, data: Any = None) -> None:
+        from . import audit
+
+        super().__init__(data)
+        self.fields["category"].choices = [("", _("All categories")), *audit.Category.choices]
+        self.fields["action"].choices = [("", _("All actions")), *audit.Action.choices]
+        self.fields["actor_kind"].choices = [("", _("Anyone")), *audit.ActorKind.choices]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and start > end:
+            self.add_error("end", _("The end of the period comes before its start."))
+        return cleaned
+
+    def chosen(self) -> dict[str, Any]:
+        """The filters given, valid ones only (an invalid field filters nothing rather than everything)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class AuditRetentionForm(forms.ModelForm):
+    class Meta:
+        from .models import Organization
+
+        model = Organization
+        fields = ["audit_retention_months"]

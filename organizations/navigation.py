@@ -89,6 +89,12 @@ NAVIGATION = [
         _("Security"),
         _("Single sign-on, e-mail domains and how your colleagues sign in."),
     ),
+    (
+        Capability.VIEW_AUDIT,
+        "audit_trail",
+        _("Audit trail"),
+        _("Who signed in, changed, exported or opened what, platform staff included."),
+    ),
 ]
 
 

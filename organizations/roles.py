@@ -28,6 +28,8 @@ class Capability(StrEnum):
     PARTICIPATE = "participate"
     # The organisation's sign-in rules: SSO, two-factor policy, resets of a member's second factor.
     MANAGE_SECURITY = "manage_security"
+    # The organisation's audit trail: read it, export it (its reading is itself recorded).
+    VIEW_AUDIT = "view_audit"
 
 
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
@@ -40,6 +42,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
         Capability.VIEW_DASHBOARD,
         Capability.VIEW_OPERATIONS,
         Capability.MANAGE_SECURITY,
+        Capability.VIEW_AUDIT,
     },
     Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
     Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},

@@ -9,8 +9,9 @@ from django.views.decorators.http import require_POST
 
 from mentoring import spreadsheets
 from mentoring.downloads import private_download
-from organizations import uploads
+from organizations import audit, uploads
 from organizations.access import organization_view
+from organizations.audit import Action, audited_download
 from organizations.roles import Capability, Role
 
 from . import imports, selectors, services
@@ -202,10 +203,23 @@ def participant_list(request, programme_id):
     )
 
 
+def _record_participant_viewed(request, participant):
+    audit.record(
+        Action.PARTICIPANT_VIEWED,
+        organization=request.organization,
+        actor=request.user,
+        target=participant,
+        target_label=participant.user.email,
+        details={"programme": participant.programme.name, "programme_id": participant.programme_id},
+        request=request,
+    )
+
+
 @organization_view(Capability.MANAGE_PROGRAMMES)
 def participant_detail(request, programme_id, participant_id):
     programme = access_programme(request.member, programme_id)
     participant = access_participant(request.member, programme, participant_id)
+    _record_participant_viewed(request, participant)
     return render(
         request,
         "programmes/participant_detail.html",
@@ -223,6 +237,8 @@ def participant_edit(request, programme_id, participant_id):
     programme = access_programme(request.member, programme_id)
     participant = access_participant(request.member, programme, participant_id)
     form = ParticipantRecordForm.for_participant(participant, request.POST or None)
+    if request.method != "POST":
+        _record_participant_viewed(request, participant)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_participant_record(participant=participant, **form.cleaned_data)
@@ -354,6 +370,7 @@ def participant_import_preview(request, programme_id, import_id):
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
 @private_download
+@audited_download("rejected import rows")
 def participant_import_rejected(request, programme_id, import_id):
     """The rows of an import that have errors, in the file's columns plus the errors, to fix and upload."""
     programme = access_programme(request.member, programme_id)
@@ -375,6 +392,7 @@ def participant_import_rejected(request, programme_id, import_id):
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
 @private_download
+@audited_download("participants")
 def participant_export(request, programme_id):
     programme = access_programme(request.member, programme_id)
     participants = selectors.participant_list(programme=programme)
@@ -544,6 +562,7 @@ def withdraw(request, programme_id):
 
 @organization_view(Capability.VIEW_ORGANIZATION)
 @private_download
+@audited_download("programme resource", action=Action.DOWNLOAD)
 def resource_download(request, programme_id, resource_id):
     resource = access_resource(request.member, programme_id, resource_id)
     if not resource.file:
