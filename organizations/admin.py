@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from . import services, uploads
-from .models import Invitation, Membership, Organization
+from .models import AuditEvent, Invitation, Membership, Organization
 from .roles import Role
 from .tenancy import unscoped
 from .timezones import TimeZoneField
@@ -131,3 +131,19 @@ class InvitationAdmin(TenantAdmin):
     list_filter = ["role", "organization"]
     search_fields = ["email"]
     readonly_fields = ["invited_by", "accepted_by", "sent_at", "accepted_at"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TenantAdmin):
+    """Read-only: an event is never changed, and only the retention purge deletes one."""
+
+    list_display = ["occurred_at", "organization", "action", "actor_kind", "actor_label", "target_label"]
+    list_filter = ["action", "actor_kind", "organization"]
+    search_fields = ["actor_label", "target_label"]
+    date_hierarchy = "occurred_at"
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

@@ -61,6 +61,7 @@ PAGES = [
     Page("mfa_policy", frozenset({HR})),
     Page("security_overview", frozenset({HR})),
     Page("security_sso", frozenset({HR})),
+    Page("audit_trail", frozenset({HR})),
     Page("mfa_reset_member", frozenset({HR})),
     Page("programme_list", frozenset({HR})),
     Page("programme_create", frozenset({HR})),
@@ -144,6 +145,7 @@ NOT_PAGES = {
             "session_cancel",
             "action_create",
             "resource_create",
+            "audit_retention",
         ],
         "POST only",
     ),
@@ -152,6 +154,7 @@ NOT_PAGES = {
         [
             "dashboard_export_csv",
             "dashboard_export_xlsx",
+            "audit_export",
             "participant_export",
             "resource_download",
             "session_ics",
