@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -296,7 +296,7 @@ class StaffWatch:
     confirmation. The middleware writes one event per organisation when the response is ready.
     """
 
-    user_id: int
+    user_id: int | None
     in_admin: bool
     reasons: set[str] = field(default_factory=set)
     seen: dict[int, dict[str, set[str]]] = field(default_factory=dict)
@@ -365,7 +365,7 @@ def record_staff_access(watch: StaffWatch, *, request: "HttpRequest") -> list["A
                 action=Action.STAFF_ACCESS,
                 actor_id=request.user.pk,
                 actor_kind=ActorKind.STAFF,
-                actor_label=request.user.email[:254],
+                actor_label=getattr(request.user, "email", "")[:254],
                 target_type=target_type,
                 target_id=target_id,
                 target_label=f"{target_type} #{target_id}" if target_id else "",
@@ -428,7 +428,10 @@ def _attachment_name(response: Any) -> str:
     return ""
 
 
-def audited_download(what: str, *, action: Action = Action.EXPORT) -> Callable[[Any], Any]:
+_View = TypeVar("_View", bound=Callable[..., Any])
+
+
+def audited_download(what: str, *, action: Action = Action.EXPORT) -> Callable[[_View], _View]:
     """Decorate an organisation page that answers a file: each file given records who took what, with
     which filters (its query string) and which object (its URL's ids). Under ``organization_view``.
 
@@ -436,7 +439,7 @@ def audited_download(what: str, *, action: Action = Action.EXPORT) -> Callable[[
     decorator, and is not listed there with a reason, fails.
     """
 
-    def decorator(view: Any) -> Any:
+    def decorator(view: _View) -> _View:
         @wraps(view)
         def wrapper(request: Any, *args: Any, **kwargs: Any) -> Any:
             response = view(request, *args, **kwargs)
@@ -457,6 +460,6 @@ def audited_download(what: str, *, action: Action = Action.EXPORT) -> Callable[[
             return response
 
         wrapper.audited = what  # type: ignore[attr-defined]
-        return wrapper
+        return cast(_View, wrapper)
 
     return decorator

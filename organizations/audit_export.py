@@ -73,10 +73,12 @@ def limited(events: Any) -> list[AuditEvent]:
 
 
 def to_csv(events: Any) -> bytes:
-    return spreadsheets.csv_bytes(rows(limited(events)))
+    content: bytes = spreadsheets.csv_bytes(rows(limited(events)))
+    return content
 
 
 def to_xlsx(events: Any) -> bytes:
-    return spreadsheets.xlsx_bytes(
+    content: bytes = spreadsheets.xlsx_bytes(
         rows(limited(events)), title=_("Audit trail"), widths=(26, 22, 30, 16, 32, 24, 12, 32, 60, 18)
     )
+    return content

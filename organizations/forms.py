@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .roles import Role
 from .validators import no_control_characters
 
@@ -52,21 +53,19 @@ class AuditFilterForm(forms.Form):
 
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    action = forms.ChoiceField(label=_("Action"), required=False)
-    actor_kind = forms.ChoiceField(label=_("Acting as"), required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), required=False, choices=[("", _("All categories")), *audit.Category.choices]
+    )
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("All actions")), *audit.Action.choices]
+    )
+    actor_kind = forms.ChoiceField(
+        label=_("Acting as"), required=False, choices=[("", _("Anyone")), *audit.ActorKind.choices]
+    )
     who = forms.CharField(label=_("Who"), required=False, max_length=254, validators=[no_control_characters])
     target = forms.CharField(
         label=_("Object"), required=False, max_length=254, validators=[no_control_characters]
     )
-
-    def __init__(self, data: Any = None) -> None:
-        from . import audit
-
-        super().__init__(data)
-        self.fields["category"].choices = [("", _("All categories")), *audit.Category.choices]
-        self.fields["action"].choices = [("", _("All actions")), *audit.Action.choices]
-        self.fields["actor_kind"].choices = [("", _("Anyone")), *audit.ActorKind.choices]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

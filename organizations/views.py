@@ -245,6 +245,6 @@ def audit_retention(request: MemberRequest) -> HttpResponse:
         messages.success(request, _("The audit trail's retention is saved."))
     else:
         messages.error(
-            request, " ".join(message for messages_ in form.errors.values() for message in messages_)
+            request, " ".join(str(error) for error in form.errors.get("audit_retention_months", []))
         )
     return redirect("audit_trail", org_slug=organization.slug)

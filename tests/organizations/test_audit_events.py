@@ -9,9 +9,9 @@ from accounts.personal_data import erase_personal_data, placeholder_email
 from organizations import services
 from organizations.audit import Action, ActorKind
 from organizations.models import AuditEvent
-from programmes.models import ParticipantImport
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
+from programmes.models import ParticipantImport
 from tests.factories import DEFAULT_PASSWORD, InvitationFactory, ParticipantFactory, ProgrammeFactory, member
 from tests.factories.organizations import MembershipFactory
 
@@ -32,7 +32,11 @@ def test_an_invitation_sent_from_the_members_page_is_recorded(client_for, hr_adm
     client.post(_url("members", organization), {"email": "new@acme.example", "role": Role.MENTOR})
 
     [event] = events_of(organization, action=Action.INVITATION_SENT)
-    assert (event.actor_id, event.target_label, event.details) == (hr_admin.pk, "new@acme.example", {"role": "mentor"})
+    assert (event.actor_id, event.target_label, event.details) == (
+        hr_admin.pk,
+        "new@acme.example",
+        {"role": "mentor"},
+    )
     assert event.target_type == "organizations.invitation"
 
 
@@ -50,7 +54,12 @@ def test_an_accepted_invitation_is_recorded_with_the_newcomer_as_actor(client, o
     invitation = InvitationFactory(organization=organization, email="newcomer@acme.example", role=Role.MENTEE)
     client.post(
         reverse("invitation_accept", args=[services.invitation_token(invitation)]),
-        {"first_name": "Nina", "last_name": "New", "password1": DEFAULT_PASSWORD, "password2": DEFAULT_PASSWORD},
+        {
+            "first_name": "Nina",
+            "last_name": "New",
+            "password1": DEFAULT_PASSWORD,
+            "password2": DEFAULT_PASSWORD,
+        },
     )
 
     [event] = events_of(organization, action=Action.INVITATION_ACCEPTED)
@@ -63,7 +72,11 @@ def test_a_role_removed_is_recorded_with_the_role(client_for, hr_admin, organiza
     client_for(hr_admin).post(_url("remove_role", organization, user_id=person.pk, role=Role.MENTOR))
 
     [event] = events_of(organization, action=Action.ROLE_REVOKED)
-    assert (event.actor_id, event.target_id, event.details) == (hr_admin.pk, str(person.pk), {"role": "mentor"})
+    assert (event.actor_id, event.target_id, event.details) == (
+        hr_admin.pk,
+        str(person.pk),
+        {"role": "mentor"},
+    )
 
 
 def test_a_member_leaving_the_organisation_is_recorded_once_with_their_roles(organization):
@@ -92,7 +105,12 @@ def test_an_import_records_the_file_and_its_counts(client_for, hr_admin, organiz
     with tenant_context(organization):
         participant_import = ParticipantImport.objects.get()
     client.post(
-        _url("participant_import_preview", organization, programme_id=programme.pk, import_id=participant_import.pk),
+        _url(
+            "participant_import_preview",
+            organization,
+            programme_id=programme.pk,
+            import_id=participant_import.pk,
+        ),
         {"rows": "valid"},
     )
 
@@ -109,15 +127,21 @@ def test_an_import_records_the_file_and_its_counts(client_for, hr_admin, organiz
         "invitations": 1,
     }
     # The newcomer's invitation is recorded too, by the same hand.
-    assert [e.target_label for e in events_of(organization, action=Action.INVITATION_SENT)] == ["lea@acme.example"]
+    assert [e.target_label for e in events_of(organization, action=Action.INVITATION_SENT)] == [
+        "lea@acme.example"
+    ]
 
 
 def test_hr_opening_a_participant_s_page_is_recorded(client_for, hr_admin, organization):
     programme = ProgrammeFactory(organization=organization)
     participant = ParticipantFactory(organization=organization, programme=programme)
     client = client_for(hr_admin)
-    client.get(_url("participant_detail", organization, programme_id=programme.pk, participant_id=participant.pk))
-    client.get(_url("participant_edit", organization, programme_id=programme.pk, participant_id=participant.pk))
+    client.get(
+        _url("participant_detail", organization, programme_id=programme.pk, participant_id=participant.pk)
+    )
+    client.get(
+        _url("participant_edit", organization, programme_id=programme.pk, participant_id=participant.pk)
+    )
 
     events = events_of(organization, action=Action.PARTICIPANT_VIEWED)
     assert len(events) == 2
@@ -134,7 +158,9 @@ def test_opening_a_participant_s_page_costs_one_insert(client_for, hr_admin, org
     participant = ParticipantFactory(organization=organization, programme=programme)
     client = client_for(hr_admin)
     with CaptureQueriesContext(connection) as queries:
-        client.get(_url("participant_detail", organization, programme_id=programme.pk, participant_id=participant.pk))
+        client.get(
+            _url("participant_detail", organization, programme_id=programme.pk, participant_id=participant.pk)
+        )
     assert sum('INSERT INTO "organizations_auditevent"' in query["sql"] for query in queries) == 1
 
 
@@ -238,7 +264,8 @@ def test_an_mfa_reset_is_recorded_about_the_member(client_for, hr_admin, organiz
     person = member(organization, Role.MENTEE, email="lost-phone@acme.example")
     enrol_totp(person)
     client_for(hr_admin).post(
-        _url("mfa_reset_member", organization, user_id=person.pk), {"reason": "lost their phone", "confirm": "on"}
+        _url("mfa_reset_member", organization, user_id=person.pk),
+        {"reason": "lost their phone", "confirm": "on"},
     )
     events = events_of(organization, action=Action.MFA_RESET)
     assert [(e.actor_id, e.target_id) for e in events] == [(hr_admin.pk, str(person.pk))]

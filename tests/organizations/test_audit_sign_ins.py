@@ -28,7 +28,11 @@ def test_a_sign_in_is_recorded_in_each_organisation_of_the_person(client, organi
     assert response.status_code == 302
     for org in (organization, other_organization):
         [event] = events_of(org, action=Action.SIGN_IN)
-        assert (event.actor_id, event.actor_label, event.actor_kind) == (person.pk, person.email, ActorKind.MEMBER)
+        assert (event.actor_id, event.actor_label, event.actor_kind) == (
+            person.pk,
+            person.email,
+            ActorKind.MEMBER,
+        )
         assert event.ip_address == "127.0.0.1"
 
 
