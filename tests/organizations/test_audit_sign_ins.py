@@ -109,3 +109,17 @@ class TestSingleSignOn:
         assert client.session["_auth_user_id"] == str(person.pk)
         assert [event.action for event in events_of(organization)] == [Action.SIGN_IN]
         assert events_of(other_organization) == []
+
+    def test_joining_on_first_sso_sign_in_is_recorded_as_a_member_added(self, client, organization, oidc_idp):
+        from tests.accounts.test_sso import idp_person, make_idp, sso_sign_in
+
+        make_idp(organization, oidc_idp, jit="as_role", jit_role=Role.MENTEE)
+        idp_person(oidc_idp, login="newbie")
+
+        sso_sign_in(client, oidc_idp, "newbie@acme.example", login="newbie")
+
+        [event] = events_of(organization, action=Action.MEMBER_ADDED)
+        assert (event.target_label, event.details) == (
+            "newbie@acme.example",
+            {"role": "mentee", "by": "single sign-on"},
+        )

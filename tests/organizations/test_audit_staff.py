@@ -123,3 +123,18 @@ def test_the_admin_shows_audit_events_read_only(client, staff, organization):
     assert b'name="_save"' not in page.content
     assert client.post(reverse("admin:organizations_auditevent_delete", args=[event.pk])).status_code == 403
     assert client.get(reverse("admin:organizations_auditevent_add")).status_code == 403
+
+
+def test_staff_removing_a_role_in_the_admin_is_recorded_as_staff(client, staff, organization):
+    person = member(organization, Role.MENTOR, email="mentor@acme.example")
+    from organizations.models import Membership
+    from organizations.tenancy import tenant_context
+
+    with tenant_context(organization):
+        membership = Membership.objects.get(user=person)
+    client.force_login(staff)
+    client.post(reverse("admin:organizations_membership_delete", args=[membership.pk]), {"post": "yes"})
+
+    [event] = events_of(organization, action=Action.ROLE_REVOKED)
+    assert (event.actor_id, event.actor_kind, event.target_label) == (staff.pk, ActorKind.STAFF, person.email)
+    assert event.details == {"role": "mentor", "by": "Django admin"}
