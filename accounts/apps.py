@@ -24,6 +24,18 @@ class AccountsConfig(AppConfig):
         user_logged_in.connect(receivers.remember_mfa_requirement, dispatch_uid="accounts.mfa_requirement")
 
         user_logged_in.connect(receivers.record_sign_in, dispatch_uid="accounts.record_sign_in")
+        # The organisations' audit trails: sign-ins, failures and second factors.
+        from allauth.mfa import signals as mfa_signals
+        from django.contrib.auth.signals import user_login_failed
+
+        from . import audit
+
+        user_logged_in.connect(audit.signed_in, dispatch_uid="accounts.audit.signed_in")
+        user_login_failed.connect(audit.sign_in_failed, dispatch_uid="accounts.audit.sign_in_failed")
+        mfa_signals.authenticator_used.connect(audit.second_factor_used, dispatch_uid="accounts.audit.mfa")
+        mfa_signals.authentication_failed.connect(
+            audit.second_factor_failed, dispatch_uid="accounts.audit.mfa_failed"
+        )
         # An invitee of an organisation that requires single sign-on joins through its IdP.
         if sso_views.invitation_through_sso not in INVITATION_ROUTES:
             INVITATION_ROUTES.append(sso_views.invitation_through_sso)

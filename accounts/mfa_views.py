@@ -9,7 +9,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from organizations import audit
 from organizations.access import MemberRequest, organization_view
+from organizations.audit import Action
 from organizations.roles import Capability
 
 from . import mfa
@@ -19,9 +21,22 @@ from .forms import MfaPolicyForm, MfaResetForm
 @organization_view(Capability.MANAGE_SECURITY)
 def mfa_policy(request: MemberRequest):
     organization = request.organization
+    # Read before the form: validating a model form writes its values onto the instance.
+    before = organization.mfa_required_for
     form = MfaPolicyForm(request.POST or None, instance=organization)
     if request.method == "POST" and form.is_valid():
         mfa.set_mfa_policy(organization=organization, policy=form.cleaned_data["mfa_required_for"])
+        audit.record(
+            Action.SECURITY_CHANGED,
+            organization=organization,
+            actor=request.user,
+            details={
+                "setting": "mfa_required_for",
+                "from": before,
+                "to": form.cleaned_data["mfa_required_for"],
+            },
+            request=request,
+        )
         messages.success(request, _("The two-factor policy is saved."))
         return redirect("mfa_policy", org_slug=organization.slug)
     return render(
@@ -52,6 +67,14 @@ def reset_member_mfa(request: MemberRequest, user_id: int):
                 member=person,
                 reset_by=request.user,
                 reason=form.cleaned_data["reason"],
+            )
+            audit.record(
+                Action.MFA_RESET,
+                organization=organization,
+                actor=request.user,
+                target=person,
+                target_label=person.email,
+                request=request,
             )
         except ValidationError as error:
             form.add_error(None, error)

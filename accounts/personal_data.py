@@ -23,9 +23,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from organizations import audit
+from organizations.audit import Action, ActorKind
 from organizations.models import AuditEvent, Invitation, Membership, Organization, Person
 from organizations.roles import Role
-from organizations.services import end_access, end_account_access
+from organizations.services import end_access, end_account_access, pseudonymise_audit_events
 from organizations.tenancy import tenant_context, unscoped
 
 from . import privacy, sso
@@ -176,8 +178,9 @@ privacy.not_exported(
 )
 privacy.not_exported(
     AuditEvent,
-    why="the audit trail is the organisation's record of who did what in it, kept for its security and "
-    "accountability for a fixed retention; an erased person's events keep no address",
+    why="the audit trail is the organisation's record of who did what in it (its security and "
+    "accountability, kept for the organisation's retention), not the person's data; an erased person's "
+    "events stay, naming them by the placeholder address, without their IP address",
 )
 privacy.not_exported(
     SignedInSession,
@@ -237,6 +240,16 @@ def erase_personal_data(*, user):
         organization_ids = set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))
         for organizations_of in privacy.ORGANIZATION_HOLDERS:
             organization_ids |= set(organizations_of(user))
+    # Each organisation's trail says that a person erased their data (and, once erased, not who).
+    audit.record_in_each(
+        Action.ERASURE,
+        organization_ids=organization_ids,
+        actor=user,
+        actor_kind=ActorKind.MEMBER,
+        target=user,
+        target_label=user.email,
+        request=audit.current_request(),
+    )
     for organization in Organization.objects.filter(pk__in=organization_ids):
         with tenant_context(organization):
             # Stored text that HR and the partner read, in the organisation's language, and without the name.
@@ -274,6 +287,11 @@ def _forget_identities(*, user, now):
 def _forget_second_factors(*, user, now):
     # TOTP secrets, security-key credentials and recovery codes are credentials of an account that is gone.
     Authenticator.objects.filter(user=user).delete()
+
+
+@privacy.erase
+def _pseudonymise_audit_events(*, user, now):
+    pseudonymise_audit_events(user=user, placeholder=placeholder_email(user))
 
 
 @privacy.erase

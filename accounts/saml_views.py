@@ -8,6 +8,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from mentoring.downloads import private_download
 from organizations.access import MemberRequest, UserRequest, organization_view
+from organizations.audit import Action, audited_download
 from organizations.roles import Capability
 
 from . import saml, sso
@@ -32,6 +33,7 @@ def acs(request: UserRequest, organization_slug: str) -> HttpResponseBase:
 
 @organization_view(Capability.MANAGE_SECURITY)
 @private_download
+@audited_download("SAML service provider certificate", action=Action.DOWNLOAD)
 def sp_certificate(request: MemberRequest) -> HttpResponse:
     """The organisation's SP certificate (PEM), for IdPs that take it as a file. Never the key."""
     provider = sso.identity_provider_of(organization=request.organization)

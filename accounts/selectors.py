@@ -33,3 +33,12 @@ def open_sign_ins(*, user: User) -> list[SignedInSession]:
         .values_list("session_key", flat=True)
     )
     return [row for row in sign_ins if row.session_key in open_keys]
+
+
+def organization_ids_of(*, user: User) -> set[int]:
+    """The organisations the person is a member of (any role), for the events recorded in each one."""
+    from organizations.models import Membership
+    from organizations.tenancy import unscoped
+
+    with unscoped("a person's own memberships, for the events recorded in each of their organisations"):
+        return set(Membership.objects.filter(user=user).values_list("organization_id", flat=True))

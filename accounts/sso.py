@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from organizations import audit
 from organizations.access import SSO_SESSION_KEY
 from organizations.models import Invitation, Membership, Organization
 from organizations.services import accept_invitation, normalize_email, record_person
@@ -323,6 +324,16 @@ def admit(
             )
         else:
             Membership.objects.create(organization=organization, user=user, role=provider.jit_role)
+            audit.record(
+                audit.Action.MEMBER_ADDED,
+                organization=organization,
+                actor=user,
+                actor_kind=audit.ActorKind.MEMBER,
+                target=user,
+                target_label=email,
+                details={"role": provider.jit_role, "by": "single sign-on"},
+                request=audit.current_request(),
+            )
         record_person(
             organization=organization,
             user=user,

@@ -15,7 +15,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from organizations import audit
 from organizations.access import MemberRequest, UserRequest, organization_view
+from organizations.audit import Action
 from organizations.models import Invitation
 from organizations.roles import Capability
 
@@ -59,6 +61,18 @@ def sso_settings(request: MemberRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            audit.record(
+                Action.SSO_CHANGED,
+                organization=organization,
+                actor=request.user,
+                target=form.instance,
+                target_label=str(form.instance.get_protocol_display()),
+                details={
+                    "changed": sorted(form.changed_data),
+                    "enabled": bool(getattr(form.instance, "enabled", False)),
+                },
+                request=request,
+            )
             messages.success(request, _("Single sign-on settings saved."))
             return redirect("security_sso", org_slug=organization.slug)
     response = render(request, "accounts/security/sso.html", _sso_context(request, form, DomainClaimForm()))
@@ -93,12 +107,21 @@ def claim_domain(request: MemberRequest) -> HttpResponse:
     domain_form = DomainClaimForm(request.POST)
     if domain_form.is_valid():
         try:
-            sso.claim_domain(
+            claimed = sso.claim_domain(
                 organization=organization, domain=domain_form.cleaned_data["domain"], claimed_by=request.user
             )
         except ValidationError as error:
             domain_form.add_error("domain", error)
         else:
+            audit.record(
+                Action.SECURITY_CHANGED,
+                organization=organization,
+                actor=request.user,
+                target=claimed,
+                target_label=domain_form.cleaned_data["domain"],
+                details={"setting": "email_domain", "change": "claimed"},
+                request=request,
+            )
             messages.success(request, _("Domain claimed: platform staff will confirm it."))
             return redirect("security_sso", org_slug=organization.slug)
     provider = sso.identity_provider_of(organization=organization) or IdentityProvider(
@@ -113,6 +136,15 @@ def claim_domain(request: MemberRequest) -> HttpResponse:
 def withdraw_domain(request: MemberRequest, domain_id: int) -> HttpResponse:
     domain = get_object_or_404(EmailDomain, pk=domain_id)
     sso.withdraw_domain(organization=request.organization, domain=domain)
+    audit.record(
+        Action.SECURITY_CHANGED,
+        organization=request.organization,
+        actor=request.user,
+        target=domain,
+        target_label=domain.domain,
+        details={"setting": "email_domain", "change": "withdrawn"},
+        request=request,
+    )
     messages.success(request, _("Domain withdrawn."))
     return redirect("security_sso", org_slug=request.organization.slug)
 

@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.i18n import set_language
 
 from mentoring.downloads import private_download
+from organizations import audit
+from organizations.audit import Action
 
 from . import personal_data, selectors, services
 from .forms import DeleteAccountForm, PreferencesForm
@@ -38,6 +40,12 @@ def preferences(request):
 @require_POST
 @login_required
 def sign_out_everywhere(request):
+    audit.record_in_each(
+        Action.SIGN_OUT_EVERYWHERE,
+        organization_ids=selectors.organization_ids_of(user=request.user),
+        actor=request.user,
+        request=request,
+    )
     """Every browser the person signed in with, this one included, is signed out at once."""
     services.sign_out_everywhere(user=request.user)
     logout(request)
@@ -72,7 +80,20 @@ def download_my_data(request):
     )
     filename = f"binome-my-data-{timezone.localdate():%Y-%m-%d}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The export holds what each organisation keeps of the person: each one's trail says it left.
+    audit.record_in_each(
+        Action.EXPORT,
+        organization_ids=selectors.organization_ids_of(user=request.user),
+        actor=request.user,
+        target=request.user,
+        target_label=request.user.email,
+        details={"what": "personal data", "filters": {}, "file": filename},
+        request=request,
+    )
     return response
+
+
+download_my_data.audited = "personal data"
 
 
 @never_cache

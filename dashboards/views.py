@@ -13,6 +13,7 @@ from mentoring.downloads import private_download
 from notifications import services as notification_services
 from notifications.selectors import failed_deliveries, relay_pause
 from organizations.access import organization_view
+from organizations.audit import audited_download
 from organizations.roles import Capability
 
 from . import exports, impact, reports, selectors, services
@@ -60,6 +61,7 @@ def _filename(request, extension):
 
 @organization_view(Capability.VIEW_DASHBOARD)
 @private_download
+@audited_download("dashboard")
 @require_safe
 def export_csv(request):
     _form, board = _dashboard(request)
@@ -70,6 +72,7 @@ def export_csv(request):
 
 @organization_view(Capability.VIEW_DASHBOARD)
 @private_download
+@audited_download("dashboard")
 @require_safe
 def export_xlsx(request):
     _form, board = _dashboard(request)

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The audit trail knows the request: sign-ins recorded once the flow is over, staff's reads noted.
+    "accounts.audit.AuditMiddleware",
     "accounts.middleware.UserPreferencesMiddleware",
     # After SessionMiddleware: a session ended during its own request is flushed, not saved (h13-access).
     "accounts.middleware.EndedSessionMiddleware",
@@ -396,7 +398,19 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
     },
     "programmes-purge-old-imports": {"task": "programmes.tasks.purge_old_imports", "schedule": 24 * 60 * 60},
+    "organizations-purge-audit-events": {
+        "task": "organizations.tasks.purge_audit_events",
+        "schedule": 24 * 60 * 60,
+    },
 }
+# The audit trail: kept this long by default (an organisation's HR sets its own, within the bounds), then
+# purged daily in batches, the only deletion audit events know.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+AUDIT_RETENTION_MIN_MONTHS = 1
+AUDIT_RETENTION_MAX_MONTHS = 84
+AUDIT_PURGE_BATCH = env.int("AUDIT_PURGE_BATCH", default=5000)
+# An export of the trail holds at most this many events (newest first): the page says to narrow the period.
+AUDIT_EXPORT_MAX_ROWS = env.int("AUDIT_EXPORT_MAX_ROWS", default=100_000)
 # An uploaded participant file holds personal data: its rows are kept this long for the preview and the
 # record of what was imported, then deleted (the participants themselves stay).
 IMPORT_RETENTION_DAYS = env.int("IMPORT_RETENTION_DAYS", default=30)

@@ -8,8 +8,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from . import services, uploads
-from .models import Invitation, Membership, Organization
+from . import audit, services, uploads
+from .models import AuditEvent, Invitation, Membership, Organization
 from .roles import Role
 from .tenancy import unscoped
 from .timezones import TimeZoneField
@@ -111,18 +111,39 @@ class MembershipAdmin(TenantAdmin):
             services.roles_removed(
                 organization=obj.organization, user=before.user, reason="membership changed in the admin"
             )
+            _record_role(request, audit.Action.ROLE_REVOKED, before)
+        if before is None or (before.user_id, before.role) != (obj.user_id, obj.role):
+            _record_role(request, audit.Action.ROLE_GRANTED, obj)
 
     def delete_model(self, request: HttpRequest, obj: Membership) -> None:
         super().delete_model(request, obj)
         services.roles_removed(organization=obj.organization, user=obj.user, reason=self.DELETED)
+        _record_role(request, audit.Action.ROLE_REVOKED, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
-        people = {(row.organization, row.user) for row in queryset.select_related("organization", "user")}
+        rows = list(queryset.select_related("organization", "user"))
+        people = {(row.organization, row.user) for row in rows}
         super().delete_queryset(request, queryset)
         for organization, user in people:
             services.roles_removed(organization=organization, user=user, reason=self.DELETED)
+        for row in rows:
+            _record_role(request, audit.Action.ROLE_REVOKED, row)
 
     DELETED = "membership deleted in the admin"
+
+
+def _record_role(request: HttpRequest, action: audit.Action, membership: Membership) -> None:
+    """Staff changing a membership in the admin: the organisation's trail says who, what and whose."""
+    audit.record(
+        action,
+        organization=membership.organization,
+        actor=request.user,
+        actor_kind=audit.ActorKind.STAFF,
+        target=membership.user,
+        target_label=membership.user.email,
+        details={"role": membership.role, "by": "Django admin"},
+        request=request,
+    )
 
 
 @admin.register(Invitation)
@@ -131,3 +152,19 @@ class InvitationAdmin(TenantAdmin):
     list_filter = ["role", "organization"]
     search_fields = ["email"]
     readonly_fields = ["invited_by", "accepted_by", "sent_at", "accepted_at"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(TenantAdmin):
+    """Read-only: an event is never changed, and only the retention purge deletes one."""
+
+    list_display = ["occurred_at", "organization", "action", "actor_kind", "actor_label", "target_label"]
+    list_filter = ["action", "actor_kind", "organization"]
+    search_fields = ["actor_label", "target_label"]
+    date_hierarchy = "occurred_at"
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False

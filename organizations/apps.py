@@ -10,6 +10,28 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_init, pre_delete
+
+        from . import audit, receivers
+        from .tenancy import tenant_models
+
+        # Platform staff's reads of an organisation's rows are noted as the rows load, whatever loads
+        # them; connected per model so that other models' instances pay nothing.
+        for model in tenant_models():
+            post_init.connect(
+                audit.note_loaded, sender=model, dispatch_uid=f"audit.staff.{model._meta.label}"
+            )
+        from .signals import invitations_issued
+
+        invitations_issued.connect(
+            receivers.record_invitations_sent, dispatch_uid="organizations.audit.invitations"
+        )
+        pre_delete.connect(
+            receivers.organization_deleted,
+            sender=self.get_model("Organization"),
+            dispatch_uid="organizations.audit_trail_goes_with_organisation",
+        )
+
         from .row_security import after_migrate
 
         # Once per migrate, after every app's tables exist (sender: this app only).

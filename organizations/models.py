@@ -3,7 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -81,6 +81,16 @@ class Organization(models.Model):
             "they can open the organisation's pages."
         ),
     )
+    audit_retention_months = models.PositiveSmallIntegerField(
+        _("audit trail kept for (months)"),
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(settings.AUDIT_RETENTION_MIN_MONTHS),
+            MaxValueValidator(settings.AUDIT_RETENTION_MAX_MONTHS),
+        ],
+        help_text=_("Events older than this are deleted. Empty: Binôme's default."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -92,10 +102,25 @@ class Organization(models.Model):
                 condition=models.Q(mfa_required_for__in=MfaPolicy.values),
                 name="organization_mfa_policy_valid",
             ),
+            models.CheckConstraint(
+                condition=models.Q(audit_retention_months__isnull=True)
+                | models.Q(
+                    audit_retention_months__gte=settings.AUDIT_RETENTION_MIN_MONTHS,
+                    audit_retention_months__lte=settings.AUDIT_RETENTION_MAX_MONTHS,
+                ),
+                name="organization_audit_retention_in_bounds",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def audit_retention_days(self) -> int:
+        """How many days the organisation's audit events are kept (its months, or the platform default)."""
+        if self.audit_retention_months is None:
+            return int(settings.AUDIT_RETENTION_DAYS)
+        return round(self.audit_retention_months * 365 / 12)
 
     def clean(self) -> None:
         if self.minimum_group_size is not None and self.minimum_group_size < 2:

@@ -95,6 +95,12 @@ NAVIGATION = [
         _("Webhooks"),
         _("Tell your HR system of enrolments, pairs, sessions and surveys as they happen."),
     ),
+    (
+        Capability.VIEW_AUDIT,
+        "audit_trail",
+        _("Audit trail"),
+        _("Who signed in, changed, exported or opened what, platform staff included."),
+    ),
 ]
 
 

@@ -30,6 +30,8 @@ class Capability(StrEnum):
     MANAGE_SECURITY = "manage_security"
     # The organisation's integrations: webhook endpoints (and the machine credentials of SCIM and the API).
     MANAGE_INTEGRATIONS = "manage_integrations"
+    # The organisation's audit trail: read it, export it (its reading is itself recorded).
+    VIEW_AUDIT = "view_audit"
 
 
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
@@ -43,6 +45,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
         Capability.VIEW_OPERATIONS,
         Capability.MANAGE_SECURITY,
         Capability.MANAGE_INTEGRATIONS,
+        Capability.VIEW_AUDIT,
     },
     Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
     Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},

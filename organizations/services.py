@@ -15,12 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import audit
 from .models import Invitation, Membership, Organization, Person
 from .roles import Role
 from .signals import access_ended, invitations_issued, member_joined, organization_created
 from .tenancy import tenant_context, unscoped
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.utils.functional import _StrPromise  # the stubs' type of a lazy translation
 
     from accounts.models import User  # a type only: the one name the layering lets organizations see
@@ -90,9 +93,17 @@ def invite_member(
 
 
 def revoke_invitation(*, invitation: Invitation) -> None:
+    """Withdraw a pending invitation: its link no longer works. Recorded in the trail."""
     if invitation.is_pending:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
+        audit.record_for_request(
+            audit.Action.INVITATION_REVOKED,
+            organization=invitation.organization,
+            target=invitation,
+            target_label=invitation.email,
+            details={"role": invitation.role},
+        )
 
 
 def invitation_token(invitation: Invitation) -> str:
@@ -255,6 +266,16 @@ def accept_invitation(
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+        audit.record(
+            audit.Action.INVITATION_ACCEPTED,
+            organization=organization,
+            actor=user,
+            actor_kind=audit.ActorKind.MEMBER,
+            target=invitation,
+            target_label=invitation.email,
+            details={"role": invitation.role, "new_account": created},
+            request=audit.current_request(),
+        )
     return Acceptance(user=user, organization=organization, created_user=created)
 
 
@@ -281,9 +302,17 @@ def remove_role(*, organization: Organization, user: "User", role: str, removed_
     with tenant_context(organization), transaction.atomic():
         if role == Role.HR_ADMIN and user == removed_by:
             raise ValidationError(_("You cannot remove your own HR admin role."))
-        Membership.objects.filter(user=user, role=role).delete()
+        removed, _by_model = Membership.objects.filter(user=user, role=role).delete()
         _pending_invitations(user).filter(role=role).update(revoked_at=timezone.now())
         roles_removed(organization=organization, user=user, reason="role removed")
+        if removed:
+            audit.record_for_request(
+                audit.Action.ROLE_REVOKED,
+                organization=organization,
+                target=user,
+                target_label=user.email,
+                details={"role": role},
+            )
 
 
 def roles_removed(*, organization: Organization, user: "User", reason: str) -> None:
@@ -315,8 +344,17 @@ def end_access(*, organization: Organization, user: "User", reason: str) -> None
     reach (pending invitations, calendar feed, survey links, unsent e-mails, open sign-ins). Idempotent.
     """
     with tenant_context(organization), transaction.atomic():
+        roles = sorted(Membership.objects.filter(user=user).values_list("role", flat=True))
         Membership.objects.filter(user=user).delete()
         roles_removed(organization=organization, user=user, reason=reason)
+        if roles:
+            audit.record_for_request(
+                audit.Action.MEMBER_REMOVED,
+                organization=organization,
+                target=user,
+                target_label=user.email,
+                details={"roles": roles, "reason": reason},
+            )
 
 
 def end_account_access(*, user: "User", reason: str) -> None:
@@ -339,3 +377,73 @@ def _pending_invitations(user: "User") -> QuerySet[Invitation]:
     return Invitation.objects.filter(
         email__iexact=normalize_email(user.email), accepted_at=None, revoked_at=None
     )
+
+
+# The audit trail ---------------------------------------------------------------------------------------
+
+
+def _allow_on_audit_events(setting: str, value: str) -> None:
+    """Tell the database trigger (migration 0007) that this transaction may delete or pseudonymise audit
+    events; the setting ends with the transaction. SQLite has no trigger: the model guards there."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config(%s, %s, true)", [setting, value])
+
+
+def purge_audit_events(*, now: "datetime | None" = None, batch_size: int | None = None) -> int:
+    """Delete the audit events older than their organisation's retention, in batches; returns how many.
+
+    The only deletion audit events know. Idempotent: a second run finds nothing. Each batch is its own
+    short transaction, so that a purge of millions of rows never holds a long lock.
+    """
+    from datetime import timedelta
+
+    from .models import AuditEvent
+
+    now = now or timezone.now()
+    batch_size = batch_size or settings.AUDIT_PURGE_BATCH
+    organizations_by_days: dict[int, list[int]] = {}
+    for organization in Organization.objects.only("pk", "audit_retention_months"):
+        organizations_by_days.setdefault(organization.audit_retention_days, []).append(organization.pk)
+    deleted = 0
+    with unscoped("the audit trail's retention purge runs over every organisation's expired events"):
+        for days, organization_ids in sorted(organizations_by_days.items()):
+            expired = AuditEvent.objects.filter(
+                organization_id__in=organization_ids, occurred_at__lt=now - timedelta(days=days)
+            )
+            while True:
+                with transaction.atomic():
+                    _allow_on_audit_events("binome.audit_purge", "on")
+                    batch = list(expired.order_by("pk").values_list("pk", flat=True)[:batch_size])
+                    if batch:
+                        AuditEvent.objects.filter(pk__in=batch).delete()
+                deleted += len(batch)
+                if len(batch) < batch_size:
+                    break
+    if deleted:
+        logger.info("audit trail purge: %s expired events deleted", deleted)
+    return deleted
+
+
+def allow_organization_deletion(*, organization: Organization) -> None:
+    """An organisation being deleted takes its audit trail with it (pre_delete, inside the deletion's
+    transaction): nothing is left for anyone to read."""
+    _allow_on_audit_events("binome.audit_organization_deleted", str(organization.pk))
+
+
+def pseudonymise_audit_events(*, user: "User", placeholder: str) -> int:
+    """The person is erased: their events stay (the organisation's record of what happened), naming
+    them by ``placeholder`` instead of their address, without their IP address; events about them
+    (a role given, an invitation to their address) no longer name them either. Call inside the erasure's
+    transaction, unscoped."""
+    from django.db.models import Q
+
+    from .models import AuditEvent
+
+    _allow_on_audit_events("binome.audit_erasure", "on")
+    changed = AuditEvent.objects.filter(actor=user).update(actor_label=placeholder, ip_address=None)
+    about = Q(target_type=user._meta.label_lower, target_id=str(user.pk)) | Q(target_label__iexact=user.email)
+    changed += AuditEvent.objects.filter(about).update(target_label=placeholder)
+    return changed

@@ -39,3 +39,11 @@ def send_invitation_email(organization: Organization, invitation_id: int) -> Non
     invitation to the outbox (``invitations_issued``), which e-mails it once, if it is still pending."""
     if Invitation.objects.filter(pk=invitation_id, accepted_at=None, revoked_at=None).exists():
         invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=[invitation_id])
+
+
+@shared_task
+def purge_audit_events() -> int:
+    """Beat, daily: audit events are kept for their organisation's retention, then deleted."""
+    from .services import purge_audit_events as purge
+
+    return purge()

@@ -47,6 +47,11 @@ def current_organization() -> "Organization | None":
     return _current_organization.get()
 
 
+def unscoped_reason() -> str | None:
+    """The reason of the ``unscoped`` block being run, or None inside a tenant or outside any block."""
+    return _unscoped_reason.get() if _current_organization.get() is None else None
+
+
 @contextmanager
 def tenant_context(organization: "Organization | None") -> Iterator["Organization"]:
     """Scope every tenant-owned query inside the block to ``organization``."""

@@ -5,14 +5,20 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from . import selectors, services, uploads
+from mentoring.downloads import private_download
+
+from . import audit, audit_export, selectors, services, uploads
 from .access import MemberRequest, UserRequest, organization_view, organizations_of
-from .forms import AcceptInvitationForm, InvitationForm
+from .audit import audited_download
+from .forms import AcceptInvitationForm, AuditFilterForm, AuditRetentionForm, InvitationForm
 from .models import Invitation
 from .roles import Capability, Role
 
@@ -165,3 +171,80 @@ def accept_invitation(request: UserRequest, token: str) -> HttpResponseBase:
         messages.success(request, _("Welcome to %(name)s.") % {"name": acceptance.organization.name})
         return redirect(services.next_url_after_joining(acceptance))
     return render(request, "organizations/invitation_accept.html", {"invitation": invitation, "form": form})
+
+
+# The audit trail -------------------------------------------------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+@organization_view(Capability.VIEW_AUDIT)
+@require_safe
+def audit_trail(request: MemberRequest) -> HttpResponse:
+    """The organisation's audit trail, filtered, newest first; platform staff's access is one filter away."""
+    form = AuditFilterForm(request.GET or None)
+    filters = form.chosen()
+    page = Paginator(
+        selectors.audit_events(organization=request.organization, filters=filters), AUDIT_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    for event in page.object_list:
+        event.details_text = audit_export.details_text(event.details)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "organizations/audit.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "staff_query": urlencode({"category": audit.Category.STAFF}),
+            "retention_form": AuditRetentionForm(instance=request.organization),
+            "retention_days": request.organization.audit_retention_days,
+            "can_set_retention": request.member.can(Capability.MANAGE_SECURITY),
+            "export_limit": settings.AUDIT_EXPORT_MAX_ROWS,
+        },
+    )
+
+
+@organization_view(Capability.VIEW_AUDIT)
+@private_download
+@audited_download("audit trail", action=audit.Action.AUDIT_EXPORTED)
+@require_safe
+def audit_export_file(request: MemberRequest) -> HttpResponse:
+    filters = AuditFilterForm(request.GET or None).chosen()
+    events = selectors.audit_events(organization=request.organization, filters=filters)
+    stem = f"binome-{request.organization.slug}-audit-{timezone.localdate().isoformat()}"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            audit_export.to_xlsx(events),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = uploads.content_disposition(f"{stem}.xlsx")
+    else:
+        response = HttpResponse(audit_export.to_csv(events), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = uploads.content_disposition(f"{stem}.csv")
+    return response
+
+
+@organization_view(Capability.MANAGE_SECURITY)
+@require_POST
+def audit_retention(request: MemberRequest) -> HttpResponse:
+    organization = request.organization
+    before = organization.audit_retention_months
+    form = AuditRetentionForm(request.POST, instance=organization)
+    if form.is_valid():
+        form.save()
+        audit.record(
+            audit.Action.AUDIT_RETENTION_CHANGED,
+            organization=organization,
+            actor=request.user,
+            details={"from_months": before, "to_months": organization.audit_retention_months},
+            request=request,
+        )
+        messages.success(request, _("The audit trail's retention is saved."))
+    else:
+        messages.error(
+            request, " ".join(str(error) for error in form.errors.get("audit_retention_months", []))
+        )
+    return redirect("audit_trail", org_slug=organization.slug)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring import spreadsheets
+from organizations import audit
 from organizations.models import Invitation, Membership, Person
 from organizations.people import forget_names
 from organizations.signals import invitations_issued
@@ -439,6 +440,20 @@ def apply_import(*, participant_import, invited_by, only_valid=False):
     )
     if invitation_ids:
         invitations_issued.send(sender=Invitation, organization=organization, invitation_ids=invitation_ids)
+    audit.record_for_request(
+        audit.Action.IMPORT_RUN,
+        organization=organization,
+        target=programme,
+        details={
+            "file": participant_import.filename,
+            "rows": len(rows) + len(rejected),
+            "applied": len(rows),
+            "rejected": len(rejected),
+            "created": len(created),
+            "updated": updated_count,
+            "invitations": len(invitation_ids),
+        },
+    )
     return ImportResult(
         created=len(created), updated=updated_count, invitations=len(invitation_ids), rejected=len(rejected)
     )

@@ -13,7 +13,7 @@ from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.l10n import both_languages
-from organizations import uploads
+from organizations import audit, uploads
 from organizations.services import record_person
 from organizations.tenancy import tenant_context
 from organizations.validators import no_control_characters
@@ -337,6 +337,18 @@ def withdraw(*, participant: Participant) -> Participant:
     participant.withdrawn_at = timezone.now()
     participant.save(update_fields=["status", "withdrawn_at"])
     participant_withdrawn.send(sender=Participant, participant=participant)
+    request = audit.current_request()
+    audit.record_for_request(
+        audit.Action.WITHDRAWAL,
+        organization=participant.organization,
+        target=participant,
+        target_label=participant.user.email,
+        details={
+            "programme": participant.programme.name,
+            "programme_id": participant.programme_id,
+            "by_themselves": getattr(getattr(request, "user", None), "pk", None) == participant.user_id,
+        },
+    )
     return participant
 
 

@@ -13,6 +13,7 @@ from mentoring.downloads import private_download
 from mentoring.l10n import pick
 from organizations import audit, uploads
 from organizations.access import organization_view
+from organizations.audit import Action, audited_download
 from organizations.roles import Capability, Role
 
 from . import imports, outcomes, selectors, services
@@ -298,10 +299,23 @@ def participant_list(request, programme_id):
     )
 
 
+def _record_participant_viewed(request, participant):
+    audit.record(
+        Action.PARTICIPANT_VIEWED,
+        organization=request.organization,
+        actor=request.user,
+        target=participant,
+        target_label=participant.user.email,
+        details={"programme": participant.programme.name, "programme_id": participant.programme_id},
+        request=request,
+    )
+
+
 @organization_view(Capability.MANAGE_PROGRAMMES)
 def participant_detail(request, programme_id, participant_id):
     programme = access_programme(request.member, programme_id)
     participant = access_participant(request.member, programme, participant_id)
+    _record_participant_viewed(request, participant)
     return render(
         request,
         "programmes/participant_detail.html",
@@ -319,6 +333,8 @@ def participant_edit(request, programme_id, participant_id):
     programme = access_programme(request.member, programme_id)
     participant = access_participant(request.member, programme, participant_id)
     form = ParticipantRecordForm.for_participant(participant, request.POST or None)
+    if request.method != "POST":
+        _record_participant_viewed(request, participant)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_participant_record(participant=participant, **form.cleaned_data)
@@ -450,6 +466,7 @@ def participant_import_preview(request, programme_id, import_id):
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
 @private_download
+@audited_download("rejected import rows")
 def participant_import_rejected(request, programme_id, import_id):
     """The rows of an import that have errors, in the file's columns plus the errors, to fix and upload."""
     programme = access_programme(request.member, programme_id)
@@ -471,6 +488,7 @@ def participant_import_rejected(request, programme_id, import_id):
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
 @private_download
+@audited_download("participants")
 def participant_export(request, programme_id):
     programme = access_programme(request.member, programme_id)
     participants = selectors.participant_list(programme=programme)
@@ -640,6 +658,7 @@ def withdraw(request, programme_id):
 
 @organization_view(Capability.VIEW_ORGANIZATION)
 @private_download
+@audited_download("programme resource", action=Action.DOWNLOAD)
 def resource_download(request, programme_id, resource_id):
     resource = access_resource(request.member, programme_id, resource_id)
     if not resource.file:

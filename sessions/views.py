@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from mentoring.downloads import private_download
 from organizations.access import organization_view
+from organizations.audit import Action, audited_download
 from organizations.roles import Capability
 from organizations.tenancy import tenant_context
 from programmes.models import Participant
@@ -280,6 +281,7 @@ def log_session(request, pair_id, session_id):
 
 @organization_view(Capability.PARTICIPATE)
 @private_download
+@audited_download("session calendar file", action=Action.DOWNLOAD)
 def session_ics(request, pair_id, session_id):
     pair = access_pair(request.member, pair_id)
     session = access_session(pair, session_id)

@@ -33,6 +33,7 @@ from notifications.models import Notification
 from notifications.registry import kind_values
 from notifications.services import natural_key, plan
 from notifications.tokens import unsubscribe_token
+from organizations import audit
 from organizations import services as organization_services
 from organizations.models import Person
 from organizations.roles import Role
@@ -87,6 +88,8 @@ NOT_WRITTEN_BY_PEOPLE = {
     "mentoring_sessions.SharedResource.url",  # a validated http(s) URL
     "mentoring_sessions.CalendarFeed.token",
     "accounts.SignedInSession.session_key",
+    "organizations.AuditEvent.target_type",  # a model's label, written by the code
+    "organizations.AuditEvent.target_id",  # a primary key
     "surveys.SurveyResponse.key",
     "notifications.Notification.kind",  # a value some app declares (registry.notification_kind)
     "notifications.Notification.key",
@@ -495,6 +498,15 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
             metadata_xml=world.mark("accounts.IdentityProvider.metadata_xml"),
         )
         domain = EmailDomain.objects.create(organization=organization, domain="acme.example")
+        # The audit trail shows what people typed: a token's name, an object's label, an export's filters.
+        audit.record(
+            audit.Action.EXPORT,
+            organization=organization,
+            actor_kind=audit.ActorKind.API_KEY,
+            actor_label=world.mark("organizations.AuditEvent.actor_label"),
+            target_label=world.mark("organizations.AuditEvent.target_label"),
+            details={"department": world.mark("organizations.AuditEvent.details")},
+        )
     BreakGlassSignIn.objects.create(
         user=people["hr"], email="hr@acme.example", reason=world.mark("accounts.BreakGlassSignIn.reason")
     )

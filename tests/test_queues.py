@@ -39,6 +39,8 @@ EXPECTED = {
     "pairing.tasks.open_rotation_rounds_for_organization": "default",
     # The lag alert: on the default queue, so that a backed-up e-mail queue does not hold it back.
     "notifications.tasks.watch_outbox": "default",
+    # The audit trail's daily purge: short batched deletes, nothing that waits behind e-mail or imports.
+    "organizations.tasks.purge_audit_events": "default",
 }
 
 

@@ -65,6 +65,7 @@ PAGES = [
     Page("webhook_create", frozenset({HR})),
     Page("webhook_detail", frozenset({HR})),
     Page("security_scim", frozenset({HR})),
+    Page("audit_trail", frozenset({HR})),
     Page("mfa_reset_member", frozenset({HR})),
     Page("programme_list", frozenset({HR})),
     Page("programme_create", frozenset({HR})),
@@ -164,6 +165,7 @@ NOT_PAGES = {
             "module_move",
             "module_duplicate",
             "module_delete",
+            "audit_retention",
         ],
         "POST only",
     ),
@@ -172,6 +174,7 @@ NOT_PAGES = {
         [
             "dashboard_export_csv",
             "dashboard_export_xlsx",
+            "audit_export",
             "participant_export",
             "resource_download",
             "session_ics",
