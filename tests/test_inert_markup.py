@@ -41,9 +41,27 @@ from organizations.tenancy import tenant_context
 from pairing.models import MatchingRound, Pair, PairingRule
 from pairing.notifications import PAIR_ACCEPTED, PAIR_DECLINED, PAIR_ENDED, PAIR_PUBLISHED
 from programmes import imports
-from programmes.models import Objective, Participant, ParticipantSkill, Programme, Resource, Skill
-from sessions.models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from programmes.models import (
+    CurriculumModule,
+    Objective,
+    Participant,
+    ParticipantSkill,
+    Programme,
+    Resource,
+    Skill,
+)
+from sessions.models import (
+    ActionItem,
+    AgendaItem,
+    Challenge,
+    Goal,
+    GoalProgress,
+    PrivateNote,
+    Session,
+    SharedResource,
+)
 from sessions.notifications import (
+    CHALLENGE_DUE,
     PAIR_INACTIVE,
     SESSION_LOG,
     SESSION_REMINDER_1H,
@@ -367,9 +385,19 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
             created_by=people["mentee"],
         )
         goal.skills.add(skill)
+        module = CurriculumModule.objects.create(
+            organization=organization,
+            programme=pair.programme,
+            **{
+                name: world.mark(f"programmes.CurriculumModule.{name}")
+                for name in ["title", "title_en", "objectives", "objectives_en", "agenda", "agenda_en"]
+                + ["resources", "resources_en", "challenge", "challenge_en"]
+            },
+        )
         held = Session.objects.create(
             organization=organization,
             pair=pair,
+            module=module,
             starts_at=now - timedelta(days=7),
             duration_minutes=45,
             status=Session.Status.HELD,
@@ -380,6 +408,16 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
             usefulness=4,
             format=Session.Format.IN_PERSON,
             location=world.mark("mentoring_sessions.Session.location"),
+        )
+        challenge = Challenge.objects.create(
+            organization=organization,
+            pair=pair,
+            session=held,
+            module=module,
+            owner=pair.mentee.user,
+            text=world.mark("mentoring_sessions.Challenge.text"),
+            reflection=world.mark("mentoring_sessions.Challenge.reflection"),
+            due_date=timezone.localdate(),
         )
         GoalProgress.objects.create(
             organization=organization,
@@ -538,6 +576,8 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         "goal": goal,
         "action": action,
         "sessions": (held, upcoming, cancelled),
+        "module": module,
+        "challenge": challenge,
         "template": template,
         "open_response": open_response,
         "invitation": invitation,
@@ -610,6 +650,14 @@ def _send_every_email(organization, scene):
         dashboard_services.nudge_pair(
             pair=pair, sent_by=people["hr"], reasons=["no_recent_session", "overdue_logs", "low_rating"]
         )
+        plan(
+            organization=organization,
+            recipient=people["mentee"],
+            kind=CHALLENGE_DUE,
+            key=natural_key(CHALLENGE_DUE, "challenge", scene["challenge"].pk, recipient=people["mentee"]),
+            due_at=now,
+            object_id=scene["challenge"].pk,
+        )
         notify_session_invitations([upcoming], "REQUEST")
         notify_session_invitations([scene["sessions"][2]], "CANCEL")
     notification_tasks.dispatch_notifications()
@@ -632,6 +680,7 @@ def _values(scene):
         "goal_id": [scene["goal"].pk],
         "action_id": [scene["action"].pk],
         "resource_id": [scene["shared_resource"].pk],
+        "challenge_id": [scene["challenge"].pk],
     }
     programme_scene = {
         "programme_id": [scene["programme"].pk],
@@ -641,6 +690,7 @@ def _values(scene):
         "round_id": [scene["round"].pk],
         "rule_id": [scene["rule"].pk],
         "skill_id": [scene["skill"].pk],
+        "module_id": [scene["module"].pk],
         "template_id": [scene["template"].pk],
         "pair_id": [scene["pair"].pk, scene["proposal"].pk],
         "user_id": [scene["people"]["mentee"].pk],
