@@ -20,6 +20,7 @@ organization_patterns = [
     path("dashboard/", include("dashboards.urls")),
     path("security/", include("accounts.sso_urls")),
     path("security/mfa/", include("accounts.mfa_urls")),
+    path("security/api-keys/", include("api.key_urls")),
 ]
 
 urlpatterns = [
@@ -48,6 +49,7 @@ urlpatterns = [
     path("s/<str:token>/", survey_views.answer, name="survey_answer"),
     path("admin/", admin.site.urls),
     path("o/<slug:org_slug>/", include(organization_patterns)),
+    path("api/", include("api.urls")),
     path("calendar/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
 ]
 

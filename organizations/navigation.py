@@ -89,6 +89,12 @@ NAVIGATION = [
         _("Security"),
         _("Single sign-on, e-mail domains and how your colleagues sign in."),
     ),
+    (
+        Capability.MANAGE_SECURITY,
+        "api_keys",
+        _("API keys"),
+        _("Keys for Power BI and your scripts to read programmes and figures through the API."),
+    ),
 ]
 
 
