@@ -83,3 +83,32 @@ def not_found(request, *args, **kwargs):
         status=status.HTTP_404_NOT_FOUND,
         content_type=PROBLEM_CONTENT_TYPE,
     )
+
+
+class ProblemMiddleware:
+    """Under /api/, an error that Django answered itself (a malformed request refused before any view,
+    the 500 page) goes out as a problem too, not as the site's HTML page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            request.path_info.startswith("/api/")
+            and response.status_code >= 400
+            and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)
+        ):
+            detail = "The server could not answer this request." if response.status_code >= 500 else (
+                "The request could not be read."
+            )
+            problem_response = JsonResponse(
+                problem(response.status_code, detail),
+                status=response.status_code,
+                content_type=PROBLEM_CONTENT_TYPE,
+            )
+            for header in ("Retry-After", "WWW-Authenticate", "Allow"):
+                if header in response:
+                    problem_response[header] = response[header]
+            return problem_response
+        return response

@@ -5,7 +5,6 @@ reason; goals no title or description; participants the organisation's record of
 programme profile's department, job title and location, never what they hope for or their availability.
 """
 
-from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from pairing.models import Pair
@@ -22,12 +21,9 @@ class ListFilterSerializer(serializers.Serializer):
         required=False, min_value=1, max_value=MAX_ID, help_text="Only this programme's rows (its id)."
     )
     date_from = serializers.DateField(required=False, help_text="From this day (inclusive, YYYY-MM-DD).")
-    date_to = serializers.DateField(required=False, help_text="Up to this day (inclusive, YYYY-MM-DD).")
-
-    def validate(self, attrs):
-        if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
-            raise serializers.ValidationError({"date_to": [_("The end of the period comes before its start.")]})
-        return attrs
+    date_to = serializers.DateField(
+        required=False, help_text="Up to this day (inclusive, YYYY-MM-DD). Before date_from: nothing is listed."
+    )
 
 
 class ParticipantFilterSerializer(ListFilterSerializer):

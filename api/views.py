@@ -8,9 +8,10 @@ from contextlib import ExitStack
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -46,9 +47,34 @@ class InKeyOrganization:
     def list_filters(self):
         if self.filter_serializer_class is None or getattr(self, "action", "list") != "list":
             return {}
-        serializer = self.filter_serializer_class(data=self.request.query_params)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
+        return read_query(self.request, self.filter_serializer_class)
+
+
+# What every list takes besides its filters: DRF's cursor pagination reads them.
+PAGING = {"cursor", "page_size"}
+
+
+def read_query(request, serializer_class, *, extra=PAGING):
+    """The query string, checked strictly: an unknown, repeated or empty parameter is a 400 problem.
+
+    A misspelt filter silently ignored would hand a report the whole organisation's rows.
+    """
+    serializer = serializer_class(data={})
+    known = set(serializer.fields) | extra
+    errors = {}
+    for name in request.query_params:
+        if name not in known:
+            errors[name] = [_("Unknown parameter: use %(names)s.") % {"names": ", ".join(sorted(known))}]
+        elif len(request.query_params.getlist(name)) > 1:
+            errors[name] = [_("Give this parameter once.")]
+        elif request.query_params[name] == "":
+            errors[name] = [_("This parameter is empty: leave it out or give it a value.")]
+    if errors:
+        raise ValidationError(errors)
+    # A plain dict, not the QueryDict: DRF would read an empty form value as "not given".
+    serializer = serializer_class(data={name: request.query_params[name] for name in serializer.fields if name in request.query_params})
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
 
 
 class ReadOnlyResource(InKeyOrganization, viewsets.ReadOnlyModelViewSet):
@@ -111,7 +137,7 @@ class ParticipantViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadO
         incoming.is_valid(raise_exception=True)
         programme = Programme.objects.filter(pk=incoming.validated_data["programme"]).first()
         if programme is None:
-            raise ValidationError({"programme": ["No programme of this organisation has this id."]})
+            raise ValidationError({"programme": [_("The organisation has no programme with this id.")]})
         key = request.auth
         values = incoming.import_values()
         try:
@@ -221,11 +247,16 @@ class FiguresView(InKeyOrganization, APIView):
         responses={200: serializers.FiguresSerializer},
     )
     def get(self, request):
-        incoming = serializers.FiguresFilterSerializer(data=request.query_params)
-        incoming.is_valid(raise_exception=True)
+        read_query(request, serializers.FiguresFilterSerializer, extra=set())
         options = dashboard_selectors.filter_options()
         form = DashboardFilterForm(request.query_params, options=options)
         if not form.is_valid():
+            # A programme, round or department the organisation does not have: like an id of another
+            # organisation, nothing by that name here.
+            if set(form.errors) & {"programme", "round", "department"}:
+                raise NotFound(
+                    _("The organisation has no programme, round or department by this id or name.")
+                )
             raise ValidationError({field: list(messages) for field, messages in form.errors.items()})
         organization = request.auth.organization
         filters = DashboardFilters.default(organization, **form.chosen())
