@@ -20,7 +20,11 @@ class IdCursorPagination(CursorPagination):
             return self.page_size
         if not given.isascii() or not given.isdigit() or not 1 <= int(given) <= self.max_page_size:
             raise ValidationError(
-                {self.page_size_query_param: [_("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}]}
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
             )
         return int(given)
 
@@ -28,7 +32,12 @@ class IdCursorPagination(CursorPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size, "default": 50}
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": 50,
+                }
             elif parameter["name"] == self.cursor_query_param:
                 parameter["schema"] = {"type": "string", "minLength": 1}
         return parameters

@@ -54,7 +54,9 @@ def exception_handler(exc, context):
         body = problem(
             response.status_code,
             _detail_text(errors),
-            errors={field: [str(message) for message in _flat(messages)] for field, messages in errors.items()},
+            errors={
+                field: [str(message) for message in _flat(messages)] for field, messages in errors.items()
+            },
         )
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else exc
@@ -99,8 +101,10 @@ class ProblemMiddleware:
             and response.status_code >= 400
             and not response.get("Content-Type", "").startswith(PROBLEM_CONTENT_TYPE)
         ):
-            detail = "The server could not answer this request." if response.status_code >= 500 else (
-                "The request could not be read."
+            detail = (
+                "The server could not answer this request."
+                if response.status_code >= 500
+                else ("The request could not be read.")
             )
             problem_response = JsonResponse(
                 problem(response.status_code, detail),

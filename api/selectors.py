@@ -73,7 +73,14 @@ def sessions(filters=None):
     """Sessions' dates and status, by the day they start on."""
     filters = filters or {}
     queryset = Session.objects.select_related("pair").only(
-        "id", "pair__id", "pair__programme_id", "starts_at", "duration_minutes", "status", "cancelled_at", "logged_at"
+        "id",
+        "pair__id",
+        "pair__programme_id",
+        "starts_at",
+        "duration_minutes",
+        "status",
+        "cancelled_at",
+        "logged_at",
     )
     if filters.get("programme"):
         queryset = queryset.filter(pair__programme_id=filters["programme"])
@@ -109,5 +116,3 @@ def goals(filters=None):
     if filters.get("pair"):
         queryset = queryset.filter(pair_id=filters["pair"])
     return _dates(queryset, filters, "created_at__date")
-
-

@@ -22,7 +22,8 @@ class ListFilterSerializer(serializers.Serializer):
     )
     date_from = serializers.DateField(required=False, help_text="From this day (inclusive, YYYY-MM-DD).")
     date_to = serializers.DateField(
-        required=False, help_text="Up to this day (inclusive, YYYY-MM-DD). Before date_from: nothing is listed."
+        required=False,
+        help_text="Up to this day (inclusive, YYYY-MM-DD). Before date_from: nothing is listed.",
     )
 
 
@@ -36,12 +37,16 @@ class PairFilterSerializer(ListFilterSerializer):
 
 
 class SessionFilterSerializer(ListFilterSerializer):
-    pair = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Only this pair's.")
+    pair = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only this pair's."
+    )
     status = serializers.ChoiceField(choices=Session.Status.choices, required=False)
 
 
 class GoalFilterSerializer(ListFilterSerializer):
-    pair = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, help_text="Only this pair's.")
+    pair = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="Only this pair's."
+    )
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -109,8 +114,6 @@ class ParticipantSerializer(serializers.ModelSerializer):
 class SkillLevelSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100, help_text="The skill's French or English name.")
     level = serializers.IntegerField(min_value=1, max_value=3)
-
-
 
 
 class ParticipantCreateSerializer(serializers.Serializer):
@@ -183,7 +186,16 @@ class SessionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Session
-        fields = ["id", "pair", "programme", "starts_at", "duration_minutes", "status", "cancelled_at", "logged_at"]
+        fields = [
+            "id",
+            "pair",
+            "programme",
+            "starts_at",
+            "duration_minutes",
+            "status",
+            "cancelled_at",
+            "logged_at",
+        ]
         read_only_fields = fields
 
 
@@ -191,7 +203,9 @@ class GoalSerializer(serializers.ModelSerializer):
     programme = serializers.IntegerField(source="pair.programme_id", read_only=True)
     progress_points = serializers.IntegerField(read_only=True, help_text="Progress entries recorded.")
     latest_percent = serializers.IntegerField(
-        read_only=True, allow_null=True, help_text="The latest progress, in percent (a level counts 20 % each)."
+        read_only=True,
+        allow_null=True,
+        help_text="The latest progress, in percent (a level counts 20 % each).",
     )
 
     class Meta:

@@ -1,7 +1,7 @@
 """The REST API under /api/: version 1 of the endpoints, the OpenAPI schema and its documentation pages."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import problems, views
 
@@ -29,7 +29,10 @@ urlpatterns = [
     path("v1/goals/<int:goal_id>/", views.GoalViewSet.as_view(DETAIL), name="api_goal"),
     path("v1/figures/", views.FiguresView.as_view(), name="api_figures"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api_schema"), name="api_redoc"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api_schema", template_name="api/swagger_ui.html"),
+        name="api_docs",
+    ),
     re_path(r"^.*$", problems.not_found, name="api_not_found"),
 ]

@@ -72,7 +72,9 @@ def read_query(request, serializer_class, *, extra=PAGING):
     if errors:
         raise ValidationError(errors)
     # A plain dict, not the QueryDict: DRF would read an empty form value as "not given".
-    serializer = serializer_class(data={name: request.query_params[name] for name in serializer.fields if name in request.query_params})
+    serializer = serializer_class(
+        data={name: request.query_params[name] for name in serializer.fields if name in request.query_params}
+    )
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
 
@@ -181,7 +183,9 @@ class ParticipantViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadO
         try:
             update_participant_record(participant=participant, **{**current, **incoming.validated_data})
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict if hasattr(error, "error_dict") else error.messages) from None
+            raise ValidationError(
+                error.message_dict if hasattr(error, "error_dict") else error.messages
+            ) from None
         return Response(self.get_serializer(selectors.participants().get(pk=participant.pk)).data)
 
     def update(self, request, *args, **kwargs):
@@ -262,4 +266,3 @@ class FiguresView(InKeyOrganization, APIView):
         filters = DashboardFilters.default(organization, **form.chosen())
         board = reports.build(organization=organization, filters=filters, options=options)
         return Response(figures.as_json(board))
-

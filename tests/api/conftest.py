@@ -79,7 +79,9 @@ def seed(organization, marker=""):
         AgendaItemFactory(organization=organization, session=held, text=PRIVATE_MARKER)
         PrivateNoteFactory(organization=organization, session=held, text=PRIVATE_MARKER)
         upcoming = SessionFactory(organization=organization, pair=pair)
-        goal = GoalFactory(organization=organization, pair=pair, title=PRIVATE_MARKER, description=PRIVATE_MARKER)
+        goal = GoalFactory(
+            organization=organization, pair=pair, title=PRIVATE_MARKER, description=PRIVATE_MARKER
+        )
         GoalProgressFactory(organization=organization, goal=goal, value=3, note=PRIVATE_MARKER)
     return {
         "programme": programme,

@@ -11,7 +11,9 @@ from .conftest import RESOURCES, KeyClient, issue_key, object_of
 
 pytestmark = pytest.mark.django_db
 
-ENDPOINTS = [(url, scope) for url, _detail, scope, _name in RESOURCES] + [("/api/v1/figures/", Scope.READ_FIGURES)]
+ENDPOINTS = [(url, scope) for url, _detail, scope, _name in RESOURCES] + [
+    ("/api/v1/figures/", Scope.READ_FIGURES)
+]
 
 
 def _assert_problem(response, status):

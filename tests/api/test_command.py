@@ -27,7 +27,10 @@ def test_read_prints_a_key_with_every_read_scope(organization, seeded):
         assert AuditEvent.objects.filter(action=Action.API_KEY_CREATED).count() == 1
     assert key.scopes == [str(scope) for scope in READ_SCOPES]
     assert KeyClient(secret).get("/api/v1/pairs/").status_code == 200
-    assert KeyClient(secret).post("/api/v1/participants/", {}, content_type="application/json").status_code == 403
+    assert (
+        KeyClient(secret).post("/api/v1/participants/", {}, content_type="application/json").status_code
+        == 403
+    )
 
 
 def test_explicit_scopes_and_a_name(organization):

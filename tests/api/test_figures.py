@@ -15,7 +15,9 @@ def _board(organization, **chosen):
     with tenant_context(organization):
         options = selectors.filter_options()
         return reports.build(
-            organization=organization, filters=DashboardFilters.default(organization, **chosen), options=options
+            organization=organization,
+            filters=DashboardFilters.default(organization, **chosen),
+            options=options,
         )
 
 
@@ -26,7 +28,10 @@ def test_figures_are_the_dashboards(api, organization):
         seed(organization, marker=f"{number} ")
     figures = api.get("/api/v1/figures/").json()
     board = _board(organization)
-    assert figures["participation"]["enrolled"] == {"value": board.participation["enrolled"].value, "hidden": False}
+    assert figures["participation"]["enrolled"] == {
+        "value": board.participation["enrolled"].value,
+        "hidden": False,
+    }
     assert figures["pairs"]["active"]["value"] == board.pairs["active"].value == 3
     assert figures["sessions"]["held"]["value"] == board.sessions["held"].value
     assert figures["minimum_group_size"] == 1

@@ -46,7 +46,9 @@ def test_a_key_needs_a_name_and_a_scope(client, hr_admin, organization):
 
 def test_hr_revokes_a_key_and_it_stops_working(client, hr_admin, organization, seeded):
     client.force_login(hr_admin)
-    secret = client.post(_url(organization), {"name": "Script", "scopes": ["programmes:read"]}).context["secret"]
+    secret = client.post(_url(organization), {"name": "Script", "scopes": ["programmes:read"]}).context[
+        "secret"
+    ]
     with tenant_context(organization):
         key = ApiKey.objects.get()
     response = client.post(f"{_url(organization)}{key.pk}/revoke/")
@@ -81,7 +83,9 @@ def test_the_keys_page_lists_in_a_fixed_number_of_queries(
 ):
     with tenant_context(organization):
         for number in range(5):
-            ApiKey.issue(organization=organization, name=f"Key {number}", scopes=["figures:read"], created_by=hr_admin)
+            ApiKey.issue(
+                organization=organization, name=f"Key {number}", scopes=["figures:read"], created_by=hr_admin
+            )
     client.force_login(hr_admin)
     client.get(_url(organization))
     with CountingQueries() as first:

@@ -46,7 +46,12 @@ def test_adding_someone_already_there_updates_them(api, seeded):
     mentee = seeded["mentee"]
     response = _post(
         api,
-        {"programme": seeded["programme"].pk, "email": mentee.user.email, "role": "mentee", "job_title": "CFO"},
+        {
+            "programme": seeded["programme"].pk,
+            "email": mentee.user.email,
+            "role": "mentee",
+            "job_title": "CFO",
+        },
     )
     assert response.status_code == 200
     assert response.json()["id"] == mentee.pk
@@ -82,7 +87,12 @@ def test_a_missing_field_is_named(api, seeded):
 def test_a_line_break_in_a_name_is_refused(api, seeded):
     response = _post(
         api,
-        {"programme": seeded["programme"].pk, "email": "x@acme.example", "role": "mentee", "last_name": "A\r\nB"},
+        {
+            "programme": seeded["programme"].pk,
+            "email": "x@acme.example",
+            "role": "mentee",
+            "last_name": "A\r\nB",
+        },
     )
     assert response.status_code == 400
 
@@ -108,7 +118,9 @@ def test_correcting_a_participant_keeps_what_is_not_given(api, organization, see
 
 def test_correcting_another_organisations_participant_is_not_found(api, seeded, foreign):
     response = api.patch(
-        f"/api/v1/participants/{foreign['mentee'].pk}/", {"department": "Audit"}, content_type="application/json"
+        f"/api/v1/participants/{foreign['mentee'].pk}/",
+        {"department": "Audit"},
+        content_type="application/json",
     )
     assert response.status_code == 404
     with tenant_context(foreign["mentee"].organization):
@@ -119,6 +131,8 @@ def test_correcting_another_organisations_participant_is_not_found(api, seeded, 
 def test_another_organisations_key_cannot_correct_ours(other_organization, seeded):
     api = KeyClient(issue_key(other_organization))
     response = api.patch(
-        f"/api/v1/participants/{seeded['mentee'].pk}/", {"department": "Audit"}, content_type="application/json"
+        f"/api/v1/participants/{seeded['mentee'].pk}/",
+        {"department": "Audit"},
+        content_type="application/json",
     )
     assert response.status_code == 404

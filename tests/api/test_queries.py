@@ -14,7 +14,7 @@ def test_a_lists_queries_do_not_grow_with_its_page(api, organization, url):
     for number in range(4):
         seed(organization, marker=f"{number} ")
     counts = []
-    for size in (2, 8):
+    for size in (2, 4):
         api.get(url, {"page_size": size})  # the key's last use is written once, not on every page
         with CaptureQueriesContext(connection) as queries:
             response = api.get(url, {"page_size": size})

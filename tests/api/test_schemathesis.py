@@ -58,7 +58,9 @@ def _operations():
     from drf_spectacular.generators import SchemaGenerator
 
     paths = SchemaGenerator().get_schema(request=None, public=True)["paths"]
-    return [(method.upper(), path) for path, item in paths.items() for method in item if method != "parameters"]
+    return [
+        (method.upper(), path) for path, item in paths.items() for method in item if method != "parameters"
+    ]
 
 
 def _assert_nothing_foreign(response):
@@ -68,13 +70,19 @@ def _assert_nothing_foreign(response):
 
 
 @pytest.mark.parametrize("method,path", _operations(), ids=lambda value: value)
-def test_the_api_conforms_to_its_schema_and_leaks_nothing(method, path, api_schema, seeded, foreign, full_key):
+def test_the_api_conforms_to_its_schema_and_leaks_nothing(
+    method, path, api_schema, seeded, foreign, full_key
+):
     operation = api_schema[path][method]
     headers = {"Authorization": f"Bearer {full_key}"}
     excluded = [positive_data_acceptance] if (method, path) in BEYOND_THE_SCHEMA else []
-    foreign_ids = {name: object_of(foreign, key).pk for name, key in ID_PARAMETERS.items() if f"{{{name}}}" in path}
+    foreign_ids = {
+        name: object_of(foreign, key).pk for name, key in ID_PARAMETERS.items() if f"{{{name}}}" in path
+    }
 
-    @given(case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE))
+    @given(
+        case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE)
+    )
     @settings(
         max_examples=EXAMPLES,
         deadline=None,

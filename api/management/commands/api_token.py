@@ -45,5 +45,3 @@ class Command(BaseCommand):
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(secret)
-
-
