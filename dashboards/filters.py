@@ -24,9 +24,13 @@ class DashboardFilters:
         """The last twelve months up to today, in the organisation's time zone, unless chosen otherwise."""
         now = now or timezone.now()
         today = now.astimezone(zoneinfo.ZoneInfo(organization.time_zone)).date()
-        first_month = _add_months(today.replace(day=1), -(DEFAULT_MONTHS - 1))
-        values = {"start": first_month, "end": today}
-        values.update({name: value for name, value in chosen.items() if value not in (None, "")})
+        values = {name: value for name, value in chosen.items() if value not in (None, "")}
+        # A period given by one end only is completed around that end, so that it never runs backwards
+        # (an end before the default start, a start after today).
+        if "end" not in values:
+            values["end"] = max(today, values.get("start", today))
+        if "start" not in values:
+            values["start"] = _add_months(values["end"].replace(day=1), -(DEFAULT_MONTHS - 1))
         return cls(time_zone=organization.time_zone, now=now, **values)
 
     @property

@@ -22,6 +22,7 @@ organization_patterns = [
     path("security/mfa/", include("accounts.mfa_urls")),
     path("webhooks/", include("webhooks.urls")),
     path("security/scim/", include("scim.settings_urls")),
+    path("security/api-keys/", include("api.key_urls")),
 ]
 
 urlpatterns = [
@@ -52,6 +53,7 @@ urlpatterns = [
     # SCIM 2.0 (RFC 7644): the directory's bearer token names the organisation.
     path("scim/v2/", include("scim.urls")),
     path("o/<slug:org_slug>/", include(organization_patterns)),
+    path("api/", include("api.urls")),
     path("calendar/<str:token>.ics", session_views.calendar_feed, name="calendar_feed"),
 ]
 

@@ -101,6 +101,12 @@ NAVIGATION = [
         _("Audit trail"),
         _("Who signed in, changed, exported or opened what, platform staff included."),
     ),
+    (
+        Capability.MANAGE_SECURITY,
+        "api_keys",
+        _("API keys"),
+        _("Keys for Power BI and your scripts to read programmes and figures through the API."),
+    ),
 ]
 
 

@@ -66,6 +66,7 @@ PAGES = [
     Page("webhook_detail", frozenset({HR})),
     Page("security_scim", frozenset({HR})),
     Page("audit_trail", frozenset({HR})),
+    Page("api_keys", frozenset({HR})),
     Page("mfa_reset_member", frozenset({HR})),
     Page("programme_list", frozenset({HR})),
     Page("programme_create", frozenset({HR})),
@@ -166,9 +167,31 @@ NOT_PAGES = {
             "module_duplicate",
             "module_delete",
             "audit_retention",
+            "api_key_revoke",
         ],
         "POST only",
     ),
+    # The REST API: JSON for machines (tests/api, fuzzed by Schemathesis from its schema).
+    **dict.fromkeys(
+        [
+            "api_programmes",
+            "api_programme",
+            "api_participants",
+            "api_participant",
+            "api_pairs",
+            "api_pair",
+            "api_sessions",
+            "api_session",
+            "api_goals",
+            "api_goal",
+            "api_figures",
+            "api_schema",
+            "api_not_found",
+        ],
+        "a machine answer (JSON), tested in tests/api",
+    ),
+    "api_docs": "drf-spectacular-sidecar's Swagger UI, not our markup; tests/api/test_docs.py checks that it "
+    "loads every asset from our origin, with no inline script",
     # a file, not a page
     **dict.fromkeys(
         [

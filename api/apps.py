@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ApiConfig(AppConfig):
+    name = "api"
+    verbose_name = _("REST API")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import personal_data, schema  # noqa: F401  (privacy registry, OpenAPI auth extension)
