@@ -177,7 +177,7 @@ def skills_gained(*, filters, minimum):
 def practices_adopted(*, filters, minimum):
     """The new practices people say they adopted (the choice questions of the progress surveys)."""
     answers = _answers(filters).filter(
-        question__type=Question.Type.CHOICE, question__template__moment__in=PROGRESS_MOMENTS
+        question__type__in=Question.WITH_CHOICES, question__template__moment__in=PROGRESS_MOMENTS
     )
     respondents = answers.aggregate(people=Count("response__participant", distinct=True))["people"]
     choices = list(
