@@ -247,9 +247,14 @@ class Change:
 
 
 def version_is_answered(template: SurveyTemplate) -> bool:
-    return SurveyResponse.objects.filter(
-        template=template, version=template.version, answered_at__isnull=False
-    ).exists()
+    """Whether someone answered the template's current version (answers written without
+    ``submit_answers``, as the demo's, count through their questions)."""
+    return (
+        SurveyResponse.objects.filter(
+            template=template, version=template.version, answered_at__isnull=False
+        ).exists()
+        or Answer.objects.filter(question__template=template, question__version=template.version).exists()
+    )
 
 
 def _writable(template: SurveyTemplate) -> tuple[SurveyTemplate, bool]:
