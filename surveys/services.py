@@ -19,6 +19,8 @@ from organizations.validators import NoControlCharacters, has_control_characters
 from .models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate, SurveyVersion
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from accounts.models import User
     from pairing.models import Pair
     from programmes.models import Participant, Skill
@@ -104,7 +106,7 @@ def _checked(question: Question, skill: Skill | None, number: int | None, text: 
         if text not in question.choices or skill is not None:
             raise invalid
         return {"skill": None, "number": None, "text": text, "option": question.choices.index(text) + 1}
-    if number not in Question.NUMBERS[question.type] or text:
+    if number not in Question.NUMBERS[Question.Type(question.type)] or text:
         raise invalid
     if (question.type == Question.Type.SKILLS) != (skill is not None):
         raise invalid
@@ -296,7 +298,7 @@ def _renumber(template: SurveyTemplate, ordered: list[Question]) -> None:
     Question.objects.bulk_update(ordered, ["position"])
 
 
-def _clean_text(value: str, label: str, *, required: bool, max_length: int) -> str:
+def _clean_text(value: str, label: StrOrPromise, *, required: bool, max_length: int) -> str:
     value = (value or "").strip()
     if required and not value:
         raise ValidationError(_("%(field)s cannot be empty.") % {"field": label})
@@ -431,9 +433,9 @@ def update_question(
 def move_question(*, question: Question, up: bool) -> Change:
     """Move a question one place up or down (a new version once answered); at either end, nothing."""
     ordered = list(question.template.current_questions.order_by("position", "pk"))
-    index = next((i for i, q in enumerate(ordered) if q.identity == question.identity), None)
-    target = None if index is None else index + (-1 if up else 1)
-    if target is None or not 0 <= target < len(ordered):
+    index = next((i for i, q in enumerate(ordered) if q.identity == question.identity), -1)
+    target = index + (-1 if up else 1)
+    if index < 0 or not 0 <= target < len(ordered):
         return Change(template=question.template, question=question, new_version=False)
     locked, new_version = _writable(question.template)
     ordered = list(locked.current_questions.order_by("position", "pk"))
