@@ -62,7 +62,7 @@ def test_existing_surveys_answers_and_choices_become_version_one_with_no_loss():
             expires_at=now + dt.timedelta(days=30),
             answered_at=now,
         )
-        unanswered = old.get_model("surveys", "SurveyResponse")._base_manager.create(
+        old.get_model("surveys", "SurveyResponse")._base_manager.create(
             **base,
             template=template,
             participant_id=participant.pk,
