@@ -228,6 +228,7 @@ def _seed_survey_answers(organization, programmes, participants, pairs, target):
                 sent_at=now,
                 expires_at=now + datetime.timedelta(days=14),
                 answered_at=now if index % 5 else None,
+                version=template.version if index % 5 else None,
             )
         )
         plan.append(questions)

@@ -18,7 +18,9 @@ from django.db.models import (
     DateField,
     Exists,
     F,
+    Func,
     IntegerField,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -178,16 +180,39 @@ def skills_gained(*, filters, minimum):
     return results
 
 
+class _EnglishOption(Func):
+    """The English twin of a choice answer's option, ``question.choices_en[option - 1]`` (NULL without one):
+    answers store the French option, and an English reader reads its twin."""
+
+    output_field = CharField()
+
+    def __init__(self):
+        super().__init__(F("question__choices_en"), F("option") - 1)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (choices, choices_params), (index, index_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"JSON_EXTRACT({choices}, '$[' || ({index}) || ']')", [*choices_params, *index_params]
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        (choices, choices_params), (index, index_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return f"({choices} ->> ({index})::integer)", [*choices_params, *index_params]
+
+
 def practices_adopted(*, filters, minimum):
-    """The new practices people say they adopted (the choice questions of the progress surveys)."""
+    """The new practices people say they adopted (the choice questions of the progress surveys, single or
+    multiple), counted by their French option and labelled in the reader's language."""
     answers = _answers(filters).filter(
-        question__type=Question.Type.CHOICE, question__template__moment__in=PROGRESS_MOMENTS
+        question__type__in=Question.WITH_CHOICES, question__template__moment__in=PROGRESS_MOMENTS
     )
     respondents = answers.aggregate(people=Count("response__participant", distinct=True))["people"]
     choices = list(
         answers.exclude(text="")
         .values("text")
-        .annotate(people=Count("response__participant", distinct=True))
+        .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))
         .order_by("-people", "text")
     )
     if respondents < minimum:
@@ -196,7 +221,11 @@ def practices_adopted(*, filters, minimum):
         "respondents": respondents,
         "hidden": False,
         "choices": [
-            {"label": row["text"], "people": row["people"], "share": share(row["people"], respondents)}
+            {
+                "label": pick(row["text"], row["english"]),
+                "people": row["people"],
+                "share": share(row["people"], respondents),
+            }
             for row in choices
         ],
     }

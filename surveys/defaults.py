@@ -1,4 +1,4 @@
-"""The default survey templates every running programme gets: HR can add questions to them."""
+"""The default survey templates every running programme gets: HR shapes them in the survey builder."""
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -67,8 +67,7 @@ DEFAULTS = {
 
 def ensure_default_templates(programme, language):
     """Create the programme's missing default templates, in French and in English (each participant
-    reads their own language, ``mentoring.l10n.localized``); the choices of a choice question stay in the
-    organisation's ``language``, since answers are counted by the choice's text."""
+    reads their own language, ``mentoring.l10n.localized``), the options of a choice question too."""
     existing = set(SurveyTemplate.objects.filter(programme=programme).values_list("moment", "audience"))
     with translation.override(language):
         for (moment, audience), (title, questions) in DEFAULTS.items():
@@ -87,7 +86,8 @@ def ensure_default_templates(programme, language):
                         text=both_languages(text)[0],
                         text_en=both_languages(text)[1],
                         type=kind,
-                        choices=[str(choice) for choice in choices],
+                        choices=[both_languages(choice)[0] for choice in choices],
+                        choices_en=[both_languages(choice)[1] for choice in choices],
                         required=kind != Type.TEXT,
                     )
                     for position, (text, kind, choices) in enumerate(questions, start=1)

@@ -70,8 +70,8 @@ class _History:
         self.pilot = pilot
         self.now = timezone.now()
         self.templates = {
-            (template.moment, template.audience): (template, list(template.questions.all()))
-            for template in SurveyTemplate.objects.filter(programme=pilot).prefetch_related("questions")
+            (template.moment, template.audience): (template, list(template.current_questions))
+            for template in SurveyTemplate.objects.filter(programme=pilot)
         }
         self.participants = {
             participant.pk: participant
@@ -142,7 +142,8 @@ class _History:
             elif question.type == Type.CHOICE:
                 # The choices are the defaults' practices, the last one being "none yet".
                 weights = [3, 4, 2, 1][: len(question.choices)]
-                self._answer(response, question, text=rng.choices(question.choices, weights=weights)[0])
+                option = rng.choices(question.choices, weights=weights)[0]
+                self._answer(response, question, text=option, option=question.choices.index(option) + 1)
             elif question.type == Type.SCALE:
                 self._answer(response, question, number=rng.choice([3, 4, 4, 5, 5, 5]))
             elif question.type == Type.RECOMMEND:
@@ -206,11 +207,12 @@ class _History:
             sent_at=sent_at,
             expires_at=expires_at,
             answered_at=answered_at,
+            version=template.version if answered_at else None,
         )
         self.responses.append(response)
         return response
 
-    def _answer(self, response, question, *, number=None, text="", skill=None, shared=False):
+    def _answer(self, response, question, *, number=None, text="", skill=None, shared=False, option=None):
         self.answers.append(
             Answer(
                 organization=self.organization,
@@ -219,6 +221,7 @@ class _History:
                 skill=skill,
                 number=number,
                 text=text,
+                option=option,
                 shared_anonymously=shared,
             )
         )

@@ -9,30 +9,44 @@ def _radio(label, choices, required):
 
 
 class AnswerForm(forms.Form):
-    """One field per question (one per skill for a self-assessment), built from the template."""
+    """One field per question (one per skill for a skill level), built from one version's questions.
 
-    def __init__(self, *args, questions, skills, **kwargs):
-        super().__init__(*args, **kwargs)
+    ``version`` travels with the form: answers sent for a version that is no longer the current one
+    (the survey changed while the person answered) are refused, and the current one is shown.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, questions, skills, version, **kwargs):
+        super().__init__(*args, initial={"version": version}, **kwargs)
+        self.expected_version = version
         self.entries = []
+        # What the template renders: one group per question, its fields in order.
+        self.groups = []
         for question in questions:
+            group = {"question": question, "label": str(question), "fields": [], "share": None}
+            self.groups.append(group)
             if question.type == Question.Type.SKILLS:
                 for skill in skills:
                     name = f"q{question.pk}_skill{skill.pk}"
-                    self.fields[name] = _radio(
-                        f"{question} · {skill}", [(n, n) for n in range(1, 6)], question.required
-                    )
+                    self.fields[name] = _radio(str(skill), [(n, n) for n in range(1, 6)], question.required)
                     self.entries.append((name, question, skill))
+                    group["fields"].append(name)
                 continue
             name = f"q{question.pk}"
-            if question.type == Question.Type.SCALE:
-                field = _radio(str(question), [(n, n) for n in range(1, 6)], question.required)
-            elif question.type == Question.Type.RECOMMEND:
-                field = _radio(str(question), [(n, n) for n in range(0, 11)], question.required)
+            if question.type in (Question.Type.SCALE, Question.Type.RECOMMEND):
+                numbers = Question.NUMBERS[question.type]
+                field = _radio(str(question), [(n, n) for n in numbers], question.required)
             elif question.type == Question.Type.YES_NO:
                 field = _radio(str(question), [(1, _("Yes")), (0, _("No"))], question.required)
             elif question.type == Question.Type.CHOICE:
-                field = _radio(
-                    str(question), [(choice, choice) for choice in question.choices], question.required
+                field = _radio(str(question), question.options(), question.required)
+            elif question.type == Question.Type.MULTIPLE:
+                field = forms.MultipleChoiceField(
+                    label=str(question),
+                    choices=question.options(),
+                    required=question.required,
+                    widget=forms.CheckboxSelectMultiple,
                 )
             else:
                 field = forms.CharField(
@@ -43,6 +57,7 @@ class AnswerForm(forms.Form):
                 )
             self.fields[name] = field
             self.entries.append((name, question, None))
+            group["fields"].append(name)
             if question.type == Question.Type.TEXT:
                 self.fields[f"{name}_share"] = forms.BooleanField(
                     label=_("Share this comment anonymously with the programme's sponsors"),
@@ -52,24 +67,51 @@ class AnswerForm(forms.Form):
                     required=False,
                     initial=False,
                 )
+                group["share"] = f"{name}_share"
+        for group in self.groups:
+            group["fields"] = [self[name] for name in group["fields"]]
+            group["share"] = self[group["share"]] if group["share"] else None
+
+    @property
+    def outdated(self):
+        """Whether the answers were given to a version the survey no longer asks (a form without a version
+        is one rendered before versions existed, hence of the first and only one)."""
+        sent = self.data.get("version") if self.is_bound else None
+        return sent not in (None, "") and str(sent) != str(self.expected_version)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.outdated:
+            raise forms.ValidationError(
+                _("The survey changed while you were answering it: here it is as it is now."), code="outdated"
+            )
+        return cleaned
 
     def answers(self):
         """[(question, skill, number, text, shared)] for ``services.submit_answers``."""
         result = []
         for name, question, skill in self.entries:
             value = self.cleaned_data.get(name)
-            if value in (None, ""):
+            if value in (None, "", []):
                 continue
             if question.type == Question.Type.TEXT:
                 result.append((question, skill, None, value, self.cleaned_data.get(f"{name}_share", False)))
             elif question.type == Question.Type.CHOICE:
                 result.append((question, skill, None, value, False))
+            elif question.type == Question.Type.MULTIPLE:
+                result += [(question, skill, None, option, False) for option in value]
             else:
                 result.append((question, skill, int(value), "", False))
         return result
 
 
+def _lines(value):
+    return [line.strip() for line in (value or "").splitlines() if line.strip()]
+
+
 class QuestionForm(forms.Form):
+    """A question as HR writes it, in French and English; the service checks the rest."""
+
     text = forms.CharField(label=_("Question (French)"), max_length=300)
     text_en = forms.CharField(
         label=_("Question (English)"),
@@ -79,9 +121,61 @@ class QuestionForm(forms.Form):
     )
     type = forms.ChoiceField(label=_("Type"), choices=Question.Type.choices)
     choices = forms.CharField(
-        label=_("Choices"),
+        label=_("Choices (French)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("For a choice question: one choice a line."),
     )
+    choices_en = forms.CharField(
+        label=_("Choices (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "The same choices in English, in the same order; leave it empty and they read the French."
+        ),
+    )
     required = forms.BooleanField(label=_("An answer is required"), required=False, initial=True)
+
+    @classmethod
+    def for_question(cls, question, data=None):
+        return cls(
+            data,
+            initial={
+                "text": question.text,
+                "text_en": question.text_en,
+                "type": question.type,
+                "choices": "\n".join(question.choices),
+                "choices_en": "\n".join(question.choices_en),
+                "required": question.required,
+            },
+        )
+
+    def service_kwargs(self):
+        data = self.cleaned_data
+        return {
+            "text": data["text"],
+            "text_en": data["text_en"],
+            "type": data["type"],
+            "choices": _lines(data["choices"]),
+            "choices_en": _lines(data["choices_en"]),
+            "required": data["required"],
+        }
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label=_("Title (French)"), max_length=200)
+    title_en = forms.CharField(label=_("Title (English)"), max_length=200, required=False)
+    introduction = forms.CharField(
+        label=_("Introduction (French)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    introduction_en = forms.CharField(
+        label=_("Introduction (English)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PreviewLanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Language of the preview"),
+        choices=[("fr", "Français"), ("en", "English")],
+        required=False,
+    )

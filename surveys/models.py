@@ -1,9 +1,11 @@
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mentoring.l10n import localized
+from mentoring.l10n import localized, pick
 from organizations.tenancy import TenantModel
 from organizations.validators import no_control_characters
 from pairing.models import Pair
@@ -11,7 +13,12 @@ from programmes.models import Participant, Programme, Skill
 
 
 class SurveyTemplate(TenantModel):
-    """The questions one audience (mentors or mentees) of a programme answers at one moment."""
+    """The questions one audience (mentors or mentees) of a programme answers at one moment.
+
+    Its wording is versioned (``SurveyVersion``): the title and questions here and on the questions of
+    ``version`` are the current ones, which new surveys are answered with; once a version has answers,
+    an edit starts the next version and the answered one stays as it was asked.
+    """
 
     class Moment(models.TextChoices):
         BASELINE = "baseline", _("Baseline, at the start")
@@ -34,6 +41,8 @@ class SurveyTemplate(TenantModel):
     introduction = models.TextField(_("introduction (French)"), blank=True)
     introduction_en = models.TextField(_("introduction (English)"), blank=True)
     is_active = models.BooleanField(_("sent"), default=True)
+    # The number of the current ``SurveyVersion``.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -49,6 +58,52 @@ class SurveyTemplate(TenantModel):
     def __str__(self):
         return localized(self, "title")
 
+    def save(self, *args, **kwargs):
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # Every template has its first version from the start, whoever creates it.
+            SurveyVersion.objects.create(
+                organization=self.organization,
+                template=self,
+                number=self.version,
+                title=self.title,
+                title_en=self.title_en,
+                introduction=self.introduction,
+                introduction_en=self.introduction_en,
+            )
+
+    @property
+    def current_questions(self):
+        return self.questions.filter(version=self.version)
+
+
+class SurveyVersion(TenantModel):
+    """One wording of a survey template: its title and introduction then, and its questions
+    (``Question.version``). A version answered by someone is never changed again."""
+
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    title = models.CharField(_("title (French)"), max_length=200, validators=[no_control_characters])
+    title_en = models.CharField(
+        _("title (English)"), max_length=200, blank=True, validators=[no_control_characters]
+    )
+    introduction = models.TextField(_("introduction (French)"), blank=True)
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["template", "-number"]
+        verbose_name = _("survey version")
+        verbose_name_plural = _("survey versions")
+        constraints = [
+            models.UniqueConstraint(fields=["template", "number"], name="survey_version_once"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="survey_version_from_one"),
+        ]
+
+    def __str__(self):
+        return f"{localized(self, 'title')} · v{self.number}"
+
 
 class Question(TenantModel):
     class Type(models.TextChoices):
@@ -56,24 +111,61 @@ class Question(TenantModel):
         RECOMMEND = "recommend", _("Recommendation score from 0 to 10")
         YES_NO = "yes_no", _("Yes or no")
         CHOICE = "choice", _("One choice in a list")
+        MULTIPLE = "multiple", _("Several choices in a list")
         TEXT = "text", _("Free text")
         SKILLS = "skills", _("Self-assessment of the pair's skills (1 to 5)")
 
+    # Types whose answers offer the options of ``choices``.
+    WITH_CHOICES = (Type.CHOICE, Type.MULTIPLE)
+    # The numbers each numeric type accepts.
+    NUMBERS = {
+        Type.SCALE: range(1, 6),
+        Type.RECOMMEND: range(0, 11),
+        Type.YES_NO: range(0, 2),
+        Type.SKILLS: range(1, 6),
+    }
+
     template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="questions")
+    # The template's version this question belongs to; a question of an answered version never changes.
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    # The same in every version where the question was asked with the same wording and type: figures
+    # compare versions through it, and never a question whose wording changed.
+    identity = models.UUIDField(default=uuid.uuid4, editable=False)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     text = models.CharField(_("question (French)"), max_length=300)
     text_en = models.CharField(_("question (English)"), max_length=300, blank=True)
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
-    choices = models.JSONField(_("choices"), default=list, blank=True)
+    # The options of a choice question in French, and the same options in English in the same order
+    # (empty: English readers read the French). A choice answer stores the French option and its number.
+    choices = models.JSONField(_("choices (French)"), default=list, blank=True)
+    choices_en = models.JSONField(_("choices (English)"), default=list, blank=True)
     required = models.BooleanField(_("required"), default=True)
 
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("question")
         verbose_name_plural = _("questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["template", "version", "identity"], name="question_identity_once_per_version"
+            ),
+        ]
+        indexes = [models.Index(fields=["template", "version", "position"], name="question_of_version")]
 
     def __str__(self):
         return localized(self, "text")
+
+    def options(self, language=None):
+        """[(French option, the reader's option)]: the value an answer stores, and what the reader reads."""
+        english = self.choices_en if len(self.choices_en) == len(self.choices) else []
+        return [
+            (french, pick(french, english[index] if english else "", language))
+            for index, french in enumerate(self.choices)
+        ]
+
+    def wording(self):
+        """What makes two questions the same question: their type and every word a respondent reads."""
+        return (self.type, self.text, self.text_en, list(self.choices), list(self.choices_en))
 
 
 class SurveyResponse(TenantModel):
@@ -88,6 +180,8 @@ class SurveyResponse(TenantModel):
     sent_at = models.DateTimeField()
     expires_at = models.DateTimeField()
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The version of the template that was answered (set with the answers): its wording is what was asked.
+    version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at"]
@@ -117,6 +211,9 @@ class Answer(TenantModel):
         null=True, blank=True, validators=[MinValueValidator(0), MaxValueValidator(10)]
     )
     text = models.TextField(blank=True)
+    # For a choice question: the number (from 1) of the option chosen, whose French text is ``text``.
+    # A multiple-choice question has one answer per option chosen.
+    option = models.PositiveSmallIntegerField(null=True, blank=True)
     # The respondent's own opt-in, given with the answer on the survey form: executives and HR may then
     # read the text, without a name. Not editable, so that no form or admin page can give it for them.
     shared_anonymously = models.BooleanField(_("shared anonymously"), default=False, editable=False)
@@ -125,8 +222,13 @@ class Answer(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["response", "question"],
-                condition=Q(skill__isnull=True),
+                condition=Q(skill__isnull=True, option__isnull=True),
                 name="answer_once_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["response", "question", "option"],
+                condition=Q(option__isnull=False),
+                name="answer_once_per_option",
             ),
             models.UniqueConstraint(
                 fields=["response", "question", "skill"],

@@ -132,7 +132,7 @@ def render_survey(row):
     response = SurveyResponse.objects.filter(pk=row.object_id).select_related("template").first()
     if response is None or response.answered_at is not None or response.expires_at <= timezone.now():
         return None
-    count = response.template.questions.count()
+    count = response.template.current_questions.count()
     questions = ngettext("%(count)s question", "%(count)s questions", count) % {"count": count}
     if row.kind == SURVEY_REMINDER:
         subject = _("Reminder: %(title)s") % {"title": localized(response.template, "title")}

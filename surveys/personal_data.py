@@ -32,6 +32,8 @@ def _response(response):
         "survey": template.title,
         "programme": template.programme.name,
         "moment": template.moment,
+        # The wording answered: the questions below are those of this version of the survey.
+        "version": response.version,
         "sent_at": response.sent_at,
         "answered_at": response.answered_at,
         "answers": [

@@ -1,10 +1,11 @@
-from django.db.models import Avg, Case, Count, Exists, OuterRef, Q, Value, When
+from django.db.models import Avg, Case, Count, Exists, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from organizations.models import Membership
 from organizations.roles import Role
-from programmes.models import Participant, ParticipantSkill
+from programmes.models import Participant, ParticipantSkill, Skill
 
 from .models import Answer, Question, SurveyResponse, SurveyTemplate
 
@@ -61,20 +62,83 @@ def response_rate(template):
     return round(100 * template.answered / template.sent) if template.sent else None
 
 
-def question_results(template, *, minimum_group_size):
-    """Aggregates per question, never per person; hidden when fewer people answered than the minimum."""
-    results = []
-    questions = template.questions.annotate(
-        respondents=Count("answers__response", distinct=True), average=Avg("answers__number")
+def access_question(template, question_id):
+    """A question of ``template`` (from ``access_template``, so of the member's organisation), or 404."""
+    try:
+        question_id = int(question_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(Question.objects.filter(template=template), pk=question_id)
+
+
+def questions_of(template, version=None):
+    """The questions of one version of ``template`` (the current one by default), in order."""
+    return template.questions.filter(version=version or template.version).order_by("position", "pk")
+
+
+def versions_with_counts(template):
+    """The template's versions, latest first, each with its questions and how many answered it."""
+    questions = (
+        Question.objects.filter(template=OuterRef("template"), version=OuterRef("number"))
+        .order_by()
+        .values("template")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
+    answered = (
+        SurveyResponse.objects.filter(
+            template=OuterRef("template"), version=OuterRef("number"), answered_at__isnull=False
+        )
+        .order_by()
+        .values("template")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return template.versions.annotate(
+        question_count=Coalesce(Subquery(questions, output_field=IntegerField()), 0),
+        answered=Coalesce(Subquery(answered, output_field=IntegerField()), 0),
+    ).order_by("-number")
+
+
+def comparable_questions(question):
+    """The same question in the template's other versions: same identity, so the same wording and type.
+
+    Figures across versions compare a question only with these; a question whose wording changed has
+    none before the change.
+    """
+    return (
+        Question.objects.filter(template_id=question.template_id, identity=question.identity)
+        .exclude(pk=question.pk)
+        .order_by("version")
+    )
+
+
+def question_results(template, *, minimum_group_size, version=None):
+    """Aggregates per question of one version, never per person; hidden when fewer people answered than
+    the minimum. Choice counts are one query for the whole version."""
+    results = []
+    questions = list(
+        questions_of(template, version).annotate(
+            respondents=Count("answers__response", distinct=True), average=Avg("answers__number")
+        )
+    )
+    with_choices = [question.pk for question in questions if question.type in Question.WITH_CHOICES]
+    counts = {}
+    if with_choices:
+        rows = (
+            Answer.objects.filter(question_id__in=with_choices, option__isnull=False)
+            .values_list("question_id", "option")
+            .annotate(n=Count("pk"))
+        )
+        counts = {(question_id, option): n for question_id, option, n in rows}
     for question in questions:
         hidden = question.respondents < minimum_group_size
         entry = {"question": question, "respondents": question.respondents, "hidden": hidden}
-        if not hidden and question.type == Question.Type.CHOICE:
-            counts = dict(
-                Answer.objects.filter(question=question).values_list("text").annotate(n=Count("pk"))
-            )
-            entry["choices"] = [(choice, counts.get(choice, 0)) for choice in question.choices]
+        if not hidden and question.type in Question.WITH_CHOICES:
+            entry["choices"] = [
+                (label, counts.get((question.pk, number), 0))
+                for number, (_value, label) in enumerate(question.options(), start=1)
+            ]
         elif not hidden and question.type in (
             Question.Type.SCALE,
             Question.Type.RECOMMEND,
@@ -83,6 +147,17 @@ def question_results(template, *, minimum_group_size):
             entry["average"] = question.average
         results.append(entry)
     return results
+
+
+def programme_skills(programme):
+    """The skills a preview lists: those the programme's participants offer or want, else the
+    organisation's active skills (a programme still without participants)."""
+    skills = Skill.objects.filter(
+        pk__in=ParticipantSkill.objects.filter(participant__programme=programme).values("skill")
+    )
+    if not skills.exists():
+        skills = Skill.objects.filter(is_active=True)
+    return list(skills.order_by("name"))
 
 
 def skills_for(response):

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -12,15 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.services import enqueue_delivery, natural_key, plan
 from organizations.tenancy import unscoped
+from organizations.validators import NoControlCharacters, has_control_characters
 
-from .models import Answer, Question, SkillProgress, SurveyResponse
+from .models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate, SurveyVersion
 
 if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
     from accounts.models import User
     from pairing.models import Pair
     from programmes.models import Participant, Skill
-
-    from .models import SurveyTemplate
 
     # (question, skill or None, number, text, shared): see submit_answers
     AnswerInput = tuple[Question, Skill | None, int | None, str | None, bool]
@@ -92,36 +95,63 @@ class AlreadyAnswered(Exception):
     pass
 
 
+def _checked(question: Question, skill: Skill | None, number: int | None, text: str | None) -> dict:
+    """The stored shape of one answer, or a ``ValidationError`` for an answer its question cannot take."""
+    invalid = ValidationError(_("An answer does not fit its question: %(question)s") % {"question": question})
+    if question.type == Question.Type.TEXT:
+        if number is not None or skill is not None:
+            raise invalid
+        return {"skill": None, "number": None, "text": text or "", "option": None}
+    if question.type in Question.WITH_CHOICES:
+        if text not in question.choices or skill is not None:
+            raise invalid
+        return {"skill": None, "number": None, "text": text, "option": question.choices.index(text) + 1}
+    if number not in Question.NUMBERS[Question.Type(question.type)] or text:
+        raise invalid
+    if (question.type == Question.Type.SKILLS) != (skill is not None):
+        raise invalid
+    return {"skill": skill, "number": number, "text": "", "option": None}
+
+
 @transaction.atomic
 def submit_answers(*, response: SurveyResponse, answers: Iterable[AnswerInput]) -> SurveyResponse:
-    """Store the answers of ``response`` once.
+    """Store the answers of ``response`` once, tied to the version of the questions answered.
 
     ``answers``: [(question, skill or None, number, text, shared)], ``shared`` being the respondent's
     consent to show a free-text answer anonymously to the programme's sponsors; it counts for a non-empty
-    free-text answer only. The response row is locked so two submissions of the same link never both count.
+    free-text answer only. A choice answer's text is one of the question's (French) choices; a multiple
+    choice gives one answer per choice. Each answer must fit its question's type (a 1-5 scale takes 1 to 5,
+    a skill level names a skill...). The response row is locked so two submissions of the same link never
+    both count.
     """
-    locked = SurveyResponse.objects.select_for_update().get(pk=response.pk)
+    answers = [
+        (question, skill, number, text, shared)
+        for question, skill, number, text, shared in answers
+        if number is not None or text
+    ]
+    locked = SurveyResponse.objects.select_for_update().select_related("template").get(pk=response.pk)
     if locked.answered_at is not None:
         raise AlreadyAnswered
     if locked.expires_at <= timezone.now():
         raise ValidationError(_("This survey link has expired."))
+    versions = {question.version for question, *_rest in answers}
+    if any(question.template_id != locked.template_id for question, *_rest in answers) or len(versions) > 1:
+        raise ValidationError(_("These answers are not those of this survey."))
     Answer.objects.bulk_create(
         [
             Answer(
                 organization=locked.organization,
                 response=locked,
                 question=question,
-                skill=skill,
-                number=number,
-                text=text or "",
                 shared_anonymously=bool(shared and text and question.type == Question.Type.TEXT),
+                **_checked(question, skill, number, text),
             )
             for question, skill, number, text, shared in answers
-            if number is not None or text
         ]
     )
     locked.answered_at = timezone.now()
-    locked.save(update_fields=["answered_at"])
+    locked.version = versions.pop() if versions else locked.template.version
+    locked.save(update_fields=["answered_at", "version"])
     record_skill_levels(
         response=locked,
         levels={
@@ -201,6 +231,147 @@ def rebuild_skill_progress() -> None:
     SkillProgress.objects.bulk_create(progress.values(), batch_size=2000)
 
 
+# --- The survey builder ---------------------------------------------------------------------------------
+#
+# Every change goes through ``_writable``: while nobody has answered the current version it is changed in
+# place; once someone has, the change is made to a copy, the next version, and the answered one stays as it
+# was asked. A question keeps its identity from one version to the next unless its wording or type changes.
+
+
+@dataclass
+class Change:
+    """What a builder operation did: the template (as it is now), the question it changed (``None`` once
+    deleted), and whether it started a new version."""
+
+    template: SurveyTemplate
+    question: Question | None
+    new_version: bool
+
+
+def version_is_answered(template: SurveyTemplate) -> bool:
+    """Whether someone answered the template's current version (answers written without
+    ``submit_answers``, as the demo's, count through their questions)."""
+    return (
+        SurveyResponse.objects.filter(
+            template=template, version=template.version, answered_at__isnull=False
+        ).exists()
+        or Answer.objects.filter(question__template=template, question__version=template.version).exists()
+    )
+
+
+def _writable(template: SurveyTemplate) -> tuple[SurveyTemplate, bool]:
+    """The template locked for a change, on a version nobody has answered: the next one if the current one
+    has answers (its questions copied with their identities). Returns (template, whether it is new)."""
+    locked = SurveyTemplate.objects.select_for_update().get(pk=template.pk)
+    if not version_is_answered(locked):
+        return locked, False
+    questions = list(locked.current_questions)
+    locked.version += 1
+    locked.save(update_fields=["version"])
+    SurveyVersion.objects.create(
+        template=locked,
+        number=locked.version,
+        title=locked.title,
+        title_en=locked.title_en,
+        introduction=locked.introduction,
+        introduction_en=locked.introduction_en,
+    )
+    for question in questions:
+        question.pk = None
+        question._state.adding = True
+        question.version = locked.version
+    Question.objects.bulk_create(questions)
+    return locked, True
+
+
+def _in_current_version(template: SurveyTemplate, question: Question) -> Question:
+    """The same question in the template's current version (a page may show an earlier one), or refuse."""
+    current = template.current_questions.filter(identity=question.identity).first()
+    if current is None:
+        raise ValidationError(_("This question is no longer in the survey."))
+    return current
+
+
+def _renumber(template: SurveyTemplate, ordered: list[Question]) -> None:
+    for position, question in enumerate(ordered, start=1):
+        question.position = position
+    Question.objects.bulk_update(ordered, ["position"])
+
+
+def _clean_text(value: str, label: StrOrPromise, *, required: bool, max_length: int) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationError(_("%(field)s cannot be empty.") % {"field": label})
+    if len(value) > max_length:
+        raise ValidationError(
+            _("%(field)s is longer than %(max)s characters.") % {"field": label, "max": max_length}
+        )
+    if has_control_characters(value):
+        raise ValidationError(NoControlCharacters.message)
+    return value
+
+
+def _clean_question(
+    *, text: str, text_en: str, type: str, choices: Iterable[str], choices_en: Iterable[str]
+) -> dict:
+    """The fields of a question as stored, or a ``ValidationError`` saying what to fix."""
+    if type not in Question.Type.values:
+        raise ValidationError(_("Choose a type of question."))
+    fields = {
+        "text": _clean_text(text, _("The question in French"), required=True, max_length=300),
+        "text_en": _clean_text(text_en, _("The question in English"), required=False, max_length=300),
+        "type": type,
+        "choices": [],
+        "choices_en": [],
+    }
+    if type not in Question.WITH_CHOICES:
+        return fields
+    options = [
+        _clean_text(option, _("An option"), required=False, max_length=200) for option in choices or []
+    ]
+    options = [option for option in options if option]
+    options_en = [
+        _clean_text(option, _("An option"), required=False, max_length=200) for option in choices_en or []
+    ]
+    options_en = [option for option in options_en if option]
+    if len(options) < 2:
+        raise ValidationError(_("A choice question needs at least two choices, one a line."))
+    if len(set(options)) < len(options) or len(set(options_en)) < len(options_en):
+        raise ValidationError(_("Each choice must be different from the others."))
+    if options_en and len(options_en) != len(options):
+        raise ValidationError(
+            _("Give as many choices in English as in French, in the same order, or none in English.")
+        )
+    fields["choices"], fields["choices_en"] = options, options_en
+    return fields
+
+
+@transaction.atomic
+def update_template(
+    *,
+    template: SurveyTemplate,
+    title: str,
+    title_en: str = "",
+    introduction: str = "",
+    introduction_en: str = "",
+) -> Change:
+    """Change the survey's title and introduction, in French and English (a new version once answered)."""
+    fields = {
+        "title": _clean_text(title, _("The title in French"), required=True, max_length=200),
+        "title_en": _clean_text(title_en, _("The title in English"), required=False, max_length=200),
+        "introduction": (introduction or "").strip(),
+        "introduction_en": (introduction_en or "").strip(),
+    }
+    if all(getattr(template, name) == value for name, value in fields.items()):
+        return Change(template=template, question=None, new_version=False)
+    locked, new_version = _writable(template)
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(fields))
+    SurveyVersion.objects.filter(template=locked, number=locked.version).update(**fields)
+    return Change(template=locked, question=None, new_version=new_version)
+
+
 @transaction.atomic
 def add_question(
     *,
@@ -210,21 +381,96 @@ def add_question(
     choices: Iterable[str] | None = None,
     required: bool = True,
     text_en: str = "",
-) -> Question:
+    choices_en: Iterable[str] | None = None,
+) -> Change:
     """Append a question to a template, in French and (optionally) English; a choice question needs at
-    least two choices."""
-    choices = [choice.strip() for choice in (choices or []) if choice.strip()]
-    if type == Question.Type.CHOICE and len(choices) < 2:
-        raise ValidationError(_("A choice question needs at least two choices, one a line."))
-    if type != Question.Type.CHOICE:
-        choices = []
-    last = template.questions.order_by("-position").values_list("position", flat=True).first() or 0
-    return Question.objects.create(
-        template=template,
-        position=last + 1,
-        text=text,
-        text_en=text_en,
-        type=type,
-        choices=choices,
-        required=required,
+    least two choices, and as many in English if any. Once the survey has answers, a new version."""
+    fields = _clean_question(
+        text=text, text_en=text_en, type=type, choices=choices or [], choices_en=choices_en or []
     )
+    locked, new_version = _writable(template)
+    last = locked.current_questions.order_by("-position").values_list("position", flat=True).first() or 0
+    question = Question.objects.create(
+        template=locked, version=locked.version, position=last + 1, required=required, **fields
+    )
+    return Change(template=locked, question=question, new_version=new_version)
+
+
+@transaction.atomic
+def update_question(
+    *,
+    question: Question,
+    text: str,
+    type: str,
+    text_en: str = "",
+    choices: Iterable[str] | None = None,
+    choices_en: Iterable[str] | None = None,
+    required: bool = True,
+) -> Change:
+    """Change a question's wording, type or whether it needs an answer (a new version once answered).
+
+    A new wording or type makes it a new question: its figures are no longer compared with the earlier
+    versions' (``identity``). Whether it is required changes nothing a respondent reads.
+    """
+    fields = _clean_question(
+        text=text, text_en=text_en, type=type, choices=choices or [], choices_en=choices_en or []
+    )
+    wording = (fields["type"], fields["text"], fields["text_en"], fields["choices"], fields["choices_en"])
+    if wording == question.wording() and required == question.required:
+        return Change(template=question.template, question=question, new_version=False)
+    locked, new_version = _writable(question.template)
+    current = _in_current_version(locked, question)
+    if wording != current.wording():
+        current.identity = uuid.uuid4()
+    for name, value in fields.items():
+        setattr(current, name, value)
+    current.required = required
+    current.save()
+    return Change(template=locked, question=current, new_version=new_version)
+
+
+@transaction.atomic
+def move_question(*, question: Question, up: bool) -> Change:
+    """Move a question one place up or down (a new version once answered); at either end, nothing."""
+    ordered = list(question.template.current_questions.order_by("position", "pk"))
+    index = next((i for i, q in enumerate(ordered) if q.identity == question.identity), -1)
+    target = index + (-1 if up else 1)
+    if index < 0 or not 0 <= target < len(ordered):
+        return Change(template=question.template, question=question, new_version=False)
+    locked, new_version = _writable(question.template)
+    ordered = list(locked.current_questions.order_by("position", "pk"))
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    _renumber(locked, ordered)
+    return Change(template=locked, question=ordered[target], new_version=new_version)
+
+
+@transaction.atomic
+def delete_question(*, question: Question) -> Change:
+    """Remove a question from the survey (from a new version once answered: the answers stay with theirs)."""
+    locked, new_version = _writable(question.template)
+    _in_current_version(locked, question).delete()
+    _renumber(locked, list(locked.current_questions.order_by("position", "pk")))
+    return Change(template=locked, question=None, new_version=new_version)
+
+
+@transaction.atomic
+def duplicate_question(*, question: Question) -> Change:
+    """Insert a copy of a question right after it, as a new question of its own (its own identity)."""
+    locked, new_version = _writable(question.template)
+    original = _in_current_version(locked, question)
+    ordered = list(locked.current_questions.order_by("position", "pk"))
+    copy = Question.objects.create(
+        template=locked,
+        version=locked.version,
+        position=original.position,
+        text=original.text,
+        text_en=original.text_en,
+        type=original.type,
+        choices=original.choices,
+        choices_en=original.choices_en,
+        required=original.required,
+    )
+    index = next(i for i, q in enumerate(ordered) if q.pk == original.pk)
+    ordered.insert(index + 1, copy)
+    _renumber(locked, ordered)
+    return Change(template=locked, question=copy, new_version=new_version)

@@ -64,6 +64,9 @@ EXCEPTIONS = {
     "unique surveys.Answer(response, question, skill)": SCOPED_BY_PARENT,
     "unique surveys.SkillProgress(participant, skill)": SCOPED_BY_PARENT,
     "unique surveys.SurveyTemplate(programme, moment, audience)": SCOPED_BY_PARENT,
+    "unique surveys.Answer(response, question, option)": SCOPED_BY_PARENT,
+    "unique surveys.Question(template, version, identity)": SCOPED_BY_PARENT,
+    "unique surveys.SurveyVersion(template, number)": SCOPED_BY_PARENT,
     "unique programmes.Programme_objectives(programme, objective)": (
         "Django's automatic through table has no organization_id: before distribution it becomes an "
         "explicit through model (a TenantModel), both FKs co-located."

@@ -135,6 +135,13 @@ NOT_WRITTEN_BY_PEOPLE = {
     "surveys.SurveyTemplate.title_en",
     "surveys.SurveyTemplate.introduction_en",
     "surveys.Question.text_en",
+    "surveys.Question.choices_en",
+    # Each version's copy of its template's title and introduction, typed in the same form, validated
+    # alike and shown through the same templates (for an earlier version, in its place).
+    "surveys.SurveyVersion.title",
+    "surveys.SurveyVersion.title_en",
+    "surveys.SurveyVersion.introduction",
+    "surveys.SurveyVersion.introduction_en",
 }
 
 # Written by people but, by design, shown on no HTML page and in no e-mail.
@@ -579,6 +586,7 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         "module": module,
         "challenge": challenge,
         "template": template,
+        "question": text_question,
         "open_response": open_response,
         "invitation": invitation,
         "identity_provider": identity_provider,
@@ -692,6 +700,7 @@ def _values(scene):
         "skill_id": [scene["skill"].pk],
         "module_id": [scene["module"].pk],
         "template_id": [scene["template"].pk],
+        "question_id": [scene["question"].pk],
         "pair_id": [scene["pair"].pk, scene["proposal"].pk],
         "user_id": [scene["people"]["mentee"].pk],
         "role": [Role.MENTEE],

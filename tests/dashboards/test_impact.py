@@ -249,3 +249,21 @@ def test_the_dashboard_with_every_impact_group_keeps_a_constant_query_count(
     with CaptureQueriesContext(connection) as second:
         client.get(f"/o/{organization.slug}/dashboard/")
     assert len(first) == len(second)
+
+
+def test_practices_are_counted_by_their_french_option_and_read_in_the_readers_language(organization, surveys):
+    from django.utils import translation
+
+    from organizations.tenancy import tenant_context
+
+    with tenant_context(organization):
+        Question.objects.filter(type="choice").update(
+            choices=["Assistant IA", "Rien"], choices_en=["AI assistant", "None yet"]
+        )
+        Answer.objects.filter(text="AI assistant").update(text="Assistant IA", option=1)
+        Answer.objects.filter(text="None yet").update(text="Rien", option=2)
+        for language, labels in (("en", ["AI assistant", "None yet"]), ("fr", ["Assistant IA", "Rien"])):
+            with translation.override(language):
+                practices = impact.practices_adopted(filters=filters_for(organization), minimum=2)
+            assert [entry["label"] for entry in practices["choices"]] == labels
+            assert [entry["people"] for entry in practices["choices"]] == [2, 1]

@@ -23,7 +23,7 @@ from pairing.models import MatchingRound, Pair, PairingRule
 from programmes.imports import prepare_import
 from programmes.models import CurriculumModule, Participant, Programme, Skill
 from sessions.models import Challenge, Goal, Session
-from surveys.models import SurveyResponse, SurveyTemplate
+from surveys.models import Question, SurveyResponse, SurveyTemplate
 from surveys.tokens import response_token
 
 HR, EXECUTIVE, MENTOR, MENTEE = Role.HR_ADMIN, Role.EXECUTIVE, Role.MENTOR, Role.MENTEE
@@ -93,6 +93,10 @@ PAGES = [
     Page("pairs_overview", frozenset({HR})),
     Page("surveys", frozenset({HR})),
     Page("survey_template", frozenset({HR})),
+    Page("survey_template_edit", frozenset({HR})),
+    Page("survey_preview", frozenset({HR})),
+    Page("survey_question_edit", frozenset({HR})),
+    Page("survey_question_delete", frozenset({HR})),
     Page("operations", frozenset({HR})),
     Page("dashboard", frozenset({HR, EXECUTIVE})),
     Page("dashboard_report", frozenset({HR, EXECUTIVE})),
@@ -129,6 +133,8 @@ NOT_PAGES = {
     **dict.fromkeys(
         [
             "security_sso_claim_domain",
+            "survey_question_move",
+            "survey_question_duplicate",
             "security_sso_withdraw_domain",
             "security_scim_revoke_token",
             "send_failed_emails_again",
@@ -422,13 +428,16 @@ ARGUMENTS: dict[str, Callable[[Visitor, dict], Any]] = {
     "template_id": lambda visitor, values: (
         SurveyTemplate.objects.filter(programme_id=_programme(visitor, values)).order_by("pk").first().pk
     ),
+    "question_id": lambda visitor, values: (
+        Question.objects.filter(template_id=values["template_id"]).order_by("position", "pk").first().pk
+    ),
     "user_id": lambda visitor, values: Membership.objects.filter(role=MENTEE).order_by("pk").first().user_id,
     "token": _survey_token,
     "endpoint_id": _endpoint,
 }
 
 # The order in which keywords are filled: later ones read earlier ones' values.
-_ORDER = ["programme_id", "pair_id"]
+_ORDER = ["programme_id", "pair_id", "template_id"]
 
 
 def urls_for(

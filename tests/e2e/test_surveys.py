@@ -44,7 +44,8 @@ def test_a_mentee_answers_from_the_email_link_on_a_phone_and_hr_sees_the_rate_go
     mentee.wait_for_selector("text=The end of your pair: your progress")
     for question in questions:
         if question.type == "choice":
-            mentee.check(f"input[name=q{question.pk}][value='{question.choices[1]}']")
+            # The options are stored in French; an English reader reads and ticks their English twin.
+            mentee.get_by_role("radio", name=question.choices_en[1], exact=True).check()
         elif question.type == "recommend":
             mentee.check(f"input[name=q{question.pk}][value='9']")
         elif question.type == "scale":
