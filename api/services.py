@@ -1,3 +1,6 @@
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -7,9 +10,23 @@ from organizations.audit import Action, record
 from .models import ApiKey
 from .scopes import Scope
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+    from accounts.models import User
+    from organizations.models import Organization
+
 
 @transaction.atomic
-def create_api_key(*, organization, name, scopes, created_by=None, request=None, actor_label=""):
+def create_api_key(
+    *,
+    organization: "Organization",
+    name: str,
+    scopes: Iterable[Any],
+    created_by: "User | None" = None,
+    request: "HttpRequest | None" = None,
+    actor_label: str = "",
+) -> tuple[ApiKey, str]:
     """Issue a key for the organisation with these scopes; returns (key, secret): the secret is shown once."""
     name = (name or "").strip()
     scopes = [str(scope) for scope in scopes]
@@ -37,7 +54,9 @@ def create_api_key(*, organization, name, scopes, created_by=None, request=None,
 
 
 @transaction.atomic
-def revoke_api_key(*, key, revoked_by=None, request=None):
+def revoke_api_key(
+    *, key: ApiKey, revoked_by: "User | None" = None, request: "HttpRequest | None" = None
+) -> ApiKey:
     """The key stops working at once; it stays listed as revoked."""
     if key.revoked_at is not None:
         return key

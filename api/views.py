@@ -19,7 +19,6 @@ from dashboards import reports
 from dashboards import selectors as dashboard_selectors
 from dashboards.filters import DashboardFilters
 from dashboards.forms import DashboardFilterForm
-from organizations.audit import Action, ActorKind, record
 from organizations.tenancy import tenant_context
 from programmes import imports
 from programmes.models import Programme
@@ -148,21 +147,7 @@ class ParticipantViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ReadO
         except DjangoValidationError as error:
             raise ValidationError({"non_field_errors": error.messages}) from None
         participant = selectors.participants().get(programme=programme, user__email=values["email"].lower())
-        record(
-            Action.IMPORT_RUN,
-            organization=key.organization,
-            actor_kind=ActorKind.API_KEY,
-            actor_label=str(key),
-            target=participant,
-            details={
-                "via": "api",
-                "programme": programme.pk,
-                "created": result.created,
-                "updated": result.updated,
-                "invitations": result.invitations,
-            },
-            request=request._request,
-        )
+        # The import service records the event (its actor is the key: organizations.audit).
         return Response(
             self.get_serializer(participant).data,
             status=status.HTTP_201_CREATED if result.created else status.HTTP_200_OK,

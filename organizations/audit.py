@@ -228,6 +228,11 @@ def _event(
 
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if actor is not None and getattr(actor, "pk", None) is None:
+        # Not a person: an API key acting on its own (the API's request.user), named by its label.
+        actor_label = actor_label or str(actor)
+        actor_kind = actor_kind or ActorKind.API_KEY
+        actor = None
     if actor_kind is None:
         if actor is None:
             actor_kind = ActorKind.SYSTEM

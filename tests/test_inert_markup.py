@@ -563,6 +563,23 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
             secret=encrypt("whsec_x"),
             secret_hint="whsec_x",
         )
+        # The mentor's outcomes and the executive's endorsement, on HR's outcomes page, the dashboard and
+        # the mentor's attestation.
+        from programmes.models import MentorOutcome, OutcomeBaseline
+        from sessions.models import Endorsement
+
+        MentorOutcome.objects.create(
+            participant=mentor, promoted=True, recognition=world.mark("programmes.MentorOutcome.recognition")
+        )
+        OutcomeBaseline.objects.create(
+            programme=programme, promoted=10, population=world.mark("programmes.OutcomeBaseline.population")
+        )
+        Endorsement.objects.create(
+            pair=pair,
+            given_by=pair.mentee.user,
+            text=world.mark("mentoring_sessions.Endorsement.text"),
+            show_topics=True,
+        )
     BreakGlassSignIn.objects.create(
         user=people["hr"], email="hr@acme.example", reason=world.mark("accounts.BreakGlassSignIn.reason")
     )
@@ -707,6 +724,10 @@ def _values(scene):
         "invitation_id": [scene["invitation"].pk],
         "domain_id": [scene["domain"].pk],
         "endpoint_id": [scene["endpoint"].pk],
+        # API keys and SCIM tokens: only their revoke actions (POST) take an id; their names show on the
+        # list pages, which the walk visits.
+        "key_id": [],
+        "token_id": [],
         "delivery_id": [],
         "provider_id": [scene["identity_provider"].provider_id],
         # allauth's SAML URLs (the organisation's IdP here is OIDC: they answer 404, the SAML pages' own
@@ -738,6 +759,8 @@ def _urls(organization, scene):
             continue
         if "key" in kwargs:
             continue  # allauth's own e-mail and password keys: nothing of the organisation
+        if route.startswith(("api/", "scim/")):
+            continue  # JSON for machines with a key or token, no page: tests/api and tests/scim check them
         values = pair_scene if "/pairs/<int:pair_id>/" in route else programme_scene
         object_kwargs = [kwarg for kwarg in kwargs if kwarg != "org_slug"]
         for combination in product(*(values[kwarg] for kwarg in object_kwargs)):

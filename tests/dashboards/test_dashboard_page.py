@@ -152,6 +152,7 @@ IMPACT_QUERIES = {
     "response_rates": 1,
     "comments": 1,  # the shared comments and their crowd's size, together
     "mentor_outcomes": 1,  # per programme, with its baseline
+    "challenges": 1,  # the "try it" challenges' counts, one aggregate
 }
 
 

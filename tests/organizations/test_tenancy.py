@@ -45,10 +45,12 @@ def test_every_unique_constraint_is_scoped_to_the_organisation():
         for constraint in model._meta.constraints:
             if not isinstance(constraint, models.UniqueConstraint) or constraint.name in GLOBAL_UNIQUE:
                 continue
+            # Fields, or expressions such as Lower("user_name"), "organization" (names given as F()).
+            names = [*constraint.fields, *(e.name for e in constraint.expressions if isinstance(e, models.F))]
             scoped = any(
                 name == "organization"
                 or issubclass(model._meta.get_field(name).related_model or object, TenantModel)
-                for name in constraint.fields
+                for name in names
             )
             assert scoped, f"{model.__name__}.{constraint.name} is unique across organisations"
 

@@ -1,13 +1,15 @@
 """Migrations 0007-0009: the surveys that exist become their version 1, with no loss."""
 
 import datetime as dt
+from contextlib import nullcontext
 
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from organizations.tenancy import tenant_context
+from organizations.row_security import after_migrate
+from organizations.tenancy import tenant_context, unscoped
 from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate, SurveyVersion
 from tests.factories import OrganizationFactory, ParticipantFactory
 
@@ -16,10 +18,18 @@ AFTER = [("surveys", "0009_question_identity")]
 
 
 def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    # As `migrate` runs them: as the tables' owner (row security, organizations/postgresql) and unscoped.
+    as_owner = getattr(connection, "as_owner", None)
+    with as_owner() if as_owner else nullcontext(), unscoped("the migration test migrates as migrate does"):
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(targets)
+        # What `migrate`'s post_migrate does on PostgreSQL: the new tables' policies and the app role's grants.
+        after_migrate()
+        grant_test_privileges = getattr(connection, "grant_test_privileges", None)
+        if grant_test_privileges is not None:
+            grant_test_privileges()
+        return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -28,6 +38,8 @@ def test_existing_surveys_answers_and_choices_become_version_one_with_no_loss():
     participant = ParticipantFactory(organization=organization)
     old = _migrate(BEFORE)
     try:
+        scope = unscoped("rows of the old schema, written as a data migration would")
+        scope.__enter__()
         base = {"organization_id": organization.pk}
         template = old.get_model("surveys", "SurveyTemplate")._base_manager.create(
             **base,
@@ -74,6 +86,7 @@ def test_existing_surveys_answers_and_choices_become_version_one_with_no_loss():
         old_answers.create(**base, response=response, question=scale, number=4)
         old_answers.create(**base, response=response, question=choice, text="None yet")
         old_answers.create(**base, response=response, question=custom, text="Slack")
+        scope.__exit__(None, None, None)
     finally:
         _migrate(AFTER)
 
