@@ -58,7 +58,9 @@ class HashedCredential(TenantModel):
         return self.revoked_at is None
 
     @classmethod
-    def issue(cls: type[_C], *, organization: Any, name: str, created_by: Any = None, **fields: Any) -> tuple[_C, str]:
+    def issue(
+        cls: type[_C], *, organization: Any, name: str, created_by: Any = None, **fields: Any
+    ) -> tuple[_C, str]:
         """Create a credential; returns it and its secret, which is never readable again."""
         secret = f"{cls.SECRET_PREFIX}_{secrets.token_urlsafe(32)}"
         credential = cls(

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
     MENTEE = "mentee", _("Mentee")
     EXECUTIVE = "executive", _("Executive")
+    # An executive's assistant: plans, moves and cancels the sessions of the executives who delegated it,
+    # and sees their dates and places only (sessions.access.delegated_pairs).
+    ASSISTANT = "assistant", _("Assistant")
 
 
 class Capability(StrEnum):
@@ -28,6 +31,8 @@ class Capability(StrEnum):
     PARTICIPATE = "participate"
     # The organisation's sign-in rules: SSO, two-factor policy, resets of a member's second factor.
     MANAGE_SECURITY = "manage_security"
+    # Scheduling on behalf of the executives who delegated it: dates and places, never a pair's content.
+    SCHEDULE_FOR_EXECUTIVES = "schedule_for_executives"
 
 
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
@@ -44,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
     Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
     Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
     Role.MENTEE: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
+    Role.ASSISTANT: {Capability.VIEW_ORGANIZATION, Capability.SCHEDULE_FOR_EXECUTIVES},
 }
 
 

@@ -72,6 +72,8 @@ class ProgrammeForm(forms.ModelForm):
             "mentor_capacity",
             "charter",
             "charter_en",
+            "scheduled_by",
+            "agenda_by",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -89,6 +91,11 @@ class ProgrammeForm(forms.ModelForm):
                 "For English-speaking participants; leave it empty and they read the French one."
             ),
             "session_min_minutes": _("Between 15 and 120 minutes."),
+            "scheduled_by": _(
+                "The senior mentee by default, as in the programmes where the executive owns the diary; "
+                "an executive can let an assistant plan for them."
+            ),
+            "agenda_by": _("The junior mentor by default: they bring what to show and try."),
         }
 
     def __init__(self, *args, **kwargs):

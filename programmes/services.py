@@ -208,6 +208,8 @@ def duplicate_programme(
         mentor_capacity=programme.mentor_capacity,
         charter=programme.charter,
         charter_en=programme.charter_en,
+        scheduled_by=programme.scheduled_by,
+        agenda_by=programme.agenda_by,
         status=Programme.Status.DRAFT,
     )
     copy.full_clean(exclude=["organization"])
@@ -358,4 +360,26 @@ def update_participant_record(
     participant.department, participant.job_title, participant.location = department, job_title, location
     participant.full_clean(exclude=["user", "programme", "manager"])
     participant.save(update_fields=["department", "job_title", "location"])
+    return participant
+
+
+class PreparationStep:
+    CHARTER = "charter"
+    MODULE = "module"
+    PLEDGE = "pledge"
+    FIELDS = {CHARTER: "charter_accepted_at", MODULE: "module_read_at", PLEDGE: "pledge_accepted_at"}
+
+
+@transaction.atomic
+def complete_preparation_step(*, participant: Participant, step: str) -> Participant:
+    """Record one step of the person's preparation before their first session (idempotent: the first
+    moment stays). The charter and the pledge are accepted, the module for their side is read."""
+    field = PreparationStep.FIELDS.get(step)
+    if field is None:
+        raise ValidationError(_("Unknown preparation step."))
+    if participant.status == Participant.Status.WITHDRAWN:
+        raise ValidationError(_("You have left this programme."))
+    if getattr(participant, field) is None:
+        setattr(participant, field, timezone.now())
+        participant.save(update_fields=[field])
     return participant

@@ -1,11 +1,12 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from organizations.timezones import TimeZoneField, zones_in_use
 from organizations.validators import no_control_characters
-from programmes.models import Skill
+from programmes.models import Participant, Skill
 
 from . import services
 from .models import Goal, RecurringSlot, Session, SharedResource
@@ -111,8 +112,10 @@ class AgendaItemForm(forms.Form):
 AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=12)
 
 
-def agenda_formset(pair, data=None):
-    return AgendaFormSet(data, prefix="agenda", form_kwargs={"goals": Goal.objects.filter(pair=pair)})
+def agenda_formset(pair, data=None, initial=None):
+    return AgendaFormSet(
+        data, prefix="agenda", initial=initial, form_kwargs={"goals": Goal.objects.filter(pair=pair)}
+    )
 
 
 def agenda_entries(formset):
@@ -384,3 +387,38 @@ class SlotForm(forms.Form):
                 "location",
             ]
         )
+
+
+class DelegationForm(forms.Form):
+    """Whom an executive lets plan their sessions: an e-mail, and a name for someone not yet a member."""
+
+    email = forms.EmailField(label=_("The assistant's e-mail"))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[no_control_characters]
+    )
+
+
+class ExecutiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.display_name} <{user.email}>"
+
+
+class HrDelegationForm(DelegationForm):
+    """HR sets up a delegation for any mentee of the organisation's programmes."""
+
+    executive = ExecutiveChoiceField(label=_("Executive"), queryset=None)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        self.fields["executive"].queryset = (
+            User.objects.filter(
+                participations__organization=organization, participations__role=Participant.Role.MENTEE
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+        )
+        self.order_fields(["executive", "email", "first_name", "last_name"])

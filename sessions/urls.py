@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pair_id>/sessions/<int:session_id>/cancel/", views.cancel_session, name="session_cancel"),
     path("<int:pair_id>/sessions/<int:session_id>/no-show/", views.mark_no_show, name="session_no_show"),
     path("<int:pair_id>/sessions/<int:session_id>/log/", views.log_session, name="session_log"),
+    path("<int:pair_id>/sessions/<int:session_id>/agenda/", views.session_agenda, name="session_agenda"),
     path("<int:pair_id>/sessions/<int:session_id>/invitation.ics", views.session_ics, name="session_ics"),
     path("<int:pair_id>/goals/new/", views.goal_create, name="goal_create"),
     path("<int:pair_id>/goals/<int:goal_id>/", views.goal_detail, name="goal_detail"),

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,7 +13,7 @@ from organizations.access import organization_view
 from organizations.roles import Capability
 from organizations.tenancy import tenant_context
 
-from . import forms, selectors, services
+from . import access, forms, selectors, services
 from .access import access_action_item, access_goal, access_pair, access_resource, access_session, pairs_of
 from .calendar import feed_ics, invitation_ics
 from .charts import progress_curve
@@ -29,6 +29,19 @@ def _session_url(session):
         "session_detail",
         kwargs={"org_slug": session.organization.slug, "pair_id": session.pair_id, "session_id": session.pk},
     )
+
+
+def _roles(pair, user):
+    """What the programme lets this person do in the pair (the pages show only their buttons)."""
+    return {
+        "schedules": access.can_schedule(pair, user),
+        "writes_agenda": access.can_edit_agenda(pair, user),
+    }
+
+
+def _require_scheduler(pair, user):
+    if not access.can_schedule(pair, user):
+        raise PermissionDenied
 
 
 def _add_errors(form, error):
@@ -68,6 +81,8 @@ def pair_space(request, pair_id):
             "resources": selectors.resources(pair),
             "action_form": forms.RequiredActionItemForm(pair=pair, prefix="action"),
             "resource_form": forms.ResourceForm(prefix="resource"),
+            "roles": _roles(pair, request.user),
+            "preparation_pending": selectors.preparation_pending(pair),
         },
     )
 
@@ -76,15 +91,25 @@ def pair_space(request, pair_id):
 def session_list(request, pair_id):
     pair = access_pair(request.member, pair_id)
     sessions = list(selectors.upcoming_sessions(pair)) + list(selectors.past_sessions(pair))
-    return render(request, "sessions/session_list.html", {"pair": pair, "sessions": sessions})
+    return render(
+        request,
+        "sessions/session_list.html",
+        {"pair": pair, "sessions": sessions, "roles": _roles(pair, request.user)},
+    )
 
 
 @organization_view(Capability.PARTICIPATE)
 def schedule_session(request, pair_id):
     pair = access_pair(request.member, pair_id)
+    _require_scheduler(pair, request.user)
     form = forms.SessionForm(request.POST or None, pair=pair, user=request.user)
-    agenda = forms.agenda_formset(pair, request.POST or None)
-    if request.method == "POST" and form.is_valid() and agenda.is_valid():
+    # The agenda's fields are for its owner (the junior mentor by default); the other side plans only.
+    agenda = (
+        forms.agenda_formset(pair, request.POST or None)
+        if access.can_edit_agenda(pair, request.user)
+        else None
+    )
+    if request.method == "POST" and form.is_valid() and (agenda is None or agenda.is_valid()):
         data = form.cleaned_data
         try:
             session = services.schedule_session(
@@ -95,14 +120,23 @@ def schedule_session(request, pair_id):
                 time_zone=data["time_zone"],
                 format=data["format"],
                 location=data["location"],
-                agenda=forms.agenda_entries(agenda),
+                agenda=forms.agenda_entries(agenda) if agenda is not None else (),
             )
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("Session planned. You will both receive the invitation by e-mail."))
             return redirect(_session_url(session))
-    return render(request, "sessions/session_form.html", {"pair": pair, "form": form, "agenda": agenda})
+    return render(
+        request,
+        "sessions/session_form.html",
+        {
+            "pair": pair,
+            "form": form,
+            "agenda": agenda,
+            "preparation_pending": selectors.preparation_pending(pair),
+        },
+    )
 
 
 @organization_view(Capability.PARTICIPATE)
@@ -121,6 +155,7 @@ def session_detail(request, pair_id, session_id):
             "progress": session.goal_progress.select_related("goal"),
             "cancel_form": forms.CancelForm(),
             "has_started": session.starts_at <= timezone.now(),
+            "roles": _roles(pair, request.user),
         },
     )
 
@@ -129,6 +164,7 @@ def session_detail(request, pair_id, session_id):
 def reschedule_session(request, pair_id, session_id):
     pair = access_pair(request.member, pair_id)
     session = access_session(pair, session_id)
+    _require_scheduler(pair, request.user)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be moved."))
         return redirect(_session_url(session))
@@ -220,6 +256,28 @@ def log_session(request, pair_id, session_id):
         "sessions/log_form.html",
         {"pair": pair, "session": session, "form": form, "actions": actions},
     )
+
+
+@organization_view(Capability.PARTICIPATE)
+def session_agenda(request, pair_id, session_id):
+    pair = access_pair(request.member, pair_id)
+    session = access_session(pair, session_id)
+    if not access.can_edit_agenda(pair, request.user):
+        raise PermissionDenied
+    if not session.is_open:
+        messages.error(request, _("Only a planned session's agenda can be changed."))
+        return redirect(_session_url(session))
+    initial = [{"text": item.text, "goal": item.goal} for item in session.agenda_items.select_related("goal")]
+    agenda = forms.agenda_formset(pair, request.POST or None, initial=initial)
+    if request.method == "POST" and agenda.is_valid():
+        try:
+            services.set_agenda(session=session, by=request.user, agenda=forms.agenda_entries(agenda))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Agenda saved."))
+            return redirect(_session_url(session))
+    return render(request, "sessions/agenda_form.html", {"pair": pair, "session": session, "agenda": agenda})
 
 
 @organization_view(Capability.PARTICIPATE)
@@ -344,6 +402,7 @@ def resource_delete(request, pair_id, resource_id):
 @organization_view(Capability.PARTICIPATE)
 def recurring_slot(request, pair_id):
     pair = access_pair(request.member, pair_id)
+    _require_scheduler(pair, request.user)
     form = forms.SlotForm(request.POST or None, pair=pair, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():

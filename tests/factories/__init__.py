@@ -30,6 +30,7 @@ from .programmes import (
 from .sessions import (
     ActionItemFactory,
     AgendaItemFactory,
+    DelegationFactory,
     GoalFactory,
     GoalProgressFactory,
     PrivateNoteFactory,
@@ -44,6 +45,7 @@ __all__ = [
     "DEFAULT_PASSWORD",
     "ActionItemFactory",
     "AgendaItemFactory",
+    "DelegationFactory",
     "GoalFactory",
     "GoalProgressFactory",
     "InvitationFactory",

@@ -5,9 +5,21 @@ import datetime
 import factory
 from django.utils import timezone
 
-from sessions.models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from organizations.models import Membership
+from organizations.roles import Role
+from organizations.tenancy import tenant_context
+from sessions.models import (
+    ActionItem,
+    AgendaItem,
+    Delegation,
+    Goal,
+    GoalProgress,
+    PrivateNote,
+    Session,
+    SharedResource,
+)
 
-from .organizations import TenantFactory
+from .organizations import TenantFactory, UserFactory
 from .pairing import PairFactory
 
 
@@ -86,3 +98,22 @@ class SharedResourceFactory(TenantFactory):
     pair = factory.SubFactory(PairFactory, organization=factory.SelfAttribute("..organization"))
     title = factory.Sequence(lambda n: f"Take-away {n}")
     body = "What we learnt"
+
+
+class DelegationFactory(TenantFactory):
+    """An executive (a pair's mentee) who lets an assistant plan their sessions; the assistant holds the role."""
+
+    class Meta:
+        model = Delegation
+        skip_postgeneration_save = True
+
+    executive = factory.SubFactory(UserFactory)
+    assistant = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def membership(delegation, create, extracted, **kwargs):
+        if create and extracted is not False:
+            with tenant_context(delegation.organization):
+                Membership.objects.get_or_create(
+                    organization=delegation.organization, user=delegation.assistant, role=Role.ASSISTANT
+                )

@@ -15,7 +15,11 @@ def test_recording_an_event_costs_one_insert(django_assert_num_queries):
         record(Action.EXPORT, organization=organization, actor=user, details={"what": "participants"})
     with tenant_context(organization):
         event = AuditEvent.objects.get()
-    assert (event.action, event.actor_label, event.details) == ("export", user.email, {"what": "participants"})
+    assert (event.action, event.actor_label, event.details) == (
+        "export",
+        user.email,
+        {"what": "participants"},
+    )
 
 
 def test_staff_outside_the_organisation_is_recorded_as_staff():
