@@ -6,14 +6,26 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from organizations.demo import DEMO_ASSISTANT_EMAIL
 from pairing.models import Pair
 from programmes.models import Programme
 
-from .models import ActionItem, AgendaItem, Goal, GoalProgress, PrivateNote, Session, SharedResource
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Delegation,
+    Goal,
+    GoalProgress,
+    PrivateNote,
+    Session,
+    SharedResource,
+)
 
 PILOT = "Programme pilote 2026"
 PARIS = ZoneInfo("Europe/Paris")
 MONTHS_OF_HISTORY = 6
+# The executive whose assistant plans his sessions.
+DELEGATING_EXECUTIVE = "jean.lefebvre@demo.binome.example"
 # A few pairs for HR to follow on the operations page; every other pair meets every cadence.
 SILENT = "ines.petit@demo.binome.example"  # stopped meeting about six weeks ago
 UNLOGGED = "hugo.bernard@demo.binome.example"  # its last session is still to be logged
@@ -55,6 +67,14 @@ def seed_demo(organization, people):
         if Session.objects.filter(pair=pair).exists():
             continue
         _seed_pair(organization, programme, pair, index)
+    executive, assistant = people.get(DELEGATING_EXECUTIVE), people.get(DEMO_ASSISTANT_EMAIL)
+    if executive is not None and assistant is not None:
+        Delegation.objects.get_or_create(
+            organization=organization,
+            executive=executive,
+            assistant=assistant,
+            defaults={"granted_by": executive},
+        )
 
 
 def _seed_pair(organization, programme, pair, index):

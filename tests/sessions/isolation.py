@@ -1,4 +1,11 @@
-from tests.factories import ActionItemFactory, GoalFactory, PairFactory, SessionFactory, SharedResourceFactory
+from tests.factories import (
+    ActionItemFactory,
+    DelegationFactory,
+    GoalFactory,
+    PairFactory,
+    SessionFactory,
+    SharedResourceFactory,
+)
 from tests.isolation import FOREIGN_MARKER
 
 
@@ -18,6 +25,9 @@ SAMPLES = {
     "action_id": lambda organization: ActionItemFactory(organization=organization, title=FOREIGN_MARKER).pk,
     "resource_id": lambda organization: (
         SharedResourceFactory(organization=organization, title=FOREIGN_MARKER).pk
+    ),
+    "delegation_id": lambda organization: (
+        DelegationFactory(organization=organization, assistant__first_name=FOREIGN_MARKER).pk
     ),
 }
 
