@@ -41,6 +41,8 @@ from .models import (
 from .notifications import notify_delegation, notify_session_invitations, notify_session_invitations_of_pairs
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import User
     from organizations.models import Organization
     from programmes.models import Objective, Skill
@@ -798,7 +800,7 @@ def grant_delegation(
     by: User,
     first_name: str = "",
     last_name: str = "",
-    request=None,
+    request: HttpRequest | None = None,
 ) -> Granted:
     """Let ``assistant_email`` plan, move and cancel ``executive``'s sessions (dates and places only).
 
@@ -845,7 +847,7 @@ def grant_delegation(
 
 
 @transaction.atomic
-def remove_delegation(*, delegation: Delegation, by: User, request=None) -> None:
+def remove_delegation(*, delegation: Delegation, by: User, request: HttpRequest | None = None) -> None:
     """End a delegation at once; an assistant left with none loses the assistant role (and a pending
     invitation as one)."""
     organization, assistant = delegation.organization, delegation.assistant

@@ -12,6 +12,7 @@ from mentoring.downloads import private_download
 from organizations.access import organization_view
 from organizations.roles import Capability
 from organizations.tenancy import tenant_context
+from pairing.models import Pair
 
 from . import access, forms, selectors, services
 from .access import access_action_item, access_goal, access_pair, access_resource, access_session, pairs_of
@@ -40,7 +41,8 @@ def _roles(pair, user):
 
 
 def _require_scheduler(pair, user):
-    if not access.can_schedule(pair, user):
+    # An ended pair's pages answer why nothing can be planned (the service says so) rather than 403.
+    if pair.status == Pair.Status.ACTIVE and not access.can_schedule(pair, user):
         raise PermissionDenied
 
 

@@ -38,6 +38,7 @@ def test_the_file_keeps_its_format(world):
         "notifications",
         "notification_preferences",
         "calendar_feeds",
+        "delegations",
         "two_factor_resets",
     ]
     pair = acme["pairs"][0]
