@@ -2,8 +2,8 @@
 
 Runs last (dashboards comes last in INSTALLED_APPS), once pairs, sessions and surveys exist. The rows are
 the ones the product itself plans, under the same natural keys (so the planners never send them again):
-HR's weekly digest, the executives' monthly summary, and each pair's "accepted" (or "announced") news to
-its two people. They are rendered and marked sent through the outbox, in each person's language, but no
+HR's weekly digest, the executives' monthly summary, each pair's "accepted" (or "announced") news to
+its two people, and the assistant's delegation. They are rendered and marked sent through the outbox, in each person's language, but no
 e-mail leaves: they are history, not news, and a demo's console should not fill with them.
 """
 
@@ -19,6 +19,8 @@ from organizations import demo
 from organizations.roles import Role
 from pairing.models import Pair
 from pairing.notifications import PAIR_ACCEPTED, PAIR_PUBLISHED
+from sessions.models import Delegation
+from sessions.notifications import DELEGATION_GRANTED
 
 from .notifications import EXECUTIVE_SUMMARY, executive_summary_key
 
@@ -51,6 +53,12 @@ def seed_demo(organization, people):
             if user.email in printed:
                 key = services.natural_key(kind, f"pair:{pair.pk}", recipient=user)
                 _plan(organization, user, kind, key, now, object_id=pair.pk)
+    # The assistant's news: whose sessions they plan.
+    for delegation in Delegation.objects.select_related("assistant"):
+        user = delegation.assistant
+        if user.email in printed:
+            key = services.natural_key(DELEGATION_GRANTED, f"delegation:{delegation.pk}", recipient=user)
+            _plan(organization, user, DELEGATION_GRANTED, key, now, object_id=delegation.pk)
     with override_settings(EMAIL_BACKEND=HISTORY_EMAIL_BACKEND):
         while Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now).exists():
             if not services.deliver_due(organization=organization):

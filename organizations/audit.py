@@ -45,6 +45,9 @@ class Action(models.TextChoices):
     PARTICIPANT_VIEWED = "participant_viewed", _("Participant's page opened")
     WITHDRAWAL = "withdrawal", _("Withdrawal")
     ERASURE = "erasure", _("Personal data erased")
+    DELEGATION_GRANTED = "delegation_granted", _("Scheduling delegated to an assistant")
+    DELEGATION_REMOVED = "delegation_removed", _("Assistant's delegation removed")
+    PREPARATION_WAIVED = "preparation_waived", _("Preparation waived for a pair")
     # Exports and downloads
     EXPORT = "export", _("Export")
     DOWNLOAD = "download", _("Download")

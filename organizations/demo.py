@@ -19,6 +19,8 @@ DemoPerson = tuple[str, str, str, list[Role], str]
 
 DEMO_PASSWORD = "demo-binome-2026"
 DEMO_SLUG = "demo"
+# Jean Lefebvre's assistant: plans his sessions (sessions.demo grants the delegation).
+DEMO_ASSISTANT_EMAIL = "nadia.perrot@demo.binome.example"
 
 PEOPLE: list[DemoPerson] = [
     ("rh@demo.binome.example", "Claire", "Dubois", [Role.HR_ADMIN], "fr"),
@@ -35,6 +37,7 @@ PEOPLE: list[DemoPerson] = [
     ("margaret.hughes@demo.binome.example", "Margaret", "Hughes", [Role.MENTEE], "en"),
     ("bernard.girard@demo.binome.example", "Bernard", "Girard", [Role.MENTEE], "fr"),
     ("sylvie.lambert@demo.binome.example", "Sylvie", "Lambert", [Role.MENTEE, Role.EXECUTIVE], "fr"),
+    (DEMO_ASSISTANT_EMAIL, "Nadia", "Perrot", [Role.ASSISTANT], "fr"),
 ]
 
 # The rest of the pilot cohort: real accounts with the same password, not printed by seed_demo, so that

@@ -12,7 +12,12 @@ from .validators import no_control_characters
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MENTEE)
+    # An assistant is invited by the delegation that gives them someone to plan for (sessions), not here.
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(value, label) for value, label in Role.choices if value != Role.ASSISTANT],
+        initial=Role.MENTEE,
+    )
 
 
 class AcceptInvitationForm(forms.Form):

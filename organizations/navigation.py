@@ -54,6 +54,18 @@ NAVIGATION = [
         _("Your goals, sessions, notes and take-aways."),
     ),
     (
+        Capability.PARTICIPATE,
+        "my_assistants",
+        _("My assistant"),
+        _("Let your assistant plan, move and cancel your sessions: dates and places only."),
+    ),
+    (
+        Capability.SCHEDULE_FOR_EXECUTIVES,
+        "assistant_sessions",
+        _("Sessions to organise"),
+        _("The sessions of the executives you plan for: dates and places."),
+    ),
+    (
         Capability.VIEW_PAIR_STATISTICS,
         "pairs_overview",
         _("Pairs"),

@@ -15,6 +15,9 @@ class Role(models.TextChoices):
     MENTOR = "mentor", _("Mentor")
     MENTEE = "mentee", _("Mentee")
     EXECUTIVE = "executive", _("Executive")
+    # An executive's assistant: plans, moves and cancels the sessions of the executives who delegated it,
+    # and sees their dates and places only (sessions.access.delegated_pairs).
+    ASSISTANT = "assistant", _("Assistant")
 
 
 class Capability(StrEnum):
@@ -32,6 +35,8 @@ class Capability(StrEnum):
     MANAGE_INTEGRATIONS = "manage_integrations"
     # The organisation's audit trail: read it, export it (its reading is itself recorded).
     VIEW_AUDIT = "view_audit"
+    # Scheduling on behalf of the executives who delegated it: dates and places, never a pair's content.
+    SCHEDULE_FOR_EXECUTIVES = "schedule_for_executives"
 
 
 ROLE_CAPABILITIES: dict[str, set[Capability]] = {
@@ -50,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, set[Capability]] = {
     Role.EXECUTIVE: {Capability.VIEW_ORGANIZATION, Capability.VIEW_DASHBOARD},
     Role.MENTOR: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
     Role.MENTEE: {Capability.VIEW_ORGANIZATION, Capability.PARTICIPATE},
+    Role.ASSISTANT: {Capability.VIEW_ORGANIZATION, Capability.SCHEDULE_FOR_EXECUTIVES},
 }
 
 

@@ -70,6 +70,11 @@ class Pair(TenantModel):
     decline_reason = models.CharField(_("reason for declining"), max_length=300, blank=True)
     # Chosen by the mentee among their suggestions (self-service programmes) rather than by HR.
     chosen_by_mentee = models.BooleanField(default=False)
+    # HR let this pair plan its first session before both people finished their preparation.
+    preparation_waived_at = models.DateTimeField(null=True, blank=True)
+    preparation_waived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     # The named sets of statuses, each one rule used everywhere:
     # someone's current match (at most one per mentee and programme; no other is proposed to them);

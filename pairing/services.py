@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.l10n import pick
+from organizations import audit
 from programmes.models import Participant, ParticipantSkill, Programme, Skill
 from programmes.services import start_requirement
 
@@ -717,3 +718,28 @@ CONSTRAINT_LABELS = {
     engine.NEVER_TOGETHER: _('HR rule "never together"'),
     engine.SAME_DEPARTMENT: _("they work in the same department, and the programme pairs across departments"),
 }
+
+
+@transaction.atomic
+def waive_preparation(*, pair: Pair, by: Any, request: Any = None) -> Pair:
+    """HR lets the pair plan its first session before both people finished their preparation; who and
+    when is kept on the pair and in the audit trail. Idempotent."""
+    if pair.status not in Pair.CONFIRMED and pair.status != Pair.Status.PROPOSED:
+        raise ValidationError(_("This pair is over: there is nothing to waive."))
+    if pair.preparation_waived_at is not None:
+        return pair
+    pair.preparation_waived_at = timezone.now()
+    pair.preparation_waived_by = by
+    pair.save(update_fields=["preparation_waived_at", "preparation_waived_by"])
+    audit.record(
+        audit.Action.PREPARATION_WAIVED,
+        organization=pair.organization,
+        actor=by,
+        target=pair,
+        details={
+            "mentor_prepared": pair.mentor.is_prepared,
+            "mentee_prepared": pair.mentee.is_prepared,
+        },
+        request=request,
+    )
+    return pair

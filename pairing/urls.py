@@ -18,4 +18,7 @@ urlpatterns = [
     path("proposals/<int:pair_id>/lock/", views.lock_proposal, name="matching_lock"),
     path("proposals/<int:pair_id>/exclude/", views.exclude_proposal, name="matching_exclude"),
     path("pairs/<int:pair_id>/end/", views.end_pair, name="matching_end_pair"),
+    path(
+        "pairs/<int:pair_id>/waive-preparation/", views.waive_preparation, name="matching_waive_preparation"
+    ),
 ]

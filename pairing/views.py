@@ -242,6 +242,21 @@ def end_pair(request, pair_id):
     return render(request, "pairing/end_pair.html", {"pair": pair, "form": form})
 
 
+@organization_view(Capability.MANAGE_PAIRING)
+@require_POST
+def waive_preparation(request, pair_id):
+    pair = access_pair(request.member, pair_id)
+    try:
+        services.waive_preparation(pair=pair, by=request.user, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("This pair can plan its first session without waiting for its preparation.")
+        )
+    return _to_programme(request, pair.programme)
+
+
 @organization_view(Capability.PARTICIPATE)
 def my_matches(request):
     pairs = list(selectors.my_pairs(user=request.user))

@@ -10,7 +10,8 @@ class ProgrammesConfig(AppConfig):
     def ready(self):
         from organizations.signals import member_joined, organization_created
 
-        from . import personal_data, receivers  # noqa: F401  (personal_data: its part of a person's data)
+        # notifications: the preparation reminder; personal_data: its part of a person's data
+        from . import notifications, personal_data, receivers  # noqa: F401
 
         organization_created.connect(receivers.seed_taxonomy, dispatch_uid="programmes.seed_taxonomy")
         member_joined.connect(receivers.pending_enrolment_url, dispatch_uid="programmes.pending_enrolment")

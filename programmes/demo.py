@@ -421,6 +421,15 @@ NEXT_COHORT_PEOPLE = {
     "margaret.hughes": ("mentee", "invited"),
 }
 
+# Preparation (charter, module, pledge) is done by most; these enrolled people have not finished theirs,
+# so that HR's participant list and the programme page show who to remind. Keyed (programme, person).
+PREPARATION_PENDING = {
+    (NEXT_COHORT, "ines.petit"),
+    (NEXT_COHORT, "bernard.girard"),
+    (PILOT, "manon.blanc"),
+    (PILOT, "patrick.lemoine"),
+}
+
 RESOURCES = [
     ("everyone", "Guide du mentorat inversé (Binôme)", "https://fr.wikipedia.org/wiki/Mentorat_invers%C3%A9"),
     (
@@ -558,6 +567,7 @@ def _participant(programme, people, key, profile, status, skills):
         hopes,
     ) = profile
     enrolled = status == Participant.Status.ENROLLED
+    prepared = enrolled and (programme.name, key) not in PREPARATION_PENDING
     moment = timezone.make_aware(
         datetime.datetime.combine(programme.start_date, datetime.time(9))
     ) - datetime.timedelta(days=20)
@@ -577,6 +587,8 @@ def _participant(programme, people, key, profile, status, skills):
             "time_zone": "Europe/London" if location == "London" else "Europe/Paris",
             "manager": people[manager + D] if manager else None,
             "charter_accepted_at": moment if enrolled else None,
+            "module_read_at": moment if prepared else None,
+            "pledge_accepted_at": moment if prepared else None,
             "enrolled_at": moment if enrolled else None,
         },
     )

@@ -82,6 +82,8 @@ class ProgrammeForm(forms.ModelForm):
             "mentor_capacity",
             "charter",
             "charter_en",
+            "scheduled_by",
+            "agenda_by",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
@@ -99,11 +101,25 @@ class ProgrammeForm(forms.ModelForm):
                 "For English-speaking participants; leave it empty and they read the French one."
             ),
             "session_min_minutes": _("Between 15 and 120 minutes."),
+            "scheduled_by": _(
+                "The senior mentee by default, as in the programmes where the executive owns the diary; "
+                "an executive can let an assistant plan for them."
+            ),
+            "agenda_by": _("The junior mentor by default: they bring what to show and try."),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["objectives"].queryset = Objective.objects.all()
+        # Left out (an older form, an API client), who does what stays as it was: the defaults when new.
+        for name in ("scheduled_by", "agenda_by"):
+            self.fields[name].required = False
+
+    def clean_scheduled_by(self):
+        return self.cleaned_data.get("scheduled_by") or self.instance.scheduled_by
+
+    def clean_agenda_by(self):
+        return self.cleaned_data.get("agenda_by") or self.instance.agenda_by
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -63,6 +63,14 @@ class Objective(TenantModel):
         return localized(self, "name")
 
 
+class Side(models.TextChoices):
+    """Which side of a pair holds a responsibility (planning the sessions, writing the agenda)."""
+
+    MENTEE = "mentee", _("The mentee")
+    MENTOR = "mentor", _("The mentor")
+    BOTH = "both", _("Both")
+
+
 class Programme(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -97,6 +105,13 @@ class Programme(TenantModel):
     )
     charter = models.TextField(_("charter (French)"), blank=True)
     charter_en = models.TextField(_("charter (English)"), blank=True)
+    # Roles inverted: by default the senior mentee plans (as at BNY) and the junior mentor writes the agenda.
+    scheduled_by = models.CharField(
+        _("who plans the sessions"), max_length=10, choices=Side.choices, default=Side.MENTEE
+    )
+    agenda_by = models.CharField(
+        _("who writes the agenda"), max_length=10, choices=Side.choices, default=Side.MENTOR
+    )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -113,10 +128,19 @@ class Programme(TenantModel):
             ),
             models.CheckConstraint(condition=Q(end_date__gt=F("start_date")), name="programme_dates_ordered"),
             models.UniqueConstraint(fields=["organization", "name"], name="programme_unique_name_per_org"),
+            models.CheckConstraint(
+                condition=Q(scheduled_by__in=Side.values), name="programme_scheduled_by_valid"
+            ),
+            models.CheckConstraint(condition=Q(agenda_by__in=Side.values), name="programme_agenda_by_valid"),
         ]
 
     def __str__(self):
         return self.name
+
+    def side_holds(self, responsibility: str, role: str) -> bool:
+        """Whether the ``role`` side (mentor or mentee) holds ``responsibility`` ("scheduled_by", "agenda_by")."""
+        holder = getattr(self, responsibility)
+        return holder == Side.BOTH or holder == role
 
 
 class Participant(TenantModel):
@@ -160,7 +184,10 @@ class Participant(TenantModel):
         verbose_name=_("manager"),
     )
     person = person_record()  # the names the organisation holds for this person
+    # Preparation before the first session: the charter, the module for the person's side, the pledge.
     charter_accepted_at = models.DateTimeField(null=True, blank=True)
+    module_read_at = models.DateTimeField(null=True, blank=True)
+    pledge_accepted_at = models.DateTimeField(null=True, blank=True)
     enrolled_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -176,6 +203,17 @@ class Participant(TenantModel):
 
     def __str__(self):
         return f"{self.user} ({self.get_role_display()})"
+
+    @property
+    def is_prepared(self) -> bool:
+        return None not in (self.charter_accepted_at, self.module_read_at, self.pledge_accepted_at)
+
+    @property
+    def preparation_steps_done(self) -> int:
+        return sum(
+            step is not None
+            for step in (self.charter_accepted_at, self.module_read_at, self.pledge_accepted_at)
+        )
 
 
 class ParticipantSkill(TenantModel):

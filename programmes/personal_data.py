@@ -38,6 +38,8 @@ def _participation(participant):
         "time_zone": participant.time_zone,
         "manager": participant.manager.display_name if participant.manager else None,
         "charter_accepted_at": participant.charter_accepted_at,
+        "preparation_module_read_at": participant.module_read_at,
+        "confidentiality_pledge_at": participant.pledge_accepted_at,
         "enrolled_at": participant.enrolled_at,
         "withdrawn_at": participant.withdrawn_at,
         "skills": [{"skill": entry.skill.name, "level": entry.level} for entry in participant.skills.all()],

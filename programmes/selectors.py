@@ -22,8 +22,15 @@ def _matched(participants):
     )
 
 
+# Preparation done: the charter accepted, the module for the person's side read, the pledge taken.
+PREPARED = Q(
+    charter_accepted_at__isnull=False, module_read_at__isnull=False, pledge_accepted_at__isnull=False
+)
+
+
 def programme_counts(*, programme):
-    """Invited, enrolled, withdrawn, enrolled mentors and mentees, and enrolled people with no pair."""
+    """Invited, enrolled, withdrawn, enrolled mentors and mentees, enrolled people prepared or not, and
+    enrolled people with no pair."""
     participants = programme.participants.all()
     enrolled = Q(status=Participant.Status.ENROLLED)
     counts = participants.aggregate(
@@ -33,12 +40,18 @@ def programme_counts(*, programme):
         mentors=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTOR)),
         mentees=Count("pk", filter=enrolled & Q(role=Participant.Role.MENTEE)),
     )
+    prepared = PREPARED
+    counts.update(
+        participants.filter(enrolled).aggregate(
+            prepared=Count("pk", filter=prepared), unprepared=Count("pk", filter=~prepared)
+        )
+    )
     matched_ids = participants.filter(enrolled).filter(_matched(participants)).values("pk")
     counts["unmatched"] = participants.filter(enrolled).exclude(pk__in=matched_ids).count()
     return counts
 
 
-def participant_list(*, programme, search="", role="", status="", department=""):
+def participant_list(*, programme, search="", role="", status="", department="", preparation=""):
     """The programme's participants, filtered; related rows loaded in a fixed number of queries."""
     participants = programme.participants.select_related("user", "person", "manager").prefetch_related(
         "skills__skill"
@@ -58,6 +71,10 @@ def participant_list(*, programme, search="", role="", status="", department="")
         participants = participants.filter(status=status)
     if department:
         participants = participants.filter(department=department)
+    if preparation == "done":
+        participants = participants.filter(PREPARED)
+    elif preparation == "pending":
+        participants = participants.exclude(PREPARED)
     return participants.order_by("person__last_name", "person__first_name", "user__email")
 
 

@@ -209,6 +209,8 @@ def duplicate_programme(
         mentor_capacity=programme.mentor_capacity,
         charter=programme.charter,
         charter_en=programme.charter_en,
+        scheduled_by=programme.scheduled_by,
+        agenda_by=programme.agenda_by,
         status=Programme.Status.DRAFT,
     )
     copy.full_clean(exclude=["organization"])
@@ -482,3 +484,25 @@ def move_module(*, module: CurriculumModule, offset: int) -> None:
 def delete_module(*, module: CurriculumModule) -> None:
     """Remove a module; sessions held on it keep their log and become free topics."""
     module.delete()
+
+
+class PreparationStep:
+    CHARTER = "charter"
+    MODULE = "module"
+    PLEDGE = "pledge"
+    FIELDS = {CHARTER: "charter_accepted_at", MODULE: "module_read_at", PLEDGE: "pledge_accepted_at"}
+
+
+@transaction.atomic
+def complete_preparation_step(*, participant: Participant, step: str) -> Participant:
+    """Record one step of the person's preparation before their first session (idempotent: the first
+    moment stays). The charter and the pledge are accepted, the module for their side is read."""
+    field = PreparationStep.FIELDS.get(step)
+    if field is None:
+        raise ValidationError(_("Unknown preparation step."))
+    if participant.status == Participant.Status.WITHDRAWN:
+        raise ValidationError(_("You have left this programme."))
+    if getattr(participant, field) is None:
+        setattr(participant, field, timezone.now())
+        participant.save(update_fields=[field])
+    return participant

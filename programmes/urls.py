@@ -86,6 +86,7 @@ urlpatterns = [
     path("programmes/<int:programme_id>/enrol/", views.enrol, name="enrol"),
     path("programmes/<int:programme_id>/charter/", views.charter, name="charter"),
     path("programmes/<int:programme_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("programmes/<int:programme_id>/preparation/", views.preparation, name="preparation"),
     path("my-programmes/", views.my_programmes, name="my_programmes"),
     path("my-programmes/<int:programme_id>/profile/", views.my_profile, name="my_profile"),
 ]

@@ -279,7 +279,10 @@ def module_delete(request, programme_id, module_id):
 @organization_view(Capability.MANAGE_PROGRAMMES)
 def participant_list(request, programme_id):
     programme = access_programme(request.member, programme_id)
-    filters = {key: request.GET.get(key, "").strip() for key in ("search", "role", "status", "department")}
+    filters = {
+        key: request.GET.get(key, "").strip()
+        for key in ("search", "role", "status", "department", "preparation")
+    }
     participants = selectors.participant_list(programme=programme, **filters)
     page = Paginator(participants, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -295,6 +298,7 @@ def participant_list(request, programme_id):
             "roles": Participant.Role.choices,
             "statuses": Participant.Status.choices,
             "departments": selectors.departments(programme=programme),
+            "preparations": [("done", _("Done")), ("pending", _("Not finished"))],
         },
     )
 
@@ -638,6 +642,27 @@ def charter(request, programme_id):
             "objectives": programme.objectives.all(),
             "resources": selectors.resources_for(programme=programme, role=participant.role),
         },
+    )
+
+
+@organization_view(Capability.PARTICIPATE)
+def preparation(request, programme_id):
+    programme, participant = access_own_participation(request.member, programme_id)
+    if participant is None or participant.status != Participant.Status.ENROLLED:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.complete_preparation_step(participant=participant, step=request.POST.get("step", ""))
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+        else:
+            if participant.is_prepared:
+                messages.success(request, _("Your preparation is complete. Thank you!"))
+        step = request.POST.get("step", "")
+        anchor = step if step in services.PreparationStep.FIELDS else "charter"
+        return redirect(f"{request.path}#step-{anchor}")
+    return render(
+        request, "programmes/preparation.html", {"programme": programme, "participant": participant}
     )
 
 

@@ -21,3 +21,6 @@ class SessionsConfig(AppConfig):
             receivers.cancel_sessions_of_ended_pairs, dispatch_uid="sessions.cancel_on_pair_end"
         )
         access_ended.connect(receivers.revoke_feed_when_access_ends, dispatch_uid="sessions.revoke_feed")
+        access_ended.connect(
+            receivers.end_delegations_when_access_ends, dispatch_uid="sessions.end_delegations"
+        )

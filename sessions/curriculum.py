@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from mentoring.l10n import localized
 from programmes.models import CurriculumModule
 
+from . import access
 from .models import Challenge, Session
 from .notifications import plan_challenge_reminder
 
@@ -33,12 +34,11 @@ CHALLENGE_DEFAULT = datetime.timedelta(days=14)
 
 
 def can_edit_agenda(user: User, pair: Pair) -> bool:
-    """Whether ``user`` owns the agenda of the pair's sessions: the junior mentor, who prepares the topic.
-
-    The one place this rule lives: pages, forms and services ask it, so that making it a programme
-    setting changes this function alone.
+    """Whether ``user`` owns the agenda of the pair's sessions: the side the programme names (the junior
+    mentor by default). The rule lives in ``sessions.access.can_edit_agenda`` (note its argument order,
+    pair first); this is kept for the curriculum's callers and delegates to it.
     """
-    return user.pk == pair.mentor.user_id
+    return access.can_edit_agenda(pair, user)
 
 
 def is_mentee(user: User, pair: Pair) -> bool:

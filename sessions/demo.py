@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone, translation
 
 from mentoring.l10n import localized
+from organizations.demo import DEMO_ASSISTANT_EMAIL
 from pairing.models import Pair
 from programmes.models import Programme
 
@@ -15,6 +16,7 @@ from .models import (
     ActionItem,
     AgendaItem,
     Challenge,
+    Delegation,
     Endorsement,
     Goal,
     GoalProgress,
@@ -26,6 +28,8 @@ from .models import (
 PILOT = "Programme pilote 2026"
 PARIS = ZoneInfo("Europe/Paris")
 MONTHS_OF_HISTORY = 6
+# The executive whose assistant plans his sessions.
+DELEGATING_EXECUTIVE = "jean.lefebvre@demo.binome.example"
 # A few pairs for HR to follow on the operations page; every other pair meets every cadence.
 SILENT = "ines.petit@demo.binome.example"  # stopped meeting about six weeks ago
 UNLOGGED = "hugo.bernard@demo.binome.example"  # its last session is still to be logged
@@ -76,6 +80,14 @@ def seed_demo(organization, people):
             continue
         _seed_pair(organization, programme, pair, index, modules)
     _seed_endorsements(pairs.order_by("pk"))
+    executive, assistant = people.get(DELEGATING_EXECUTIVE), people.get(DEMO_ASSISTANT_EMAIL)
+    if executive is not None and assistant is not None:
+        Delegation.objects.get_or_create(
+            organization=organization,
+            executive=executive,
+            assistant=assistant,
+            defaults={"granted_by": executive},
+        )
 
 
 ENDORSEMENTS = (

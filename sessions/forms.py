@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from mentoring.l10n import localized
 from organizations.timezones import TimeZoneField, zones_in_use
 from organizations.validators import no_control_characters
-from programmes.models import CurriculumModule, Skill
+from programmes.models import CurriculumModule, Participant, Skill
 
 from . import services
 from .models import Goal, RecurringSlot, Session, SharedResource
@@ -113,8 +114,10 @@ class AgendaItemForm(forms.Form):
 AgendaFormSet = forms.formset_factory(AgendaItemForm, extra=3, max_num=12)
 
 
-def agenda_formset(pair, data=None):
-    return AgendaFormSet(data, prefix="agenda", form_kwargs={"goals": Goal.objects.filter(pair=pair)})
+def agenda_formset(pair, data=None, initial=None):
+    return AgendaFormSet(
+        data, prefix="agenda", initial=initial, form_kwargs={"goals": Goal.objects.filter(pair=pair)}
+    )
 
 
 def agenda_entries(formset):
@@ -467,3 +470,41 @@ class ChallengeAnswerForm(forms.Form):
         validators=[no_control_characters],
         help_text=_("What worked, what got in the way. Your mentor reads it."),
     )
+
+
+# An executive's assistant ---------------------------------------------------------------------------------
+
+
+class DelegationForm(forms.Form):
+    """Whom an executive lets plan their sessions: an e-mail, and a name for someone not yet a member."""
+
+    email = forms.EmailField(label=_("The assistant's e-mail"))
+    first_name = forms.CharField(
+        label=_("First name"), max_length=150, required=False, validators=[no_control_characters]
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=150, required=False, validators=[no_control_characters]
+    )
+
+
+class ExecutiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return f"{user.display_name} <{user.email}>"
+
+
+class HrDelegationForm(DelegationForm):
+    """HR sets up a delegation for any mentee of the organisation's programmes."""
+
+    executive = ExecutiveChoiceField(label=_("Executive"), queryset=None)
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        User = get_user_model()
+        self.fields["executive"].queryset = (
+            User.objects.filter(
+                participations__organization=organization, participations__role=Participant.Role.MENTEE
+            )
+            .distinct()
+            .order_by("last_name", "first_name", "email")
+        )
+        self.order_fields(["executive", "email", "first_name", "last_name"])

@@ -441,3 +441,39 @@ class Challenge(TenantModel):
     @property
     def is_pending(self):
         return self.status == self.Status.PENDING
+
+
+class Delegation(TenantModel):
+    """An executive lets their assistant plan, move and cancel their sessions.
+
+    The assistant acts with the executive's scheduling rights, never more: on the pairs where the
+    programme lets the executive's side plan. They see dates and places only (``access.delegated_pairs``).
+    Deleting the row ends the assistant's access at once: every request checks it.
+    """
+
+    executive = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("executive")
+    )
+    assistant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("assistant")
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("delegation to an assistant")
+        verbose_name_plural = _("delegations to assistants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "executive", "assistant"], name="delegation_once_per_pair_of_people"
+            ),
+            models.CheckConstraint(
+                condition=~Q(executive=models.F("assistant")), name="delegation_not_to_self"
+            ),
+        ]
+
+    def __str__(self):
+        return row_name(self)

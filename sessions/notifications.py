@@ -34,11 +34,12 @@ from notifications.registry import (
 )
 from notifications.rendering import local_datetime, organization_url
 from notifications.services import Notice, natural_key, notify_all, plan
+from organizations.roles import Role
 from organizations.tenancy import current_organization
 
-from . import selectors
+from . import access, selectors
 from .calendar import in_series, invitation_ics, series_ics, sessions_ics
-from .models import Challenge, Session
+from .models import AgendaItem, Challenge, Delegation, Session
 
 SESSION_REMINDER_24H = notification_kind(
     "session_reminder_24h", gettext_lazy("Session reminder, the day before"), position=10
@@ -61,6 +62,19 @@ CHALLENGE_DUE = notification_kind(
 )
 # The morning of the date, in the mentee's time zone: time to try it today, or to say how it went.
 CHALLENGE_REMINDER_TIME = time(9, 0)
+# The agenda's owner (the junior mentor by default) hears of an empty agenda this long before the session.
+AGENDA_TO_PREPARE = notification_kind(
+    "agenda_to_prepare", gettext_lazy("Reminder to prepare a session's agenda"), position=25
+)
+# It carries the access itself (whose sessions to plan): nobody mutes it.
+DELEGATION_GRANTED = notification_kind(
+    "delegation_granted",
+    gettext_lazy("An executive asks you to plan their sessions"),
+    position=110,
+    roles={Role.ASSISTANT},
+    mutable=False,
+)
+AGENDA_NOTICE = timedelta(days=3)
 
 REMINDER_OFFSETS = {
     SESSION_REMINDER_24H: timedelta(hours=24),
@@ -160,7 +174,8 @@ def plan_inactivity_nudges(organization, now):
         since = selectors.inactive_since(pair, now=now)
         if since is None:
             continue
-        for person in pair.people():
+        # "Schedule your next session" is for whoever plans, as the programme says.
+        for person in access.schedulers(pair):
             plan(
                 organization=organization,
                 recipient=person,
@@ -172,6 +187,48 @@ def plan_inactivity_nudges(organization, now):
                 object_id=pair.pk,
                 planned_for=since,
             )
+
+
+def sessions_with_an_empty_agenda(*, now):
+    """Planned sessions within the next days whose agenda nobody has written yet."""
+    return Session.objects.filter(
+        status=Session.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=now + AGENDA_NOTICE
+    ).exclude(Exists(AgendaItem.objects.filter(session=OuterRef("pk"))))
+
+
+@periodic_planner
+def plan_agenda_reminders(organization, now):
+    """Once per version of each session: "prepare the agenda" to the agenda's owners."""
+    sessions = sessions_with_an_empty_agenda(now=now).select_related(
+        "pair__programme", "pair__mentor__user", "pair__mentee__user"
+    )
+    for session in sessions:
+        for person in access.agenda_owners(session.pair):
+            plan(
+                organization=organization,
+                recipient=person,
+                kind=AGENDA_TO_PREPARE,
+                key=natural_key(
+                    AGENDA_TO_PREPARE, "session", session.pk, "seq", session.sequence, recipient=person
+                ),
+                due_at=now,
+                object_id=session.pk,
+                planned_for=session.starts_at,
+                planned_sequence=session.sequence,
+            )
+
+
+def notify_delegation(delegation):
+    """Tell a member who became an executive's assistant whose sessions they now plan."""
+    notify_all(
+        organization=delegation.organization,
+        kind=DELEGATION_GRANTED,
+        notices=[
+            Notice(
+                recipients=[delegation.assistant], key=f"delegation:{delegation.pk}", object_id=delegation.pk
+            )
+        ],
+    )
 
 
 # Rendering ----------------------------------------------------------------------------------------
@@ -217,6 +274,50 @@ def render_session_reminder(row):
     )
 
 
+@renderer(AGENDA_TO_PREPARE)
+def render_agenda_to_prepare(row):
+    session = _current_session(row)
+    if session is None or session.status != Session.Status.SCHEDULED or session.agenda_items.exists():
+        return None
+    if row.recipient not in access.agenda_owners(session.pair):
+        return None
+    partner = session.pair.partner_of(row.recipient)
+    return Message(
+        subject=_("Prepare the agenda of your session with %(partner)s") % {"partner": partner.display_name},
+        paragraphs=[
+            _(
+                "Your session of %(when)s has no agenda yet, and in your programme you are the one who writes it."
+            )
+            % {"when": local_datetime(session.starts_at, row.recipient)},
+            _("Two or three points are enough: what you will show, what you will try together."),
+        ],
+        action_url=organization_url("session_agenda", pair_id=session.pair_id, session_id=session.pk),
+        action_label=_("Write the agenda"),
+        deadline=session.starts_at,
+    )
+
+
+@renderer(DELEGATION_GRANTED)
+def render_delegation_granted(row):
+    delegation = Delegation.objects.filter(pk=row.object_id).select_related("executive").first()
+    if delegation is None:
+        return None
+    executive = delegation.executive.display_name
+    return Message(
+        subject=_("%(executive)s asks you to plan their mentoring sessions") % {"executive": executive},
+        paragraphs=[
+            _(
+                "%(executive)s takes part in a reverse-mentoring programme and lets you plan, move and "
+                "cancel their sessions in Binôme."
+            )
+            % {"executive": executive},
+            _("You see the dates and places only: what the pair says and writes stays between them."),
+        ],
+        action_url=organization_url("assistant_sessions"),
+        action_label=_("See the sessions to organise"),
+    )
+
+
 @renderer(SESSION_LOG)
 def render_session_log(row):
     session = _current_session(row)
@@ -241,6 +342,8 @@ def render_pair_inactive(row):
     now = timezone.now()
     pair = selectors.active_pairs_with_activity(now=now).filter(pk=row.object_id).first()
     if pair is None or selectors.inactive_since(pair, now=now) is None:
+        return None
+    if row.recipient not in access.schedulers(pair):
         return None
     partner = pair.partner_of(row.recipient)
     return Message(

@@ -13,6 +13,7 @@ from .models import (
     AgendaItem,
     CalendarFeed,
     Challenge,
+    Delegation,
     Endorsement,
     Goal,
     GoalProgress,
@@ -164,6 +165,26 @@ def _calendar_feeds(user):
         return {"created_at": feed.created_at, "revoked_at": feed.revoked_at}
 
     return list(CalendarFeed.objects.filter(user=user).order_by("created_at", "pk")), entry
+
+
+@privacy.export("delegations", position=87, covers=[Delegation])
+def _delegations(user):
+    def entry(delegation):
+        return {
+            "executive": delegation.executive.email,
+            "assistant": delegation.assistant.email,
+            "since": delegation.created_at,
+        }
+
+    delegations = Delegation.objects.filter(Q(executive=user) | Q(assistant=user)).select_related(
+        "executive", "assistant"
+    )
+    return list(delegations.order_by("created_at", "pk")), entry
+
+
+@privacy.erase
+def _delete_delegations(*, user, now):
+    Delegation.objects.filter(Q(executive=user) | Q(assistant=user)).delete()
 
 
 @privacy.erase

@@ -1,10 +1,11 @@
 from django.utils import translation
 from django.utils.translation import gettext
 
-from organizations.roles import PAIR_ROLES
+from organizations.roles import PAIR_ROLES, Role
 from organizations.tenancy import tenant_context
 
 from . import services
+from .models import Delegation
 
 
 def cancel_sessions_of_ended_pairs(sender, pairs, **kwargs):
@@ -22,3 +23,15 @@ def revoke_feed_when_access_ends(sender, user, organization, roles_left, **kwarg
     elif not roles_left & PAIR_ROLES:
         with tenant_context(organization):
             services.revoke_calendar_feed(organization=organization, user=user)
+
+
+def end_delegations_when_access_ends(sender, user, organization, roles_left, **kwargs):
+    """An assistant who lost the role plans for nobody any more, and a person who left the organisation
+    delegates nothing: the rows go. (Access already ended with the role: ``access`` reads the membership.)"""
+    if organization is None:
+        return
+    with tenant_context(organization):
+        if Role.ASSISTANT not in roles_left:
+            Delegation.objects.filter(assistant=user).delete()
+        if not roles_left:
+            Delegation.objects.filter(executive=user).delete()

@@ -38,6 +38,28 @@ from .models import (
 PAIR_PAGE_SESSIONS = 5
 
 
+def preparation_pending(pair):
+    """The pair's participants who must still finish their preparation before its first session: none
+    once HR waived it, or once the pair has a session that was not cancelled (it is past its first)."""
+    if pair.preparation_waived_at is not None:
+        return []
+    if Session.objects.filter(pair=pair).exclude(status=Session.Status.CANCELLED).exists():
+        return []
+    return [participant for participant in (pair.mentor, pair.mentee) if not participant.is_prepared]
+
+
+def assistant_sessions(pairs, *, now=None):
+    """The upcoming planned sessions of the pairs an assistant plans for (their pages show only the
+    dates, durations, formats and places)."""
+    return (
+        Session.objects.filter(
+            pair__in=pairs, status=Session.Status.SCHEDULED, starts_at__gte=now or timezone.now()
+        )
+        .select_related("pair__programme", "pair__mentor__user", "pair__mentee__user")
+        .order_by("starts_at", "pk")
+    )
+
+
 def goals_with_progress(pair):
     return (
         Goal.objects.filter(pair=pair)

@@ -10,21 +10,27 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from organizations import audit
+from organizations.models import Invitation, Membership
+from organizations.roles import Role
+from organizations.services import invite_member, normalize_email, record_person, roles_removed
 from organizations.tenancy import unscoped
 from organizations.validators import no_control_characters
 from pairing.models import Pair
+from programmes.models import Side
 
-from . import curriculum
+from . import access, curriculum, selectors
 from .models import (
     ActionItem,
     AgendaItem,
     CalendarFeed,
+    Delegation,
     Goal,
     GoalProgress,
     PrivateNote,
@@ -32,13 +38,18 @@ from .models import (
     Session,
     SharedResource,
 )
-from .notifications import notify_session_invitations, notify_session_invitations_of_pairs
+from .notifications import notify_delegation, notify_session_invitations, notify_session_invitations_of_pairs
 from .signals import sessions_cancelled, sessions_held, sessions_scheduled
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from accounts.models import User
     from organizations.models import Organization
     from programmes.models import CurriculumModule, Objective, Skill
+
+# set_agenda without a module leaves the session's module as it is.
+KEEP_MODULE = object()
 
 # Sessions that still hold a place in people's diaries: a cancelled or missed one frees the time.
 BUSY_STATUSES = [Session.Status.SCHEDULED, Session.Status.HELD]
@@ -72,6 +83,42 @@ def _participants(pair):
 def _require_member_of_pair(pair, user):
     if user.pk not in (pair.mentor.user_id, pair.mentee.user_id):
         raise ValidationError(_("Only the pair's mentor and mentee can do this."))
+
+
+SCHEDULER_REFUSALS = {
+    Side.MENTEE: _("In this programme, the mentee plans the sessions (or their assistant)."),
+    Side.MENTOR: _("In this programme, the mentor plans the sessions (or their assistant)."),
+    Side.BOTH: _("Only the pair's mentor and mentee, or their assistants, plan its sessions."),
+}
+AGENDA_REFUSALS = {
+    Side.MENTEE: _("In this programme, the mentee writes the agenda."),
+    Side.MENTOR: _("In this programme, the mentor writes the agenda."),
+    Side.BOTH: _("Only the pair's mentor and mentee write its agenda."),
+}
+
+
+def _require_scheduler(pair, user):
+    if not access.can_schedule(pair, user):
+        raise ValidationError(SCHEDULER_REFUSALS[pair.programme.scheduled_by])
+
+
+def _require_agenda_owner(pair, user):
+    if not access.can_edit_agenda(pair, user):
+        raise ValidationError(AGENDA_REFUSALS[pair.programme.agenda_by])
+
+
+def _require_prepared(pair):
+    """The pair's first session waits until both people finished their preparation, or HR waived it."""
+    pending = selectors.preparation_pending(pair)
+    if pending:
+        names = ", ".join(participant.user.display_name for participant in pending)
+        raise ValidationError(
+            _(
+                "The first session can be planned once both of you have finished your preparation "
+                "(still to do: %(names)s)."
+            )
+            % {"names": names}
+        )
 
 
 def _require_active(pair):
@@ -208,22 +255,26 @@ def schedule_session(
     """Plan a session of the pair, on a curriculum module or a free topic, and e-mail both people the
     invitation once committed.
 
-    The agenda is the one given by its owner (``curriculum.can_edit_agenda``); without one, the session
-    starts from the challenges to review and the module's suggested agenda. Either way, the challenges
-    committed since the last session are reviewed in this one.
+    ``by`` plans as the programme lets (``access.can_schedule``: the side it names, or an assistant of
+    theirs). The agenda is the one given by its owner (``access.can_edit_agenda``, the side the
+    programme names); without one, the session starts from the challenges to review and the module's
+    suggested agenda. Either way, the challenges committed since the last session are reviewed in this
+    one. The pair's first session waits for both people's preparation, unless HR waived it.
 
     Refused: outside the programme's duration bounds or dates, in the past, or overlapping another
     session of either person.
     """
-    _require_member_of_pair(pair, by)
     _require_active(pair)
+    _require_scheduler(pair, by)
+    if agenda is not None:
+        agenda = [entry for entry in agenda if entry.text.strip()]
+        if agenda:
+            _require_agenda_owner(pair, by)
+    _require_prepared(pair)
     zone_or_error(time_zone)
     curriculum.validate_module(pair, module)
     if agenda is None:
         agenda = [AgendaEntry(text=line) for line in curriculum.starting_agenda(pair, module)]
-    elif not curriculum.can_edit_agenda(by, pair):
-        raise PermissionDenied
-    agenda = list(agenda)
     _check_goals_belong(pair, agenda)
     _lock_diaries(pair)
     _validate_slot(pair=pair, starts_at=starts_at, duration_minutes=duration_minutes)
@@ -260,8 +311,8 @@ def reschedule_session(
 ) -> Session:
     """Move a planned session: same calendar UID, SEQUENCE + 1, both people get the update."""
     pair = session.pair
-    _require_member_of_pair(pair, by)
     _require_active(pair)
+    _require_scheduler(pair, by)
     if not session.is_open:
         raise ValidationError(_("Only a planned session can be moved."))
     zone_or_error(time_zone)
@@ -282,8 +333,11 @@ def reschedule_session(
 
 @transaction.atomic
 def cancel_session(*, session: Session, by: User, reason: str) -> Session:
-    """Cancel a planned session with a reason; both calendars receive a CANCEL."""
-    _require_member_of_pair(session.pair, by)
+    """Cancel a planned session with a reason; both calendars receive a CANCEL.
+
+    Either person may call it off, and whoever plans it (an executive's assistant included)."""
+    if not access.can_cancel(session.pair, by):
+        raise ValidationError(_("Only the pair's mentor and mentee can do this."))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the session is cancelled.")})
@@ -417,28 +471,6 @@ def log_session(*, session: Session, by: User, log: SessionLog) -> Session:
         record_progress(
             goal=entry.goal, by=by, value=entry.value, note=entry.note, recorded_on=day, session=session
         )
-    return session
-
-
-@transaction.atomic
-def replace_agenda(
-    *, session: Session, by: User, agenda: Iterable[AgendaEntry], module: CurriculumModule | None
-) -> Session:
-    """The agenda owner rewrites a planned session's agenda and says which module it is on (or none)."""
-    pair = session.pair
-    _require_member_of_pair(pair, by)
-    if not curriculum.can_edit_agenda(by, pair):
-        raise PermissionDenied
-    if not session.is_open:
-        raise ValidationError(_("Only a planned session's agenda can be changed."))
-    curriculum.validate_module(pair, module)
-    agenda = list(agenda)
-    _check_goals_belong(pair, agenda)
-    session.agenda_items.all().delete()
-    _save_agenda(session, agenda)
-    if session.module_id != (module.pk if module else None):
-        session.module = module
-        session.save(update_fields=["module"])
     return session
 
 
@@ -668,8 +700,9 @@ def create_recurring_slot(
     Occurrences that would overlap another session of either person are skipped and reported; both
     people get one invitation to one recurring event, the skipped dates left out (EXDATE).
     """
-    _require_member_of_pair(pair, by)
     _require_active(pair)
+    _require_scheduler(pair, by)
+    _require_prepared(pair)
     zone_or_error(time_zone)
     validate_location(location)
     validate_duration(pair, duration_minutes)
@@ -756,3 +789,117 @@ def revoke_calendar_feeds_everywhere(*, user: User) -> int:
     """For an account that lost access everywhere: every organisation's feed of theirs stops working."""
     with unscoped("an account's access ended in every organisation"):
         return CalendarFeed.objects.filter(user=user, revoked_at=None).update(revoked_at=timezone.now())
+
+
+@transaction.atomic
+def set_agenda(
+    *,
+    session: Session,
+    by: User,
+    agenda: Iterable[AgendaEntry],
+    module: CurriculumModule | None | object = KEEP_MODULE,
+) -> Session:
+    """Replace a planned session's agenda, and say which module it is on (or none; left as it is when
+    ``module`` is not given). Only the side the programme names writes it (``access.can_edit_agenda``)."""
+    pair = session.pair
+    _require_agenda_owner(pair, by)
+    if not session.is_open:
+        raise ValidationError(_("Only a planned session's agenda can be changed."))
+    if module is not KEEP_MODULE:
+        curriculum.validate_module(pair, module)
+    agenda = list(agenda)
+    _check_goals_belong(pair, agenda)
+    session.agenda_items.all().delete()
+    _save_agenda(session, agenda)
+    if module is not KEEP_MODULE and session.module_id != (module.pk if module else None):
+        session.module = module
+        session.save(update_fields=["module"])
+    return session
+
+
+# An executive's assistant --------------------------------------------------------------------------------
+
+
+@dataclass
+class Granted:
+    delegation: Delegation
+    invited: bool
+
+
+@transaction.atomic
+def grant_delegation(
+    *,
+    organization: Organization,
+    executive: User,
+    assistant_email: str,
+    by: User,
+    first_name: str = "",
+    last_name: str = "",
+    request: HttpRequest | None = None,
+) -> Granted:
+    """Let ``assistant_email`` plan, move and cancel ``executive``'s sessions (dates and places only).
+
+    By the executive themselves or by HR. Someone not yet in the organisation gets an account waiting for
+    its first password and an invitation with the assistant role; a member gets the role at once and an
+    e-mail saying for whom. Both through the outbox. Recorded in the audit trail.
+    """
+    email = normalize_email(assistant_email)
+    if not email:
+        raise ValidationError({"email": _("Enter the assistant's e-mail address.")})
+    if normalize_email(executive.email) == email:
+        raise ValidationError({"email": _("You cannot be your own assistant.")})
+    User = get_user_model()
+    assistant = User.objects.filter(email__iexact=email).first()
+    if assistant is None:
+        assistant = User.objects.create_user(
+            email=email, language=organization.default_language, time_zone=organization.time_zone
+        )
+    if Delegation.objects.filter(executive=executive, assistant=assistant).exists():
+        raise ValidationError({"email": _("%(email)s already plans these sessions.") % {"email": email}})
+    roles = set(Membership.objects.filter(user=assistant).values_list("role", flat=True))
+    if first_name or last_name or not roles:
+        record_person(organization=organization, user=assistant, first_name=first_name, last_name=last_name)
+    delegation = Delegation.objects.create(
+        organization=organization, executive=executive, assistant=assistant, granted_by=by
+    )
+    invited = False
+    if not roles:
+        invite_member(organization=organization, email=email, role=Role.ASSISTANT, invited_by=by)
+        invited = True
+    else:
+        Membership.objects.get_or_create(organization=organization, user=assistant, role=Role.ASSISTANT)
+        notify_delegation(delegation)
+    audit.record(
+        audit.Action.DELEGATION_GRANTED,
+        organization=organization,
+        actor=by,
+        target=delegation,
+        target_label=f"{executive.email} → {email}",
+        details={"executive": executive.pk, "assistant": assistant.pk, "invited": invited},
+        request=request,
+    )
+    return Granted(delegation=delegation, invited=invited)
+
+
+@transaction.atomic
+def remove_delegation(*, delegation: Delegation, by: User, request: HttpRequest | None = None) -> None:
+    """End a delegation at once; an assistant left with none loses the assistant role (and a pending
+    invitation as one)."""
+    organization, assistant = delegation.organization, delegation.assistant
+    label = f"{delegation.executive.email} → {assistant.email}"
+    details = {"executive": delegation.executive_id, "assistant": assistant.pk}
+    delegation.delete()
+    if not Delegation.objects.filter(assistant=assistant).exists():
+        Membership.objects.filter(user=assistant, role=Role.ASSISTANT).delete()
+        Invitation.objects.filter(
+            email__iexact=assistant.email, role=Role.ASSISTANT, accepted_at=None, revoked_at=None
+        ).update(revoked_at=timezone.now())
+        roles_removed(organization=organization, user=assistant, reason="delegation removed")
+    audit.record(
+        audit.Action.DELEGATION_REMOVED,
+        organization=organization,
+        actor=by,
+        target_label=label,
+        details=details,
+        request=request,
+    )

@@ -13,9 +13,10 @@ from organizations.access import organization_view
 from organizations.audit import Action, audited_download
 from organizations.roles import Capability
 from organizations.tenancy import tenant_context
+from pairing.models import Pair
 from programmes.models import Participant
 
-from . import attestation, curriculum, forms, selectors, services
+from . import access, attestation, curriculum, forms, selectors, services
 from .access import (
     access_action_item,
     access_challenge,
@@ -39,6 +40,20 @@ def _session_url(session):
         "session_detail",
         kwargs={"org_slug": session.organization.slug, "pair_id": session.pair_id, "session_id": session.pk},
     )
+
+
+def _roles(pair, user):
+    """What the programme lets this person do in the pair (the pages show only their buttons)."""
+    return {
+        "schedules": access.can_schedule(pair, user),
+        "writes_agenda": access.can_edit_agenda(pair, user),
+    }
+
+
+def _require_scheduler(pair, user):
+    # An ended pair's pages answer why nothing can be planned (the service says so) rather than 403.
+    if pair.status == Pair.Status.ACTIVE and not access.can_schedule(pair, user):
+        raise PermissionDenied
 
 
 def _add_errors(form, error):
@@ -85,6 +100,8 @@ def pair_space(request, pair_id):
                 if curriculum.is_mentee(request.user, pair)
                 else None
             ),
+            "roles": _roles(pair, request.user),
+            "preparation_pending": selectors.preparation_pending(pair),
         },
     )
 
@@ -93,18 +110,23 @@ def pair_space(request, pair_id):
 def session_list(request, pair_id):
     pair = access_pair(request.member, pair_id)
     sessions = list(selectors.upcoming_sessions(pair)) + list(selectors.past_sessions(pair))
-    return render(request, "sessions/session_list.html", {"pair": pair, "sessions": sessions})
+    return render(
+        request,
+        "sessions/session_list.html",
+        {"pair": pair, "sessions": sessions, "roles": _roles(pair, request.user)},
+    )
 
 
 @organization_view(Capability.PARTICIPATE)
 def schedule_session(request, pair_id):
     pair = access_pair(request.member, pair_id)
+    _require_scheduler(pair, request.user)
     module = _chosen_module(request, pair)
     form = forms.SessionForm(request.POST or None, pair=pair, user=request.user)
-    # The agenda's owner writes it, starting from the module's; the other person plans the date only,
-    # and the session starts from the module's agenda.
+    # The agenda's owner (as the programme says, the junior mentor by default) writes it, starting from
+    # the module's; the other side plans the date only, and the session starts from the module's agenda.
     agenda = None
-    if curriculum.can_edit_agenda(request.user, pair):
+    if access.can_edit_agenda(pair, request.user):
         agenda = forms.agenda_formset_from(
             pair, [(line, None) for line in curriculum.starting_agenda(pair, module)], request.POST or None
         )
@@ -136,6 +158,7 @@ def schedule_session(request, pair_id):
             "agenda": agenda,
             "module": module,
             "topic_form": forms.TopicForm(initial={"module": module}, pair=pair),
+            "preparation_pending": selectors.preparation_pending(pair),
         },
     )
 
@@ -168,9 +191,9 @@ def session_detail(request, pair_id, session_id):
             "progress": session.goal_progress.select_related("goal"),
             "cancel_form": forms.CancelForm(),
             "has_started": session.starts_at <= timezone.now(),
-            "can_edit_agenda": curriculum.can_edit_agenda(request.user, pair),
             "is_mentee": curriculum.is_mentee(request.user, pair),
             "session_challenges": session.challenges.all(),
+            "roles": _roles(pair, request.user),
         },
     )
 
@@ -179,6 +202,7 @@ def session_detail(request, pair_id, session_id):
 def reschedule_session(request, pair_id, session_id):
     pair = access_pair(request.member, pair_id)
     session = access_session(pair, session_id)
+    _require_scheduler(pair, request.user)
     if not session.is_open:
         messages.error(request, _("Only a planned session can be moved."))
         return redirect(_session_url(session))
@@ -402,6 +426,7 @@ def resource_delete(request, pair_id, resource_id):
 @organization_view(Capability.PARTICIPATE)
 def recurring_slot(request, pair_id):
     pair = access_pair(request.member, pair_id)
+    _require_scheduler(pair, request.user)
     form = forms.SlotForm(request.POST or None, pair=pair, user=request.user)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -478,7 +503,7 @@ def pair_curriculum(request, pair_id):
     return render(
         request,
         "sessions/curriculum.html",
-        {"pair": pair, "progress": curriculum.curriculum_progress(pair)},
+        {"pair": pair, "progress": curriculum.curriculum_progress(pair), "roles": _roles(pair, request.user)},
     )
 
 
@@ -486,7 +511,7 @@ def pair_curriculum(request, pair_id):
 def session_agenda(request, pair_id, session_id):
     pair = access_pair(request.member, pair_id)
     session = access_session(pair, session_id)
-    if not curriculum.can_edit_agenda(request.user, pair):
+    if not access.can_edit_agenda(pair, request.user):
         raise PermissionDenied
     if not session.is_open:
         messages.error(request, _("Only a planned session's agenda can be changed."))
@@ -496,7 +521,7 @@ def session_agenda(request, pair_id, session_id):
     agenda = forms.agenda_formset_from(pair, items, request.POST or None)
     if request.method == "POST" and topic.is_valid() and agenda.is_valid():
         try:
-            services.replace_agenda(
+            services.set_agenda(
                 session=session,
                 by=request.user,
                 agenda=forms.agenda_entries(agenda),

@@ -29,6 +29,10 @@ EXPECTED = {
     (MfaPolicy.EVERYONE, Role.EXECUTIVE): True,
     (MfaPolicy.EVERYONE, Role.MENTOR): True,
     (MfaPolicy.EVERYONE, Role.MENTEE): True,
+    (MfaPolicy.NOBODY, Role.ASSISTANT): False,
+    (MfaPolicy.HR_ADMINS, Role.ASSISTANT): False,
+    (MfaPolicy.HR_ADMINS_AND_EXECUTIVES, Role.ASSISTANT): False,
+    (MfaPolicy.EVERYONE, Role.ASSISTANT): True,
 }
 
 

@@ -40,6 +40,7 @@ def test_the_file_keeps_its_format(world):
         "notification_preferences",
         "calendar_feeds",
         "endorsements_given",
+        "delegations",
         "two_factor_resets",
         "directory_records",
     ]

@@ -24,6 +24,7 @@ ROLES = {
     Role.EXECUTIVE: ("direction@demo.binome.example", "executive_summary"),
     Role.MENTOR: ("lea.martin@demo.binome.example", "pair_accepted"),
     Role.MENTEE: ("jean.lefebvre@demo.binome.example", "pair_accepted"),
+    Role.ASSISTANT: ("nadia.perrot@demo.binome.example", "delegation_granted"),
 }
 
 

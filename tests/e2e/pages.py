@@ -22,12 +22,13 @@ from organizations.tenancy import tenant_context
 from pairing.models import MatchingRound, Pair, PairingRule
 from programmes.imports import prepare_import
 from programmes.models import CurriculumModule, Participant, Programme, Skill
-from sessions.models import Challenge, Goal, Session
+from sessions.models import Challenge, Delegation, Goal, Session
 from surveys.models import Question, SurveyResponse, SurveyTemplate
 from surveys.tokens import response_token
 
 HR, EXECUTIVE, MENTOR, MENTEE = Role.HR_ADMIN, Role.EXECUTIVE, Role.MENTOR, Role.MENTEE
-EVERYONE = frozenset({HR, EXECUTIVE, MENTOR, MENTEE})
+ASSISTANT = Role.ASSISTANT
+EVERYONE = frozenset({HR, EXECUTIVE, MENTOR, MENTEE, ASSISTANT})
 PARTICIPANTS = frozenset({MENTOR, MENTEE})
 
 # The demo person who plays each role (seed_demo's printed log-ins); each holds that one role.
@@ -36,6 +37,7 @@ PEOPLE = {
     EXECUTIVE: "direction@demo.binome.example",
     MENTOR: "lea.martin@demo.binome.example",
     MENTEE: "jean.lefebvre@demo.binome.example",
+    ASSISTANT: demo.DEMO_ASSISTANT_EMAIL,
 }
 PASSWORD = demo.DEMO_PASSWORD
 
@@ -108,17 +110,24 @@ PAGES = [
     Page("pair_space", PARTICIPANTS),
     Page("session_list", PARTICIPANTS),
     Page("session_detail", PARTICIPANTS),
-    Page("session_schedule", PARTICIPANTS),
-    Page("session_reschedule", PARTICIPANTS),
+    # The demo's programme keeps the defaults: the senior mentee plans, the junior mentor writes the agenda.
+    Page("session_schedule", frozenset({MENTEE})),
+    Page("session_reschedule", frozenset({MENTEE})),
+    Page("session_agenda", frozenset({MENTOR})),
     Page("session_log", PARTICIPANTS),
-    Page("recurring_slot", PARTICIPANTS),
+    Page("recurring_slot", frozenset({MENTEE})),
     Page("endorsement", frozenset({MENTEE})),
     Page("mentor_attestation", frozenset({MENTOR})),
+    Page("preparation", PARTICIPANTS),
+    Page("my_assistants", PARTICIPANTS),
+    Page("delegations", frozenset({HR})),
+    Page("assistant_sessions", frozenset({ASSISTANT})),
+    Page("assistant_schedule", frozenset({ASSISTANT})),
+    Page("assistant_reschedule", frozenset({ASSISTANT})),
     Page("goal_detail", PARTICIPANTS),
     Page("goal_edit", PARTICIPANTS),
     Page("goal_create", PARTICIPANTS),
     Page("pair_curriculum", PARTICIPANTS),
-    Page("session_agenda", frozenset({MENTOR})),
     Page("challenge_list", PARTICIPANTS),
     Page("challenge_answer", PARTICIPANTS),
     Page("challenge_create", frozenset({MENTEE})),
@@ -174,6 +183,9 @@ NOT_PAGES = {
             "module_delete",
             "audit_retention",
             "api_key_revoke",
+            "delegation_remove",
+            "assistant_cancel",
+            "matching_waive_preparation",
         ],
         "POST only",
     ),
@@ -333,11 +345,23 @@ def _programme(visitor: Visitor, values: dict) -> int:
 
 
 def _pair(visitor: Visitor, values: dict) -> int:
+    if visitor.role == ASSISTANT:
+        executives = Delegation.objects.filter(assistant=visitor.user).values("executive")
+        return (
+            Pair.objects.filter(mentee__user__in=executives, status=Pair.Status.ACTIVE)
+            .order_by("pk")
+            .first()
+            .pk
+        )
     side = "mentor" if visitor.role == MENTOR else "mentee"
     return Pair.objects.filter(**{side: visitor.participation}, status=Pair.Status.ACTIVE).first().pk
 
 
 def _session(visitor: Visitor, values: dict) -> int:
+    # The assistant's pages name the session alone: one of the executive's planned sessions.
+    if "pair_id" not in values:
+        sessions = Session.objects.filter(pair_id=_pair(visitor, values), status=Session.Status.SCHEDULED)
+        return sessions.filter(starts_at__gt=timezone.now()).order_by("starts_at").first().pk
     return Session.objects.filter(pair_id=values["pair_id"]).order_by("-starts_at").first().pk
 
 

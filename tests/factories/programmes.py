@@ -15,6 +15,7 @@ from programmes.models import (
     ParticipantSkill,
     Programme,
     Resource,
+    Side,
     Skill,
 )
 
@@ -43,6 +44,10 @@ class ProgrammeFactory(TenantFactory):
     status = Programme.Status.RUNNING
     cadence_days = 14
     charter = "We keep what is said **between us**."
+    # Both sides plan and write the agenda, so that tests of other rules need not know who does; the tests
+    # of roles inverted set the programme's real defaults (the mentee plans, the mentor writes the agenda).
+    scheduled_by = Side.BOTH
+    agenda_by = Side.BOTH
 
 
 class SkillFactory(TenantFactory):
@@ -76,6 +81,8 @@ class ParticipantFactory(TenantFactory):
             availability=factory.LazyFunction(lambda: list(ALL_WEEK)),
         )
         invited = factory.Trait(status=Participant.Status.INVITED)
+        # Enrolled before preparing: the charter accepted at enrolment, the module and the pledge not yet.
+        unprepared = factory.Trait(module_read_at=None, pledge_accepted_at=None)
 
     # The fields the traits set come before the related rows: factory_boy describes the rows already built
     # while it looks a trait up, and describing a user reads (and caches) the organisation's names.
@@ -83,6 +90,10 @@ class ParticipantFactory(TenantFactory):
     languages = factory.LazyFunction(list)
     availability = factory.LazyFunction(list)
     role = Participant.Role.MENTEE
+    # Prepared (charter, module, pledge): a pair's first session can be planned.
+    charter_accepted_at = factory.LazyFunction(timezone.now)
+    module_read_at = factory.LazyFunction(timezone.now)
+    pledge_accepted_at = factory.LazyFunction(timezone.now)
     programme = factory.SubFactory(ProgrammeFactory, organization=factory.SelfAttribute("..organization"))
     user = factory.SubFactory(UserFactory)
 

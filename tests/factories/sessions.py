@@ -5,10 +5,14 @@ import datetime
 import factory
 from django.utils import timezone
 
+from organizations.models import Membership
+from organizations.roles import Role
+from organizations.tenancy import tenant_context
 from sessions.models import (
     ActionItem,
     AgendaItem,
     Challenge,
+    Delegation,
     Goal,
     GoalProgress,
     PrivateNote,
@@ -16,7 +20,7 @@ from sessions.models import (
     SharedResource,
 )
 
-from .organizations import TenantFactory
+from .organizations import TenantFactory, UserFactory
 from .pairing import PairFactory
 
 
@@ -110,3 +114,22 @@ class ChallengeFactory(TenantFactory):
     owner = factory.LazyAttribute(lambda challenge: challenge.pair.mentee.user)
     text = factory.Sequence(lambda n: f"Try thing {n}")
     due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=7))
+
+
+class DelegationFactory(TenantFactory):
+    """An executive (a pair's mentee) who lets an assistant plan their sessions; the assistant holds the role."""
+
+    class Meta:
+        model = Delegation
+        skip_postgeneration_save = True
+
+    executive = factory.SubFactory(UserFactory)
+    assistant = factory.SubFactory(UserFactory)
+
+    @factory.post_generation
+    def membership(delegation, create, extracted, **kwargs):
+        if create and extracted is not False:
+            with tenant_context(delegation.organization):
+                Membership.objects.get_or_create(
+                    organization=delegation.organization, user=delegation.assistant, role=Role.ASSISTANT
+                )

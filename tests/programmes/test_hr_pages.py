@@ -172,7 +172,9 @@ def test_the_overview_shows_counts(client_for, hr_admin, organization, programme
     mentee = ParticipantFactory(
         organization=organization, programme=programme, role="mentee", status="enrolled"
     )
-    ParticipantFactory(organization=organization, programme=programme, role="mentee", status="enrolled")
+    ParticipantFactory(
+        organization=organization, programme=programme, role="mentee", status="enrolled", unprepared=True
+    )
     ParticipantFactory(organization=organization, programme=programme, role="mentor", status="invited")
     ParticipantFactory(organization=organization, programme=programme, role="mentor", status="withdrawn")
     with tenant_context(organization):
@@ -184,6 +186,8 @@ def test_the_overview_shows_counts(client_for, hr_admin, organization, programme
         "withdrawn": 1,
         "mentors": 1,
         "mentees": 2,
+        "prepared": 2,
+        "unprepared": 1,
         "unmatched": 1,
     }
 

@@ -1,6 +1,7 @@
 from tests.factories import (
     ActionItemFactory,
     ChallengeFactory,
+    DelegationFactory,
     GoalFactory,
     PairFactory,
     SessionFactory,
@@ -28,6 +29,9 @@ SAMPLES = {
     ),
     "resource_id": lambda organization: (
         SharedResourceFactory(organization=organization, title=FOREIGN_MARKER).pk
+    ),
+    "delegation_id": lambda organization: (
+        DelegationFactory(organization=organization, assistant__first_name=FOREIGN_MARKER).pk
     ),
 }
 

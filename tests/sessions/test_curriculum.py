@@ -4,15 +4,25 @@ the junior mentor owning the agenda, and challenges opening the next session."""
 import zoneinfo
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from organizations.tenancy import tenant_context
+from programmes.models import Programme, Side
 from sessions import curriculum, services
 from sessions.models import AgendaItem, Session
 from tests.factories import ChallengeFactory, CurriculumModuleFactory, SessionFactory, in_days
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+
+
+@pytest.fixture(autouse=True)
+def junior_mentor_writes_the_agenda(organization, programme):
+    """The programme's setting decides who owns the agenda (sessions.access.can_edit_agenda): here the
+    product's default, the junior mentor; both people plan, so that either can open the planning page."""
+    with tenant_context(organization):
+        Programme.objects.filter(pk=programme.pk).update(scheduled_by=Side.BOTH, agenda_by=Side.MENTOR)
+    programme.scheduled_by, programme.agenda_by = Side.BOTH, Side.MENTOR
 
 
 @pytest.fixture
@@ -169,7 +179,8 @@ def test_a_module_of_another_programme_is_refused(organization, pair, modules, c
 
 
 def test_only_the_agenda_owner_gives_an_agenda_to_the_service(organization, pair, modules):
-    with tenant_context(organization), pytest.raises(PermissionDenied):
+    # The programme says who writes the agenda (sessions.access.can_edit_agenda): the mentor by default.
+    with tenant_context(organization), pytest.raises(ValidationError, match="writes the agenda"):
         services.schedule_session(
             pair=pair,
             by=pair.mentee.user,
