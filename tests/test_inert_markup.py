@@ -683,6 +683,51 @@ def _send_every_email(organization, scene):
             due_at=now,
             object_id=scene["challenge"].pk,
         )
+        # Roles inverted (issue 15): the agenda to prepare, the preparation still to finish, the delegation.
+        from programmes.notifications import PREPARATION_REMINDER
+        from sessions.models import Delegation
+        from sessions.notifications import AGENDA_TO_PREPARE, DELEGATION_GRANTED
+
+        unprepared = NotificationSessionFactory(
+            organization=organization, pair=pair, starts_at=now + timedelta(days=3), duration_minutes=45
+        )
+        plan(
+            organization=organization,
+            recipient=people["mentor"],
+            kind=AGENDA_TO_PREPARE,
+            key=natural_key(AGENDA_TO_PREPARE, "session", unprepared.pk, recipient=people["mentor"]),
+            due_at=now,
+            object_id=unprepared.pk,
+            planned_for=unprepared.starts_at,
+            planned_sequence=unprepared.sequence,
+        )
+        plan(
+            organization=organization,
+            recipient=people["mentee"],
+            kind=PREPARATION_REMINDER,
+            key=natural_key(
+                PREPARATION_REMINDER, "participant", scene["participant"].pk, recipient=people["mentee"]
+            ),
+            due_at=now,
+            object_id=scene["participant"].pk,
+        )
+        from organizations.models import Membership
+
+        Membership.objects.create(organization=organization, user=people["mentee2"], role=Role.ASSISTANT)
+        delegation = Delegation.objects.create(
+            organization=organization,
+            executive=people["mentee"],
+            assistant=people["mentee2"],
+            granted_by=people["hr"],
+        )
+        plan(
+            organization=organization,
+            recipient=people["mentee2"],
+            kind=DELEGATION_GRANTED,
+            key=natural_key(DELEGATION_GRANTED, "delegation", delegation.pk, recipient=people["mentee2"]),
+            due_at=now,
+            object_id=delegation.pk,
+        )
         notify_session_invitations([upcoming], "REQUEST")
         notify_session_invitations([scene["sessions"][2]], "CANCEL")
     notification_tasks.dispatch_notifications()
@@ -693,7 +738,13 @@ def _send_every_email(organization, scene):
     # The inactivity nudge needs a pair with nothing planned; it fills the same template with the same names.
     # A webhook carries no text from people at all (tests/webhooks/test_events.py proves it with markers).
     e_mail_kinds = set(kind_values()) - {PAIR_INACTIVE, "webhook"}
-    assert delivered == e_mail_kinds, f"not delivered: {e_mail_kinds - delivered}"
+    with tenant_context(organization):
+        left = list(
+            Notification.objects.filter(kind__in=e_mail_kinds - delivered).values_list(
+                "kind", "status", "last_error"
+            )
+        )
+    assert delivered == e_mail_kinds, f"not delivered: {e_mail_kinds - delivered} {left}"
 
 
 def _values(scene):
@@ -709,6 +760,8 @@ def _values(scene):
     }
     programme_scene = {
         "programme_id": [scene["programme"].pk],
+        # The assistant's pages of a session (dates and places only).
+        "session_id": [upcoming.pk],
         "participant_id": [scene["participant"].pk],
         "import_id": [scene["import"].pk],
         "resource_id": [scene["resource"].pk],
@@ -728,6 +781,8 @@ def _values(scene):
         # list pages, which the walk visits.
         "key_id": [],
         "token_id": [],
+        # Removing a delegation is a POST; the assistant's and executive's names show on the list pages.
+        "delegation_id": [],
         "delivery_id": [],
         "provider_id": [scene["identity_provider"].provider_id],
         # allauth's SAML URLs (the organisation's IdP here is OIDC: they answer 404, the SAML pages' own
