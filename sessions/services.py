@@ -7,7 +7,7 @@ import zoneinfo
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -805,14 +805,15 @@ def set_agenda(
     _require_agenda_owner(pair, by)
     if not session.is_open:
         raise ValidationError(_("Only a planned session's agenda can be changed."))
+    chosen = cast("CurriculumModule | None", module)
     if module is not KEEP_MODULE:
-        curriculum.validate_module(pair, module)
+        curriculum.validate_module(pair, chosen)
     agenda = list(agenda)
     _check_goals_belong(pair, agenda)
     session.agenda_items.all().delete()
     _save_agenda(session, agenda)
-    if module is not KEEP_MODULE and session.module_id != (module.pk if module else None):
-        session.module = module
+    if module is not KEEP_MODULE and session.module_id != (chosen.pk if chosen else None):
+        session.module = chosen
         session.save(update_fields=["module"])
     return session
 
