@@ -492,22 +492,13 @@ class OutcomeBaselineForm(forms.ModelForm):
         fields = ["population", "promoted", "internal_mobility", "retained_6_months", "retained_12_months"]
 
 
-class OutcomeImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV or Excel file"),
-        help_text=_(
+class OutcomeImportForm(ImportForm):
+    """The participants import's file checks, for the mentors' outcomes file."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
             "Columns: email, then any of promoted, internal_mobility, retained_6_months, "
             "retained_12_months, recognition (or their French names). Write yes or no; an empty cell "
             "means not known yet."
-        ),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.tsv,.txt,.xlsx,text/csv"}),
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        limits = spreadsheets.Limits.from_settings()
-        if upload.size > limits.upload_bytes:
-            raise forms.ValidationError(spreadsheets.too_large_message(upload.size, limits))
-        uploads.validate_participant_file(upload)
-        upload.name = uploads.clean_filename(upload.name)
-        return upload
+        )
