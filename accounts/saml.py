@@ -7,8 +7,10 @@ module only says how it is set up for one organisation.
   (``/accounts/saml/<slug>/login/``, ``acs/``, ``metadata/``); the linked identities are stored under the
   provider's ``provider_id`` (``idp-<pk>``), so a subject asserted by one organisation's IdP never matches
   an identity of another's.
-- The IdP is read from its metadata, by URL (allauth fetches and caches it) or from the file the admin
-  uploaded (parsed here with python3-saml's metadata parser).
+- The IdP is read from its metadata, by URL or from the file the admin uploaded, parsed here with
+  python3-saml's metadata parser. The URL is fetched here (never by allauth or python3-saml, whose fetches
+  follow redirects anywhere): through the SSO session, to public addresses only, cached for four hours so
+  that certificate rollovers are followed.
 - The subject is the NameID, asked for in the persistent format: e-mail and names come from the
   attributes, under the names Entra ID, Okta and Google Workspace send by default.
 - Binôme signs its requests and wants signed assertions, with a key pair of its own per organisation,
@@ -16,6 +18,8 @@ module only says how it is set up for one organisation.
 """
 
 import datetime
+import hashlib
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +28,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
@@ -32,9 +37,13 @@ from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 
+from mentoring.outbound import refusal_in
 from organizations.tenancy import unscoped
 
 from .models import IdentityProvider
+from .sso_http import sso_session
+
+logger = logging.getLogger(__name__)
 
 PROVIDER = "saml"
 NAMEID_PERSISTENT = OneLogin_Saml2_Constants.NAMEID_PERSISTENT
@@ -67,6 +76,9 @@ ATTRIBUTE_MAPPING = {
 
 SP_CERTIFICATE_YEARS = 10
 METADATA_TIMEOUT_SECONDS = 10
+METADATA_MAX_BYTES = 1024 * 1024
+# allauth's own cache time for metadata read by URL: an IdP's new signing certificate is seen within it.
+METADATA_CACHE_SECONDS = 4 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,7 @@ class IdPDetails:
     entity_id: str
     sso_url: str
     certificate: str
+    slo_url: str = ""
 
 
 def _generate_key_pair(common_name: str) -> tuple[str, str]:
@@ -124,17 +137,30 @@ def ensure_sp_key_pair(*, provider: IdentityProvider) -> IdentityProvider:
     return provider
 
 
+def fetch_metadata(url: str) -> str:
+    """The metadata document at ``url``, through the SSO session; ``RefusedDestination`` or an error if not."""
+    with sso_session() as session:
+        answer = session.get(url, stream=True, timeout=METADATA_TIMEOUT_SECONDS)
+        answer.raise_for_status()
+        body = answer.raw.read(METADATA_MAX_BYTES + 1, decode_content=True)
+    if len(body) > METADATA_MAX_BYTES:
+        raise ValueError("metadata larger than 1 MB")
+    return body.decode("utf-8")
+
+
 def read_idp_metadata(*, url: str = "", xml: str = "") -> IdPDetails:
     """The IdP's entity id, sign-on URL and signing certificate from its metadata, or a ValidationError.
 
     The form calls it before saving, so the admin learns at once that a URL or a file is unusable.
     """
     try:
-        if xml:
-            parsed = OneLogin_Saml2_IdPMetadataParser.parse(xml)
-        else:
-            parsed = OneLogin_Saml2_IdPMetadataParser.parse_remote(url, timeout=METADATA_TIMEOUT_SECONDS)
-    except Exception:  # unreachable, not XML, not metadata: python3-saml raises many kinds
+        if url:
+            xml = fetch_metadata(url)
+        parsed = OneLogin_Saml2_IdPMetadataParser.parse(xml)
+    except Exception as error:  # unreachable, not XML, not metadata: python3-saml raises many kinds
+        refusal = refusal_in(error)
+        if refusal is not None:
+            raise ValidationError(str(refusal)) from None
         raise ValidationError(_("The identity provider's metadata could not be read.")) from None
     idp = parsed.get("idp") or {}
     certificate = idp.get("x509cert") or next(iter(idp.get("x509certMulti", {}).get("signing", [])), "")
@@ -143,22 +169,46 @@ def read_idp_metadata(*, url: str = "", xml: str = "") -> IdPDetails:
         raise ValidationError(
             _("The metadata names no identity provider with a sign-on URL and a signing certificate.")
         )
-    return IdPDetails(entity_id=idp["entityId"], sso_url=sso_url, certificate=certificate)
+    return IdPDetails(
+        entity_id=idp["entityId"],
+        sso_url=sso_url,
+        certificate=certificate,
+        slo_url=(idp.get("singleLogoutService") or {}).get("url", ""),
+    )
+
+
+def _metadata_by_url(url: str) -> IdPDetails | None:
+    key = "binome.saml.metadata." + hashlib.sha256(url.encode()).hexdigest()
+    details = cache.get(key)
+    if details is None:
+        try:
+            details = read_idp_metadata(url=url)
+        except ValidationError as error:
+            # Not cached: the next sign-in tries again once the IdP is back.
+            logger.warning("SAML metadata unreadable url=%s error=%s", url, " ".join(error.messages))
+            return None
+        cache.set(key, details, METADATA_CACHE_SECONDS)
+    return details
 
 
 def _idp_settings(provider: IdentityProvider) -> dict[str, Any] | None:
-    """allauth's ``idp`` settings, or None while the admin has given no usable metadata yet."""
-    # The URL first: it follows the IdP's certificate rollovers, a file does not. allauth fetches it and
-    # caches what it read (4 hours); entity_id None takes the metadata's first IdP.
+    """allauth's ``idp`` settings, or None while no usable metadata is at hand."""
+    # The URL first: it follows the IdP's certificate rollovers, a file does not.
     if provider.metadata_url:
-        return {"metadata_url": provider.metadata_url, "entity_id": None}
-    if not provider.metadata_xml:
+        details = _metadata_by_url(provider.metadata_url)
+    elif provider.metadata_xml:
+        try:
+            details = read_idp_metadata(xml=provider.metadata_xml)
+        except ValidationError:
+            details = None  # the form refuses such a file; a row written some other way runs no sign-in
+    else:
+        details = None
+    if details is None:
         return None
-    try:
-        details = read_idp_metadata(xml=provider.metadata_xml)
-    except ValidationError:
-        return None  # the form refuses such a file; a row written some other way runs no sign-in
-    return {"entity_id": details.entity_id, "sso_url": details.sso_url, "x509cert": details.certificate}
+    settings = {"entity_id": details.entity_id, "sso_url": details.sso_url, "x509cert": details.certificate}
+    if details.slo_url:
+        settings["slo_url"] = details.slo_url
+    return settings
 
 
 def idp_sso_url(provider: IdentityProvider) -> str:
@@ -166,18 +216,8 @@ def idp_sso_url(provider: IdentityProvider) -> str:
 
     The sign-in pages name its origin in their CSP (form-action), so that their form may lead there.
     """
-    from allauth.socialaccount.providers.saml.utils import fetch_metadata_url_config
-
-    try:
-        idp = _idp_settings(provider)
-        if idp is None:
-            return ""
-        if "metadata_url" in idp:
-            # allauth's own cached read: the sign-in that follows fetches nothing again.
-            return fetch_metadata_url_config(idp)["idp"]["singleSignOnService"]["url"]
-        return idp["sso_url"]
-    except Exception:  # unreachable or broken metadata: allauth reports it when the sign-in starts
-        return ""
+    idp = _idp_settings(provider)
+    return idp["sso_url"] if idp else ""
 
 
 def _advanced(provider: IdentityProvider) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from organizations.validators import single_line
 
 from . import sso
 from .models import IdentityProvider
+from .sso_http import sso_session
 
 # The key under the provider's redirect state (kept in the session by allauth until the callback)
 # that marks a round trip started by "Test connection".
@@ -58,6 +59,9 @@ def build_app(provider: IdentityProvider) -> SocialApp | None:
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_requests_session(self):
+        return sso_session()
+
     def list_apps(self, request, provider=None, client_id=None):
         # Only a lookup by provider id finds an app: listing every organisation's IdP (allauth's
         # provider buttons, "openid_connect" as a whole) would show who Binôme's customers are.

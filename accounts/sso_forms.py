@@ -1,15 +1,19 @@
+from urllib.parse import urlsplit
+
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mentoring import outbound
 from organizations.roles import Role
 
 from . import saml
 from .models import IdentityProvider
 
-METADATA_MAX_BYTES = 1024 * 1024
+METADATA_MAX_BYTES = saml.METADATA_MAX_BYTES
 
 
 def _https_urls(field, **kwargs):
@@ -74,7 +78,22 @@ class IdentityProviderForm(forms.ModelForm):
             cleaned["client_secret"] = IdentityProvider.objects.get(pk=self.instance.pk).client_secret
         if cleaned.get("protocol") == IdentityProvider.Protocol.SAML:
             self._check_saml_metadata(cleaned)
+        elif cleaned.get("server_url"):
+            self._check_public("server_url", cleaned["server_url"])
         return cleaned
+
+    def _check_public(self, field, url):
+        # The server fetches the issuer's discovery document and tokens from there at every sign-in: say now,
+        # not at the first sign-in, that it is a place Binôme will not connect to.
+        parts = urlsplit(url)
+        try:
+            outbound.addresses(
+                parts.hostname or "",
+                parts.port or (443 if parts.scheme == "https" else 80),
+                allow_private=settings.SSO_ALLOW_PRIVATE_NETWORKS,
+            )
+        except outbound.RefusedDestination as refusal:
+            self.add_error(field, str(refusal))
 
     def _check_saml_metadata(self, cleaned):
         # Read the IdP's metadata now, so that the admin learns at once that a URL or file is unusable.

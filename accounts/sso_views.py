@@ -1,5 +1,8 @@
 """Single sign-on pages: the organisation's security settings, the e-mail-first sign-in, break-glass."""
 
+import logging
+
+import requests
 from allauth.core import ratelimit
 from allauth.core.internal import ratelimit as ratelimit_impl
 from allauth.socialaccount.adapter import get_adapter as get_social_adapter
@@ -26,6 +29,8 @@ from .backends import BREAK_GLASS_ATTRIBUTE
 from .models import EmailDomain, IdentityProvider
 from .social_adapter import INVITATION, TEST_CONNECTION, build_app
 from .sso_forms import BreakGlassForm, DomainClaimForm, EmailFirstForm, IdentityProviderForm
+
+logger = logging.getLogger(__name__)
 
 
 @organization_view(Capability.MANAGE_SECURITY)
@@ -149,6 +154,31 @@ def withdraw_domain(request: MemberRequest, domain_id: int) -> HttpResponse:
     return redirect("security_sso", org_slug=request.organization.slug)
 
 
+def _to_identity_provider(request, provider: IdentityProvider, **redirect_arguments) -> HttpResponseBase:
+    """The browser sent on to the IdP; a page that says so if the server cannot reach the IdP.
+
+    Starting an OpenID sign-in fetches the issuer's discovery document: an IdP that is down, or an address
+    Binôme refuses to connect to (mentoring/outbound.py), would otherwise be a server error.
+    """
+    social = get_social_adapter().get_provider(request, provider.provider_id)
+    try:
+        return social.redirect(request, process=AuthProcess.LOGIN, **redirect_arguments)
+    except requests.RequestException as error:
+        logger.warning("identity provider unreachable provider=%s error=%s", provider.pk, error)
+        return render(
+            request,
+            "accounts/sso/refused.html",
+            {
+                "title": _("Sign-in unavailable"),
+                "message": _(
+                    "Your organisation's sign-in service cannot be reached just now. Try again in a few "
+                    "minutes; if it lasts, tell your HR team."
+                ),
+            },
+            status=502,
+        )
+
+
 @organization_view(Capability.MANAGE_SECURITY)
 @require_POST
 def test_connection(request: MemberRequest) -> HttpResponseBase:
@@ -160,8 +190,7 @@ def test_connection(request: MemberRequest) -> HttpResponseBase:
     # The session flag lets the adapter find the (possibly still disabled) provider, and proves the
     # round trip was started here; the state's data marks this one round trip as a test.
     request.session[TEST_CONNECTION] = provider.pk
-    social = get_social_adapter().get_provider(request, provider.provider_id)
-    return social.redirect(request, process=AuthProcess.LOGIN, data={TEST_CONNECTION: True})
+    return _to_identity_provider(request, provider, data={TEST_CONNECTION: True})
 
 
 # -- Signing in ---------------------------------------------------------------------------------------
@@ -192,11 +221,10 @@ def sign_in(request: UserRequest) -> HttpResponseBase:
             allow_form_to_idp(response, provider)
             return response
         if provider is not None:
-            social = get_social_adapter().get_provider(request, provider.provider_id)
             extra = {}
             if provider.protocol == IdentityProvider.Protocol.OIDC:
                 extra["auth_params"] = {"login_hint": email}
-            return social.redirect(request, process=AuthProcess.LOGIN, next_url=next_url or None, **extra)
+            return _to_identity_provider(request, provider, next_url=next_url or None, **extra)
         return render(request, "accounts/sso/password.html", {"email": email, "next": next_url})
     return render(request, "accounts/sso/sign_in.html", {"form": form, "next": next_url})
 
@@ -208,11 +236,10 @@ def invitation_through_sso(request: UserRequest, invitation: Invitation) -> Http
     if provider is None or provider.organization_id != invitation.organization_id:
         return None
     if request.method == "POST" and request.POST.get("sso"):
-        social = get_social_adapter().get_provider(request, provider.provider_id)
         extra = {}
         if provider.protocol == IdentityProvider.Protocol.OIDC:
             extra["auth_params"] = {"login_hint": invitation.email}
-        return social.redirect(request, process=AuthProcess.LOGIN, data={INVITATION: invitation.pk}, **extra)
+        return _to_identity_provider(request, provider, data={INVITATION: invitation.pk}, **extra)
     response = render(
         request, "accounts/sso/invitation.html", {"invitation": invitation, "provider": provider}
     )

@@ -270,6 +270,10 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+# The server fetches what HR types on the SSO page (an OpenID issuer's discovery document and endpoints, a
+# SAML metadata URL): to public addresses only (mentoring/outbound.py), unless the identity provider lives
+# on the company's own network (ADFS on the intranet), or on a developer's machine.
+SSO_ALLOW_PRIVATE_NETWORKS = env.bool("SSO_ALLOW_PRIVATE_NETWORKS", default=False)
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=14)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

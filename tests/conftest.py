@@ -43,8 +43,10 @@ def _suite_settings():
 
     Passwords are hashed with MD5: the suite creates thousands of people, and the slow default hasher
     would cost most of its time (accounts/test_password_hashing.py checks what production uses).
+    The test identity providers run on 127.0.0.1, which production refuses to fetch from
+    (tests/accounts/test_sso_outbound.py turns the refusal back on).
     """
-    overrides = {"PASSWORD_HASHERS": [FAST_HASHER]}
+    overrides = {"PASSWORD_HASHERS": [FAST_HASHER], "SSO_ALLOW_PRIVATE_NETWORKS": True}
     caches = _worker_caches(_worker_index())
     if caches:
         overrides["CACHES"] = caches

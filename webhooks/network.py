@@ -11,7 +11,6 @@ very address that was checked, so that a second lookup cannot point it elsewhere
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import socket
 import ssl
 from dataclasses import dataclass
@@ -20,13 +19,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from mentoring.outbound import RefusedDestination, addresses, is_public
+
+__all__ = ["RefusedDestination", "Response", "Target", "is_public", "post", "resolve"]
+
 USER_AGENT = "Binome-Webhooks/1"
 # What a receiver answers is kept on the row for HR: never more than this of it is read.
 MAX_RESPONSE_BYTES = 4096
-
-
-class RefusedDestination(Exception):  # noqa: N818 - a refusal, shown to HR as it is
-    """The URL may not receive webhooks (scheme, host, or an address inside a private network)."""
 
 
 @dataclass(frozen=True)
@@ -40,13 +39,6 @@ class Target:
 
 def _allow_private() -> bool:
     return bool(settings.WEBHOOKS_ALLOW_PRIVATE_NETWORKS)
-
-
-def is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
 
 
 def resolve(url: str) -> Target:
@@ -67,27 +59,11 @@ def resolve(url: str) -> Target:
     if not host:
         raise RefusedDestination(_("This is not a valid URL."))
     port = port or (443 if scheme == "https" else 80)
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as error:
-        raise RefusedDestination(_("The host name %(host)s does not resolve.") % {"host": host}) from error
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
-    if not addresses:
-        raise RefusedDestination(_("The host name %(host)s does not resolve.") % {"host": host})
-    if not _allow_private():
-        # Every address the name has, not only the first: a name with one public and one private address
-        # would reach inside the network on the day the order changes.
-        if not all(is_public(address) for address in addresses):
-            raise RefusedDestination(
-                _(
-                    "%(host)s points to a private or internal network address: webhooks only go to the internet."
-                )
-                % {"host": host}
-            )
+    found = addresses(host, port, allow_private=_allow_private())
     path = parts.path or "/"
     if parts.query:
         path = f"{path}?{parts.query}"
-    return Target(scheme=scheme, host=host, port=port, path=path, address=addresses[0])
+    return Target(scheme=scheme, host=host, port=port, path=path, address=found[0])
 
 
 class _PinnedHTTPConnection(http.client.HTTPConnection):
