@@ -151,6 +151,10 @@ else:
     # One process locally: an in-memory cache is enough for allauth's rate limits.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# SCIM requests per provisioning token (scim/protocol.py), counted in the same cache: an Entra ID or Okta
+# initial sync of thousands of people stays well under it; a directory looping on an error does not.
+SCIM_RATE_LIMIT = env.str("SCIM_RATE_LIMIT", default="1200/minute")
+
 # The REST API (api/): bearer keys only, JSON in and out, errors as RFC 9457 problems, per-key rate limits
 # counted in the cache above (so shared by every gunicorn worker when Redis is configured).
 REST_FRAMEWORK = {

@@ -1,11 +1,14 @@
 """The SCIM endpoint's plumbing: bearer tokens, JSON in and out, errors in SCIM's shape."""
 
 import json
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -27,6 +30,35 @@ LAST_USED_PRECISION = timedelta(minutes=5)
 # phone numbers and addresses) are dropped, not refused; Entra's ``remove`` of members carrying the members
 # in its ``value`` removes those; a ``replace`` on ``emails[type eq "work"].value`` with no work address
 # yet adds one.
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _rate() -> tuple[int, int]:
+    """``SCIM_RATE_LIMIT`` as (requests, seconds): "600/minute", "20/s", "10000/hour"."""
+    count, _, period = settings.SCIM_RATE_LIMIT.partition("/")
+    return int(count), PERIODS[period.strip()[:1].lower()]
+
+
+def seconds_until_allowed(token: ScimToken) -> int:
+    """0 while the token is within its rate, else the seconds until its window ends (``Retry-After``).
+
+    A fixed window per token, counted in the cache (Redis in production: one count for every worker), as the
+    REST API's keys are. A directory that loops on an error, or a leaked token, cannot take the web workers
+    from everyone else; with the cache away the count is lost and requests go through.
+    """
+    limit, period = _rate()
+    now = time.time()
+    key = f"scim:rate:{token.pk}:{int(now // period)}"
+    cache.add(key, 0, period + 1)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        count = 1
+    if count is None or count <= limit:
+        return 0
+    return max(1, int(period - now % period))
+
+
 POLICY = ScimPolicy(
     unknown=ScimPolicy.Unknown.ignore,
     remove_value_as_filter=ScimPolicy.RemoveValue.apply,
@@ -108,6 +140,11 @@ def scim_view(methods: set[str]) -> Callable[[Callable[..., HttpResponse]], Call
                 return response
             if request.method in ("POST", "PUT", "PATCH") and request.content_type not in ACCEPTED_TYPES:
                 return error_response(415, "Send application/scim+json", "invalidSyntax")
+            wait = seconds_until_allowed(token)
+            if wait:
+                response = error_response(429, f"Too many requests for this token: retry in {wait} s")
+                response["Retry-After"] = str(wait)
+                return response
             request.scim_token = token
             request.scim_base_url = request.build_absolute_uri("/scim/v2").rstrip("/")
             with tenant_context(token.organization), POLICY:

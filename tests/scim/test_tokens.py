@@ -14,6 +14,7 @@ from django.utils import timezone
 from organizations.audit import Action
 from organizations.models import AuditEvent
 from organizations.tenancy import tenant_context
+from scim import services
 from scim.models import ScimToken
 
 from .conftest import SCIM, ScimClient
@@ -120,3 +121,31 @@ def test_use_updates_last_used_at_at_most_every_few_minutes(
         scim.get("ServiceProviderConfig")
         with tenant_context(organization):
             assert ScimToken.objects.get(pk=token.pk).last_used_at > first
+
+
+def test_a_token_over_its_rate_gets_429_with_retry_after_and_the_others_go_on(
+    client, organization, other_organization, settings
+):
+    settings.SCIM_RATE_LIMIT = "3/minute"
+    busy = ScimClient(client, services.issue_token(organization=organization, name="Looping")[1])
+    calm = ScimClient(client, services.issue_token(organization=other_organization, name="Okta")[1])
+
+    answers = [busy.get("Users").status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+    refused = busy.get("Users")
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused.json()["status"] == "429"
+    assert "urn:ietf:params:scim:api:messages:2.0:Error" in refused.json()["schemas"]
+    assert calm.get("Users").status_code == 200
+
+
+def test_the_rate_starts_again_in_the_next_window(client, organization, settings):
+    settings.SCIM_RATE_LIMIT = "2/minute"
+    scim = ScimClient(client, services.issue_token(organization=organization, name="Entra ID")[1])
+    with time_machine.travel("2026-12-01 10:00:05Z", tick=False):
+        assert [scim.get("Users").status_code for _ in range(3)] == [200, 200, 429]
+
+    with time_machine.travel("2026-12-01 10:01:01Z", tick=False):
+        assert scim.get("Users").status_code == 200
