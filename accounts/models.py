@@ -6,6 +6,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from mentoring.encryption import EncryptedTextField
 from organizations.models import TIME_ZONE_CHOICES
 from organizations.people import known_name
 from organizations.roles import Role
@@ -164,14 +165,19 @@ class IdentityProvider(TenantModel):
         help_text=_("The issuer, or its .well-known/openid-configuration address."),
     )
     client_id = models.CharField(_("client id"), max_length=255, blank=True)
-    client_secret = models.CharField(_("client secret"), max_length=500, blank=True)
+    # Encrypted at rest (mentoring/encryption.py): the server sends it to the IdP, so it is read back.
+    client_secret = EncryptedTextField(
+        _("client secret"), max_length=500, blank=True, purpose="binome.accounts.oidc-client-secret"
+    )
     # SAML 2.0 (the service provider's own key and certificate are kept with the SAML runtime)
     metadata_url = models.URLField(_("IdP metadata URL"), max_length=500, blank=True)
     metadata_xml = models.TextField(_("IdP metadata"), blank=True)
     # Binôme's own SAML service-provider key pair for this organisation, made on first use
     # (accounts.saml): requests are signed with the key, the certificate is published in the SP metadata.
     # The key never leaves the server: no form, page or admin shows it.
-    sp_private_key = models.TextField(_("SP private key"), blank=True, editable=False)
+    sp_private_key = EncryptedTextField(
+        _("SP private key"), blank=True, editable=False, purpose="binome.accounts.saml-sp-key"
+    )
     sp_certificate = models.TextField(_("SP certificate"), blank=True, editable=False)
     # Policy
     sso_required = models.BooleanField(

@@ -1,17 +1,15 @@
 """Endpoint secrets: generated here, stored encrypted, and the signature every delivery carries.
 
 A signing secret must be read back to sign (unlike an API key, which is only compared), so it is kept
-encrypted with a key derived from ``SECRET_KEY`` (Fernet: AES-128-CBC and HMAC-SHA256); a key in
-``SECRET_KEY_FALLBACKS`` still decrypts, so rotating Django's key does not lose the endpoints' secrets.
+encrypted (mentoring/encryption.py: a key derived from ``SECRET_KEY``; a key in ``SECRET_KEY_FALLBACKS``
+still decrypts, so rotating Django's key does not lose the endpoints' secrets).
 """
 
-import base64
 import hashlib
 import hmac
 import secrets
 
-from cryptography.fernet import Fernet, MultiFernet
-from django.conf import settings
+from mentoring import encryption
 
 PREFIX = "whsec_"
 SIGNATURE_HEADER = "Binome-Signature"
@@ -23,22 +21,15 @@ def new_secret() -> str:
     return PREFIX + secrets.token_urlsafe(32)
 
 
-def _fernet() -> MultiFernet:
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet(
-        [
-            Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"binome.webhooks:{key}".encode()).digest()))
-            for key in keys
-        ]
-    )
+PURPOSE = "binome.webhooks"
 
 
 def encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return encryption.encrypt(secret, purpose=PURPOSE)
 
 
 def decrypt(token: str) -> str:
-    return _fernet().decrypt(token.encode()).decode()
+    return encryption.decrypt(token, purpose=PURPOSE)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:
