@@ -390,7 +390,9 @@ def mentors_attendance(programme: Programme) -> list[MentorAttendance]:
         excused_count=counted(CohortAttendance.Status.EXCUSED),
     )
     return [
-        MentorAttendance(mentor=row, present=row.present_count, absent=row.absent_count, excused=row.excused_count)
+        MentorAttendance(
+            mentor=row, present=row.present_count, absent=row.absent_count, excused=row.excused_count
+        )
         for row in rows
     ]
 
@@ -413,4 +415,6 @@ def session_rate(cohort_session: CohortSession) -> float | None:
     """Present among the mentors HR recorded, once recorded (an annotated row of ``cohort_sessions``)."""
     if cohort_session.attendance_recorded_at is None or cohort_session.is_cancelled:
         return None
-    return rate(cohort_session.present, cohort_session.present + cohort_session.absent + cohort_session.excused)
+    return rate(
+        cohort_session.present, cohort_session.present + cohort_session.absent + cohort_session.excused
+    )

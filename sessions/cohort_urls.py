@@ -5,7 +5,9 @@ from . import cohort_views as views
 urlpatterns = [
     path("cohort/", views.my_cohort, name="my_cohort"),
     path("programmes/<int:programme_id>/cohort/", views.cohort_page, name="cohort"),
-    path("programmes/<int:programme_id>/cohort/new/", views.cohort_session_create, name="cohort_session_create"),
+    path(
+        "programmes/<int:programme_id>/cohort/new/", views.cohort_session_create, name="cohort_session_create"
+    ),
     path(
         "programmes/<int:programme_id>/cohort/<int:cohort_session_id>/",
         views.cohort_session_detail,

@@ -126,9 +126,7 @@ def cohort_session_create(request, programme_id):
                 % {"count": len(planned)},
             )
             return _cohort_url(access.programme)
-    return render(
-        request, "sessions/cohort/session_form.html", {"programme": access.programme, "form": form}
-    )
+    return render(request, "sessions/cohort/session_form.html", {"programme": access.programme, "form": form})
 
 
 @organization_view(Capability.VIEW_ORGANIZATION)

@@ -571,7 +571,9 @@ class CohortSessionForm(forms.Form):
     def __init__(self, *args, user, organization, cohort_session=None, **kwargs):
         initial = kwargs.setdefault("initial", {})
         if cohort_session is not None:
-            local = timezone.localtime(cohort_session.starts_at, services.zone_or_error(cohort_session.time_zone))
+            local = timezone.localtime(
+                cohort_session.starts_at, services.zone_or_error(cohort_session.time_zone)
+            )
             initial.update(
                 kind=cohort_session.kind,
                 title=cohort_session.title,

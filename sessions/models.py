@@ -557,9 +557,7 @@ class CohortAttendance(TenantModel):
         EXCUSED = "excused", _("Excused")
 
     cohort_session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="attendance")
-    participant = models.ForeignKey(
-        Participant, on_delete=models.CASCADE, related_name="cohort_attendance"
-    )
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="cohort_attendance")
     status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
     in_advance = models.BooleanField(_("said in advance"), default=False)
     updated_at = models.DateTimeField(auto_now=True)

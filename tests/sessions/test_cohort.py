@@ -45,7 +45,9 @@ def mentors(organization, programme):
         UserFactory(email="sam@acme.example", first_name="Sam", time_zone="America/New_York", language="en"),
     ]
     return [
-        ParticipantFactory(organization=organization, programme=programme, user=user, role=Participant.Role.MENTOR)
+        ParticipantFactory(
+            organization=organization, programme=programme, user=user, role=Participant.Role.MENTOR
+        )
         for user in people
     ]
 
@@ -80,7 +82,10 @@ def _event(content):
 def test_a_series_every_three_months_runs_to_the_programmes_end(organization, programme):
     programme.end_date = datetime.date(2027, 6, 30)
     programme.save()
-    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)), tenant_context(organization):
+    with (
+        time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=datetime.UTC)),
+        tenant_context(organization),
+    ):
         planned = _plan(programme, starts_at=datetime.datetime(2027, 1, 14, 17, tzinfo=PARIS), every_months=3)
     local = [session.starts_at.astimezone(PARIS) for session in planned]
     assert [(moment.date(), moment.hour) for moment in local] == [
@@ -137,7 +142,9 @@ def test_every_enrolled_mentor_is_invited_with_an_ics(
     organization, programme, mentors, mentee_user, django_capture_on_commit_callbacks
 ):
     ParticipantFactory(organization=organization, programme=programme, user=mentee_user)
-    ParticipantFactory(organization=organization, programme=programme, role=Participant.Role.MENTOR, invited=True)
+    ParticipantFactory(
+        organization=organization, programme=programme, role=Participant.Role.MENTOR, invited=True
+    )
     with tenant_context(organization), django_capture_on_commit_callbacks(execute=True):
         (planned,) = _plan(programme)
     sent = rows(organization, kind=COHORT_INVITATION)
@@ -250,7 +257,9 @@ def test_a_mentee_enrolled_later_is_not_invited(organization, programme, mentors
     mentee = UserFactory(email="exec@acme.example")
     with tenant_context(organization):
         _plan(programme)
-        programme_services.enrol(programme=programme, user=mentee, role=Participant.Role.MENTEE, charter_accepted=True)
+        programme_services.enrol(
+            programme=programme, user=mentee, role=Participant.Role.MENTEE, charter_accepted=True
+        )
     assert rows(organization, kind=COHORT_INVITATION, recipient=mentee) == []
 
 
@@ -267,7 +276,10 @@ def test_a_mentor_who_withdraws_receives_the_cancel_of_the_sessions_ahead(organi
 
 def test_the_ics_reads_the_same_in_icalendar_vobject_and_icaljs(organization, programme):
     # Across the autumn change: planned in summer time for a date in winter time.
-    with time_machine.travel(datetime.datetime(2026, 10, 1, 8, tzinfo=datetime.UTC)), tenant_context(organization):
+    with (
+        time_machine.travel(datetime.datetime(2026, 10, 1, 8, tzinfo=datetime.UTC)),
+        tenant_context(organization),
+    ):
         session = CohortSessionFactory(
             organization=organization,
             programme=programme,
@@ -292,7 +304,9 @@ def test_a_cancelled_sessions_ics_reads_as_cancelled_everywhere(organization, pr
 def test_the_ics_keeps_text_inert(organization, programme):
     with tenant_context(organization):
         session = CohortSessionFactory(
-            organization=organization, programme=programme, description="Line one\r\nATTENDEE:mailto:x@evil.example"
+            organization=organization,
+            programme=programme,
+            description="Line one\r\nATTENDEE:mailto:x@evil.example",
         )
         event = _event(cohort_ics(session, method="REQUEST"))
     assert event.get("ATTENDEE") is None
@@ -330,7 +344,11 @@ def test_hr_records_attendance_and_the_rates_follow(organization, programme, men
     assert rates[training.pk] == pytest.approx(200 / 3)
     assert rates[debrief.pk] == pytest.approx(100 / 3)
     assert (by_mentor[mentors[0].pk].present, by_mentor[mentors[0].pk].rate) == (2, 100)
-    assert (by_mentor[mentors[1].pk].present, by_mentor[mentors[1].pk].excused, by_mentor[mentors[1].pk].rate) == (
+    assert (
+        by_mentor[mentors[1].pk].present,
+        by_mentor[mentors[1].pk].excused,
+        by_mentor[mentors[1].pk].rate,
+    ) == (
         1,
         1,
         50,
@@ -377,7 +395,9 @@ def test_a_mentor_excuses_themself_in_advance_and_can_take_it_back(organization,
         assert not CohortAttendance.objects.filter(cohort_session=session).exists()
 
 
-def test_a_mentor_cannot_excuse_themself_after_the_start_or_for_another_programme(organization, programme, mentors):
+def test_a_mentor_cannot_excuse_themself_after_the_start_or_for_another_programme(
+    organization, programme, mentors
+):
     with tenant_context(organization):
         held = CohortSessionFactory(organization=organization, programme=programme, held=True)
         with pytest.raises(ValidationError):

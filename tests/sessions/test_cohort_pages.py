@@ -45,7 +45,9 @@ def pair(organization, programme, mentor_user, mentee_user):
 
 @pytest.fixture
 def held(organization, programme, pair):
-    return CohortSessionFactory(organization=organization, programme=programme, held=True, title="Kick-off training")
+    return CohortSessionFactory(
+        organization=organization, programme=programme, held=True, title="Kick-off training"
+    )
 
 
 @pytest.fixture
@@ -76,7 +78,9 @@ def test_hr_reaches_every_page(organization, programme, held, hr_admin, client_f
         assert client.get(url).status_code == 200, name
 
 
-def test_a_mentor_of_the_programme_reads_and_may_not_manage(organization, programme, held, mentor_user, client_for):
+def test_a_mentor_of_the_programme_reads_and_may_not_manage(
+    organization, programme, held, mentor_user, client_for
+):
     client = client_for(mentor_user)
     urls = _urls(programme, held)
     for name in READS:
@@ -111,7 +115,8 @@ def test_everyone_else_gets_404(organization, programme, held, pair, mentee_user
     for name, url in _urls(programme, held).items():
         assert client.get(url).status_code == 404, name
     excuse = reverse(
-        "cohort_excuse", kwargs={"org_slug": "acme", "programme_id": programme.pk, "cohort_session_id": held.pk}
+        "cohort_excuse",
+        kwargs={"org_slug": "acme", "programme_id": programme.pk, "cohort_session_id": held.pk},
     )
     assert client.post(excuse, {"excused": "yes"}).status_code == 404
 
@@ -126,7 +131,8 @@ def test_a_member_of_another_organisation_gets_404(programme, held, outsider, cl
 def test_a_session_of_another_programme_is_404(organization, programme, held, hr_admin, client_for):
     elsewhere = CohortSessionFactory(organization=organization)
     url = reverse(
-        "cohort_session", kwargs={"org_slug": "acme", "programme_id": programme.pk, "cohort_session_id": elsewhere.pk}
+        "cohort_session",
+        kwargs={"org_slug": "acme", "programme_id": programme.pk, "cohort_session_id": elsewhere.pk},
     )
     assert client_for(hr_admin).get(url).status_code == 404
 
@@ -140,7 +146,10 @@ def test_the_programme_page_shows_each_sessions_rate_and_each_mentors_attendance
         held.save()
         CohortAttendanceFactory(organization=organization, cohort_session=held, participant=pair.mentor)
         CohortAttendanceFactory(
-            organization=organization, cohort_session=held, participant=other, status=CohortAttendance.Status.ABSENT
+            organization=organization,
+            cohort_session=held,
+            participant=other,
+            status=CohortAttendance.Status.ABSENT,
         )
     page = client_for(hr_admin).get(_urls(programme, held)["cohort"]).content.decode()
     assert "Kick-off training" in page
@@ -155,19 +164,35 @@ def test_a_mentor_sees_the_calendar_their_attendance_and_the_mentors_resources(
         held.attendance_recorded_at = held.starts_at
         held.save()
         CohortAttendanceFactory(organization=organization, cohort_session=held, participant=pair.mentor)
-    ResourceFactory(organization=organization, programme=programme, title="Mentor guide", audience=Resource.Audience.MENTORS)
-    ResourceFactory(organization=organization, programme=programme, title="Mentee guide", audience=Resource.Audience.MENTEES)
+    ResourceFactory(
+        organization=organization,
+        programme=programme,
+        title="Mentor guide",
+        audience=Resource.Audience.MENTORS,
+    )
+    ResourceFactory(
+        organization=organization,
+        programme=programme,
+        title="Mentee guide",
+        audience=Resource.Audience.MENTEES,
+    )
     page = client_for(mentor_user).get(_urls(programme, held)["cohort"]).content.decode()
     assert "Spring debrief" in page and "Kick-off training" in page
     assert "Mentor guide" in page
     assert "Mentee guide" not in page
-    assert reverse(
-        "cohort_session_ics", kwargs={"org_slug": "acme", "programme_id": programme.pk, "cohort_session_id": upcoming.pk}
-    ) in page
+    assert (
+        reverse(
+            "cohort_session_ics",
+            kwargs={"org_slug": "acme", "programme_id": programme.pk, "cohort_session_id": upcoming.pk},
+        )
+        in page
+    )
     assert "100%" in page
 
 
-def test_a_mentor_says_in_advance_they_cannot_come(organization, programme, upcoming, mentor_user, pair, client_for):
+def test_a_mentor_says_in_advance_they_cannot_come(
+    organization, programme, upcoming, mentor_user, pair, client_for
+):
     client = client_for(mentor_user)
     url = reverse(
         "cohort_excuse",
@@ -237,12 +262,16 @@ def test_hr_records_attendance_from_the_form(organization, programme, pair, held
 def test_nothing_a_pair_wrote_shows_on_the_cohort_pages(
     organization, programme, pair, held, upcoming, hr_admin, mentor_user, client_for
 ):
-    session = SessionFactory(organization=organization, pair=pair, held=True, shared_notes=f"{MARKER} notes", topics=MARKER)
+    session = SessionFactory(
+        organization=organization, pair=pair, held=True, shared_notes=f"{MARKER} notes", topics=MARKER
+    )
     AgendaItemFactory(organization=organization, session=session, text=f"{MARKER} agenda")
     PrivateNoteFactory(organization=organization, session=session, text=f"{MARKER} private")
     GoalFactory(organization=organization, pair=pair, title=f"{MARKER} goal")
     SharedResourceFactory(organization=organization, pair=pair, title=f"{MARKER} take-away", body=MARKER)
-    ChallengeFactory(organization=organization, session=session, text=f"{MARKER} challenge", reflection=MARKER)
+    ChallengeFactory(
+        organization=organization, session=session, text=f"{MARKER} challenge", reflection=MARKER
+    )
     with tenant_context(organization):
         CohortAttendanceFactory(organization=organization, cohort_session=held, participant=pair.mentor)
     for user in (hr_admin, mentor_user):
@@ -291,7 +320,9 @@ def test_the_session_page_keeps_its_query_count(
     with django_assert_max_num_queries(16) as small:
         assert client.get(url).status_code == 200
     for _ in range(6):
-        mentor = ParticipantFactory(organization=organization, programme=programme, role=Participant.Role.MENTOR)
+        mentor = ParticipantFactory(
+            organization=organization, programme=programme, role=Participant.Role.MENTOR
+        )
         CohortAttendanceFactory(organization=organization, cohort_session=held, participant=mentor)
     with django_assert_max_num_queries(16) as large:
         assert client.get(url).status_code == 200
