@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.downloads import private_download
@@ -122,7 +123,11 @@ def cohort_session_create(request, programme_id):
         else:
             messages.success(
                 request,
-                _("%(count)s session(s) planned. Every mentor of the programme is invited.")
+                ngettext(
+                    "%(count)s session planned. Every mentor of the programme is invited.",
+                    "%(count)s sessions planned. Every mentor of the programme is invited.",
+                    len(planned),
+                )
                 % {"count": len(planned)},
             )
             return _cohort_url(access.programme)
