@@ -11,7 +11,7 @@ from .roles import Capability, Role
 if TYPE_CHECKING:
     from .access import Member
 
-NAVIGATION = [
+NAVIGATION: list[tuple[Capability | Role, str, Any, Any]] = [
     (
         Capability.MANAGE_MEMBERS,
         "members",
@@ -131,11 +131,11 @@ NAVIGATION = [
 
 def navigation_for(member: "Member") -> list[dict[str, Any]]:
     items = []
-    for capability, url_name, label, description in NAVIGATION:
-        if isinstance(capability, Role):
-            if not member.has_role(capability):
+    for gate, url_name, label, description in NAVIGATION:
+        if isinstance(gate, Capability):
+            if not member.can(gate):
                 continue
-        elif not member.can(capability):
+        elif not member.has_role(gate):
             continue
         url = reverse(url_name, kwargs={"org_slug": member.organization.slug})
         items.append({"url": url, "label": label, "description": description})
