@@ -420,3 +420,19 @@ def test_a_session_that_started_can_be_neither_moved_nor_cancelled(organization,
                 duration_minutes=60,
                 time_zone="Europe/Paris",
             )
+
+
+def test_a_mentors_attendance_is_in_their_personal_data(organization, programme, mentors):
+    from accounts.personal_data import personal_data
+
+    with tenant_context(organization):
+        session = CohortSessionFactory(
+            organization=organization, programme=programme, held=True, title="Kick-off"
+        )
+        cohort.record_attendance(
+            cohort_session=session, statuses={mentors[0].pk: "present", mentors[1].pk: "absent"}
+        )
+    (acme,) = personal_data(user=mentors[0].user)["organisations"]
+    assert [(row["session"], row["attendance"]) for row in acme["cohort_attendance"]] == [
+        ("Kick-off", "present")
+    ]
