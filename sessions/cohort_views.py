@@ -166,6 +166,9 @@ def cohort_session_edit(request, programme_id, cohort_session_id):
     access = cohort.access_cohort(request.member, programme_id)
     cohort.require_manager(access)
     cohort_session = cohort.access_cohort_session(access, cohort_session_id)
+    if cohort_session.is_cancelled or cohort_session.starts_at <= timezone.now():
+        messages.error(request, _("Only a session still ahead can be moved or changed."))
+        return _session_url(cohort_session)
     form = forms.CohortSessionForm(
         request.POST or None,
         user=request.user,

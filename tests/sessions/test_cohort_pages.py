@@ -72,10 +72,32 @@ READS = ["cohort", "cohort_session", "cohort_session_ics"]
 MANAGES = ["cohort_session_create", "cohort_session_edit", "cohort_attendance"]
 
 
-def test_hr_reaches_every_page(organization, programme, held, hr_admin, client_for):
+def test_hr_reaches_every_page(organization, programme, held, upcoming, hr_admin, client_for):
     client = client_for(hr_admin)
     for name, url in _urls(programme, held).items():
-        assert client.get(url).status_code == 200, name
+        if name != "cohort_session_edit":
+            assert client.get(url).status_code == 200, name
+    assert client.get(_urls(programme, upcoming)["cohort_session_edit"]).status_code == 200
+
+
+def test_a_session_that_started_or_was_cancelled_opens_no_edit_form(
+    organization, programme, held, upcoming, hr_admin, client_for
+):
+    with tenant_context(organization):
+        upcoming.status = CohortSession.Status.CANCELLED
+        upcoming.save()
+    client = client_for(hr_admin)
+    for session in (held, upcoming):
+        response = client.get(_urls(programme, session)["cohort_session_edit"])
+        assert response.status_code == 302
+        assert response.url == _urls(programme, session)["cohort_session"]
+
+
+def test_an_upcoming_session_opens_no_attendance_form(
+    organization, programme, upcoming, hr_admin, client_for
+):
+    response = client_for(hr_admin).get(_urls(programme, upcoming)["cohort_attendance"])
+    assert response.status_code == 302
 
 
 def test_a_mentor_of_the_programme_reads_and_may_not_manage(
