@@ -16,6 +16,7 @@ organization_patterns = [
     path("my-matches/", include("pairing.participant_urls")),
     path("pairs/", include("sessions.urls")),
     path("", include("sessions.assistant_urls")),
+    path("", include("sessions.cohort_urls")),
     path("", include("notifications.urls")),
     path("", include("surveys.urls")),
     path("dashboard/", include("dashboards.urls")),

@@ -1,16 +1,17 @@
-"""The navigation bar's entries: each shown to members whose roles grant its capability."""
+"""The navigation bar's entries: each shown to members whose roles grant its capability, or who hold its
+role (a page for one role only, such as the junior mentors' cohort)."""
 
 from typing import TYPE_CHECKING, Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Capability
+from .roles import Capability, Role
 
 if TYPE_CHECKING:
     from .access import Member
 
-NAVIGATION = [
+NAVIGATION: list[tuple[Capability | Role, str, Any, Any]] = [
     (
         Capability.MANAGE_MEMBERS,
         "members",
@@ -34,6 +35,12 @@ NAVIGATION = [
         "my_programmes",
         _("My programmes"),
         _("Enrol, keep your profile up to date, read the charter."),
+    ),
+    (
+        Role.MENTOR,
+        "my_cohort",
+        _("Mentors' cohort"),
+        _("Trainings and debriefs with the other junior mentors, and the resources for mentors."),
     ),
     (
         Capability.MANAGE_PAIRING,
@@ -124,8 +131,11 @@ NAVIGATION = [
 
 def navigation_for(member: "Member") -> list[dict[str, Any]]:
     items = []
-    for capability, url_name, label, description in NAVIGATION:
-        if not member.can(capability):
+    for gate, url_name, label, description in NAVIGATION:
+        if isinstance(gate, Capability):
+            if not member.can(gate):
+                continue
+        elif not member.has_role(gate):
             continue
         url = reverse(url_name, kwargs={"org_slug": member.organization.slug})
         items.append({"url": url, "label": label, "description": description})

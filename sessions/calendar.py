@@ -21,7 +21,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from organizations.validators import single_line
 
-from .models import Session
+from .models import CohortSession, Session
 from .vtimezone import vtimezone
 
 PRODID = "-//Binôme//Reverse mentoring//EN"
@@ -94,6 +94,12 @@ def _attendee(user, role="REQ-PARTICIPANT"):
     return address
 
 
+def _organizer():
+    organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}")
+    organizer.params["cn"] = vText("Binôme")
+    return organizer
+
+
 def session_summary(session):
     pair = session.pair
     return single_line(
@@ -128,9 +134,7 @@ def _describe(event, session, *, url, cancelled):
     if single_line(session.location):
         event.add("location", single_line(session.location))
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    organizer = vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL.split('<')[-1].strip('> ')}")
-    organizer.params["cn"] = vText("Binôme")
-    event.add("organizer", organizer)
+    event.add("organizer", _organizer())
     for participant in (session.pair.mentor, session.pair.mentee):
         event.add("attendee", _attendee(participant.user))
 
@@ -260,3 +264,59 @@ def feed_ics(sessions, *, name):
     for members in series.values():
         events.extend(series_events(members[0].recurring_slot, members, writer=writer))
     return _finish(_calendar(name=name), events, writer)
+
+
+# The mentors' cohort ---------------------------------------------------------------------------------
+
+
+def cohort_uid(cohort_session):
+    return f"{cohort_session.uid}@binome"
+
+
+def cohort_url(cohort_session):
+    return settings.SITE_URL + reverse(
+        "cohort_session",
+        kwargs={
+            "org_slug": cohort_session.organization.slug,
+            "programme_id": cohort_session.programme_id,
+            "cohort_session_id": cohort_session.pk,
+        },
+    )
+
+
+def cohort_event(cohort_session, *, attendee=None, cancelled=False, writer=None):
+    """One VEVENT for a group session of the programme's mentors: the same UID, SEQUENCE and wall-clock
+    rules as a pair's session. Only the invitation's own recipient is named as attendee: a mentor's
+    calendar need not carry every colleague's address."""
+    writer = writer or _Writer()
+    zone = _zone_named(cohort_session.time_zone)
+    event = Event()
+    event.add("uid", cohort_uid(cohort_session))
+    event.add("sequence", cohort_session.sequence)
+    event.add("dtstart", writer.local(cohort_session.starts_at, zone))
+    event.add("dtend", writer.local(cohort_session.ends_at, zone))
+    event.add("dtstamp", datetime.now(UTC))
+    event.add("summary", single_line(cohort_session.title))
+    url = cohort_url(cohort_session)
+    event.add("url", url)
+    description = " ".join(
+        part
+        for part in (single_line(cohort_session.description), _("Details: %(url)s") % {"url": url})
+        if part
+    )
+    event.add("description", description)
+    if single_line(cohort_session.location):
+        event.add("location", single_line(cohort_session.location))
+    cancelled = cancelled or cohort_session.status == CohortSession.Status.CANCELLED
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("organizer", _organizer())
+    if attendee is not None:
+        event.add("attendee", _attendee(attendee))
+    return event
+
+
+def cohort_ics(cohort_session, *, method, attendee=None):
+    """The .ics of one cohort session: METHOD:REQUEST while it is planned or moved, CANCEL once called off."""
+    writer = _Writer()
+    events = [cohort_event(cohort_session, attendee=attendee, cancelled=method == "CANCEL", writer=writer)]
+    return _finish(_calendar(method=method), events, writer)

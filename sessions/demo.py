@@ -9,13 +9,15 @@ from django.utils import timezone, translation
 from mentoring.l10n import localized
 from organizations.demo import DEMO_ASSISTANT_EMAIL
 from pairing.models import Pair
-from programmes.models import Programme
+from programmes.models import Participant, Programme
 
 from .curriculum import challenge_review_line
 from .models import (
     ActionItem,
     AgendaItem,
     Challenge,
+    CohortAttendance,
+    CohortSession,
     Delegation,
     Endorsement,
     Goal,
@@ -80,6 +82,7 @@ def seed_demo(organization, people):
             continue
         _seed_pair(organization, programme, pair, index, modules)
     _seed_endorsements(pairs.order_by("pk"))
+    _seed_cohort(organization, programme)
     executive, assistant = people.get(DELEGATING_EXECUTIVE), people.get(DEMO_ASSISTANT_EMAIL)
     if executive is not None and assistant is not None:
         Delegation.objects.get_or_create(
@@ -314,3 +317,84 @@ def _review_challenges(organization, pair):
         with translation.override("fr"):
             line = challenge_review_line(challenge)
         AgendaItem.objects.create(organization=organization, session=following, text=line, position=0)
+
+
+# The mentors' cohort: the kick-off training held before the first sessions, with its attendance, a
+# debrief held since, and the next debrief ahead.
+COHORT = [
+    (
+        CohortSession.Kind.TRAINING,
+        "Formation des mentors : lancer le programme",
+        "Le rôle de mentor inversé, préparer une première séance, la confidentialité.",
+    ),
+    (
+        CohortSession.Kind.DEBRIEF,
+        "Débrief trimestriel des mentors",
+        "Ce qui marche dans nos séances, ce qui bloque, les idées à partager.",
+    ),
+    (
+        CohortSession.Kind.DEBRIEF,
+        "Débrief trimestriel des mentors",
+        "Ce qui marche dans nos séances, ce qui bloque, les idées à partager.",
+    ),
+]
+
+
+def _seed_cohort(organization, programme):
+    if CohortSession.objects.filter(programme=programme).exists():
+        return
+    now = timezone.now()
+    today = timezone.localdate()
+    training_day = min(programme.start_date - timedelta(days=7), today - timedelta(days=70))
+    days = [
+        training_day,
+        min(training_day + timedelta(days=91), today - timedelta(days=7)),
+        today + timedelta(days=20),
+    ]
+    mentors = list(
+        Participant.objects.filter(
+            programme=programme, role=Participant.Role.MENTOR, status=Participant.Status.ENROLLED
+        ).order_by("pk")
+    )
+    rng = random.Random(15)
+    for (kind, title, description), day in zip(COHORT, days, strict=True):
+        starts_at = datetime.combine(day, time(17, 0), tzinfo=PARIS)
+        held = starts_at < now
+        session = CohortSession.objects.create(
+            organization=organization,
+            programme=programme,
+            kind=kind,
+            title=title,
+            description=description,
+            starts_at=starts_at,
+            duration_minutes=120 if kind == CohortSession.Kind.TRAINING else 90,
+            time_zone="Europe/Paris",
+            location="Salle Lumière, siège"
+            if kind == CohortSession.Kind.TRAINING
+            else "https://teams.example/debrief",
+            attendance_recorded_at=starts_at + timedelta(hours=3) if held else None,
+        )
+        for index, mentor in enumerate(mentors):
+            if held:
+                roll = rng.random()
+                status = (
+                    CohortAttendance.Status.PRESENT
+                    if roll < 0.8
+                    else CohortAttendance.Status.EXCUSED
+                    if roll < 0.9
+                    else CohortAttendance.Status.ABSENT
+                )
+                # Léa, the demo's mentor, came to both.
+                if mentor.user.email == "lea.martin@demo.binome.example":
+                    status = CohortAttendance.Status.PRESENT
+            elif index == 1:
+                status = CohortAttendance.Status.EXCUSED  # one mentor already said they cannot come
+            else:
+                continue
+            CohortAttendance.objects.create(
+                organization=organization,
+                cohort_session=session,
+                participant=mentor,
+                status=status,
+                in_advance=not held,
+            )

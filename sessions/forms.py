@@ -11,7 +11,16 @@ from organizations.validators import no_control_characters
 from programmes.models import CurriculumModule, Participant, Skill
 
 from . import services
-from .models import Goal, RecurringSlot, Session, SharedResource
+from .models import (
+    COHORT_MINUTES_CEILING,
+    COHORT_MINUTES_FLOOR,
+    CohortAttendance,
+    CohortSession,
+    Goal,
+    RecurringSlot,
+    Session,
+    SharedResource,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -508,3 +517,120 @@ class HrDelegationForm(DelegationForm):
             .order_by("last_name", "first_name", "email")
         )
         self.order_fields(["executive", "email", "first_name", "last_name"])
+
+
+# The mentors' cohort ---------------------------------------------------------------------------------------
+
+
+class CohortSessionForm(forms.Form):
+    """A group session of the programme's mentors; on creation, once or every few months to the end."""
+
+    ONCE = ""
+    REPEAT_CHOICES = [
+        (ONCE, _("Once")),
+        ("1", _("Every month")),
+        ("2", _("Every 2 months")),
+        ("3", _("Every 3 months (quarterly)")),
+        ("6", _("Every 6 months")),
+    ]
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=CohortSession.Kind.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=_("Title"), max_length=200, validators=[no_control_characters])
+    date = forms.DateField(label=_("Date"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=_("Start time"), widget=TIME_INPUT)
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"),
+        min_value=COHORT_MINUTES_FLOOR,
+        max_value=COHORT_MINUTES_CEILING,
+        initial=90,
+        help_text=_("Between %(min)s and %(max)s minutes.")
+        % {"min": COHORT_MINUTES_FLOOR, "max": COHORT_MINUTES_CEILING},
+    )
+    time_zone = TimeZoneField()
+    location = forms.CharField(
+        label=_("Place or video link"),
+        max_length=300,
+        required=False,
+        validators=[no_control_characters],
+        help_text=_("A meeting room, or the link of the video call."),
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=3000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What the mentors will do and what to bring. Never a pair's content."),
+    )
+    repeat = forms.ChoiceField(
+        label=_("Repeat"),
+        choices=REPEAT_CHOICES,
+        required=False,
+        help_text=_("A series goes on at the same time until the programme's end."),
+    )
+
+    def __init__(self, *args, user, organization, cohort_session=None, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        if cohort_session is not None:
+            local = timezone.localtime(
+                cohort_session.starts_at, services.zone_or_error(cohort_session.time_zone)
+            )
+            initial.update(
+                kind=cohort_session.kind,
+                title=cohort_session.title,
+                date=local.date(),
+                start_time=local.time().replace(second=0),
+                duration_minutes=cohort_session.duration_minutes,
+                time_zone=cohort_session.time_zone,
+                location=cohort_session.location,
+                description=cohort_session.description,
+            )
+        else:
+            initial.setdefault("time_zone", user.time_zone)
+            initial.setdefault("kind", CohortSession.Kind.DEBRIEF)
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].suggest([user.time_zone, *zones_in_use(organization)])
+        if cohort_session is not None:
+            del self.fields["repeat"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date") and data.get("start_time") and data.get("time_zone"):
+            shifted = services.skipped_to(data["date"], data["start_time"], data["time_zone"])
+            if shifted is not None:
+                self.add_error(
+                    "start_time",
+                    _(
+                        "%(time)s does not exist on that day in this time zone: the clocks go forward "
+                        "an hour that night. Choose %(shifted)s or another time."
+                    )
+                    % {
+                        "time": formats.time_format(data["start_time"], "TIME_FORMAT"),
+                        "shifted": formats.time_format(shifted.time(), "TIME_FORMAT"),
+                    },
+                )
+                return data
+            data["starts_at"] = services.local_datetime(data["date"], data["start_time"], data["time_zone"])
+        repeat = data.get("repeat")
+        data["every_months"] = int(repeat) if repeat else None
+        return data
+
+
+class AttendanceForm(forms.Form):
+    """One choice per mentor: present, absent or excused (a mentor's excuse given in advance comes first)."""
+
+    def __init__(self, *args, candidates, current, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = list(candidates)
+        for mentor in self.candidates:
+            self.fields[f"mentor_{mentor.pk}"] = forms.ChoiceField(
+                label=(mentor.person.full_name if mentor.person else "") or mentor.user.email,
+                choices=CohortAttendance.Status.choices,
+                widget=forms.RadioSelect,
+                initial=current.get(mentor.pk, CohortAttendance.Status.PRESENT),
+            )
+
+    def statuses(self):
+        return {mentor.pk: self.cleaned_data[f"mentor_{mentor.pk}"] for mentor in self.candidates}
+
+    def rows(self):
+        return [(mentor, self[f"mentor_{mentor.pk}"]) for mentor in self.candidates]

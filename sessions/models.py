@@ -16,6 +16,8 @@ from programmes.models import (
     SESSION_MINUTES_FLOOR,
     CurriculumModule,
     Objective,
+    Participant,
+    Programme,
     Skill,
 )
 
@@ -472,6 +474,101 @@ class Delegation(TenantModel):
             ),
             models.CheckConstraint(
                 condition=~Q(executive=models.F("assistant")), name="delegation_not_to_self"
+            ),
+        ]
+
+    def __str__(self):
+        return row_name(self)
+
+
+COHORT_MINUTES_FLOOR = 15
+COHORT_MINUTES_CEILING = 480
+
+
+class CohortSession(TenantModel):
+    """A group session of a programme's junior mentors: a training before the start, a debrief at a cadence.
+
+    It belongs to the programme, never to a pair: nothing a pair wrote (goals, agenda, notes, challenges,
+    answers) is shown with it. ``sequence`` grows at each change so that calendars update the invitation
+    they hold (``uid``); ``series`` ties the debriefs planned together ("every 3 months").
+    """
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", _("Training")
+        DEBRIEF = "debrief", _("Debrief")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohort_sessions")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.DEBRIEF)
+    title = models.CharField(_("title"), max_length=200, validators=[no_control_characters])
+    starts_at = models.DateTimeField(_("starts at"))
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Paris")
+    location = models.CharField(
+        _("place or video link"), max_length=300, blank=True, validators=[no_control_characters]
+    )
+    description = models.TextField(_("description"), blank=True, max_length=3000)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    sequence = models.PositiveIntegerField(default=0)
+    uid = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    series = models.UUIDField(null=True, blank=True, editable=False)
+    # When HR recorded who came: the session's attendance rate counts from then on.
+    attendance_recorded_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("cohort session")
+        verbose_name_plural = _("cohort sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=COHORT_MINUTES_FLOOR)
+                & Q(duration_minutes__lte=COHORT_MINUTES_CEILING),
+                name="cohort_session_duration_within_bounds",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "programme", "starts_at"], name="cohort_session_by_start")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def ends_at(self):
+        return self.starts_at.astimezone(UTC) + timedelta(minutes=self.duration_minutes)
+
+    @property
+    def is_cancelled(self):
+        return self.status == self.Status.CANCELLED
+
+
+class CohortAttendance(TenantModel):
+    """Whether a junior mentor came to a cohort session: recorded by HR afterwards, or excused by the
+    mentor beforehand (``in_advance``)."""
+
+    class Status(models.TextChoices):
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    cohort_session = models.ForeignKey(CohortSession, on_delete=models.CASCADE, related_name="attendance")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="cohort_attendance")
+    status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
+    in_advance = models.BooleanField(_("said in advance"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cohort_session", "pk"]
+        verbose_name = _("cohort attendance")
+        verbose_name_plural = _("cohort attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort_session", "participant"], name="cohort_attendance_once_per_mentor"
             ),
         ]
 

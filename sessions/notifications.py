@@ -38,8 +38,8 @@ from organizations.roles import Role
 from organizations.tenancy import current_organization
 
 from . import access, selectors
-from .calendar import in_series, invitation_ics, series_ics, sessions_ics
-from .models import AgendaItem, Challenge, Delegation, Session
+from .calendar import cohort_ics, in_series, invitation_ics, series_ics, sessions_ics
+from .models import AgendaItem, Challenge, CohortSession, Delegation, Session
 
 SESSION_REMINDER_24H = notification_kind(
     "session_reminder_24h", gettext_lazy("Session reminder, the day before"), position=10
@@ -75,6 +75,14 @@ DELEGATION_GRANTED = notification_kind(
     mutable=False,
 )
 AGENDA_NOTICE = timedelta(days=3)
+# The mentors' group sessions (training, debriefs): the invitation carries the meeting, nobody mutes it.
+COHORT_INVITATION = notification_kind(
+    "cohort_invitation",
+    gettext_lazy("Calendar invitation to a mentors' cohort session"),
+    position=36,
+    roles={Role.MENTOR},
+    mutable=False,
+)
 
 REMINDER_OFFSETS = {
     SESSION_REMINDER_24H: timedelta(hours=24),
@@ -530,4 +538,88 @@ def render_session_invitation(row):
         action_label=_("Open the pair"),
         # After the first session has started, an invitation held by quiet hours stays in the app.
         deadline=sessions[0].starts_at,
+    )
+
+
+# The mentors' cohort -------------------------------------------------------------------------------------
+
+
+def notify_cohort_invitations(cohort_sessions, method, *, recipients=None):
+    """Plan the invitation (REQUEST) or cancellation (CANCEL) of each group session, at its current
+    SEQUENCE, to every enrolled mentor of its programme (or to ``recipients``, a mentor who enrolled
+    late). It goes out once the caller's transaction commits; planning the same version twice sends
+    nothing twice."""
+    from .cohort import mentors
+
+    if method not in METHODS:
+        raise ValueError(f"unknown calendar method {method!r}")
+    cohort_sessions = list(cohort_sessions)
+    if not cohort_sessions:
+        return
+    programme = cohort_sessions[0].programme
+    if recipients is None:
+        recipients = [mentor.user for mentor in mentors(programme)]
+    if not recipients:
+        return
+    notify_all(
+        organization=programme.organization,
+        kind=COHORT_INVITATION,
+        notices=[
+            Notice(
+                recipients=recipients,
+                key=f"{method}:cohort:{cohort_session.pk}:seq:{cohort_session.sequence}",
+                object_id=cohort_session.pk,
+                data={"method": method, "sequence": cohort_session.sequence},
+            )
+            for cohort_session in cohort_sessions
+        ],
+    )
+
+
+@renderer(COHORT_INVITATION)
+def render_cohort_invitation(row):
+    """The e-mail and its .ics in the mentor's language and time zone; a row for a version since changed,
+    or for someone no longer among the programme's mentors, is skipped."""
+    from .cohort import mentors
+
+    method = row.data["method"]
+    cohort_session = (
+        CohortSession.objects.filter(pk=row.object_id).select_related("organization", "programme").first()
+    )
+    if cohort_session is None or cohort_session.sequence != row.data["sequence"]:
+        return None
+    cancelled = method == "CANCEL"
+    if not cancelled and (cohort_session.is_cancelled or cohort_session.ends_at <= timezone.now()):
+        return None
+    user = row.recipient
+    if not cancelled and not mentors(cohort_session.programme).filter(user=user).exists():
+        return None
+    url = organization_url(
+        "cohort_session", programme_id=cohort_session.programme_id, cohort_session_id=cohort_session.pk
+    )
+    with timezone.override(user.time_zone):
+        context = {
+            "recipient": user,
+            "cohort_session": cohort_session,
+            "programme": cohort_session.programme,
+            "cancelled": cancelled,
+            "zone": user.time_zone,
+            "url": url,
+        }
+        subject = render_to_string("sessions/email/cohort_invitation_subject.txt", context)
+        text = render_to_string("sessions/email/cohort_invitation.txt", context)
+    content_type = f"text/calendar; charset=utf-8; method={method}"
+    return Message(
+        subject=subject,
+        text=text,
+        attachments=[
+            (
+                f"cohort-{cohort_session.uid}.ics",
+                cohort_ics(cohort_session, method=method, attendee=user),
+                content_type,
+            )
+        ],
+        action_url=url,
+        action_label=_("Open the cohort session"),
+        deadline=cohort_session.starts_at,
     )

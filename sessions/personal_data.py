@@ -13,6 +13,8 @@ from .models import (
     AgendaItem,
     CalendarFeed,
     Challenge,
+    CohortAttendance,
+    CohortSession,
     Delegation,
     Endorsement,
     Goal,
@@ -218,6 +220,29 @@ def _endorsements_given(user):
 def _delete_endorsements(*, user, now):
     Endorsement.objects.filter(Q(pair__mentee__user=user) | Q(pair__mentor__user=user)).delete()
 
+
+# A junior mentor's attendance at their cohort's group sessions: what HR recorded, or the excuse they gave.
+@privacy.export("cohort_attendance", position=46, covers=[CohortAttendance])
+def _cohort_attendance(user):
+    def entry(row):
+        session = row.cohort_session
+        return {
+            "programme": session.programme.name,
+            "session": session.title,
+            "kind": session.kind,
+            "starts_at": session.starts_at,
+            "attendance": row.status,
+            "said_in_advance": row.in_advance,
+        }
+
+    rows = CohortAttendance.objects.filter(participant__user=user).select_related("cohort_session__programme")
+    return list(rows.order_by("cohort_session__starts_at", "pk")), entry
+
+
+privacy.not_exported(
+    CohortSession,
+    why="a group session HR planned for a programme's mentors: a mentor's attendance at it is exported",
+)
 
 privacy.not_exported(
     RecurringSlot,

@@ -35,3 +35,17 @@ def end_delegations_when_access_ends(sender, user, organization, roles_left, **k
             Delegation.objects.filter(assistant=user).delete()
         if not roles_left:
             Delegation.objects.filter(executive=user).delete()
+
+
+def invite_late_mentor_to_the_cohort(sender, participant, **kwargs):
+    """A mentor who enrols once the cohort's sessions are planned is invited to those still ahead."""
+    from .cohort import invite_to_upcoming
+
+    invite_to_upcoming(participant=participant)
+
+
+def uninvite_withdrawn_mentor_from_the_cohort(sender, participant, **kwargs):
+    """A mentor who leaves the programme gets the cancellation of the cohort's sessions still ahead."""
+    from .cohort import uninvite_from_upcoming
+
+    uninvite_from_upcoming(participant=participant)

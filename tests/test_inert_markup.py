@@ -103,6 +103,7 @@ NOT_WRITTEN_BY_PEOPLE = {
     "programmes.ParticipantImport.sheet",
     "mentoring_sessions.RecurringSlot.time_zone",
     "mentoring_sessions.Session.time_zone",
+    "mentoring_sessions.CohortSession.time_zone",
     "mentoring_sessions.SharedResource.url",  # a validated http(s) URL
     "mentoring_sessions.CalendarFeed.token",
     "accounts.SignedInSession.session_key",
@@ -580,6 +581,18 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
             text=world.mark("mentoring_sessions.Endorsement.text"),
             show_topics=True,
         )
+        # The mentors' cohort (issue 15): a group session HR wrote, on the cohort pages and its invitation.
+        from sessions.models import CohortSession
+
+        cohort_session = CohortSession.objects.create(
+            organization=organization,
+            programme=pair.programme,
+            title=world.mark("mentoring_sessions.CohortSession.title"),
+            location=world.mark("mentoring_sessions.CohortSession.location"),
+            description=world.mark("mentoring_sessions.CohortSession.description"),
+            starts_at=now + timedelta(days=10),
+            duration_minutes=90,
+        )
     BreakGlassSignIn.objects.create(
         user=people["hr"], email="hr@acme.example", reason=world.mark("accounts.BreakGlassSignIn.reason")
     )
@@ -609,6 +622,7 @@ def _build(world, organization):  # noqa: PLR0915 - one scene, told in order
         "identity_provider": identity_provider,
         "domain": domain,
         "endpoint": endpoint,
+        "cohort_session": cohort_session,
     }
 
 
@@ -729,6 +743,9 @@ def _send_every_email(organization, scene):
             object_id=delegation.pk,
         )
         notify_session_invitations([upcoming], "REQUEST")
+        from sessions.notifications import notify_cohort_invitations
+
+        notify_cohort_invitations([scene["cohort_session"]], "REQUEST")
         notify_session_invitations([scene["sessions"][2]], "CANCEL")
     notification_tasks.dispatch_notifications()
     with tenant_context(organization):
@@ -777,6 +794,7 @@ def _values(scene):
         "invitation_id": [scene["invitation"].pk],
         "domain_id": [scene["domain"].pk],
         "endpoint_id": [scene["endpoint"].pk],
+        "cohort_session_id": [scene["cohort_session"].pk],
         # API keys and SCIM tokens: only their revoke actions (POST) take an id; their names show on the
         # list pages, which the walk visits.
         "key_id": [],
@@ -846,8 +864,9 @@ def test_it_renders_every_text_people_write_as_inert_text_on_every_page_and_emai
     leaks, shown = [], set()
     emails = list(mailoutbox)
     html_emails = [message for message in emails if getattr(message, "alternatives", None)]
-    # Notifications of every kind but one (see above), the nudge to both people, the invitation.
-    assert len(html_emails) >= len(kind_values()) - 1 + 2 + 1
+    # Notifications of every kind but one (see above), the nudge to both people, the invitation; the cohort's
+    # calendar invitation is plain text with its .ics, as a pair's is (its text is checked below).
+    assert len(html_emails) >= len(kind_values()) - 2 + 2 + 1
     for message in emails:
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":

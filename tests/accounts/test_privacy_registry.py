@@ -34,6 +34,7 @@ def test_the_file_keeps_its_format(world):
         "invitations",
         "programme_participations",
         "mentor_outcomes",
+        "cohort_attendance",
         "pairs",
         "survey_responses",
         "notifications",

@@ -22,7 +22,7 @@ from organizations.tenancy import tenant_context
 from pairing.models import MatchingRound, Pair, PairingRule
 from programmes.imports import prepare_import
 from programmes.models import CurriculumModule, Participant, Programme, Skill
-from sessions.models import Challenge, Delegation, Goal, Session
+from sessions.models import Challenge, CohortSession, Delegation, Goal, Session
 from surveys.models import Question, SurveyResponse, SurveyTemplate
 from surveys.tokens import response_token
 
@@ -132,6 +132,11 @@ PAGES = [
     Page("challenge_answer", PARTICIPANTS),
     Page("challenge_create", frozenset({MENTEE})),
     Page("survey_answer", frozenset({MENTEE})),
+    Page("cohort", frozenset({HR, MENTOR})),
+    Page("cohort_session", frozenset({HR, MENTOR})),
+    Page("cohort_session_create", frozenset({HR})),
+    Page("cohort_session_edit", frozenset({HR})),
+    Page("cohort_attendance", frozenset({HR})),
 ]
 
 # Pages of a signed-out visitor (the sign-in door and what hangs off it).
@@ -186,6 +191,8 @@ NOT_PAGES = {
             "delegation_remove",
             "assistant_cancel",
             "matching_waive_preparation",
+            "cohort_session_cancel",
+            "cohort_excuse",
         ],
         "POST only",
     ),
@@ -219,6 +226,7 @@ NOT_PAGES = {
             "participant_export",
             "resource_download",
             "session_ics",
+            "cohort_session_ics",
             "calendar_feed",
             "organization_logo",
             "my_data_download",
@@ -283,6 +291,7 @@ NOT_PAGES = {
     # redirects to a page above: the programme's profile, the person's one pair
     "enrol": "redirects to my_profile once enrolled",
     "my_pairs": "redirects to pair_space for someone with one pair",
+    "my_cohort": "redirects to the cohort of a mentor's one programme",
     # allauth pages that redirect away in this set-up (no one reaches them as a page to read)
     **dict.fromkeys(
         [
@@ -365,6 +374,14 @@ def _session(visitor: Visitor, values: dict) -> int:
     return Session.objects.filter(pair_id=values["pair_id"]).order_by("-starts_at").first().pk
 
 
+def _cohort_session(visitor: Visitor, values: dict) -> int:
+    """The demo's held training for its attendance (and for the others), the upcoming debrief to edit."""
+    sessions = CohortSession.objects.filter(programme_id=values["programme_id"]).order_by("starts_at", "pk")
+    if values.get("page") == "cohort_session_edit":
+        return sessions.filter(starts_at__gt=timezone.now()).first().pk
+    return sessions.filter(starts_at__lte=timezone.now()).last().pk
+
+
 def _goal(visitor: Visitor, values: dict) -> int:
     return Goal.objects.filter(pair_id=values["pair_id"]).order_by("pk").first().pk
 
@@ -439,6 +456,7 @@ ARGUMENTS: dict[str, Callable[[Visitor, dict], Any]] = {
         .first()
         .pk
     ),
+    "cohort_session_id": _cohort_session,
     "challenge_id": lambda visitor, values: (
         Challenge.objects.filter(pair_id=values["pair_id"]).order_by("pk").first().pk
     ),
@@ -481,7 +499,7 @@ def urls_for(
             kwargs.sort(key=lambda kwarg: _ORDER.index(kwarg) if kwarg in _ORDER else len(_ORDER))
             values: dict[str, Any] = {}
             for kwarg in kwargs:
-                values[kwarg] = ARGUMENTS[kwarg](visitor, values)
+                values[kwarg] = ARGUMENTS[kwarg](visitor, {**values, "page": page.name})
             if "org_slug" in routes[page.name]:
                 values["org_slug"] = organization.slug
             urls.append(reverse(page.name, kwargs=values))

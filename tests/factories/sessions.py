@@ -12,6 +12,8 @@ from sessions.models import (
     ActionItem,
     AgendaItem,
     Challenge,
+    CohortAttendance,
+    CohortSession,
     Delegation,
     Goal,
     GoalProgress,
@@ -22,6 +24,7 @@ from sessions.models import (
 
 from .organizations import TenantFactory, UserFactory
 from .pairing import PairFactory
+from .programmes import ParticipantFactory, ProgrammeFactory
 
 
 def in_days(days, hour=12, minute=30):
@@ -133,3 +136,40 @@ class DelegationFactory(TenantFactory):
                 Membership.objects.get_or_create(
                     organization=delegation.organization, user=delegation.assistant, role=Role.ASSISTANT
                 )
+
+
+class CohortSessionFactory(TenantFactory):
+    """A debrief of the programme's mentors in two weeks; ``held=True`` for a training held last week."""
+
+    class Meta:
+        model = CohortSession
+
+    class Params:
+        held = factory.Trait(
+            kind=CohortSession.Kind.TRAINING,
+            starts_at=factory.LazyFunction(lambda: in_days(-7, hour=14, minute=0)),
+        )
+
+    programme = factory.SubFactory(ProgrammeFactory, organization=factory.SelfAttribute("..organization"))
+    kind = CohortSession.Kind.DEBRIEF
+    title = factory.Sequence(lambda n: f"Debrief {n}")
+    starts_at = factory.LazyFunction(lambda: in_days(14, hour=17, minute=0))
+    duration_minutes = 90
+    time_zone = "Europe/Paris"
+    location = "Salle Lumière"
+
+
+class CohortAttendanceFactory(TenantFactory):
+    class Meta:
+        model = CohortAttendance
+
+    cohort_session = factory.SubFactory(
+        CohortSessionFactory, organization=factory.SelfAttribute("..organization"), held=True
+    )
+    participant = factory.SubFactory(
+        ParticipantFactory,
+        organization=factory.SelfAttribute("..organization"),
+        programme=factory.SelfAttribute("..cohort_session.programme"),
+        role="mentor",
+    )
+    status = CohortAttendance.Status.PRESENT

@@ -1,6 +1,7 @@
 from tests.factories import (
     ActionItemFactory,
     ChallengeFactory,
+    CohortSessionFactory,
     DelegationFactory,
     GoalFactory,
     PairFactory,
@@ -29,6 +30,9 @@ SAMPLES = {
     ),
     "resource_id": lambda organization: (
         SharedResourceFactory(organization=organization, title=FOREIGN_MARKER).pk
+    ),
+    "cohort_session_id": lambda organization: (
+        CohortSessionFactory(organization=organization, title=FOREIGN_MARKER, description=FOREIGN_MARKER).pk
     ),
     "delegation_id": lambda organization: (
         DelegationFactory(organization=organization, assistant__first_name=FOREIGN_MARKER).pk

@@ -71,3 +71,25 @@ def test_the_demo_gives_hr_a_silent_pair_an_unlogged_session_and_poor_ratings_to
         assert not poorly_rated.filter(starts_at__lt=now - demo.LOW_RATED_SINCE).exists()
         for pair in (unlogged, low_rated, regular):
             assert sessions.filter(pair=pair, status="scheduled", starts_at__gt=now).exists()
+
+
+def test_the_demo_shows_a_training_held_with_its_attendance_and_a_debrief_ahead(organization):
+    from programmes.models import Participant
+    from sessions.models import CohortAttendance, CohortSession
+    from tests.factories import ParticipantFactory
+
+    with tenant_context(organization):
+        pilot = ProgrammeFactory(organization=organization, name=demo.PILOT)
+        for _ in range(3):
+            ParticipantFactory(organization=organization, programme=pilot, role=Participant.Role.MENTOR)
+        demo.seed_demo(organization, {})
+        demo.seed_demo(organization, {})
+        sessions = list(CohortSession.objects.filter(programme=pilot).order_by("starts_at"))
+        now = timezone.now()
+        training = sessions[0]
+        assert training.kind == "training" and training.starts_at < now
+        assert training.attendance_recorded_at is not None
+        assert CohortAttendance.objects.filter(cohort_session=training).count() == 3
+        ahead = [session for session in sessions if session.starts_at > now]
+        assert [session.kind for session in ahead] == ["debrief"]
+        assert len(sessions) == 3
