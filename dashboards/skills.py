@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from scipy.stats import t as student
 
@@ -123,14 +124,25 @@ def _skill_rows(filters):
     end = filters.end_at
     levels = SkillProgress.objects.filter(
         _in_scope(filters, "participant"), audience=SurveyTemplate.Audience.MENTEE
-    ).annotate(
-        start=Case(_level("baseline", end), output_field=IntegerField()),
-        finish=Case(_level("final", end), _level("midpoint", end), output_field=IntegerField()),
-        mentor_start=Case(_level("mentor_baseline", end), output_field=IntegerField()),
-        mentor_finish=Case(
-            _level("mentor_final", end), _level("mentor_midpoint", end), output_field=IntegerField()
-        ),
     )
+    if end > filters.now:
+        # A period that runs to today: every level was given before its end, read as it is. Each
+        # level is copied into a dozen sums below, and so would be its CASE: 88 → a few ms at scale.
+        levels = levels.annotate(
+            start=F("baseline"),
+            finish=Coalesce("final", "midpoint"),
+            mentor_start=F("mentor_baseline"),
+            mentor_finish=Coalesce("mentor_final", "mentor_midpoint"),
+        )
+    else:
+        levels = levels.annotate(
+            start=Case(_level("baseline", end), output_field=IntegerField()),
+            finish=Case(_level("final", end), _level("midpoint", end), output_field=IntegerField()),
+            mentor_start=Case(_level("mentor_baseline", end), output_field=IntegerField()),
+            mentor_finish=Case(
+                _level("mentor_final", end), _level("mentor_midpoint", end), output_field=IntegerField()
+            ),
+        )
     levels = levels.annotate(
         change=F("finish") - F("start"),
         gap_at_start=F("start") - F("mentor_start"),
