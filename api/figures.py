@@ -5,6 +5,7 @@ dashboard page); this module only changes their form. Free-text comments are lef
 aggregates only.
 """
 
+import dataclasses
 import datetime
 
 from dashboards.privacy import Figure
@@ -17,6 +18,8 @@ LEFT_OUT = {"comments"}
 def _json(value):
     if isinstance(value, Figure):
         return {"value": None if value.hidden else _json(value.value), "hidden": value.hidden}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        value = {item.name: getattr(value, item.name) for item in dataclasses.fields(value)}
     if isinstance(value, dict):
         hidden = value.get("hidden") is True
         return {

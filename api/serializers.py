@@ -253,5 +253,9 @@ class FiguresSerializer(serializers.Serializer):
     months = serializers.ListField(child=serializers.DictField())
     goals = serializers.DictField(help_text="Goal progress: average and distribution.")
     surveys = serializers.DictField(
-        help_text="Survey aggregates: skills gained, practices adopted, satisfaction, NPS, response rates."
+        help_text=(
+            "Survey aggregates: skills gained, skills before and after (self and mentor ratings, mean "
+            "change with its 95% interval, share improved, gap), practices adopted, satisfaction, NPS, "
+            "response rates."
+        )
     )

@@ -204,3 +204,58 @@ def _title(category, series, value):
         "series": series,
         "value": _format(value),
     }
+
+
+INTERVAL_LABEL_WIDTH = 170
+INTERVAL_ROW = 26
+
+
+def interval_chart(rows, *, reach=None):
+    """A mean and its confidence interval per row, on a horizontal axis around zero ("no change").
+
+    ``rows``: (label, mean, low, high); a mean of None (hidden) draws a "hidden" mark, a low or high of
+    None (a single person) the mean alone. The axis runs from −``reach`` to +``reach`` in whole steps,
+    wide enough for every interval (at least 1, at most 4: levels run from 1 to 5).
+    """
+    ends = [abs(value) for _, mean, low, high in rows for value in (mean, low, high) if value is not None]
+    reach = reach or min(4, max(1, math.ceil(max(ends, default=1))))
+    left, right = LEFT + INTERVAL_LABEL_WIDTH, WIDTH - 16
+    top, height = TOP + 4, TOP + 4 + INTERVAL_ROW * len(rows) + BOTTOM
+
+    def x(value):
+        return round(left + (right - left) * (value + reach) / (2 * reach), 1)
+
+    drawn = []
+    for index, (label, mean, low, high) in enumerate(rows):
+        y = round(top + INTERVAL_ROW * index + INTERVAL_ROW / 2, 1)
+        text = str(label)
+        if len(text) * CHAR_WIDTH > INTERVAL_LABEL_WIDTH - 8:
+            text = text[: int((INTERVAL_LABEL_WIDTH - 8) / CHAR_WIDTH) - 1].rstrip() + "…"
+        row = {"y": y, "label": text, "label_x": left - 8, "hidden": mean is None}
+        if mean is not None:
+            row["x"] = x(mean)
+            row["title"] = _title(label, _("mean change"), mean)
+            if low is not None and high is not None:
+                row["x1"], row["x2"] = x(max(low, -reach)), x(min(high, reach))
+                row["title"] = _("%(label)s: mean change %(mean)s, 95%% interval %(low)s to %(high)s") % {
+                    "label": label,
+                    "mean": _format(mean),
+                    "low": _format(round(low, 2)),
+                    "high": _format(round(high, 2)),
+                }
+        else:
+            row["x"] = x(0)
+        drawn.append(row)
+    bottom = top + INTERVAL_ROW * len(rows)
+    return {
+        "width": WIDTH,
+        "height": height,
+        "rows": drawn,
+        "zero": x(0),
+        "top": top,
+        "bottom": bottom,
+        "ticks": [
+            {"x": x(step), "y": bottom + 16, "label": ("+" if step > 0 else "") + _format(step)}
+            for step in range(-reach, reach + 1)
+        ],
+    }

@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from pairing.models import Pair
 
-from . import cache, charts, impact, selectors
+from . import cache, charts, impact, selectors, skills
 from .filters import DashboardFilters
 
 
@@ -204,6 +204,7 @@ class Dashboard:
                 )
                 rows.append((_("Sessions per month"), f"{label} · {title}", "" if shown is None else shown))
         rows += impact.rows(self.impact, hidden=hidden)
+        rows += skills.rows(self.impact.get("before_after", []), hidden=hidden)
         return rows
 
 
@@ -216,6 +217,7 @@ def build(*, organization, filters: DashboardFilters, options: selectors.FilterO
         impact_groups = impact.figures(filters=filters, minimum=minimum)
         # Shown with the impact figures, computed with the sessions: the same scan gives its sums.
         impact_groups["usefulness"] = usefulness
+        impact_groups["before_after"] = skills.before_after(filters=filters, minimum=minimum)
         return {
             "participation": selectors.participation(filters=filters, minimum=minimum),
             "pairs": selectors.pairs_overview(filters=filters, options=options, minimum=minimum),

@@ -27,6 +27,17 @@ MENTOR_PROGRESS = [
     (_("Has your visibility in the company grown?"), Type.YES_NO, []),
     (_("Do you understand the company and its leaders better?"), Type.SCALE, []),
 ]
+# The mentor's view of the mentee, beside the mentee's own: asked in the pulse surveys of the first
+# sessions until the mentor has answered it once, halfway and at the end of the pair.
+MENTEE_AT_THE_START = [
+    (_("After your first sessions: where is your mentee on each skill of your pair?"), Type.MENTEE_SKILLS, [])
+]
+MENTEE_HALFWAY = [
+    (_("Halfway: where is your mentee now on each skill of your pair?"), Type.MENTEE_SKILLS, [])
+]
+MENTEE_AT_THE_END = [
+    (_("At the end of your pair: where is your mentee now on each skill?"), Type.MENTEE_SKILLS, [])
+]
 COMMENTS = [(_("Any comment for the programme team?"), Type.TEXT, [])]
 
 DEFAULTS = {
@@ -50,17 +61,17 @@ DEFAULTS = {
     ),
     (Moment.PULSE, Audience.MENTOR): (
         _("Your last session in one click"),
-        [(_("How useful was your last session?"), Type.SCALE, [])],
+        [(_("How useful was your last session?"), Type.SCALE, [])] + MENTEE_AT_THE_START,
     ),
     (Moment.MIDPOINT, Audience.MENTEE): (_("Halfway: your progress"), COMMON_PROGRESS + COMMENTS),
     (Moment.MIDPOINT, Audience.MENTOR): (
         _("Halfway: your progress"),
-        COMMON_PROGRESS + MENTOR_PROGRESS + COMMENTS,
+        COMMON_PROGRESS + MENTEE_HALFWAY + MENTOR_PROGRESS + COMMENTS,
     ),
     (Moment.FINAL, Audience.MENTEE): (_("The end of your pair: your progress"), COMMON_PROGRESS + COMMENTS),
     (Moment.FINAL, Audience.MENTOR): (
         _("The end of your pair: your progress"),
-        COMMON_PROGRESS + MENTOR_PROGRESS + COMMENTS,
+        COMMON_PROGRESS + MENTEE_AT_THE_END + MENTOR_PROGRESS + COMMENTS,
     ),
 }
 

@@ -85,6 +85,12 @@ class _History:
         for link in links.select_related("skill"):
             self.skills[link.participant_id].append((link.skill, link.level))
         self.responses, self.answers = [], []  # written together at the end
+        # Each person's own levels at baseline and halfway, and the mentor's surveys that rate a mentee:
+        # [(response, question, pair, halfway)], answered once every mentee's levels are known.
+        self.levels, self.halfway_levels, self.mentor_views = {}, {}, []
+        self.active_pairs = {
+            pair.mentor_id: pair for pair in Pair.objects.filter(programme=pilot, status=Pair.Status.ACTIVE)
+        }
         self.comments = 0
 
     def write(self):
@@ -95,10 +101,11 @@ class _History:
         midpoint_sent = min(datetime.combine(midpoint, time(9), PARIS), self.now - MIDPOINT_SENT_AGO)
         for participant in sorted(self.participants.values(), key=lambda participant: participant.user.email):
             rng = random.Random(participant.user.email)
-            levels = self._baseline(participant, rng, start)
+            levels = self.levels[participant.pk] = self._baseline(participant, rng, start)
             if midpoint_sent > start:
                 self._midpoint(participant, rng, midpoint_sent, levels)
         self._pulses()
+        self._mentor_views()
         SurveyResponse.objects.bulk_create(self.responses)
         Answer.objects.bulk_create([answer for answer in self.answers if answer.response.answered_at])
         rebuild_skill_progress()
@@ -131,14 +138,25 @@ class _History:
         """Halfway: skills gained (more by mentees), practices adopted, satisfaction, recommendation."""
         mentor = participant.role == Participant.Role.MENTOR
         template, questions = self.templates[(Moment.MIDPOINT, participant.role)]
+        pair = self.active_pairs.get(participant.pk) if mentor else None
         response = self._response(
-            template, participant, f"midpoint:participant:{participant.pk}", sent_at, rng, willing=0.85
+            template,
+            participant,
+            f"midpoint:participant:{participant.pk}",
+            sent_at,
+            rng,
+            willing=0.85,
+            pair=pair,
         )
         for question in questions:
             if question.type == Type.SKILLS:
+                halfway = self.halfway_levels[participant.pk] = {}
                 for skill, baseline in levels.items():
                     gain = rng.choice([0, 0, 1] if mentor else [0, 1, 1, 1, 2, 2])
-                    self._answer(response, question, number=min(5, baseline + gain), skill=skill)
+                    halfway[skill] = min(5, baseline + gain)
+                    self._answer(response, question, number=halfway[skill], skill=skill)
+            elif question.type == Type.MENTEE_SKILLS and pair is not None:
+                self.mentor_views.append((response, question, pair, True))
             elif question.type == Type.CHOICE:
                 # The choices are the defaults' practices, the last one being "none yet".
                 weights = [3, 4, 2, 1][: len(question.choices)]
@@ -160,6 +178,7 @@ class _History:
         sessions = Session.objects.filter(
             pair__programme=self.pilot, pair__status=Pair.Status.ACTIVE, status=Session.Status.HELD
         ).select_related("pair")
+        rated = set()
         for session in sessions.order_by("starts_at", "pk"):
             for participant_id in (session.pair.mentor_id, session.pair.mentee_id):
                 participant = self.participants.get(participant_id)
@@ -187,6 +206,21 @@ class _History:
                 for question in questions:
                     if question.type == Type.SCALE:
                         self._answer(response, question, number=rating)
+                    elif question.type == Type.MENTEE_SKILLS and session.pair_id not in rated:
+                        # The mentor's view of the mentee, asked until the first answer.
+                        self.mentor_views.append((response, question, session.pair, False))
+                        if response.answered_at:
+                            rated.add(session.pair_id)
+
+    def _mentor_views(self):
+        """Each mentor's rating of their mentee's skills: close to the mentee's own, often a little lower
+        at the start (executives tend to rate themselves kindly), nearer halfway."""
+        for response, question, pair, halfway in self.mentor_views:
+            own = (self.halfway_levels if halfway else self.levels).get(pair.mentee_id, {})
+            rng = random.Random(f"{response.key}:mentor-view")
+            for skill, level in own.items():
+                shift = rng.choice([0, 0, 1] if halfway else [-1, -1, 0, 0, 1])
+                self._answer(response, question, number=max(1, min(5, level + shift)), skill=skill)
 
     # --- Rows ---------------------------------------------------------------------------------------
 

@@ -17,17 +17,23 @@ class AnswerForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, questions, skills, version, **kwargs):
+    def __init__(self, *args, questions, skills, version, mentee_skills=None, **kwargs):
+        """``mentee_skills``: the skills a mentor rates their mentee on (``skills`` when not given); an
+        empty list leaves out the mentor's rating, when the survey is not about a pair or was rated."""
         super().__init__(*args, initial={"version": version}, **kwargs)
+        mentee_skills = skills if mentee_skills is None else mentee_skills
         self.expected_version = version
         self.entries = []
         # What the template renders: one group per question, its fields in order.
         self.groups = []
         for question in questions:
+            if question.type == Question.Type.MENTEE_SKILLS and not mentee_skills:
+                continue
             group = {"question": question, "label": str(question), "fields": [], "share": None}
             self.groups.append(group)
-            if question.type == Question.Type.SKILLS:
-                for skill in skills:
+            if question.type in Question.PER_SKILL:
+                rated = mentee_skills if question.type == Question.Type.MENTEE_SKILLS else skills
+                for skill in rated:
                     name = f"q{question.pk}_skill{skill.pk}"
                     self.fields[name] = _radio(str(skill), [(n, n) for n in range(1, 6)], question.required)
                     self.entries.append((name, question, skill))

@@ -114,15 +114,22 @@ class Question(TenantModel):
         MULTIPLE = "multiple", _("Several choices in a list")
         TEXT = "text", _("Free text")
         SKILLS = "skills", _("Self-assessment of the pair's skills (1 to 5)")
+        MENTEE_SKILLS = (
+            "mentee_skills",
+            _("The mentor rates the mentee's level on the pair's skills (1 to 5)"),
+        )
 
     # Types whose answers offer the options of ``choices``.
     WITH_CHOICES = (Type.CHOICE, Type.MULTIPLE)
+    # Types answered once per skill of the pair: one's own level, or (a mentor) the mentee's.
+    PER_SKILL = (Type.SKILLS, Type.MENTEE_SKILLS)
     # The numbers each numeric type accepts.
     NUMBERS = {
         Type.SCALE: range(1, 6),
         Type.RECOMMEND: range(0, 11),
         Type.YES_NO: range(0, 2),
         Type.SKILLS: range(1, 6),
+        Type.MENTEE_SKILLS: range(1, 6),
     }
 
     template = models.ForeignKey(SurveyTemplate, on_delete=models.CASCADE, related_name="questions")
@@ -253,15 +260,31 @@ class Answer(TenantModel):
 
 
 class SkillProgress(TenantModel):
-    """One participant's self-assessed level (1-5) of one skill at baseline, mid-programme and final.
+    """One participant's level (1-5) of one skill at baseline, mid-programme and final, as they rate
+    themselves and, for a mentee, as their mentor rates them.
 
     A read model of the skills answers, written when a survey is answered, so that the dashboard reads
-    one row per person and skill instead of re-aggregating every answer. Each moment keeps its latest
-    level and when it was given: a figure "as of" an earlier date stays exact. It holds nothing the
-    answers do not, and follows them: rebuilt from them by ``services.rebuild_skill_progress``.
+    one row per person and skill instead of re-aggregating every answer. Who rated is in the column:
+    ``baseline``, ``midpoint``, ``final`` are the person's own rating (a ``skills`` question);
+    ``mentor_baseline`` (from the first sessions), ``mentor_midpoint``, ``mentor_final`` are the mentor's
+    rating of the mentee (a ``mentee_skills`` question of a mentor's survey sent for the pair). Each keeps
+    its latest level and when it was given, so a figure "as of" an earlier date stays exact. It holds
+    nothing the answers do not, and follows them: rebuilt from them by ``services.rebuild_skill_progress``.
     """
 
     MOMENTS = (SurveyTemplate.Moment.BASELINE, SurveyTemplate.Moment.MIDPOINT, SurveyTemplate.Moment.FINAL)
+    # Where the mentor's rating of a survey at each moment is kept. The pulse surveys after the pair's
+    # first sessions ask it until the mentor has answered it once: that is the mentor's starting point.
+    MENTOR_MOMENTS = {
+        SurveyTemplate.Moment.BASELINE: "mentor_baseline",
+        SurveyTemplate.Moment.PULSE: "mentor_baseline",
+        SurveyTemplate.Moment.MIDPOINT: "mentor_midpoint",
+        SurveyTemplate.Moment.FINAL: "mentor_final",
+    }
+
+    class Rater(models.TextChoices):
+        SELF = "self", _("Self-assessment")
+        MENTOR = "mentor", _("Rated by the mentor")
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
@@ -273,6 +296,12 @@ class SkillProgress(TenantModel):
     midpoint_at = models.DateTimeField(null=True)
     final = models.PositiveSmallIntegerField(null=True)
     final_at = models.DateTimeField(null=True)
+    mentor_baseline = models.PositiveSmallIntegerField(null=True)
+    mentor_baseline_at = models.DateTimeField(null=True)
+    mentor_midpoint = models.PositiveSmallIntegerField(null=True)
+    mentor_midpoint_at = models.DateTimeField(null=True)
+    mentor_final = models.PositiveSmallIntegerField(null=True)
+    mentor_final_at = models.DateTimeField(null=True)
 
     class Meta:
         constraints = [
@@ -281,3 +310,10 @@ class SkillProgress(TenantModel):
 
     def __str__(self):
         return f"{self.participant_id} · {self.skill_id}"
+
+    @staticmethod
+    def column(moment, rater=Rater.SELF):
+        """The column holding a rating given at ``moment`` by ``rater`` (None: that moment keeps none)."""
+        if rater == SkillProgress.Rater.MENTOR:
+            return SkillProgress.MENTOR_MOMENTS.get(moment)
+        return moment if moment in SkillProgress.MOMENTS else None

@@ -56,14 +56,20 @@ def plan_surveys(organization, now):
         )
         sent = _sent_keys("baseline:") | _sent_keys("midpoint:")
         midpoint = programme.start_date + (programme.end_date - programme.start_date) / 2
+        # Halfway, the survey is about the person's active pair: a mentor rates that pair's mentee.
+        active = {}
+        if today >= midpoint:
+            for pair in Pair.objects.filter(programme=programme, status=Pair.Status.ACTIVE):
+                active[pair.mentor_id] = active[pair.mentee_id] = pair
         for participant in participants:
-            moments = [(Moment.BASELINE, f"baseline:participant:{participant.pk}")]
+            moments = [(Moment.BASELINE, f"baseline:participant:{participant.pk}", None)]
             if today >= midpoint:
-                moments.append((Moment.MIDPOINT, f"midpoint:participant:{participant.pk}"))
-            for moment, key in moments:
+                key = f"midpoint:participant:{participant.pk}"
+                moments.append((Moment.MIDPOINT, key, active.get(participant.pk)))
+            for moment, key, pair in moments:
                 template = templates.get((moment, participant.role))
                 if template and key not in sent:
-                    send_survey(template=template, participant=participant, key=key, now=now)
+                    send_survey(template=template, participant=participant, key=key, pair=pair, now=now)
         _plan_pulses(programme, templates, now)
         _plan_finals(programme, templates, now, today)
 

@@ -7,7 +7,7 @@ from organizations.models import Membership
 from organizations.roles import Role
 from programmes.models import Participant, ParticipantSkill, Skill
 
-from .models import Answer, Question, SurveyResponse, SurveyTemplate
+from .models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate
 
 
 def access_template(member, template_id):
@@ -169,6 +169,21 @@ def skills_for(response):
     for link in ParticipantSkill.objects.filter(participant_id__in=participant_ids).select_related("skill"):
         skills[link.skill.pk] = link.skill
     return sorted(skills.values(), key=lambda skill: skill.name)
+
+
+def mentee_skills_for(response, skills):
+    """The skills a mentor rates their mentee on in ``response``: the pair's ``skills``, or none (the
+    question is left out) when the survey is no mentor's, is about no pair, or is a pulse after the
+    mentor has given their starting rating of this mentee (it is asked at the first sessions only)."""
+    if not response.pair_id or response.template.audience != SurveyTemplate.Audience.MENTOR:
+        return []
+    if response.template.moment == SurveyTemplate.Moment.PULSE:
+        rated = SkillProgress.objects.filter(
+            participant_id=response.pair.mentee_id, mentor_baseline__isnull=False
+        ).exists()
+        if rated:
+            return []
+    return skills
 
 
 def unanswered_for_reminder(*, sent_before, now):

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -108,7 +109,7 @@ def _checked(question: Question, skill: Skill | None, number: int | None, text: 
         return {"skill": None, "number": None, "text": text, "option": question.choices.index(text) + 1}
     if number not in Question.NUMBERS[Question.Type(question.type)] or text:
         raise invalid
-    if (question.type == Question.Type.SKILLS) != (skill is not None):
+    if (question.type in Question.PER_SKILL) != (skill is not None):
         raise invalid
     return {"skill": skill, "number": number, "text": "", "option": None}
 
@@ -154,38 +155,67 @@ def submit_answers(*, response: SurveyResponse, answers: Iterable[AnswerInput]) 
     locked.save(update_fields=["answered_at", "version"])
     record_skill_levels(
         response=locked,
-        levels={
-            skill.pk: number
-            for question, skill, number, _text, _shared in answers
-            if question.type == Question.Type.SKILLS and skill is not None and number is not None
-        },
+        levels=_levels(answers, Question.Type.SKILLS),
+        mentee_levels=_levels(answers, Question.Type.MENTEE_SKILLS),
     )
     return locked
 
 
-def record_skill_levels(*, response: SurveyResponse, levels: Mapping[int, int]) -> None:
-    """Keep the participant's ``SkillProgress`` in step with an answered survey: {skill id: level}.
+def _levels(answers: list[AnswerInput], type: str) -> dict[int, int]:
+    return {
+        skill.pk: number
+        for question, skill, number, _text, _shared in answers
+        if question.type == type and skill is not None and number is not None
+    }
 
-    Only the baseline, mid-programme and final surveys assess skills; each answer replaces the level the
-    person gave earlier at the same moment and leaves the other moments as they were.
+
+def record_skill_levels(
+    *, response: SurveyResponse, levels: Mapping[int, int], mentee_levels: Mapping[int, int] | None = None
+) -> None:
+    """Keep ``SkillProgress`` in step with an answered survey: {skill id: level}.
+
+    ``levels`` are the respondent's own (baseline, mid-programme and final surveys); each replaces the
+    level the person gave earlier at the same moment and leaves the other moments as they were.
+    ``mentee_levels`` are a mentor's rating of the mentee of the response's pair, kept on the mentee's
+    rows: from the first sessions (a baseline or pulse survey, the first rating kept), mid-programme or
+    at the end (the latest kept).
     """
     moment = response.template.moment
-    if moment not in SkillProgress.MOMENTS or not levels:
+    column = SkillProgress.column(moment)
+    if column and levels:
+        _write_levels(response, response.participant_id, response.template.audience, column, levels)
+    mentee_id = response.pair.mentee_id if response.pair_id and response.pair else None
+    column = SkillProgress.column(moment, SkillProgress.Rater.MENTOR)
+    if not (mentee_levels and mentee_id and column):
         return
+    if moment == SurveyTemplate.Moment.PULSE:
+        rated = set(
+            SkillProgress.objects.filter(
+                participant_id=mentee_id, skill_id__in=list(mentee_levels), mentor_baseline__isnull=False
+            ).values_list("skill_id", flat=True)
+        )
+        mentee_levels = {skill: level for skill, level in mentee_levels.items() if skill not in rated}
+    if mentee_levels:
+        _write_levels(response, mentee_id, SurveyTemplate.Audience.MENTEE, column, mentee_levels)
+
+
+def _write_levels(
+    response: SurveyResponse, participant_id: int, audience: str, column: str, levels: Mapping[int, int]
+) -> None:
     SkillProgress.objects.bulk_create(
         [
             SkillProgress(
                 organization_id=response.organization_id,
-                participant_id=response.participant_id,
+                participant_id=participant_id,
                 skill_id=skill_id,
-                audience=response.template.audience,
-                **{moment: level, f"{moment}_at": response.answered_at},
+                audience=audience,
+                **{column: level, f"{column}_at": response.answered_at},
             )
             for skill_id, level in levels.items()
         ],
         update_conflicts=True,
         unique_fields=["participant", "skill"],
-        update_fields=["audience", moment, f"{moment}_at"],
+        update_fields=["audience", column, f"{column}_at"],
     )
 
 
@@ -194,13 +224,17 @@ def rebuild_skill_progress() -> None:
     """Recompute the current organisation's ``SkillProgress`` from its answers, in one read and one write.
 
     For answers written without ``submit_answers`` (the demo's survey history, the bench), or to repair
-    the read model. Later answers at the same moment win, as they do when answered one by one.
+    the read model. Later answers at the same moment win, as they do when answered one by one, except a
+    mentor's rating from the pulse surveys, where the first one is the starting point.
     """
     progress: dict[tuple[int, int], SkillProgress] = {}
     answers = (
         Answer.objects.filter(
-            question__type=Question.Type.SKILLS,
-            question__template__moment__in=SkillProgress.MOMENTS,
+            Q(
+                question__type=Question.Type.SKILLS,
+                question__template__moment__in=SkillProgress.MOMENTS,
+            )
+            | Q(question__type=Question.Type.MENTEE_SKILLS, response__pair__isnull=False),
             skill__isnull=False,
             number__isnull=False,
             response__answered_at__isnull=False,
@@ -209,24 +243,43 @@ def rebuild_skill_progress() -> None:
         .values_list(
             "organization_id",
             "response__participant_id",
+            "response__pair__mentee_id",
             "skill_id",
+            "question__type",
             "question__template__audience",
             "question__template__moment",
             "number",
             "response__answered_at",
         )
     )
-    for organization_id, participant_id, skill_id, audience, moment, level, answered_at in answers.iterator(
-        chunk_size=5000
-    ):
+    for (
+        organization_id,
+        participant_id,
+        mentee_id,
+        skill_id,
+        type,
+        audience,
+        moment,
+        level,
+        answered_at,
+    ) in answers.iterator(chunk_size=5000):
+        if type == Question.Type.MENTEE_SKILLS:
+            participant_id, audience = mentee_id, SurveyTemplate.Audience.MENTEE
+            column = SkillProgress.column(moment, SkillProgress.Rater.MENTOR)
+        else:
+            column = SkillProgress.column(moment)
+        if column is None:
+            continue
         row = progress.get((participant_id, skill_id))
         if row is None:
             row = progress[participant_id, skill_id] = SkillProgress(
                 organization_id=organization_id, participant_id=participant_id, skill_id=skill_id
             )
+        if column == "mentor_baseline" and moment == SurveyTemplate.Moment.PULSE and row.mentor_baseline:
+            continue
         row.audience = audience
-        setattr(row, moment, level)
-        setattr(row, f"{moment}_at", answered_at)
+        setattr(row, column, level)
+        setattr(row, f"{column}_at", answered_at)
     SkillProgress.objects.all().delete()
     SkillProgress.objects.bulk_create(progress.values(), batch_size=2000)
 
@@ -312,11 +365,19 @@ def _clean_text(value: str, label: StrOrPromise, *, required: bool, max_length: 
 
 
 def _clean_question(
-    *, text: str, text_en: str, type: str, choices: Iterable[str], choices_en: Iterable[str]
+    *,
+    text: str,
+    text_en: str,
+    type: str,
+    choices: Iterable[str],
+    choices_en: Iterable[str],
+    audience: str = SurveyTemplate.Audience.MENTOR,
 ) -> dict:
     """The fields of a question as stored, or a ``ValidationError`` saying what to fix."""
     if type not in Question.Type.values:
         raise ValidationError(_("Choose a type of question."))
+    if type == Question.Type.MENTEE_SKILLS and audience != SurveyTemplate.Audience.MENTOR:
+        raise ValidationError(_("Only a survey sent to mentors can ask them to rate their mentee."))
     fields = {
         "text": _clean_text(text, _("The question in French"), required=True, max_length=300),
         "text_en": _clean_text(text_en, _("The question in English"), required=False, max_length=300),
@@ -386,7 +447,12 @@ def add_question(
     """Append a question to a template, in French and (optionally) English; a choice question needs at
     least two choices, and as many in English if any. Once the survey has answers, a new version."""
     fields = _clean_question(
-        text=text, text_en=text_en, type=type, choices=choices or [], choices_en=choices_en or []
+        text=text,
+        text_en=text_en,
+        type=type,
+        choices=choices or [],
+        choices_en=choices_en or [],
+        audience=template.audience,
     )
     locked, new_version = _writable(template)
     last = locked.current_questions.order_by("-position").values_list("position", flat=True).first() or 0
@@ -413,7 +479,12 @@ def update_question(
     versions' (``identity``). Whether it is required changes nothing a respondent reads.
     """
     fields = _clean_question(
-        text=text, text_en=text_en, type=type, choices=choices or [], choices_en=choices_en or []
+        text=text,
+        text_en=text_en,
+        type=type,
+        choices=choices or [],
+        choices_en=choices_en or [],
+        audience=question.template.audience,
     )
     wording = (fields["type"], fields["text"], fields["text_en"], fields["choices"], fields["choices_en"])
     if wording == question.wording() and required == question.required:

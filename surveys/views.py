@@ -251,11 +251,17 @@ def answer(request, token):
         template = response.template
         questions = list(selectors.questions_of(template))
         skills = selectors.skills_for(response)
-        form = AnswerForm(request.POST or None, questions=questions, skills=skills, version=template.version)
+        asked = {
+            "questions": questions,
+            "skills": skills,
+            "mentee_skills": selectors.mentee_skills_for(response, skills),
+            "version": template.version,
+        }
+        form = AnswerForm(request.POST or None, **asked)
         outdated = form.outdated
         if outdated:
             # Answers given to wording the survey no longer asks are not stored under the new wording.
-            form = AnswerForm(questions=questions, skills=skills, version=template.version)
+            form = AnswerForm(**asked)
         elif request.method == "POST" and form.is_valid():
             try:
                 services.submit_answers(response=response, answers=form.answers())

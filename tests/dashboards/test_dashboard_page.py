@@ -153,6 +153,9 @@ IMPACT_QUERIES = {
     "comments": 1,  # the shared comments and their crowd's size, together
     "mentor_outcomes": 1,  # per programme, with its baseline
     "challenges": 1,  # the "try it" challenges' counts, one aggregate
+    # Skills before and after per programme (added by reports.build): the skills, the practices'
+    # respondents and choices, the challenges.
+    "before_after": 4,
 }
 
 
@@ -163,7 +166,7 @@ def expected_queries(organization):
 
     with tenant_context(organization):
         groups = impact.figures(filters=DashboardFilters.default(organization), minimum=5)
-    return BASE_QUERIES + sum(IMPACT_QUERIES[name] for name in groups)
+    return BASE_QUERIES + sum(IMPACT_QUERIES[name] for name in groups) + IMPACT_QUERIES["before_after"]
 
 
 @pytest.mark.parametrize("params", [{}, {"department": "Finance"}])

@@ -88,3 +88,16 @@ def test_the_demo_gives_hr_a_few_pairs_to_follow_and_surveys_pending(db, client)
     assert "low_rating" in reasons["tom.moreau"]
     assert len(reasons) <= 5  # of nineteen pairs: every other pair meets regularly
     assert sum(row["pending"] for row in context["pending_surveys"]) > 0
+
+
+def test_the_demo_shows_skills_before_and_after_from_both_sides(db, client):
+    """The pilot's mentees rated themselves at the start and halfway, their mentors after the first
+    sessions and halfway: changes with intervals and both gaps are shown for some skills."""
+    _seed()
+    before_after = _board(client).impact["before_after"]
+    entries = [entry for programme in before_after for entry in programme.skills]
+    shown = [entry for entry in entries if not entry.hidden]
+    assert shown and all(entry.low is not None and entry.low <= entry.change <= entry.high for entry in shown)
+    assert any(entry.gap_start.shown for entry in entries)
+    assert any(entry.gap_end.shown for entry in entries)
+    assert any(not programme.practices.hidden for programme in before_after)

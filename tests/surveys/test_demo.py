@@ -67,7 +67,7 @@ def test_every_answer_was_given_once_within_its_links_lifetime_and_within_its_qu
                 assert answer.text in answer.question.choices
             elif answer.question.type in RANGES:
                 assert answer.number in RANGES[answer.question.type]
-            assert (answer.skill_id is not None) == (answer.question.type == Question.Type.SKILLS)
+            assert (answer.skill_id is not None) == (answer.question.type in Question.PER_SKILL)
 
 
 def test_mentees_rate_their_skills_higher_at_midpoint_than_at_the_start(db):
