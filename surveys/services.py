@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.services import enqueue_delivery, natural_key, plan
 from organizations.tenancy import unscoped
 from organizations.validators import NoControlCharacters, has_control_characters
+from programmes.models import Phase
 
 from .models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate, SurveyVersion
 
@@ -167,10 +168,11 @@ def record_skill_levels(*, response: SurveyResponse, levels: Mapping[int, int]) 
     """Keep the participant's ``SkillProgress`` in step with an answered survey: {skill id: level}.
 
     Only the baseline, mid-programme and final surveys assess skills; each answer replaces the level the
-    person gave earlier at the same moment and leaves the other moments as they were.
+    person gave earlier at the same moment and leaves the other moments as they were. The skills are the
+    reverse phase's: a skills question HR adds to a cross-phase survey does not move them.
     """
     moment = response.template.moment
-    if moment not in SkillProgress.MOMENTS or not levels:
+    if moment not in SkillProgress.MOMENTS or response.template.phase != Phase.REVERSE or not levels:
         return
     SkillProgress.objects.bulk_create(
         [
@@ -201,6 +203,7 @@ def rebuild_skill_progress() -> None:
         Answer.objects.filter(
             question__type=Question.Type.SKILLS,
             question__template__moment__in=SkillProgress.MOMENTS,
+            question__template__phase=Phase.REVERSE,
             skill__isnull=False,
             number__isnull=False,
             response__answered_at__isnull=False,
