@@ -108,6 +108,24 @@ def is_assistant_for(pair: Pair, user: "User") -> bool:
     )
 
 
+def executives_assisted_by(pair: Pair, user: "User") -> list["User"]:
+    """The pair's schedulers for whom ``user`` plans, by an active delegation."""
+    executives = {person.pk: person for person in schedulers(pair)}
+    if not executives:
+        return []
+    assisted = _active_delegations().filter(assistant=user, executive__in=list(executives))
+    return [executives[pk] for pk in assisted.values_list("executive_id", flat=True)]
+
+
+def assistants_of(pair: Pair) -> list["User"]:
+    """The assistants who plan for one of the pair's schedulers (each once)."""
+    executives = [person.pk for person in schedulers(pair)]
+    if not executives:
+        return []
+    delegations = _active_delegations().filter(executive__in=executives).select_related("assistant")
+    return list({delegation.assistant_id: delegation.assistant for delegation in delegations}.values())
+
+
 def can_schedule(pair: Pair, user: "User") -> bool:
     """Whether ``user`` may plan, move and recur the pair's sessions: a person on the side the programme
     names (the senior mentee by default), or the assistant of one. The pair must be active."""

@@ -117,9 +117,7 @@ def _refusal(pair, responsibility, reverse, cross):
 
 def _require_scheduler(pair, user):
     if not access.can_schedule(pair, user):
-        raise ValidationError(
-            _refusal(pair, access.SCHEDULES, SCHEDULER_REFUSALS, CROSS_SCHEDULER_REFUSALS)
-        )
+        raise ValidationError(_refusal(pair, access.SCHEDULES, SCHEDULER_REFUSALS, CROSS_SCHEDULER_REFUSALS))
 
 
 def _require_agenda_owner(pair, user):

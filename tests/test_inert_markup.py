@@ -61,6 +61,7 @@ from sessions.models import (
     SharedResource,
 )
 from sessions.notifications import (
+    ASSISTANT_PAIR_INACTIVE,
     CHALLENGE_DUE,
     PAIR_INACTIVE,
     SESSION_LOG,
@@ -737,7 +738,7 @@ def _send_every_email(organization, scene):
         )
     # The inactivity nudge needs a pair with nothing planned; it fills the same template with the same names.
     # A webhook carries no text from people at all (tests/webhooks/test_events.py proves it with markers).
-    e_mail_kinds = set(kind_values()) - {PAIR_INACTIVE, "webhook"}
+    e_mail_kinds = set(kind_values()) - {PAIR_INACTIVE, ASSISTANT_PAIR_INACTIVE, "webhook"}
     with tenant_context(organization):
         left = list(
             Notification.objects.filter(kind__in=e_mail_kinds - delivered).values_list(
