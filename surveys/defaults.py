@@ -4,7 +4,6 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.l10n import both_languages
-
 from programmes.models import Phase
 
 from .models import Question, SurveyTemplate
