@@ -165,7 +165,7 @@ def delegated_pairs(member: Member) -> QuerySet[Pair]:
     today = timezone.localdate()
     in_cross_phase = Q(programme__cross_phase=True, programme__cross_start_date__lte=today)
 
-    def plans_as(side: str) -> Q:
+    def plans_as(side: Side) -> Q:
         # The programme's setting in the reverse phase, its mirror in the cross phase (Programme.holder).
         reverse = ~in_cross_phase & Q(programme__scheduled_by__in=[side, Side.BOTH])
         cross = in_cross_phase & Q(programme__scheduled_by__in=[MIRRORED[side], Side.BOTH])
