@@ -1,4 +1,4 @@
-"""What a dashboard is narrowed to: programme, cohort (matching round), department and period."""
+"""What a dashboard is narrowed to: programme, cohort (matching round), department, period and phase."""
 
 import datetime
 import zoneinfo
@@ -17,6 +17,8 @@ class DashboardFilters:
     programme_id: int | None = None
     round_id: int | None = None
     department: str = ""
+    # A programme's phase (reverse or cross): the sessions, goals and surveys of that phase only.
+    phase: str = ""
     now: datetime.datetime = field(default_factory=timezone.now)
 
     @classmethod
@@ -71,6 +73,8 @@ class DashboardFilters:
             query["round"] = self.round_id
         if self.department:
             query["department"] = self.department
+        if self.phase:
+            query["phase"] = self.phase
         return query
 
 

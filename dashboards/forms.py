@@ -3,6 +3,8 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from programmes.models import Phase
+
 
 class DashboardFilterForm(forms.Form):
     """The dashboard's filters, read from the query string; choices are the organisation's own."""
@@ -10,6 +12,9 @@ class DashboardFilterForm(forms.Form):
     programme = forms.TypedChoiceField(label=_("Programme"), coerce=int, required=False, empty_value=None)
     round = forms.TypedChoiceField(label=_("Cohort (round)"), coerce=int, required=False, empty_value=None)
     department = forms.ChoiceField(label=_("Department"), required=False)
+    phase = forms.ChoiceField(
+        label=_("Phase"), required=False, choices=[("", _("All phases")), *Phase.choices]
+    )
     start = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
@@ -33,15 +38,20 @@ class DashboardFilterForm(forms.Form):
         self.helper.form_method = "get"
         self.helper.form_class = "no-print"
         self.helper.form_id = "dashboard-filters"
-        self.helper.layout = Layout(
-            Row(
-                Column("programme", css_class="col-md-3"),
-                Column("round", css_class="col-md-3"),
-                Column("department", css_class="col-md-2"),
-                Column("start", css_class="col-md-2"),
-                Column("end", css_class="col-md-2"),
-            ),
-        )
+        columns = [
+            Column("programme", css_class="col-md-3"),
+            Column("round", css_class="col-md-3"),
+            Column("department", css_class="col-md-2"),
+            Column("start", css_class="col-md-2"),
+            Column("end", css_class="col-md-2"),
+        ]
+        # Offered once a programme has a cross phase: sessions held, goals and surveys by phase.
+        self.with_phases = any(programme.get("cross_phase") for programme in options.programmes)
+        if self.with_phases:
+            columns.append(Column("phase", css_class="col-md-3"))
+        else:
+            del self.fields["phase"]
+        self.helper.layout = Layout(Row(*columns))
         self.helper.add_input(Submit("apply", _("Apply the filters"), css_class="btn-primary"))
 
     def clean(self):
@@ -62,6 +72,7 @@ class DashboardFilterForm(forms.Form):
             "programme_id": self.cleaned_data.get("programme"),
             "round_id": self.cleaned_data.get("round"),
             "department": self.cleaned_data.get("department") or "",
+            "phase": self.cleaned_data.get("phase") or "",
         }
         if not self.errors:
             values["start"] = self.cleaned_data.get("start")

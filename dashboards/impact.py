@@ -82,7 +82,7 @@ def goal_progress(*, filters, minimum):
         .values("percent")[:1]
     )
     goals = (
-        Goal.objects.filter(_pair_conditions(filters, "pair__"))
+        Goal.objects.filter(_pair_conditions(filters, "pair__"), _in_phase(filters, ""))
         .annotate(
             percent=Subquery(latest_percent),
             mentor_id=F("pair__mentor_id"),
@@ -121,6 +121,11 @@ def goal_progress(*, filters, minimum):
 # --- Surveys app ---------------------------------------------------------------------------------------
 
 
+def _in_phase(filters, prefix):
+    """The rows of the phase chosen (``prefix`` reaches the row's ``phase``: a survey's is its template's)."""
+    return Q(**{f"{prefix}phase": filters.phase}) if filters.phase else Q()
+
+
 def _in_scope(filters, path):
     """Narrow to the participants the filters select; with no filter the tenant scope is enough."""
     if not (filters.programme_id or filters.round_id or filters.department):
@@ -136,6 +141,7 @@ def _answers(filters):
     """
     return Answer.objects.filter(
         _in_scope(filters, "response__participant"),
+        _in_phase(filters, "response__template__"),
         skill__isnull=True,
         response__answered_at__gte=filters.start_at,
         response__answered_at__lt=filters.end_at,
@@ -310,6 +316,7 @@ def response_rates(*, filters, minimum):
     rows = (
         SurveyResponse.objects.filter(
             _in_scope(filters, "participant"),
+            _in_phase(filters, "template__"),
             sent_at__gte=filters.start_at,
             sent_at__lt=filters.end_at,
         )
@@ -347,6 +354,7 @@ def shared_comments(*, filters, minimum):
     respondents = (
         SurveyResponse.objects.filter(
             _in_scope(filters, "participant"),
+            _in_phase(filters, "template__"),
             answered_at__gte=filters.start_at,
             answered_at__lt=filters.end_at,
             template__questions__type=Question.Type.TEXT,

@@ -17,6 +17,7 @@ from organizations.models import Membership
 from organizations.roles import Role
 from organizations.tenancy import current_organization
 from pairing.models import Pair
+from sessions import access as pair_access
 from sessions.models import Session
 
 from .models import Nudge
@@ -109,6 +110,8 @@ def render_nudge(row):
         "person": person,
         "partner": partner,
         "reasons": nudge.reasons,
+        # "Agree on a date" asks who plans (as the programme says, in its phase) to pick it.
+        "plans": any(planner.pk == person.pk for planner in pair_access.schedulers(pair)),
         "url": url,
     }
 

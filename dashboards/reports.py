@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from pairing.models import Pair
+from programmes.models import Phase
 
 from . import cache, charts, impact, selectors, skills
 from .filters import DashboardFilters
@@ -40,6 +41,10 @@ class Dashboard:
         return next(
             (p["name"] for p in self.options.programmes if p["id"] == self.filters.programme_id), None
         )
+
+    @property
+    def phase_name(self):
+        return dict(Phase.choices).get(self.filters.phase)
 
     @property
     def round_name(self):

@@ -41,7 +41,9 @@ class FilterOptions:
 
 def filter_options():
     """Programmes, rounds and departments the filters offer: three small queries."""
-    programmes = list(Programme.objects.order_by("-start_date", "name").values("id", "name", "cadence_days"))
+    programmes = list(
+        Programme.objects.order_by("-start_date", "name").values("id", "name", "cadence_days", "cross_phase")
+    )
     rounds = list(
         MatchingRound.objects.order_by("programme__name", "number").values("id", "number", "programme__name")
     )
@@ -92,9 +94,10 @@ def scoped_pairs(filters: DashboardFilters):
 
 
 def scoped_sessions(filters: DashboardFilters):
-    return Session.objects.filter(
+    sessions = Session.objects.filter(
         _pair_conditions(filters, "pair__"), starts_at__gte=filters.start_at, starts_at__lt=filters.end_at
     )
+    return sessions.filter(phase=filters.phase) if filters.phase else sessions
 
 
 def _people(prefix=""):

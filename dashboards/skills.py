@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from scipy.stats import t as student
 
 from mentoring.l10n import pick
+from programmes.models import Phase
 from sessions.models import Challenge
 from surveys.models import Question, SkillProgress, SurveyTemplate
 
@@ -282,7 +283,12 @@ def before_after(*, filters, minimum) -> list[ProgrammeSkills]:
     """Per programme in the filters' scope (by name), its skills before and after, its practices
     adopted and its challenges: four queries."""
     per_programme: dict[int, tuple[str, list[SkillChange]]] = {}
-    for row in _skill_rows(filters):
+    rows = list(_skill_rows(filters))
+    # Skills are assessed in the reverse phase only (surveys.services.record_skill_levels): the cross phase
+    # has no before/after of its own. The query still runs, so that the page's count stays the same.
+    if filters.phase == Phase.CROSS:
+        rows = []
+    for row in rows:
         if not (row["people"] or row["gap_start_people"] or row["gap_end_people"] or row["mentor_people"]):
             continue
         name, entries = per_programme.setdefault(

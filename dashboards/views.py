@@ -21,7 +21,7 @@ from .access import access_pair
 from .filters import DashboardFilters
 from .forms import DashboardFilterForm
 
-FILTER_NAMES = ("programme", "round", "department", "start", "end")
+FILTER_NAMES = ("programme", "round", "department", "start", "end", "phase")
 
 
 def _dashboard(request):

@@ -454,6 +454,10 @@ def seed_demo(organization, people):
         datetime.date(2026, 6, 1),
         datetime.date(2027, 5, 31),
         rotation_months=6,
+        # After the reverse year, the seniors mentor their juniors on career and leadership for six months.
+        cross_phase=True,
+        cross_start_date=datetime.date(2027, 6, 1),
+        cross_end_date=datetime.date(2027, 11, 30),
         description="Le premier programme de mentorat inversé de Démo SA : trente-huit volontaires, "
         "dix-neuf binômes, toutes les directions représentées.",
     )

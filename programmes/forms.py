@@ -84,11 +84,16 @@ class ProgrammeForm(forms.ModelForm):
             "charter_en",
             "scheduled_by",
             "agenda_by",
+            "cross_phase",
+            "cross_start_date",
+            "cross_end_date",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "start_date": DATE_WIDGET,
             "end_date": DATE_WIDGET,
+            "cross_start_date": DATE_WIDGET,
+            "cross_end_date": DATE_WIDGET,
             "charter": forms.Textarea(attrs={"rows": 10}),
             "charter_en": forms.Textarea(attrs={"rows": 10}),
         }
@@ -106,6 +111,11 @@ class ProgrammeForm(forms.ModelForm):
                 "an executive can let an assistant plan for them."
             ),
             "agenda_by": _("The junior mentor by default: they bring what to show and try."),
+            "cross_phase": _(
+                "After the reverse phase, the senior mentors the junior on career and leadership, in the same "
+                "pair space, with its own goals and surveys. Who plans and who writes the agenda turn round."
+            ),
+            "cross_start_date": _("After the end date of the reverse phase."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -133,12 +143,32 @@ class ProgrammeForm(forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end <= start:
             self.add_error("end_date", _("The end date must come after the start date."))
+        self._clean_cross_phase(cleaned)
         shortest, longest = cleaned.get("session_min_minutes"), cleaned.get("session_max_minutes")
         if shortest and longest and shortest > longest:
             self.add_error(
                 "session_max_minutes", _("The longest session cannot be shorter than the shortest.")
             )
         return cleaned
+
+    def _clean_cross_phase(self, cleaned):
+        if not cleaned.get("cross_phase"):
+            return
+        end, cross_start, cross_end = (
+            cleaned.get("end_date"),
+            cleaned.get("cross_start_date"),
+            cleaned.get("cross_end_date"),
+        )
+        if "cross_start_date" in cleaned and cross_start is None:
+            self.add_error("cross_start_date", _("Give the start date of the cross phase."))
+        if "cross_end_date" in cleaned and cross_end is None:
+            self.add_error("cross_end_date", _("Give the end date of the cross phase."))
+        if end and cross_start and cross_start <= end:
+            self.add_error(
+                "cross_start_date", _("The cross phase starts after the reverse phase: after its end date.")
+            )
+        if cross_start and cross_end and cross_end <= cross_start:
+            self.add_error("cross_end_date", _("The end of the cross phase must come after its start."))
 
     def clean_new_objectives(self):
         text = self.cleaned_data.get("new_objectives", "")

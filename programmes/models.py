@@ -1,7 +1,10 @@
+import datetime
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.l10n import localized
@@ -71,6 +74,18 @@ class Side(models.TextChoices):
     BOTH = "both", _("Both")
 
 
+class Phase(models.TextChoices):
+    """The phases of a programme: reverse mentoring (the junior mentors the senior), then, where HR turns it
+    on, a cross phase where the senior mentors the junior on career and leadership."""
+
+    REVERSE = "reverse", _("Reverse mentoring")
+    CROSS = "cross", _("Cross phase")
+
+
+# In the cross phase the roles turn round: whatever side held a responsibility, the other side holds it.
+MIRRORED = {Side.MENTOR: Side.MENTEE, Side.MENTEE: Side.MENTOR, Side.BOTH: Side.BOTH}
+
+
 class Programme(TenantModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -112,6 +127,10 @@ class Programme(TenantModel):
     agenda_by = models.CharField(
         _("who writes the agenda"), max_length=10, choices=Side.choices, default=Side.MENTOR
     )
+    # The optional cross phase, after the reverse phase (``start_date`` to ``end_date``).
+    cross_phase = models.BooleanField(_("cross phase"), default=False)
+    cross_start_date = models.DateField(_("cross phase start date"), null=True, blank=True)
+    cross_end_date = models.DateField(_("cross phase end date"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -132,14 +151,47 @@ class Programme(TenantModel):
                 condition=Q(scheduled_by__in=Side.values), name="programme_scheduled_by_valid"
             ),
             models.CheckConstraint(condition=Q(agenda_by__in=Side.values), name="programme_agenda_by_valid"),
+            models.CheckConstraint(
+                condition=Q(cross_phase=False)
+                | Q(cross_start_date__gt=F("end_date"), cross_end_date__gt=F("cross_start_date")),
+                name="programme_cross_phase_after_reverse",
+            ),
         ]
 
     def __str__(self):
         return self.name
 
-    def side_holds(self, responsibility: str, role: str) -> bool:
+    def phase_on(self, day: datetime.date) -> str:
+        """The phase the programme is in on ``day``: the cross phase from its start date, if it is on."""
+        if self.cross_phase and self.cross_start_date is not None and day >= self.cross_start_date:
+            return Phase.CROSS
+        return Phase.REVERSE
+
+    @property
+    def current_phase(self) -> str:
+        return self.phase_on(timezone.localdate())
+
+    @property
+    def last_day(self) -> datetime.date:
+        """The programme's last day: the end of its cross phase when there is one."""
+        if self.cross_phase and self.cross_end_date is not None:
+            return self.cross_end_date
+        return self.end_date
+
+    def phase_dates(self, phase: str) -> tuple[datetime.date, datetime.date]:
+        if phase == Phase.CROSS and self.cross_start_date and self.cross_end_date:
+            return self.cross_start_date, self.cross_end_date
+        return self.start_date, self.end_date
+
+    def holder(self, responsibility: str, phase: str | None = None) -> str:
+        """The side holding ``responsibility`` ("scheduled_by", "agenda_by") in ``phase`` (today's if not
+        given): the programme's setting in the reverse phase, its mirror in the cross phase."""
+        side = getattr(self, responsibility)
+        return MIRRORED[side] if (phase or self.current_phase) == Phase.CROSS else side
+
+    def side_holds(self, responsibility: str, role: str, phase: str | None = None) -> bool:
         """Whether the ``role`` side (mentor or mentee) holds ``responsibility`` ("scheduled_by", "agenda_by")."""
-        holder = getattr(self, responsibility)
+        holder = self.holder(responsibility, phase)
         return holder == Side.BOTH or holder == role
 
 

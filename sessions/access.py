@@ -3,18 +3,23 @@
 And the rules of who does what in a pair, which the programme sets (roles inverted): who plans the
 sessions (``can_schedule``) and who writes their agenda (``can_edit_agenda``). An executive's assistant
 plans with the executive's rights and reaches dates and places only, through ``delegated_pairs``.
+
+In a programme's cross phase (the senior mentors the junior) both rules turn round: the side that did not
+plan now plans, the side that did not write the agenda now writes it (``Programme.holder``). Who does what
+follows the phase the programme is in today.
 """
 
 from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from organizations.access import Member
 from organizations.models import Membership
 from organizations.roles import Capability, Role
 from pairing.models import Pair
-from programmes.models import Side
+from programmes.models import MIRRORED, Side
 
 from .models import ActionItem, Challenge, Delegation, Goal, Session, SharedResource
 
@@ -103,6 +108,24 @@ def is_assistant_for(pair: Pair, user: "User") -> bool:
     )
 
 
+def executives_assisted_by(pair: Pair, user: "User") -> list["User"]:
+    """The pair's schedulers for whom ``user`` plans, by an active delegation."""
+    executives = {person.pk: person for person in schedulers(pair)}
+    if not executives:
+        return []
+    assisted = _active_delegations().filter(assistant=user, executive__in=list(executives))
+    return [executives[pk] for pk in assisted.values_list("executive_id", flat=True)]
+
+
+def assistants_of(pair: Pair) -> list["User"]:
+    """The assistants who plan for one of the pair's schedulers (each once)."""
+    executives = [person.pk for person in schedulers(pair)]
+    if not executives:
+        return []
+    delegations = _active_delegations().filter(executive__in=executives).select_related("assistant")
+    return list({delegation.assistant_id: delegation.assistant for delegation in delegations}.values())
+
+
 def can_schedule(pair: Pair, user: "User") -> bool:
     """Whether ``user`` may plan, move and recur the pair's sessions: a person on the side the programme
     names (the senior mentee by default), or the assistant of one. The pair must be active."""
@@ -139,8 +162,17 @@ def executives_of(member: Member) -> QuerySet[Delegation]:
 def delegated_pairs(member: Member) -> QuerySet[Pair]:
     """The active pairs where an executive who delegated to the member plans the sessions."""
     executives = executives_of(member).values("executive_id")
-    plans_as_mentee = Q(mentee__user__in=executives, programme__scheduled_by__in=[Side.MENTEE, Side.BOTH])
-    plans_as_mentor = Q(mentor__user__in=executives, programme__scheduled_by__in=[Side.MENTOR, Side.BOTH])
+    today = timezone.localdate()
+    in_cross_phase = Q(programme__cross_phase=True, programme__cross_start_date__lte=today)
+
+    def plans_as(side: Side) -> Q:
+        # The programme's setting in the reverse phase, its mirror in the cross phase (Programme.holder).
+        reverse = ~in_cross_phase & Q(programme__scheduled_by__in=[side, Side.BOTH])
+        cross = in_cross_phase & Q(programme__scheduled_by__in=[MIRRORED[side], Side.BOTH])
+        return reverse | cross
+
+    plans_as_mentee = Q(mentee__user__in=executives) & plans_as(Side.MENTEE)
+    plans_as_mentor = Q(mentor__user__in=executives) & plans_as(Side.MENTOR)
     return (
         Pair.objects.filter(organization=member.organization, status=Pair.Status.ACTIVE)
         .filter(plans_as_mentee | plans_as_mentor)

@@ -17,6 +17,7 @@ from programmes.models import (
     CurriculumModule,
     Objective,
     Participant,
+    Phase,
     Programme,
     Skill,
 )
@@ -52,6 +53,8 @@ class Goal(TenantModel):
     skills = models.ManyToManyField(Skill, blank=True, related_name="+", verbose_name=_("skills"))
     target_date = models.DateField(_("target date"), null=True, blank=True)
     scale = models.CharField(_("measured as"), max_length=10, choices=Scale.choices, default=Scale.LEVEL)
+    # The phase the goal was set in (the programme's on the day): a past phase's goals stay readable only.
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, default=Phase.REVERSE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -61,6 +64,7 @@ class Goal(TenantModel):
         ordering = ["created_at", "pk"]
         verbose_name = _("goal")
         verbose_name_plural = _("goals")
+        constraints = [models.CheckConstraint(condition=Q(phase__in=Phase.values), name="goal_phase_valid")]
 
     def __str__(self):
         return row_name(self)
@@ -204,6 +208,8 @@ class Session(TenantModel):
         related_name="sessions",
         verbose_name=_("curriculum module"),
     )
+    # The phase of the programme on the session's date (set whenever it is planned or moved).
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, default=Phase.REVERSE)
 
     class Meta:
         ordering = ["starts_at"]
@@ -223,6 +229,7 @@ class Session(TenantModel):
                 condition=Q(actual_minutes__isnull=True) | Q(actual_minutes__lte=600),
                 name="session_actual_minutes_range",
             ),
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="session_phase_valid"),
         ]
         indexes = [models.Index(fields=["organization", "pair", "starts_at"])]
 

@@ -36,6 +36,7 @@ from notifications.rendering import local_datetime, organization_url
 from notifications.services import Notice, natural_key, notify_all, plan
 from organizations.roles import Role
 from organizations.tenancy import current_organization
+from programmes.models import Phase
 
 from . import access, selectors
 from .calendar import cohort_ics, in_series, invitation_ics, series_ics, sessions_ics
@@ -73,6 +74,13 @@ DELEGATION_GRANTED = notification_kind(
     position=110,
     roles={Role.ASSISTANT},
     mutable=False,
+)
+# "Schedule the next session" for an executive's assistant, when the executive plans and has delegated.
+ASSISTANT_PAIR_INACTIVE = notification_kind(
+    "assistant_pair_inactive",
+    gettext_lazy("Nudge to plan a session for an executive whose pair has not met for a while"),
+    position=112,
+    roles={Role.ASSISTANT},
 )
 AGENDA_NOTICE = timedelta(days=3)
 # The mentors' group sessions (training, debriefs): the invitation carries the meeting, nobody mutes it.
@@ -182,15 +190,16 @@ def plan_inactivity_nudges(organization, now):
         since = selectors.inactive_since(pair, now=now)
         if since is None:
             continue
-        # "Schedule your next session" is for whoever plans, as the programme says.
-        for person in access.schedulers(pair):
+        # "Schedule your next session" is for whoever plans, as the programme says (in its current
+        # phase), and for the assistant of an executive who plans.
+        recipients = [(PAIR_INACTIVE, person) for person in access.schedulers(pair)]
+        recipients += [(ASSISTANT_PAIR_INACTIVE, assistant) for assistant in access.assistants_of(pair)]
+        for kind, person in recipients:
             plan(
                 organization=organization,
                 recipient=person,
-                kind=PAIR_INACTIVE,
-                key=natural_key(
-                    PAIR_INACTIVE, "pair", pair.pk, "since", since.date().isoformat(), recipient=person
-                ),
+                kind=kind,
+                key=natural_key(kind, "pair", pair.pk, "since", since.date().isoformat(), recipient=person),
                 due_at=now,
                 object_id=pair.pk,
                 planned_for=since,
@@ -259,8 +268,9 @@ def render_session_reminder(row):
     session = _current_session(row)
     if session is None or session.status != Session.Status.SCHEDULED:
         return None
-    partner = session.pair.partner_of(row.recipient)
-    when = local_datetime(session.starts_at, row.recipient)
+    pair, person = session.pair, row.recipient
+    partner = pair.partner_of(person)
+    when = local_datetime(session.starts_at, person)
     if row.kind == SESSION_REMINDER_24H:
         subject = _("Tomorrow: your session with %(partner)s") % {"partner": partner.display_name}
     else:
@@ -274,12 +284,35 @@ def render_session_reminder(row):
                 "when": when,
                 "minutes": session.duration_minutes,
             },
-            _("Bring the agenda you agreed on; if you cannot make it, reschedule it in Binôme."),
+            _agenda_line(session, person, partner),
+            _planning_line(pair, person, partner),
         ],
         action_url=organization_url("session_detail", pair_id=session.pair_id, session_id=session.pk),
         action_label=_("Open the session"),
         deadline=session.starts_at,
     )
+
+
+def _agenda_line(session, person, partner):
+    """What the reminder asks of this person about the agenda: to write it, or to read the partner's."""
+    if any(owner.pk == person.pk for owner in access.agenda_owners(session.pair)):
+        if not session.agenda_items.exists():
+            return _(
+                "You write the agenda of this session and it is still empty: two or three points are enough."
+            )
+        return _("You wrote the agenda: bring what you will show and try together.")
+    return _("%(partner)s writes the agenda: read it before the session and bring your questions.") % {
+        "partner": partner.display_name
+    }
+
+
+def _planning_line(pair, person, partner):
+    """And about the date: the person who plans moves it; the other tells them, or cancels."""
+    if any(planner.pk == person.pk for planner in access.schedulers(pair)):
+        return _("If you cannot make it, move it in Binôme: you plan the sessions.")
+    return _(
+        "If you cannot make it, tell %(partner)s, who plans the sessions, or cancel it in Binôme with a reason."
+    ) % {"partner": partner.display_name}
 
 
 @renderer(AGENDA_TO_PREPARE)
@@ -293,8 +326,14 @@ def render_agenda_to_prepare(row):
     return Message(
         subject=_("Prepare the agenda of your session with %(partner)s") % {"partner": partner.display_name},
         paragraphs=[
-            _(
-                "Your session of %(when)s has no agenda yet, and in your programme you are the one who writes it."
+            (
+                _(
+                    "Your session of %(when)s has no agenda yet, and in the cross phase you are the one who writes it."
+                )
+                if session.pair.programme.current_phase == Phase.CROSS
+                else _(
+                    "Your session of %(when)s has no agenda yet, and in your programme you are the one who writes it."
+                )
             )
             % {"when": local_datetime(session.starts_at, row.recipient)},
             _("Two or three points are enough: what you will show, what you will try together."),
@@ -368,6 +407,32 @@ def render_pair_inactive(row):
         ],
         action_url=organization_url("pair_space", pair_id=pair.pk),
         action_label=_("Schedule a session"),
+    )
+
+
+@renderer(ASSISTANT_PAIR_INACTIVE)
+def render_assistant_pair_inactive(row):
+    """To the assistant: whose session to plan, with whom; dates only, nothing the pair wrote."""
+    now = timezone.now()
+    pair = selectors.active_pairs_with_activity(now=now).filter(pk=row.object_id).first()
+    if pair is None or selectors.inactive_since(pair, now=now) is None:
+        return None
+    executives = access.executives_assisted_by(pair, row.recipient)
+    if not executives:
+        return None
+    executive = executives[0]
+    partner = pair.partner_of(executive)
+    return Message(
+        subject=_("Time to plan a session for %(executive)s") % {"executive": executive.display_name},
+        paragraphs=[
+            _(
+                "%(executive)s and %(partner)s have not met for a while, and you plan %(executive)s's sessions."
+            )
+            % {"executive": executive.display_name, "partner": partner.display_name},
+            _("Find a slot in both diaries: a 30-minute session is enough to keep going."),
+        ],
+        action_url=organization_url("assistant_sessions"),
+        action_label=_("Plan the session"),
     )
 
 

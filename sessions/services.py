@@ -23,7 +23,7 @@ from organizations.services import invite_member, normalize_email, record_person
 from organizations.tenancy import unscoped
 from organizations.validators import no_control_characters
 from pairing.models import Pair
-from programmes.models import Side
+from programmes.models import Phase, Side
 
 from . import access, curriculum, selectors
 from .models import (
@@ -95,16 +95,45 @@ AGENDA_REFUSALS = {
     Side.MENTOR: _("In this programme, the mentor writes the agenda."),
     Side.BOTH: _("Only the pair's mentor and mentee write its agenda."),
 }
+# In the cross phase the senior mentors: the sides are named by who they are, not by their first role.
+CROSS_SCHEDULER_REFUSALS = {
+    Side.MENTEE: _("In the cross phase, the senior plans the sessions (or their assistant)."),
+    Side.MENTOR: _("In the cross phase, the junior plans the sessions."),
+    Side.BOTH: SCHEDULER_REFUSALS[Side.BOTH],
+}
+CROSS_AGENDA_REFUSALS = {
+    Side.MENTEE: _("In the cross phase, the senior writes the agenda."),
+    Side.MENTOR: _("In the cross phase, the junior writes the agenda."),
+    Side.BOTH: AGENDA_REFUSALS[Side.BOTH],
+}
+
+
+def _refusal(pair, responsibility, reverse, cross):
+    programme = pair.programme
+    if programme.current_phase == Phase.CROSS:
+        return cross[programme.holder(responsibility)]
+    return reverse[programme.holder(responsibility)]
 
 
 def _require_scheduler(pair, user):
     if not access.can_schedule(pair, user):
-        raise ValidationError(SCHEDULER_REFUSALS[pair.programme.scheduled_by])
+        raise ValidationError(_refusal(pair, access.SCHEDULES, SCHEDULER_REFUSALS, CROSS_SCHEDULER_REFUSALS))
 
 
 def _require_agenda_owner(pair, user):
     if not access.can_edit_agenda(pair, user):
-        raise ValidationError(AGENDA_REFUSALS[pair.programme.agenda_by])
+        raise ValidationError(_refusal(pair, access.WRITES_AGENDA, AGENDA_REFUSALS, CROSS_AGENDA_REFUSALS))
+
+
+def phase_of(pair: Pair, starts_at: datetime, time_zone: str) -> str:
+    """The programme's phase on the session's date, in the session's time zone: the session belongs to it."""
+    return pair.programme.phase_on(starts_at.astimezone(zone_or_error(time_zone)).date())
+
+
+def _require_current_goal(goal):
+    """A goal of a phase that is over stays as it was: readable, no longer changed."""
+    if goal.phase != goal.pair.programme.current_phase:
+        raise ValidationError(_("This goal belongs to a phase that is over: it stays as it was."))
 
 
 def _require_prepared(pair):
@@ -188,7 +217,7 @@ def _validate_slot(*, pair, starts_at, duration_minutes, exclude=None, allow_pas
     validate_duration(pair, duration_minutes)
     if not allow_past and starts_at < timezone.now():
         raise ValidationError({"starts_at": _("This time is in the past.")})
-    programme_end = local_datetime(pair.programme.end_date + timedelta(days=1), datetime.min.time(), "UTC")
+    programme_end = local_datetime(pair.programme.last_day + timedelta(days=1), datetime.min.time(), "UTC")
     if starts_at >= programme_end:
         raise ValidationError({"starts_at": _("The programme ends before this date.")})
     users = _participants(pair)
@@ -288,6 +317,7 @@ def schedule_session(
         location=location.strip(),
         created_by=by,
         module=module,
+        phase=phase_of(pair, starts_at, time_zone),
     )
     session.full_clean(exclude=["pair", "created_by", "recurring_slot", "logged_by", "module"])
     session.save()
@@ -324,6 +354,7 @@ def reschedule_session(
     session.time_zone = time_zone
     session.format = format
     session.location = location.strip()
+    session.phase = phase_of(pair, starts_at, time_zone)
     session.sequence += 1
     session.save()
     _notify([session], "REQUEST")
@@ -512,6 +543,7 @@ def create_goal(
         target_date=target_date,
         scale=scale,
         created_by=by,
+        phase=pair.programme.current_phase,
     )
     goal.full_clean(exclude=["pair", "objective", "created_by"])
     goal.save()
@@ -531,6 +563,7 @@ def update_goal(
     target_date: dt.date | None = None,
 ) -> Goal:
     _require_member_of_pair(goal.pair, by)
+    _require_current_goal(goal)
     goal.title = title.strip()
     goal.description = description.strip()
     goal.objective = objective
@@ -560,6 +593,7 @@ def record_progress(
 ) -> GoalProgress:
     """Add a point to the goal's curve."""
     _require_member_of_pair(goal.pair, by)
+    _require_current_goal(goal)
     _validate_progress_value(goal, value)
     return GoalProgress.objects.create(
         organization=goal.organization,
@@ -708,7 +742,7 @@ def create_recurring_slot(
     validate_duration(pair, duration_minutes)
     if not 1 <= interval_weeks <= 8:
         raise ValidationError({"interval_weeks": _("Choose between every week and every eight weeks.")})
-    if starts_on > pair.programme.end_date:
+    if starts_on > pair.programme.last_day:
         raise ValidationError({"starts_on": _("The programme ends before this date.")})
     _refuse_times_the_clocks_change(
         starts_on=starts_on,
@@ -716,7 +750,7 @@ def create_recurring_slot(
         start_time=start_time,
         interval_weeks=interval_weeks,
         time_zone=time_zone,
-        until=pair.programme.end_date,
+        until=pair.programme.last_day,
     )
     _lock_diaries(pair)
     slot = RecurringSlot.objects.create(
@@ -739,7 +773,7 @@ def create_recurring_slot(
         start_time=start_time,
         interval_weeks=interval_weeks,
         time_zone=time_zone,
-        until=pair.programme.end_date,
+        until=pair.programme.last_day,
     ):
         if starts_at < now:
             continue
@@ -759,6 +793,7 @@ def create_recurring_slot(
                 recurring_slot=slot,
                 occurrence_starts_at=starts_at,
                 created_by=by,
+                phase=phase_of(pair, starts_at, time_zone),
             )
         )
     if created:

@@ -76,9 +76,11 @@ def my_pairs(request):
 @organization_view(Capability.PARTICIPATE)
 def pair_space(request, pair_id):
     pair = access_pair(request.member, pair_id)
-    goals = list(selectors.goals_with_progress(pair))
-    for goal in goals:
+    phase = pair.programme.current_phase
+    goals, earlier_goals = [], []
+    for goal in selectors.goals_with_progress(pair):
         goal.curve = progress_curve(goal)
+        (goals if goal.phase == phase else earlier_goals).append(goal)
     return render(
         request,
         "sessions/pair_space.html",
@@ -86,6 +88,8 @@ def pair_space(request, pair_id):
             "pair": pair,
             "partner": pair.mentor.user if pair.mentee.user_id == request.user.pk else pair.mentee.user,
             "goals": goals,
+            "earlier_goals": earlier_goals,
+            "phase": phase,
             "upcoming": selectors.upcoming_sessions(pair, limit=selectors.PAIR_PAGE_SESSIONS),
             "to_log": selectors.sessions_to_log(pair),
             "past": selectors.past_sessions(pair, limit=selectors.PAIR_PAGE_SESSIONS),
@@ -262,7 +266,8 @@ def mark_no_show(request, pair_id, session_id):
 def log_session(request, pair_id, session_id):
     pair = access_pair(request.member, pair_id)
     session = access_session(pair, session_id)
-    goals = Goal.objects.filter(pair=pair)
+    # Progress is recorded on the goals of the phase the programme is in; an earlier phase's stay as they were.
+    goals = Goal.objects.filter(pair=pair, phase=pair.programme.current_phase)
     form = forms.LogForm(
         request.POST or None,
         session=session,
@@ -364,7 +369,15 @@ def goal_detail(request, pair_id, goal_id):
     points = list(goal.progress.select_related("recorded_by").order_by("recorded_on", "pk"))
     goal.curve = progress_curve(goal, points)
     return render(
-        request, "sessions/goal_detail.html", {"pair": pair, "goal": goal, "points": points, "form": form}
+        request,
+        "sessions/goal_detail.html",
+        {
+            "pair": pair,
+            "goal": goal,
+            "points": points,
+            "form": form,
+            "current": goal.phase == pair.programme.current_phase,
+        },
     )
 
 

@@ -4,6 +4,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from mentoring.l10n import both_languages
+from programmes.models import Phase
 
 from .models import Question, SurveyTemplate
 
@@ -76,31 +77,63 @@ DEFAULTS = {
 }
 
 
+# The cross phase (the senior mentors the junior on career and leadership) has its own surveys: the same
+# moments, their own titles, and no skills self-assessment (the pair's skills are the reverse phase's).
+CROSS_TITLES = {
+    Moment.BASELINE: _("Cross phase: where are you?"),
+    Moment.PULSE: _("Cross phase: your last session in one click"),
+    Moment.MIDPOINT: _("Cross phase, halfway: your progress"),
+    Moment.FINAL: _("The end of the cross phase: your progress"),
+}
+CROSS_DEFAULTS = {
+    (moment, audience): (
+        CROSS_TITLES[moment],
+        [question for question in questions if question[1] != Type.SKILLS],
+    )
+    for (moment, audience), (_title, questions) in DEFAULTS.items()
+}
+
+
 def ensure_default_templates(programme, language):
     """Create the programme's missing default templates, in French and in English (each participant
-    reads their own language, ``mentoring.l10n.localized``), the options of a choice question too."""
-    existing = set(SurveyTemplate.objects.filter(programme=programme).values_list("moment", "audience"))
+    reads their own language, ``mentoring.l10n.localized``), the options of a choice question too; those
+    of the cross phase too when the programme has one."""
+    existing = set(
+        SurveyTemplate.objects.filter(programme=programme).values_list("phase", "moment", "audience")
+    )
+    defaults = [(Phase.REVERSE, DEFAULTS)]
+    if programme.cross_phase:
+        defaults.append((Phase.CROSS, CROSS_DEFAULTS))
     with translation.override(language):
-        for (moment, audience), (title, questions) in DEFAULTS.items():
-            if (moment, audience) in existing:
-                continue
-            title_fr, title_en = both_languages(title)
-            template = SurveyTemplate.objects.create(
-                programme=programme, moment=moment, audience=audience, title=title_fr, title_en=title_en
+        for phase, moments in defaults:
+            for (moment, audience), (title, questions) in moments.items():
+                if (phase, moment, audience) not in existing:
+                    _create_template(programme, phase, moment, audience, title, questions)
+
+
+def _create_template(programme, phase, moment, audience, title, questions):
+    title_fr, title_en = both_languages(title)
+    template = SurveyTemplate.objects.create(
+        programme=programme,
+        phase=phase,
+        moment=moment,
+        audience=audience,
+        title=title_fr,
+        title_en=title_en,
+    )
+    Question.objects.bulk_create(
+        [
+            Question(
+                organization=template.organization,
+                template=template,
+                position=position,
+                text=both_languages(text)[0],
+                text_en=both_languages(text)[1],
+                type=kind,
+                choices=[both_languages(choice)[0] for choice in choices],
+                choices_en=[both_languages(choice)[1] for choice in choices],
+                required=kind != Type.TEXT,
             )
-            Question.objects.bulk_create(
-                [
-                    Question(
-                        organization=template.organization,
-                        template=template,
-                        position=position,
-                        text=both_languages(text)[0],
-                        text_en=both_languages(text)[1],
-                        type=kind,
-                        choices=[both_languages(choice)[0] for choice in choices],
-                        choices_en=[both_languages(choice)[1] for choice in choices],
-                        required=kind != Type.TEXT,
-                    )
-                    for position, (text, kind, choices) in enumerate(questions, start=1)
-                ]
-            )
+            for position, (text, kind, choices) in enumerate(questions, start=1)
+        ]
+    )

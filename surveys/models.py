@@ -9,7 +9,7 @@ from mentoring.l10n import localized, pick
 from organizations.tenancy import TenantModel
 from organizations.validators import no_control_characters
 from pairing.models import Pair
-from programmes.models import Participant, Programme, Skill
+from programmes.models import Participant, Phase, Programme, Skill
 
 
 class SurveyTemplate(TenantModel):
@@ -33,6 +33,8 @@ class SurveyTemplate(TenantModel):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="survey_templates")
     moment = models.CharField(_("moment"), max_length=20, choices=Moment.choices)
     audience = models.CharField(_("audience"), max_length=10, choices=Audience.choices)
+    # The programme's phase the survey belongs to: a cross phase has its own surveys, sent on its dates.
+    phase = models.CharField(_("phase"), max_length=10, choices=Phase.choices, default=Phase.REVERSE)
     # French/English pairs (mentoring.l10n.localized): the product seeds both, HR may write both.
     title = models.CharField(_("title (French)"), max_length=200, validators=[no_control_characters])
     title_en = models.CharField(
@@ -46,13 +48,14 @@ class SurveyTemplate(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["programme", "moment", "audience"]
+        ordering = ["programme", "phase", "moment", "audience"]
         verbose_name = _("survey template")
         verbose_name_plural = _("survey templates")
         constraints = [
             models.UniqueConstraint(
-                fields=["programme", "moment", "audience"], name="survey_template_once_per_moment"
+                fields=["programme", "phase", "moment", "audience"], name="survey_template_once_per_moment"
             ),
+            models.CheckConstraint(condition=Q(phase__in=Phase.values), name="survey_template_phase_valid"),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -11,7 +12,7 @@ from mentoring.l10n import localized
 from notifications.registry import Message, digest_section, notification_kind, periodic_planner, renderer
 from notifications.services import natural_key, plan
 from pairing.models import Pair
-from programmes.models import Participant, Programme
+from programmes.models import Participant, Phase, Programme
 from sessions.models import Session
 
 from . import selectors
@@ -30,11 +31,24 @@ FINAL_LOOKBACK = timedelta(days=30)
 Moment = SurveyTemplate.Moment
 
 
-def _templates(programme):
+def _templates(programme, phase):
     return {
         (template.moment, template.audience): template
-        for template in SurveyTemplate.objects.filter(programme=programme, is_active=True)
+        for template in SurveyTemplate.objects.filter(programme=programme, phase=phase, is_active=True)
     }
+
+
+def _phases(programme, today):
+    """The programme's phases that have started: each sends its own surveys, from its own dates."""
+    phases = [Phase.REVERSE]
+    if programme.phase_on(today) == Phase.CROSS:
+        phases.append(Phase.CROSS)
+    return phases
+
+
+def _key(phase, key):
+    # The reverse phase keeps the keys surveys were always sent under; the cross phase's are its own.
+    return key if phase == Phase.REVERSE else f"{phase}:{key}"
 
 
 def _sent_keys(prefix):
@@ -43,45 +57,55 @@ def _sent_keys(prefix):
 
 @periodic_planner
 def plan_surveys(organization, now):
-    """Baseline at the start, pulse after each logged session, midpoint, and final when a pair ends."""
+    """Baseline at the start, pulse after each logged session, midpoint, and final when a pair ends; for
+    each phase, from its own dates (the cross phase's, when the programme has one and it has started)."""
     today = timezone.localdate(now)
     programmes = Programme.objects.filter(status=Programme.Status.RUNNING, start_date__lte=today)
     for programme in programmes:
         ensure_default_templates(programme, organization.default_language)
-        templates = _templates(programme)
         participants = list(
             Participant.objects.filter(
                 programme=programme, status=Participant.Status.ENROLLED
             ).select_related("user")
         )
-        sent = _sent_keys("baseline:") | _sent_keys("midpoint:")
-        midpoint = programme.start_date + (programme.end_date - programme.start_date) / 2
-        # Halfway, the survey is about the person's active pair: a mentor rates that pair's mentee.
-        active = {}
+        for phase in _phases(programme, today):
+            templates = _templates(programme, phase)
+            _plan_moments(programme, phase, templates, participants, now, today)
+            _plan_pulses(programme, phase, templates, now)
+            _plan_finals(programme, phase, templates, now, today)
+
+
+def _plan_moments(programme, phase, templates, participants, now, today):
+    start, end = programme.phase_dates(phase)
+    sent = _sent_keys(_key(phase, "baseline:")) | _sent_keys(_key(phase, "midpoint:"))
+    midpoint = start + (end - start) / 2
+    # Halfway, the survey is about the person's active pair: a mentor rates that pair's mentee.
+    active = {}
+    if today >= midpoint:
+        for pair in Pair.objects.filter(programme=programme, status=Pair.Status.ACTIVE):
+            active[pair.mentor_id] = active[pair.mentee_id] = pair
+    for participant in participants:
+        moments = [(Moment.BASELINE, _key(phase, f"baseline:participant:{participant.pk}"), None)]
         if today >= midpoint:
-            for pair in Pair.objects.filter(programme=programme, status=Pair.Status.ACTIVE):
-                active[pair.mentor_id] = active[pair.mentee_id] = pair
-        for participant in participants:
-            moments = [(Moment.BASELINE, f"baseline:participant:{participant.pk}", None)]
-            if today >= midpoint:
-                key = f"midpoint:participant:{participant.pk}"
-                moments.append((Moment.MIDPOINT, key, active.get(participant.pk)))
-            for moment, key, pair in moments:
-                template = templates.get((moment, participant.role))
-                if template and key not in sent:
-                    send_survey(template=template, participant=participant, key=key, pair=pair, now=now)
-        _plan_pulses(programme, templates, now)
-        _plan_finals(programme, templates, now, today)
+            key = _key(phase, f"midpoint:participant:{participant.pk}")
+            moments.append((Moment.MIDPOINT, key, active.get(participant.pk)))
+        for moment, key, pair in moments:
+            template = templates.get((moment, participant.role))
+            if template and key not in sent:
+                send_survey(template=template, participant=participant, key=key, pair=pair, now=now)
 
 
-def _plan_pulses(programme, templates, now):
+def _plan_pulses(programme, phase, templates, now):
     sessions = Session.objects.filter(
-        pair__programme=programme, logged_at__gte=now - PULSE_LOOKBACK, status=Session.Status.HELD
+        pair__programme=programme,
+        phase=phase,
+        logged_at__gte=now - PULSE_LOOKBACK,
+        status=Session.Status.HELD,
     ).select_related("pair__mentor__user", "pair__mentee__user")
-    sent = _sent_keys("pulse:")
+    sent = _sent_keys(_key(phase, "pulse:"))
     for session in sessions:
         for participant in (session.pair.mentor, session.pair.mentee):
-            key = f"pulse:session:{session.pk}:participant:{participant.pk}"
+            key = _key(phase, f"pulse:session:{session.pk}:participant:{participant.pk}")
             template = templates.get((Moment.PULSE, participant.role))
             if template and key not in sent:
                 send_survey(
@@ -94,24 +118,29 @@ def _plan_pulses(programme, templates, now):
                 )
 
 
-def _plan_finals(programme, templates, now, today):
+def _plan_finals(programme, phase, templates, now, today):
+    _start, end = programme.phase_dates(phase)
     ended = Pair.objects.filter(
         programme=programme, status=Pair.Status.ENDED, ended_at__gte=now - FINAL_LOOKBACK
     )
+    if programme.cross_phase and programme.cross_start_date:
+        # A pair that ends closes the phase it ended in.
+        in_cross = Q(ended_at__date__gte=programme.cross_start_date)
+        ended = ended.filter(in_cross if phase == Phase.CROSS else ~in_cross)
     pairs = list(ended.select_related("mentor__user", "mentee__user"))
-    if today >= programme.end_date:
+    if today >= end:
         pairs += list(
             Pair.objects.filter(programme=programme, status=Pair.Status.ACTIVE).select_related(
                 "mentor__user", "mentee__user"
             )
         )
-    sent = _sent_keys("final:")
+    sent = _sent_keys(_key(phase, "final:"))
     for pair in pairs:
         for participant in (pair.mentor, pair.mentee):
             # Someone who left the programme, or erased their account, is not asked for a closing survey.
             if participant.status == Participant.Status.WITHDRAWN or not participant.user.is_active:
                 continue
-            key = f"final:pair:{pair.pk}:participant:{participant.pk}"
+            key = _key(phase, f"final:pair:{pair.pk}:participant:{participant.pk}")
             template = templates.get((Moment.FINAL, participant.role))
             if template and key not in sent:
                 send_survey(template=template, participant=participant, key=key, pair=pair, now=now)

@@ -38,10 +38,12 @@ def recipient_has_access(response):
     )
 
 
-def templates_with_rates():
-    """Every template with how many were sent and answered, for HR's response-rate table."""
+def templates_with_rates(phase=None):
+    """Every template (of ``phase``, if given) with how many were sent and answered, for HR's
+    response-rate table."""
+    templates = SurveyTemplate.objects.all() if phase is None else SurveyTemplate.objects.filter(phase=phase)
     return (
-        SurveyTemplate.objects.select_related("programme")
+        templates.select_related("programme")
         .annotate(
             sent=Count("responses"),
             answered=Count("responses", filter=Q(responses__answered_at__isnull=False)),
@@ -54,7 +56,7 @@ def templates_with_rates():
                 ]
             )
         )
-        .order_by("programme__name", "moment_order", "audience")
+        .order_by("programme__name", "phase", "moment_order", "audience")
     )
 
 

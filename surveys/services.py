@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.services import enqueue_delivery, natural_key, plan
 from organizations.tenancy import unscoped
 from organizations.validators import NoControlCharacters, has_control_characters
+from programmes.models import Phase
 
 from .models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate, SurveyVersion
 
@@ -178,8 +179,11 @@ def record_skill_levels(
     level the person gave earlier at the same moment and leaves the other moments as they were.
     ``mentee_levels`` are a mentor's rating of the mentee of the response's pair, kept on the mentee's
     rows: from the first sessions (a baseline or pulse survey, the first rating kept), mid-programme or
-    at the end (the latest kept).
+    at the end (the latest kept). The skills are the reverse phase's: a skills question HR adds to a
+    cross-phase survey does not move them.
     """
+    if response.template.phase != Phase.REVERSE:
+        return
     moment = response.template.moment
     column = SkillProgress.column(moment)
     if column and levels:
@@ -235,6 +239,7 @@ def rebuild_skill_progress() -> None:
                 question__template__moment__in=SkillProgress.MOMENTS,
             )
             | Q(question__type=Question.Type.MENTEE_SKILLS, response__pair__isnull=False),
+            question__template__phase=Phase.REVERSE,
             skill__isnull=False,
             number__isnull=False,
             response__answered_at__isnull=False,

@@ -13,6 +13,7 @@ from organizations.access import organization_view
 from organizations.models import Organization
 from organizations.roles import Capability
 from organizations.tenancy import tenant_context
+from programmes.models import Phase
 
 from . import selectors, services
 from .forms import AnswerForm, PreviewLanguageForm, QuestionForm, TemplateForm
@@ -22,10 +23,19 @@ from .tokens import read_response_token
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
 def rates(request):
-    templates = list(selectors.templates_with_rates())
+    # A programme with a cross phase has a second set of surveys: HR picks which phase's to build.
+    phase = request.GET.get("phase")
+    if phase not in Phase.values:
+        phase = None
+    templates = list(selectors.templates_with_rates(phase))
     for template in templates:
         template.rate = selectors.response_rate(template)
-    return render(request, "surveys/rates.html", {"templates": templates})
+    with_cross = phase is not None or any(template.programme.cross_phase for template in templates)
+    return render(
+        request,
+        "surveys/rates.html",
+        {"templates": templates, "phase": phase, "phases": Phase.choices, "with_cross": with_cross},
+    )
 
 
 def _builder_url(request, template, **query):

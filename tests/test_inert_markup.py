@@ -61,6 +61,7 @@ from sessions.models import (
     SharedResource,
 )
 from sessions.notifications import (
+    ASSISTANT_PAIR_INACTIVE,
     CHALLENGE_DUE,
     PAIR_INACTIVE,
     SESSION_LOG,
@@ -754,7 +755,7 @@ def _send_every_email(organization, scene):
         )
     # The inactivity nudge needs a pair with nothing planned; it fills the same template with the same names.
     # A webhook carries no text from people at all (tests/webhooks/test_events.py proves it with markers).
-    e_mail_kinds = set(kind_values()) - {PAIR_INACTIVE, "webhook"}
+    e_mail_kinds = set(kind_values()) - {PAIR_INACTIVE, ASSISTANT_PAIR_INACTIVE, "webhook"}
     with tenant_context(organization):
         left = list(
             Notification.objects.filter(kind__in=e_mail_kinds - delivered).values_list(
@@ -864,9 +865,10 @@ def test_it_renders_every_text_people_write_as_inert_text_on_every_page_and_emai
     leaks, shown = [], set()
     emails = list(mailoutbox)
     html_emails = [message for message in emails if getattr(message, "alternatives", None)]
-    # Notifications of every kind but one (see above), the nudge to both people, the invitation; the cohort's
-    # calendar invitation is plain text with its .ics, as a pair's is (its text is checked below).
-    assert len(html_emails) >= len(kind_values()) - 2 + 2 + 1
+    # Notifications of every kind but the two inactivity nudges (see above), the nudge to both people, the
+    # invitation; the cohort's calendar invitation is plain text with its .ics, as a pair's is (its text is
+    # checked below).
+    assert len(html_emails) >= len(kind_values()) - 3 + 2 + 1
     for message in emails:
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":

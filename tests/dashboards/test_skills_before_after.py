@@ -201,8 +201,10 @@ PERIODS = {"year": {}, "until May": {"end": datetime.date(2026, 5, 31)}}
 DEPARTMENTS = ["", "Finance", "IT"]
 ROUNDS = [None, 0, 1]
 PROGRAMMES = [False, True]
+# Skills are assessed in the reverse phase only: the cross phase shows no before/after.
+PHASES = ["", "reverse", "cross"]
 # The filters of dashboards/filters.py this test walks: a new one must join the combinations below.
-WALKED = {"start", "end", "programme_id", "round_id", "department"}
+WALKED = {"start", "end", "programme_id", "round_id", "department", "phase"}
 
 
 def test_every_dashboard_filter_is_walked_by_the_threshold_test():
@@ -210,8 +212,10 @@ def test_every_dashboard_filter_is_walked_by_the_threshold_test():
     assert chosen == WALKED
 
 
-def _expected_people(department, round_index, period):
+def _expected_people(department, round_index, period, phase=""):
     """How many mentees of TABLE each figure is computed over, under these filters."""
+    if phase == "cross":
+        return {"change": 0, "gap_start": 0, "gap_end": 0, "mentor_change": 0}
     rows = [
         row
         for row in TABLE
@@ -228,18 +232,18 @@ def _expected_people(department, round_index, period):
 
 
 @pytest.mark.parametrize(
-    ("programme", "round_index", "department", "period"),
-    list(itertools.product(PROGRAMMES, ROUNDS, DEPARTMENTS, PERIODS)),
+    ("programme", "round_index", "department", "period", "phase"),
+    list(itertools.product(PROGRAMMES, ROUNDS, DEPARTMENTS, PERIODS, PHASES)),
 )
 def test_no_figure_is_shown_over_fewer_people_than_the_threshold(
-    organization, data, programme, round_index, department, period
+    organization, data, programme, round_index, department, period, phase
 ):
-    chosen = dict(PERIODS[period], department=department)
+    chosen = dict(PERIODS[period], department=department, phase=phase)
     if programme:
         chosen["programme_id"] = data["programme"].pk
     if round_index is not None:
         chosen["round_id"] = data["rounds"][round_index].pk
-    expected = _expected_people(department, round_index, period)
+    expected = _expected_people(department, round_index, period, phase)
     for minimum in (2, 3, 4):
         _check_threshold(figures(organization, minimum=minimum, **chosen), expected, minimum)
 

@@ -15,6 +15,7 @@ def test_the_demo_has_a_running_pilot_with_everyone_enrolled_and_an_open_cohort(
         pilot = Programme.objects.get(name="Programme pilote 2026")
         cohort = Programme.objects.get(name="Cohorte 2027")
         assert (pilot.status, cohort.status) == ("running", "open")
+        assert pilot.cross_phase and pilot.cross_start_date > pilot.end_date and not cohort.cross_phase
         assert pilot.participants.filter(status="enrolled", role="mentor").count() == 19
         assert pilot.participants.filter(status="enrolled", role="mentee").count() == 19
         assert not pilot.participants.exclude(charter_accepted_at__isnull=False).exists()

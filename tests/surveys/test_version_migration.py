@@ -1,4 +1,4 @@
-"""Migrations 0007-0009: the surveys that exist become their version 1, with no loss."""
+"""Migrations 0007-0010: the surveys that exist become their version 1, with no loss, in the reverse phase."""
 
 import datetime as dt
 from contextlib import nullcontext
@@ -14,7 +14,8 @@ from surveys.models import Answer, Question, SurveyResponse, SurveyTemplate, Sur
 from tests.factories import OrganizationFactory, ParticipantFactory
 
 BEFORE = [("surveys", "0006_english_text_of_default_surveys")]
-AFTER = [("surveys", "0009_question_identity")]
+# The latest migration: the test reads the rows through today's models.
+AFTER = [("surveys", "0011_merge_mentor_rating_and_phase")]
 
 
 def _migrate(targets):
@@ -94,6 +95,7 @@ def test_existing_surveys_answers_and_choices_become_version_one_with_no_loss():
         template = SurveyTemplate.objects.get()
         version = SurveyVersion.objects.get()
         assert template.version == 1
+        assert template.phase == "reverse"
         assert (version.number, version.title, version.title_en, version.introduction) == (
             1,
             "Bilan",
