@@ -60,7 +60,9 @@ def template_detail(request, template_id):
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.add_question(template=template, **form.service_kwargs())
+            change = services.add_question(
+                template=template, by=request.user, request=request, **form.service_kwargs()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -93,7 +95,9 @@ def template_edit(request, template_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.update_template(template=template, **form.cleaned_data)
+            change = services.update_template(
+                template=template, by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -113,7 +117,9 @@ def question_edit(request, template_id, question_id):
     form = QuestionForm.for_question(question, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.update_question(question=question, **form.service_kwargs())
+            change = services.update_question(
+                question=question, by=request.user, request=request, **form.service_kwargs()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -150,7 +156,7 @@ def question_move(request, template_id, question_id):
         request,
         template_id,
         question_id,
-        lambda question: services.move_question(question=question, up=up),
+        lambda question: services.move_question(question=question, up=up, by=request.user, request=request),
         _("Question moved up.") if up else _("Question moved down."),
     )
 
@@ -161,7 +167,7 @@ def question_duplicate(request, template_id, question_id):
         request,
         template_id,
         question_id,
-        lambda question: services.duplicate_question(question=question),
+        lambda question: services.duplicate_question(question=question, by=request.user, request=request),
         _("Question duplicated: the copy is right below it."),
     )
 
@@ -176,7 +182,7 @@ def question_delete(request, template_id, question_id):
             request,
             template_id,
             question_id,
-            lambda question: services.delete_question(question=question),
+            lambda question: services.delete_question(question=question, by=request.user, request=request),
             _("Question deleted."),
         )
     if question.version != template.version:
