@@ -125,22 +125,11 @@ def programme_health(*, programme, now=None, minimum=None, with_pairs=True):
         return datetime.datetime.combine(day, datetime.time.min, tzinfo=tzinfo)
 
     references = [min(midnight(bucket.end), now) for bucket in buckets]
+    starts = [midnight(bucket.start) for bucket in buckets]
     pairs = _pairs_by_bucket(programme, references)
+    sessions = _sessions_by_bucket(programme, references, starts, now)
     index = _bucket_index([midnight(bucket.end) for bucket in buckets[:-1]], len(buckets))
-    first, last = midnight(buckets[0].start), midnight(buckets[-1].end)
-    held = dict(
-        Session.objects.filter(
-            pair__programme=programme,
-            status=Session.Status.HELD,
-            starts_at__gte=first,
-            starts_at__lt=min(last, now),
-        )
-        .annotate(bucket=index("starts_at"))
-        .values("bucket")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("bucket", "n")
-    )
+    first, last = starts[0], midnight(buckets[-1].end)
     surveys = {
         row["bucket"]: row
         for row in SurveyResponse.objects.filter(
@@ -157,11 +146,15 @@ def programme_health(*, programme, now=None, minimum=None, with_pairs=True):
     }
     for position, bucket in enumerate(buckets):
         live, people = pairs[f"live_{position}"], pairs[f"people_{position}"]
-        bucket.live, bucket.at_cadence = live, pairs[f"met_{position}"]
+        bucket.live = live
+        # met_within: a session held within the cadence, or started within it (counted once).
+        bucket.at_cadence = (
+            sessions[f"met_{position}"] + pairs[f"started_{position}"] - sessions[f"started_{position}"]
+        )
         bucket.at_cadence_share = share(bucket.at_cadence, live)
         days = (min(references[position], now) - midnight(bucket.start)).total_seconds() / 86400
         bucket.planned = round(live * max(days, 0) / programme.cadence_days, 1)
-        bucket.held = held.get(position, 0)
+        bucket.held = sessions[f"held_{position}"]
         bucket.held_share = share(bucket.held, bucket.planned)
         survey = surveys.get(position, {"sent": 0, "answered": 0, "people": 0})
         bucket.sent, bucket.answered = survey["sent"], survey["answered"]
@@ -180,24 +173,65 @@ def _hide(bucket):
         setattr(bucket, name, None)
 
 
-def _live_at(reference):
-    started = Q(started_at__lte=reference) | Q(started_at=None, created_at__lte=reference)
-    return started & (Q(ended_at=None) | Q(ended_at__gt=reference))
+def _started_within(reference, cadence_days, prefix=""):
+    """``met_within``'s second half: the pair started (or, not started, was created) within one cadence."""
+    since = reference - datetime.timedelta(days=cadence_days)
+    return Q(**{f"{prefix}started_at__gte": since}) | Q(
+        **{f"{prefix}started_at": None, f"{prefix}created_at__gte": since}
+    )
+
+
+def _live_at(reference, prefix=""):
+    started = Q(**{f"{prefix}started_at__lte": reference}) | Q(
+        **{f"{prefix}started_at": None, f"{prefix}created_at__lte": reference}
+    )
+    return started & (Q(**{f"{prefix}ended_at": None}) | Q(**{f"{prefix}ended_at__gt": reference}))
 
 
 def _pairs_by_bucket(programme, references):
-    """For each bucket's end: the live pairs, those at cadence, and the people behind them. One query."""
-    cadence = [{"id": programme.pk, "cadence_days": programme.cadence_days}]
+    """For each bucket's end: the live pairs, the people behind them, and those that started within one
+    cadence. One query over the programme's pairs."""
     aggregates = {}
     for position, reference in enumerate(references):
         live = _live_at(reference)
-        met = session_selectors.met_within(programmes=cadence, reference=reference)
         aggregates[f"live_{position}"] = Count("pk", filter=live)
-        aggregates[f"met_{position}"] = Count("pk", filter=live & met)
+        aggregates[f"started_{position}"] = Count(
+            "pk", filter=live & _started_within(reference, programme.cadence_days)
+        )
         aggregates[f"people_{position}"] = Count("mentor", filter=live, distinct=True) + Count(
             "mentee", filter=live, distinct=True
         )
     return Pair.objects.filter(programme=programme, status__in=Pair.WITH_A_WORKSPACE).aggregate(**aggregates)
+
+
+def _sessions_by_bucket(programme, references, starts, now):
+    """For each bucket: the sessions held in it, and, at its end, the live pairs that held one within a
+    cadence (``met_within``'s first half), with those of them that also started within it. One query over
+    the held sessions, each read once, rather than one EXISTS per pair and bucket."""
+    cadence = datetime.timedelta(days=programme.cadence_days)
+    ends = [*starts[1:], None]
+    aggregates = {}
+    for position, reference in enumerate(references):
+        window = Q(starts_at__gte=reference - cadence, starts_at__lte=reference) & _live_at(
+            reference, "pair__"
+        )
+        aggregates[f"met_{position}"] = Count("pair", filter=window, distinct=True)
+        aggregates[f"started_{position}"] = Count(
+            "pair",
+            filter=window & _started_within(reference, programme.cadence_days, "pair__"),
+            distinct=True,
+        )
+        in_bucket = Q(starts_at__gte=starts[position])
+        if ends[position] is not None:
+            in_bucket &= Q(starts_at__lt=ends[position])
+        aggregates[f"held_{position}"] = Count("pk", filter=in_bucket)
+    return Session.objects.filter(
+        pair__programme=programme,
+        pair__status__in=Pair.WITH_A_WORKSPACE,
+        status=Session.Status.HELD,
+        starts_at__gte=min(starts[0], references[0] - cadence),
+        starts_at__lte=now,
+    ).aggregate(**aggregates)
 
 
 def _bucket_index(boundaries, count):

@@ -337,3 +337,24 @@ def test_the_page_reads_in_french(client_for, hr_admin, organization, slipping):
         .content.decode()
     )
     assert "Semaine du 2 février 2026" in body
+
+
+def test_at_cadence_is_the_dashboard_s_rule_met_within_at_each_week_s_end(slipping):
+    """The timeline counts the sessions once for all weeks; it must agree with ``met_within``."""
+    from sessions.selectors import met_within
+
+    programme = slipping["programme"]
+    Pair.objects.filter(pk=slipping["pairs"]["p3"].pk).update(status=Pair.Status.ENDED, ended_at=at(2, 12))
+    timeline = health.programme_health(programme=programme, now=NOW)
+    cadence = [{"id": programme.pk, "cadence_days": programme.cadence_days}]
+    for bucket in timeline.buckets:
+        end = datetime.datetime.combine(
+            bucket.end, datetime.time.min, tzinfo=health.zoneinfo.ZoneInfo("Europe/Paris")
+        )
+        reference = min(end, NOW)
+        expected = (
+            Pair.objects.filter(programme=programme, status__in=Pair.WITH_A_WORKSPACE)
+            .filter(health._live_at(reference), met_within(programmes=cadence, reference=reference))
+            .count()
+        )
+        assert bucket.at_cadence == expected, bucket.start
