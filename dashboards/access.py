@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from organizations.access import Member
 from pairing.models import Pair
+from programmes.models import Programme
 
 
 def access_pair(member: Member, pair_id: int) -> Pair:
@@ -13,4 +14,12 @@ def access_pair(member: Member, pair_id: int) -> Pair:
             "mentor__user", "mentee__user", "programme"
         ),
         pk=pair_id,
+    )
+
+
+def access_programme(member: Member, programme_id: int) -> Programme:
+    """The programme of the member's organisation with that id; 404 if missing or another organisation's."""
+    return get_object_or_404(
+        Programme.objects.filter(organization=member.organization).select_related("organization"),
+        pk=programme_id,
     )

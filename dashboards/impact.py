@@ -44,6 +44,16 @@ from .selectors import _pair_conditions, scoped_participants
 
 PROGRESS_MOMENTS = (SurveyTemplate.Moment.MIDPOINT, SurveyTemplate.Moment.FINAL)
 GOAL_BUCKETS = ((0, 25), (25, 50), (50, 75), (75, 101))
+# What a respondent reads of a question (``Question.wording``): answers compare only across questions
+# identical in all of it. The builder gives a reworded question a new identity, never the same wording
+# two identities within a survey but for a duplicate, so grouping by it never mixes two questions.
+WORDING = (
+    "question__type",
+    "question__text",
+    "question__text_en",
+    "question__choices",
+    "question__choices_en",
+)
 # The dashboard quotes a stable sample of the shared comments, not all of them.
 COMMENTS_LIMIT = 30
 
@@ -210,22 +220,38 @@ class _EnglishOption(Func):
 
 def practices_adopted(*, filters, minimum):
     """The new practices people say they adopted (the choice questions of the progress surveys, single or
-    multiple), counted by their French option and labelled in the reader's language."""
+    multiple), counted by their French option and labelled in the reader's language.
+
+    Figures compare only identical questions: the answers counted are those of one wording (text, type
+    and options, in both languages: the same question in every version and survey that asked it so), the
+    one most people answered; a question reworded in a new version is another question, left out.
+    """
     answers = _answers(filters).filter(
         question__type__in=Question.WITH_CHOICES, question__template__moment__in=PROGRESS_MOMENTS
     )
-    respondents = answers.aggregate(people=Count("response__participant", distinct=True))["people"]
+    wordings = list(
+        answers.values(*WORDING)
+        .annotate(people=Count("response__participant", distinct=True))
+        .order_by("-people", "question__text", "question__type")[:1]
+    )
+    if not wordings:
+        return {"respondents": 0, "hidden": True, "choices": [], "question": None}
+    wording = wordings[0]
+    respondents = wording["people"]
+    question = pick(wording["question__text"], wording["question__text_en"])
+    if respondents < minimum:
+        return {"respondents": respondents, "hidden": True, "choices": [], "question": question}
     choices = list(
-        answers.exclude(text="")
+        answers.filter(**{name: wording[name] for name in WORDING})
+        .exclude(text="")
         .values("text")
         .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))
         .order_by("-people", "text")
     )
-    if respondents < minimum:
-        return {"respondents": respondents, "hidden": True, "choices": []}
     return {
         "respondents": respondents,
         "hidden": False,
+        "question": question,
         "choices": [
             {
                 "label": pick(row["text"], row["english"]),
@@ -263,7 +289,8 @@ def satisfaction(*, filters, minimum):
     """The 1-5 questions (satisfaction, usefulness, leadership...) and the net promoter score: one query.
 
     Each 1-5 question gets its average and how many answered. The net promoter score comes from the 0-10
-    "would you recommend" answers: % of 9-10 minus % of 0-6.
+    "would you recommend" answers: % of 9-10 minus % of 0-6. A question is its wording and type: the same
+    question in every version (and survey) that asked it so; a reworded one is counted apart.
     """
     rows = (
         _answers(filters)
@@ -278,13 +305,13 @@ def satisfaction(*, filters, minimum):
         )
         .order_by("question__text")
     )
-    scales, recommend = [], {"answers": 0, "promoters": 0, "detractors": 0, "people": 0}
+    scales, recommend = [], None
     for row in rows:
         if row["question__type"] == Question.Type.RECOMMEND:
-            for name in ("answers", "promoters", "detractors"):
-                recommend[name] += row[name]
-            # People are distinct per question: the largest group is a safe lower bound for them all.
-            recommend["people"] = max(recommend["people"], row["people"])
+            # One score over one wording of the question (the most answered): "recommend the programme"
+            # and "recommend your mentor" are two questions, never added together.
+            if recommend is None or row["answers"] > recommend["answers"]:
+                recommend = row
             continue
         hidden = row["people"] < minimum
         scales.append(
@@ -299,11 +326,13 @@ def satisfaction(*, filters, minimum):
 
 
 def _net_promoter(row, minimum):
+    row = row or {"answers": 0, "promoters": 0, "detractors": 0, "people": 0}
     people, answers = row["people"], row["answers"]
     score = None
     if answers:
         score = round(share(row["promoters"], answers) - share(row["detractors"], answers))
     return {
+        "question": pick(row["question__text"], row["question__text_en"]) if answers else None,
         "score": guarded(score, people=people, minimum=minimum),
         "promoters": guarded(share(row["promoters"], answers), people=people, minimum=minimum),
         "detractors": guarded(share(row["detractors"], answers), people=people, minimum=minimum),

@@ -16,8 +16,8 @@ from organizations.access import organization_view
 from organizations.audit import audited_download
 from organizations.roles import Capability
 
-from . import exports, impact, reports, selectors, services
-from .access import access_pair
+from . import exports, health, impact, reports, selectors, services
+from .access import access_pair, access_programme
 from .filters import DashboardFilters
 from .forms import DashboardFilterForm
 
@@ -106,6 +106,36 @@ def operations(request):
     )
 
 
+@organization_view(Capability.VIEW_DASHBOARD)
+@require_safe
+def programme_health(request, programme_id):
+    """A programme's health week by week. HR reads every figure and the three late pairs that matter
+    most, by name; an executive reads the timeline under the privacy threshold, and no pair."""
+    programme = access_programme(request.member, programme_id)
+    hr = request.member.can(Capability.VIEW_OPERATIONS)
+    timeline = health.programme_health(
+        programme=programme,
+        minimum=None if hr else request.organization.minimum_group_size,
+        with_pairs=hr,
+    )
+    return render(
+        request,
+        "dashboards/health.html",
+        {
+            "health": timeline,
+            "rows": [(health.bucket_label(bucket, timeline.monthly), bucket) for bucket in timeline.buckets],
+            "cadence_chart": health.cadence_chart(timeline),
+            "sessions_chart": health.sessions_chart(timeline),
+            "threshold": health.SLIP_THRESHOLD,
+            "slip_buckets": health.SLIP_BUCKETS,
+            "regular_sessions": health.REGULAR_SESSIONS,
+            "slip_label": timeline.slip and health.bucket_label(timeline.slip, timeline.monthly),
+            "show_pairs": hr,
+            "minimum": request.organization.minimum_group_size,
+        },
+    )
+
+
 @organization_view(Capability.VIEW_OPERATIONS)
 @require_POST
 def send_failed_emails_again(request):
@@ -137,6 +167,10 @@ def nudge_pair(request, pair_id):
             request,
             _("Reminder sent to %(mentor)s and %(mentee)s.")
             % {"mentor": pair.mentor.user.get_full_name(), "mentee": pair.mentee.user.get_full_name()},
+        )
+    if request.POST.get("back") == "health":
+        return redirect(
+            "programme_health", org_slug=request.organization.slug, programme_id=pair.programme_id
         )
     url = reverse("operations", kwargs={"org_slug": request.organization.slug})
     kept = QueryDict(request.POST.get("query", ""))

@@ -69,6 +69,14 @@ class Action(models.TextChoices):
     STAFF_ACCESS = "staff_access", _("Platform staff accessed the organisation's data")
     # Later additions, kept at the end so that the groups above stay as they were named.
     AUDIT_RETENTION_CHANGED = "audit_retention_changed", _("Audit trail retention changed")
+    # The survey builder: what HR changed in a survey, and each new version it started.
+    SURVEY_CHANGED = "survey_changed", _("Survey title or introduction changed")
+    SURVEY_QUESTION_ADDED = "survey_question_added", _("Survey question added")
+    SURVEY_QUESTION_CHANGED = "survey_question_changed", _("Survey question changed")
+    SURVEY_QUESTION_MOVED = "survey_question_moved", _("Survey question moved")
+    SURVEY_QUESTION_DELETED = "survey_question_deleted", _("Survey question deleted")
+    SURVEY_QUESTION_DUPLICATED = "survey_question_duplicated", _("Survey question duplicated")
+    SURVEY_VERSION_PUBLISHED = "survey_version_published", _("New survey version published")
 
 
 # The page's filter groups actions by what they are about: each action in exactly one category.
@@ -122,6 +130,13 @@ CATEGORY_ACTIONS: dict[str, frozenset[str]] = {
             Action.WEBHOOK_DELETED,
             Action.WEBHOOK_RESENT,
             Action.AUDIT_RETENTION_CHANGED,
+            Action.SURVEY_CHANGED,
+            Action.SURVEY_QUESTION_ADDED,
+            Action.SURVEY_QUESTION_CHANGED,
+            Action.SURVEY_QUESTION_MOVED,
+            Action.SURVEY_QUESTION_DELETED,
+            Action.SURVEY_QUESTION_DUPLICATED,
+            Action.SURVEY_VERSION_PUBLISHED,
         }
     ),
     Category.STAFF: frozenset({Action.STAFF_ACCESS}),

@@ -207,7 +207,12 @@ def pending_count(*, now):
 
 
 def pairs_with_declining_ratings():
-    """Active pairs whose latest pulse rating is lower than the one before (averaged over both people)."""
+    """Active pairs whose last rated session was rated lower than the one before, in their pulse surveys.
+
+    The two sessions are compared on the questions asked in both (the same ``identity``: a pulse question
+    reworded in a new version is another question), each averaged over the people who answered it; two
+    sessions with no question in common are not compared.
+    """
     from itertools import groupby
 
     from django.db.models import Max
@@ -221,13 +226,22 @@ def pairs_with_declining_ratings():
             response__pair__status=Pair.Status.ACTIVE,
             response__session_id__isnull=False,
         )
-        .values("response__pair_id", "response__session_id")
+        .values("response__pair_id", "response__session_id", "question__identity")
         .annotate(rating=Avg("number"), at=Max("response__sent_at"))
-        .order_by("response__pair_id", "at")
+        .order_by("response__pair_id", "response__session_id", "question__identity")
     )
     declining = []
-    for pair_id, group in groupby(rows, key=lambda row: row["response__pair_id"]):
-        ratings = [row["rating"] for row in group]
-        if len(ratings) >= 2 and ratings[-1] < ratings[-2]:
+    for pair_id, pair_rows in groupby(rows, key=lambda row: row["response__pair_id"]):
+        sessions: dict[int, dict] = {}
+        for row in pair_rows:
+            session = sessions.setdefault(row["response__session_id"], {"at": row["at"], "ratings": {}})
+            session["at"] = max(session["at"], row["at"])
+            session["ratings"][row["question__identity"]] = row["rating"]
+        ordered = sorted(sessions.values(), key=lambda session: session["at"])
+        if len(ordered) < 2:
+            continue
+        before, last = ordered[-2]["ratings"], ordered[-1]["ratings"]
+        common = before.keys() & last.keys()
+        if common and sum(last[key] for key in common) < sum(before[key] for key in common):
             declining.append(pair_id)
     return Pair.objects.filter(pk__in=declining).select_related("mentor__user", "mentee__user")

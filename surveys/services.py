@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from notifications.services import enqueue_delivery, natural_key, plan
+from organizations import audit
+from organizations.audit import Action
 from organizations.tenancy import unscoped
 from organizations.validators import NoControlCharacters, has_control_characters
 from programmes.models import Phase
@@ -21,6 +23,7 @@ from programmes.models import Phase
 from .models import Answer, Question, SkillProgress, SurveyResponse, SurveyTemplate, SurveyVersion
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
     from accounts.models import User
@@ -306,6 +309,42 @@ class Change:
     new_version: bool
 
 
+def _audited(
+    action: Action,
+    change: Change,
+    *,
+    by: User | None,
+    request: HttpRequest | None,
+    question: Question | None = None,
+    **details: object,
+) -> Change:
+    """Record a builder change in the organisation's trail (one insert), and the new version it started
+    (one more). The details name the survey, its version and the question: HR's wording, no answer."""
+    template = change.template
+    question = question or change.question
+    described: dict[str, object] = {"version": template.version, **details}
+    if question is not None:
+        described["question"] = str(question)[:200]
+    audit.record(
+        action,
+        organization=template.organization,
+        actor=by,
+        target=template,
+        details=described,
+        request=request,
+    )
+    if change.new_version:
+        audit.record(
+            Action.SURVEY_VERSION_PUBLISHED,
+            organization=template.organization,
+            actor=by,
+            target=template,
+            details={"version": template.version, "previous": template.version - 1},
+            request=request,
+        )
+    return change
+
+
 def version_is_answered(template: SurveyTemplate) -> bool:
     """Whether someone answered the template's current version (answers written without
     ``submit_answers``, as the demo's, count through their questions)."""
@@ -420,6 +459,8 @@ def update_template(
     title_en: str = "",
     introduction: str = "",
     introduction_en: str = "",
+    by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Change:
     """Change the survey's title and introduction, in French and English (a new version once answered)."""
     fields = {
@@ -435,7 +476,8 @@ def update_template(
         setattr(locked, name, value)
     locked.save(update_fields=list(fields))
     SurveyVersion.objects.filter(template=locked, number=locked.version).update(**fields)
-    return Change(template=locked, question=None, new_version=new_version)
+    change = Change(template=locked, question=None, new_version=new_version)
+    return _audited(Action.SURVEY_CHANGED, change, by=by, request=request)
 
 
 @transaction.atomic
@@ -448,6 +490,8 @@ def add_question(
     required: bool = True,
     text_en: str = "",
     choices_en: Iterable[str] | None = None,
+    by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Change:
     """Append a question to a template, in French and (optionally) English; a choice question needs at
     least two choices, and as many in English if any. Once the survey has answers, a new version."""
@@ -464,7 +508,8 @@ def add_question(
     question = Question.objects.create(
         template=locked, version=locked.version, position=last + 1, required=required, **fields
     )
-    return Change(template=locked, question=question, new_version=new_version)
+    change = Change(template=locked, question=question, new_version=new_version)
+    return _audited(Action.SURVEY_QUESTION_ADDED, change, by=by, request=request, type=question.type)
 
 
 @transaction.atomic
@@ -477,6 +522,8 @@ def update_question(
     choices: Iterable[str] | None = None,
     choices_en: Iterable[str] | None = None,
     required: bool = True,
+    by: User | None = None,
+    request: HttpRequest | None = None,
 ) -> Change:
     """Change a question's wording, type or whether it needs an answer (a new version once answered).
 
@@ -496,17 +543,23 @@ def update_question(
         return Change(template=question.template, question=question, new_version=False)
     locked, new_version = _writable(question.template)
     current = _in_current_version(locked, question)
-    if wording != current.wording():
+    reworded = wording != current.wording()
+    if reworded:
         current.identity = uuid.uuid4()
     for name, value in fields.items():
         setattr(current, name, value)
     current.required = required
     current.save()
-    return Change(template=locked, question=current, new_version=new_version)
+    change = Change(template=locked, question=current, new_version=new_version)
+    return _audited(
+        Action.SURVEY_QUESTION_CHANGED, change, by=by, request=request, reworded=reworded, required=required
+    )
 
 
 @transaction.atomic
-def move_question(*, question: Question, up: bool) -> Change:
+def move_question(
+    *, question: Question, up: bool, by: User | None = None, request: HttpRequest | None = None
+) -> Change:
     """Move a question one place up or down (a new version once answered); at either end, nothing."""
     ordered = list(question.template.current_questions.order_by("position", "pk"))
     index = next((i for i, q in enumerate(ordered) if q.identity == question.identity), -1)
@@ -517,20 +570,34 @@ def move_question(*, question: Question, up: bool) -> Change:
     ordered = list(locked.current_questions.order_by("position", "pk"))
     ordered[index], ordered[target] = ordered[target], ordered[index]
     _renumber(locked, ordered)
-    return Change(template=locked, question=ordered[target], new_version=new_version)
+    change = Change(template=locked, question=ordered[target], new_version=new_version)
+    return _audited(
+        Action.SURVEY_QUESTION_MOVED,
+        change,
+        by=by,
+        request=request,
+        direction="up" if up else "down",
+        position=target + 1,
+    )
 
 
 @transaction.atomic
-def delete_question(*, question: Question) -> Change:
+def delete_question(
+    *, question: Question, by: User | None = None, request: HttpRequest | None = None
+) -> Change:
     """Remove a question from the survey (from a new version once answered: the answers stay with theirs)."""
     locked, new_version = _writable(question.template)
-    _in_current_version(locked, question).delete()
+    deleted = _in_current_version(locked, question)
+    deleted.delete()
     _renumber(locked, list(locked.current_questions.order_by("position", "pk")))
-    return Change(template=locked, question=None, new_version=new_version)
+    change = Change(template=locked, question=None, new_version=new_version)
+    return _audited(Action.SURVEY_QUESTION_DELETED, change, by=by, request=request, question=deleted)
 
 
 @transaction.atomic
-def duplicate_question(*, question: Question) -> Change:
+def duplicate_question(
+    *, question: Question, by: User | None = None, request: HttpRequest | None = None
+) -> Change:
     """Insert a copy of a question right after it, as a new question of its own (its own identity)."""
     locked, new_version = _writable(question.template)
     original = _in_current_version(locked, question)
@@ -549,4 +616,5 @@ def duplicate_question(*, question: Question) -> Change:
     index = next(i for i, q in enumerate(ordered) if q.pk == original.pk)
     ordered.insert(index + 1, copy)
     _renumber(locked, ordered)
-    return Change(template=locked, question=copy, new_version=new_version)
+    change = Change(template=locked, question=copy, new_version=new_version)
+    return _audited(Action.SURVEY_QUESTION_DUPLICATED, change, by=by, request=request, position=copy.position)

@@ -70,7 +70,9 @@ def template_detail(request, template_id):
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.add_question(template=template, **form.service_kwargs())
+            change = services.add_question(
+                template=template, by=request.user, request=request, **form.service_kwargs()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -103,7 +105,9 @@ def template_edit(request, template_id):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.update_template(template=template, **form.cleaned_data)
+            change = services.update_template(
+                template=template, by=request.user, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -123,7 +127,9 @@ def question_edit(request, template_id, question_id):
     form = QuestionForm.for_question(question, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            change = services.update_question(question=question, **form.service_kwargs())
+            change = services.update_question(
+                question=question, by=request.user, request=request, **form.service_kwargs()
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -160,7 +166,7 @@ def question_move(request, template_id, question_id):
         request,
         template_id,
         question_id,
-        lambda question: services.move_question(question=question, up=up),
+        lambda question: services.move_question(question=question, up=up, by=request.user, request=request),
         _("Question moved up.") if up else _("Question moved down."),
     )
 
@@ -171,7 +177,7 @@ def question_duplicate(request, template_id, question_id):
         request,
         template_id,
         question_id,
-        lambda question: services.duplicate_question(question=question),
+        lambda question: services.duplicate_question(question=question, by=request.user, request=request),
         _("Question duplicated: the copy is right below it."),
     )
 
@@ -186,7 +192,7 @@ def question_delete(request, template_id, question_id):
             request,
             template_id,
             question_id,
-            lambda question: services.delete_question(question=question),
+            lambda question: services.delete_question(question=question, by=request.user, request=request),
             _("Question deleted."),
         )
     if question.version != template.version:

@@ -102,6 +102,7 @@ PAGES = [
     Page("operations", frozenset({HR})),
     Page("dashboard", frozenset({HR, EXECUTIVE})),
     Page("dashboard_report", frozenset({HR, EXECUTIVE})),
+    Page("programme_health", frozenset({HR, EXECUTIVE})),
     Page("charter", PARTICIPANTS),
     Page("my_programmes", PARTICIPANTS),
     Page("my_profile", PARTICIPANTS),
