@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from organizations.access import Member
 from pairing.models import Pair
+from programmes.models import Programme
 
 
 def access_pair(member: Member, pair_id: int) -> Pair:
@@ -14,3 +15,8 @@ def access_pair(member: Member, pair_id: int) -> Pair:
         ),
         pk=pair_id,
     )
+
+
+def access_programme(member: Member, programme_id: int) -> Programme:
+    """A programme of the member's organisation, for the dashboard's readers; 404 if missing or another's."""
+    return get_object_or_404(Programme.objects.filter(organization=member.organization), pk=programme_id)
