@@ -12,11 +12,10 @@ so that the per-skill before/after figures can replace the current ones in one p
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
-from mentoring import spreadsheets
+from mentoring import l10n, spreadsheets
 from pairing.models import Pair
 
 from . import charts, reports, selectors
@@ -308,8 +307,7 @@ def headline_text(board, headline):
         return _("hidden (fewer than %(minimum)s people)") % {"minimum": board.minimum}
     if figure.value is None:
         return "—"
-    number = formats.number_format(figure.value, force_grouping=True)
-    return pgettext("a percentage", "%(number)s %%") % {"number": number} if headline.percent else number
+    return l10n.percent(figure.value) if headline.percent else l10n.number(figure.value)
 
 
 # --- The report -------------------------------------------------------------------------------------

@@ -27,7 +27,11 @@ FIRST = dt.datetime(2026, 7, 1, 6, 30, tzinfo=dt.UTC)  # 08:30 in Paris (summer 
 
 
 def _reports(user):
-    return [message for message in mail.outbox if message.to == [user.email] and "Impact report" in message.subject]
+    return [
+        message
+        for message in mail.outbox
+        if message.to == [user.email] and "Impact report" in message.subject
+    ]
 
 
 def _everything(message):
@@ -36,7 +40,9 @@ def _everything(message):
     cells = []
     for _name, content, _mimetype in message.attachments:
         workbook = load_workbook(io.BytesIO(content))
-        cells += [str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row]
+        cells += [
+            str(cell) for sheet in workbook for row in sheet.iter_rows(values_only=True) for cell in row
+        ]
     return "\n".join([message.subject, message.body, html, *cells])
 
 
@@ -71,7 +77,9 @@ def test_a_subscriber_gets_the_report_once_on_the_first_of_the_month(organizatio
     link = f"/o/acme/dashboard/impact-report/?start=2025-07-01&end=2026-06-30&programme={programme.pk}"
     assert link in report.body
     assert report.extra_headers["List-Unsubscribe"].startswith("<http")
-    assert re.search(r"Stop e-mails of this kind \(Monthly programme impact report\): http\S+unsubscribe", report.body)
+    assert re.search(
+        r"Stop e-mails of this kind \(Monthly programme impact report\): http\S+unsubscribe", report.body
+    )
     ((name, content, mimetype),) = report.attachments
     assert name == "binome-acme-impact-report-2026-07-01.xlsx"
     assert "Participation" in load_workbook(io.BytesIO(content)).sheetnames

@@ -102,6 +102,7 @@ PAGES = [
     Page("operations", frozenset({HR})),
     Page("dashboard", frozenset({HR, EXECUTIVE})),
     Page("dashboard_report", frozenset({HR, EXECUTIVE})),
+    Page("impact_report", frozenset({HR, EXECUTIVE})),
     Page("charter", PARTICIPANTS),
     Page("my_programmes", PARTICIPANTS),
     Page("my_profile", PARTICIPANTS),
@@ -148,6 +149,7 @@ NOT_PAGES = {
             "security_scim_revoke_token",
             "send_failed_emails_again",
             "nudge_pair",
+            "impact_report_subscription",
             "matching_run",
             "matching_start_pairs",
             "matching_end_pair",
@@ -215,6 +217,7 @@ NOT_PAGES = {
         [
             "dashboard_export_csv",
             "dashboard_export_xlsx",
+            "impact_report_xlsx",
             "audit_export",
             "participant_export",
             "resource_download",
