@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from organizations.demo import DEMO_PASSWORD
 
-from .conftest import sign_in
+from .conftest import RESULTS, sign_in
 
 FRENCH_HEADINGS = (
     "Rapport d’impact du programme",
@@ -38,6 +38,8 @@ def test_the_executive_prints_the_impact_report_in_french(page, screenshot):
     screenshot("impact-report")
 
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "impact-report.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
     # A cover, a summary and seven sections: several A4 pages, and not a runaway layout.
     assert 3 <= len(reader.pages) <= 16
