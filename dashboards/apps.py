@@ -11,7 +11,7 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         # notifications: HR's nudge in the outbox; personal_data: why its rows are not in a person's export
-        from . import notifications, personal_data  # noqa: F401
+        from . import notifications, personal_data, report_notifications  # noqa: F401
         from .cache import connect
 
         # The cached figures are dropped when a row under them is saved or deleted.

@@ -78,3 +78,19 @@ class DashboardFilterForm(forms.Form):
             values["start"] = self.cleaned_data.get("start")
             values["end"] = self.cleaned_data.get("end")
         return values
+
+
+class ReportSubscriptionForm(forms.Form):
+    """Subscribe to, or stop, the monthly e-mail of a programme's report (no programme: the whole
+    organisation's); the programmes offered are the organisation's own."""
+
+    SUBSCRIBE, UNSUBSCRIBE = "subscribe", "unsubscribe"
+
+    programme = forms.TypedChoiceField(label=_("Programme"), coerce=int, required=False, empty_value=None)
+    action = forms.ChoiceField(choices=[(SUBSCRIBE, SUBSCRIBE), (UNSUBSCRIBE, UNSUBSCRIBE)])
+
+    def __init__(self, data=None, *, options):
+        super().__init__(data)
+        self.fields["programme"].choices = [("", _("All programmes"))] + [
+            (p["id"], p["name"]) for p in options.programmes
+        ]

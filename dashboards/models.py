@@ -24,3 +24,34 @@ class Nudge(TenantModel):
 
     def __str__(self):
         return f"{self.pair_id} · {self.created_at:%Y-%m-%d}"
+
+
+class ReportSubscription(TenantModel):
+    """An executive's or HR admin's monthly e-mail of a programme's impact report (no programme: the whole
+    organisation's). Whether they may still read it is checked when the e-mail is planned and again when
+    it is sent, not here."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    programme = models.ForeignKey(
+        "programmes.Programme", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("report subscription")
+        verbose_name_plural = _("report subscriptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user", "programme"],
+                name="dashboards_one_subscription_per_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=models.Q(programme__isnull=True),
+                name="dashboards_one_whole_organisation_subscription",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} · {self.programme_id or '*'}"

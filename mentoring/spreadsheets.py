@@ -78,12 +78,27 @@ def csv_bytes(rows, *, delimiter=","):
 
 def xlsx_bytes(rows, *, title, widths=(), bold_header=True):
     """Rows as an XLSX workbook of one sheet: text cells are text, never formulas, numbers are numbers."""
+    return xlsx_workbook_bytes([(title, rows, widths)], bold_header=bold_header)
+
+
+def xlsx_workbook_bytes(sheets, *, bold_header=True):
+    """An XLSX workbook of several sheets, each ``(title, rows, widths)``, every cell as ``xlsx_bytes``
+    writes it. Titles are cut to Excel's 31 characters."""
     from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for title, rows, widths in sheets:
+        _write_sheet(workbook, rows, title=title, widths=widths, bold_header=bold_header)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _write_sheet(workbook, rows, *, title, widths, bold_header):
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(title)[:31])
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
@@ -104,9 +119,6 @@ def xlsx_bytes(rows, *, title, widths=(), bold_header=True):
                 cell.font = bold
             cells.append(cell)
         sheet.append(cells)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # Reading -------------------------------------------------------------------------------------------------

@@ -684,6 +684,21 @@ def _send_every_email(organization, scene):
             key=natural_key(EXECUTIVE_SUMMARY, "month", "now", recipient=people["executive"]),
             due_at=now,
         )
+        # The impact report's monthly e-mail names the programme HR typed (issue 16).
+        from dashboards import subscriptions
+        from dashboards.report_notifications import BOARD_REPORT
+
+        board_subscription = subscriptions.subscribe(user=people["executive"], programme=scene["programme"])
+        plan(
+            organization=organization,
+            recipient=people["executive"],
+            kind=BOARD_REPORT,
+            key=natural_key(
+                BOARD_REPORT, "subscription", board_subscription.pk, recipient=people["executive"]
+            ),
+            due_at=now,
+            object_id=board_subscription.pk,
+        )
         # The nudge and the calendar invitations through the outbox; the invitation was planned when
         # the scene invited someone. The dispatcher delivers them all (the test's transaction never
         # commits, so the delivery the services enqueue on commit does not run by itself).

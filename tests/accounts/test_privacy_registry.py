@@ -39,6 +39,7 @@ def test_the_file_keeps_its_format(world):
         "survey_responses",
         "notifications",
         "notification_preferences",
+        "report_subscriptions",
         "calendar_feeds",
         "endorsements_given",
         "delegations",

@@ -103,6 +103,7 @@ PAGES = [
     Page("dashboard", frozenset({HR, EXECUTIVE})),
     Page("dashboard_report", frozenset({HR, EXECUTIVE})),
     Page("programme_health", frozenset({HR, EXECUTIVE})),
+    Page("impact_report", frozenset({HR, EXECUTIVE})),
     Page("charter", PARTICIPANTS),
     Page("my_programmes", PARTICIPANTS),
     Page("my_profile", PARTICIPANTS),
@@ -154,6 +155,7 @@ NOT_PAGES = {
             "security_scim_revoke_token",
             "send_failed_emails_again",
             "nudge_pair",
+            "impact_report_subscription",
             "matching_run",
             "matching_start_pairs",
             "matching_end_pair",
@@ -223,6 +225,7 @@ NOT_PAGES = {
         [
             "dashboard_export_csv",
             "dashboard_export_xlsx",
+            "impact_report_xlsx",
             "audit_export",
             "participant_export",
             "resource_download",
