@@ -5,8 +5,8 @@ of ``selectors`` and ``impact``, their privacy threshold and their cache); this 
 figures a board reads, in which order, with a sentence saying what each measures, and lays the same
 figures out as an XLSX workbook of one sheet per section. A figure the dashboard hides is hidden here too.
 
-The skills section has its own template (``dashboards/report/_skills.html``) and sheet (``skills_sheet``),
-so that the per-skill before/after figures can replace the current ones in one place.
+The skills section shows the before/after seen from both sides (``skills.before_after``: mean change with
+its interval, share improved, self-mentor gap) above everyone's self-assessment at the start and now.
 """
 
 from collections.abc import Callable
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy, pgettext
 from mentoring import l10n, spreadsheets
 from pairing.models import Pair
 
-from . import charts, reports, selectors
+from . import charts, reports, selectors, skills
 from .filters import DashboardFilters
 from .reports import Dashboard
 
@@ -92,8 +92,11 @@ def regularity_sheet(board):
 
 
 def skills_sheet(board):
-    """Self-assessment per skill at the start and latest (``impact.skills_gained``), mentees then mentors."""
-    rows = [[_("Who"), _("Skill"), _("People"), _("At the start"), _("Now"), _("Change")]]
+    """The before/after per programme and skill (``skills.before_after``), then the self-assessment per
+    skill at the start and latest (``impact.skills_gained``), mentees then mentors."""
+    rows = [[_("Section"), _("Figure"), _("Value")]]
+    rows += [list(row) for row in skills.rows(board.impact.get("before_after", []), hidden=_hidden(board))]
+    rows += [[], [_("Who"), _("Skill"), _("People"), _("At the start"), _("Now"), _("Change")]]
     for group in board.skills_charts():
         for entry in group["entries"]:
             if entry["hidden"]:
@@ -210,8 +213,9 @@ SECTIONS = (
         "skills",
         gettext_lazy("Skills before and after"),
         gettext_lazy(
-            "How people rate their own level in each skill of the programme, from 1 to 5, at the "
-            "start and in their latest survey."
+            "How each mentee's level in the programme's skills changed, from 1 to 5, as they rate "
+            "themselves and as their mentor rates them, with the mean change and its 95% confidence "
+            "interval; then how everyone rates themselves at the start and in their latest survey."
         ),
         "dashboards/report/_skills.html",
         skills_sheet,
