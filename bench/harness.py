@@ -2,7 +2,9 @@
 
 Each script calls ``with bench_database(): ...``: SQLite in a temporary file by default, or, when
 DATABASE_URL is set, a fresh database named after it with a ``_bench`` suffix on the same server,
-dropped afterwards. Migrations are applied; nothing of a developer's own database is touched.
+dropped afterwards. Migrations are applied; nothing of a developer's own database is touched. With
+row-level security (DATABASE_OWNER_URL set, the application's role owning nothing), the database is
+made and dropped by the tables' owner, and the bench runs as the application's role.
 """
 
 import json
@@ -29,7 +31,8 @@ def bench_database():
         base, _, name = url.rpartition("/")
         bench_name = f"{name or 'binome'}_bench"
         os.environ["DATABASE_URL"] = f"{base}/{bench_name}"
-        _postgres_admin(base, f'DROP DATABASE IF EXISTS "{bench_name}"', f'CREATE DATABASE "{bench_name}"')
+        admin = owner_url_for(bench_name).rpartition("/")[0]
+        postgres_admin(admin, f'DROP DATABASE IF EXISTS "{bench_name}"', f'CREATE DATABASE "{bench_name}"')
     else:
         temporary = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
         os.environ["DATABASE_URL"] = f"sqlite:///{temporary.name}"
@@ -46,10 +49,39 @@ def bench_database():
         if temporary is not None:
             os.unlink(temporary.name)
         else:
-            _postgres_admin(base, f'DROP DATABASE IF EXISTS "{bench_name}"')
+            postgres_admin(admin, f'DROP DATABASE IF EXISTS "{bench_name}"')
 
 
-def _postgres_admin(base_url, *statements):
+def owner_url_for(name):
+    """The URL of database ``name`` as the tables' owner (DATABASE_OWNER_URL's role, else DATABASE_URL's)."""
+    url = os.environ.get("DATABASE_OWNER_URL") or os.environ["DATABASE_URL"]
+    return f"{url.rpartition('/')[0]}/{name}"
+
+
+def switch_database(name, *, migrate):
+    """Point Django's connection at database ``name`` on the same server (set up first if need be)."""
+    import django
+    from django.apps import apps
+    from django.conf import settings
+
+    base = os.environ["DATABASE_URL"].rpartition("/")[0]
+    os.environ["DATABASE_URL"] = f"{base}/{name}"
+
+    if not apps.ready:
+        django.setup()
+    from django.db import connections
+
+    connections.close_all()
+    settings.DATABASES["default"]["NAME"] = name
+    connections["default"].settings_dict["NAME"] = name
+    if migrate:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        connections.close_all()
+
+
+def postgres_admin(base_url, *statements):
     import psycopg2
 
     connection = psycopg2.connect(f"{base_url}/postgres")

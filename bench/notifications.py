@@ -34,7 +34,7 @@ PAIRS_PER_ORGANIZATION = 5
 SESSIONS = int(os.environ.get("BENCH_SESSIONS", 100_000))
 SENDS = int(os.environ.get("BENCH_SENDS", 2_000))
 OUTAGE_ROWS = int(os.environ.get("BENCH_OUTAGE_ROWS", 1_000))
-# The dispatcher's scan at company scale (PostgreSQL only, rows made by generate_series).
+# The dispatcher's scan at company scale (PostgreSQL only, bench/notifications_scale.py).
 COMPANY_ORGANIZATIONS = int(os.environ.get("BENCH_COMPANY_ORGANIZATIONS", 10_000))
 COMPANY_SESSIONS = int(os.environ.get("BENCH_COMPANY_SESSIONS", 10_000_000))
 
@@ -244,144 +244,39 @@ def drain_after_outage(organizations, outage_seconds, tick_seconds):
     )
 
 
-def company_scale(now):
-    """The dispatcher's scan over 10,000 organisations and 10 million sessions (PostgreSQL only).
-
-    One programme and one pair per organisation, then every pair's sessions in one INSERT ... SELECT
-    over generate_series: two years of them, the past ones held and logged (as in a steady state, where
-    their log reminders are long planned), the rest scheduled over the next 90 days. Returns the
-    JSON fields; empty on SQLite, where ten million rows are not a question anyone asks.
-    """
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return {}
-    from accounts.models import User
-    from organizations.models import Organization
-    from organizations.tenancy import unscoped
-    from pairing.models import Pair
-    from programmes.models import Participant, Programme
-    from sessions.models import Session
-
-    with Timer() as build_timer, unscoped("the bench builds every organisation at once"):
-        organizations = Organization.objects.bulk_create(
-            [Organization(name=f"Company {n}", slug=f"company-{n}") for n in range(COMPANY_ORGANIZATIONS)],
-            batch_size=2000,
-        )
-        programmes = Programme.objects.bulk_create(
-            [
-                Programme(
-                    organization=organization,
-                    name="Pilot",
-                    start_date=now.date() - dt.timedelta(days=730),
-                    end_date=now.date() + dt.timedelta(days=200),
-                    status=Programme.Status.RUNNING,
-                )
-                for organization in organizations
-            ],
-            batch_size=2000,
-        )
-        users = User.objects.bulk_create(
-            [
-                User(email=f"c{n}-{r}@company.example", language="fr")
-                for n in range(COMPANY_ORGANIZATIONS)
-                for r in (0, 1)
-            ],
-            batch_size=5000,
-        )
-        participants = Participant.objects.bulk_create(
-            [
-                Participant(
-                    organization=programme.organization,
-                    programme=programme,
-                    user=users[2 * n + r],
-                    role="mentor" if r == 0 else "mentee",
-                    status="enrolled",
-                )
-                for n, programme in enumerate(programmes)
-                for r in (0, 1)
-            ],
-            batch_size=5000,
-        )
-        pairs = Pair.objects.bulk_create(
-            [
-                Pair(
-                    organization=programme.organization,
-                    programme=programme,
-                    mentor=participants[2 * n],
-                    mentee=participants[2 * n + 1],
-                    status="active",
-                    started_at=now - dt.timedelta(days=730),
-                )
-                for n, programme in enumerate(programmes)
-            ],
-            batch_size=5000,
-        )
-        per_pair = COMPANY_SESSIONS // len(pairs)
-        first, last = pairs[0].pk, pairs[-1].pk
-        step = max(1, 1_000_000 // per_pair)  # about a million rows a statement
-        with connection.cursor() as cursor:
-            # Bench only: the rows are made consistent by construction, so the per-row foreign-key
-            # triggers (most of an INSERT's cost here) are skipped while loading. Needs a superuser.
-            cursor.execute("SET session_replication_role = replica")
-            for low in range(first, last + 1, step):
-                if low != first and low - first == step:
-                    _first_million(cursor, now, Session._meta.db_table)
-                cursor.execute(
-                    f"""
-                    INSERT INTO {Session._meta.db_table} (organization_id, pair_id, starts_at, duration_minutes,
-                        time_zone, status, sequence, created_at, logged_at, uid, format, location,
-                        cancel_reason, topics, shared_notes)
-                    SELECT p.organization_id, p.id, s.at, 60, 'Europe/Paris',
-                        CASE WHEN s.at < %(now)s THEN 'held' ELSE 'scheduled' END, 0, %(now)s,
-                        CASE WHEN s.at < %(now)s THEN s.at + interval '1 hour' END,
-                        gen_random_uuid(), 'video', '', '', '', ''
-                    FROM {Pair._meta.db_table} p
-                    CROSS JOIN LATERAL (
-                        SELECT %(now)s - interval '730 days' + g * interval '820 days' / %(per_pair)s
-                            + (p.id %% 1440) * interval '1 minute' AS at
-                        FROM generate_series(0, %(per_pair)s - 1) g
-                    ) s
-                    WHERE p.id BETWEEN %(low)s AND %(high)s
-                    """,
-                    {"now": now, "per_pair": per_pair, "low": low, "high": min(low + step - 1, last)},
-                )
-            cursor.execute("SET session_replication_role = DEFAULT")
-            cursor.execute(f"ANALYZE {Session._meta.db_table}")
-            cursor.execute(f"SELECT count(*), count(DISTINCT organization_id) FROM {Session._meta.db_table}")
-            sessions, organizations_total = cursor.fetchone()
-    scan(now)  # warm
-    seconds, queries, busy = min(scan(now) for _ in range(3))
-    print(
-        f"company scale: scan over {sessions} sessions in {organizations_total} organisations: {seconds:.3f} s, "
-        f"{queries} queries, {busy} organisations with work (built in {build_timer.seconds:.0f} s)"
-    )
-    return {
-        "company_scan_seconds": round(seconds, 4),
-        "company_scan_queries": queries,
-        "company_organizations": organizations_total,
-        "company_sessions": sessions,
-        "company_organizations_with_work": busy,
-        "company_build_seconds": round(build_timer.seconds, 1),
-    }
-
-
-def _first_million(cursor, now, table):
-    """A figure on the way, printed at once: ten million rows take a while to load on a small machine."""
-    cursor.execute(f"ANALYZE {table}")
-    cursor.execute(f"SELECT count(*) FROM {table}")
-    seconds, queries, busy = min(scan(now) for _ in range(3))
-    print(
-        f"company scale, partial: {cursor.fetchone()[0]} sessions: {seconds:.3f} s, {queries} queries",
-        flush=True,
-    )
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--outage", type=float, default=300, help="seconds the SMTP server refuses (300)")
     parser.add_argument("--tick", type=float, default=60, help="seconds between dispatcher runs (60)")
+    parser.add_argument(
+        "--scale-only", action="store_true", help="only the dispatch at 10,000 organisations (PostgreSQL)"
+    )
+    parser.add_argument("--reseed", action="store_true", help="seed the company-scale database again")
+    parser.add_argument(
+        "--drop-scale", action="store_true", help="drop the company-scale database at the end"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="warm dispatches at company scale, median (5)")
+    parser.add_argument(
+        "--explain", action="store_true", help="EXPLAIN (ANALYZE, BUFFERS) the company-scale scan"
+    )
     arguments = parser.parse_args()
+    figures = {} if arguments.scale_only else small_scale(arguments)
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        if arguments.drop_scale:
+            os.environ["BENCH_DROP_SCALE"] = "1"
+        from bench.notifications_scale import company_scale
+
+        figures |= company_scale(
+            organizations=COMPANY_ORGANIZATIONS,
+            sessions=COMPANY_SESSIONS,
+            reseed=arguments.reseed,
+            runs=arguments.runs,
+            show_plans=arguments.explain,
+        )
+    report(**figures)
+
+
+def small_scale(arguments):
     with bench_database():
         from django.conf import settings
         from django.utils import timezone
@@ -410,22 +305,21 @@ def main():
         )
         sent, seconds = sends(now, organizations[0])
         print(f"one worker sent {sent} reminders in {seconds:.2f} s")
-        report(
-            scan_seconds=round(scan_seconds, 4),
-            scan_queries=scan_queries,
-            scan_queries_at_10000_sessions=queries_small,
-            organizations=ORGANIZATIONS,
-            sessions=SESSIONS,
-            organizations_with_work=busy,
-            sends=sent,
-            sends_per_second=round(sent / seconds, 1),
-            drain_seconds_after_outage=round(drain_seconds, 1),
-            outage_seconds=arguments.outage,
-            outage_rows=OUTAGE_ROWS,
-            outage_lost=lost,
-            outage_duplicated=duplicated,
-            **company_scale(now),
-        )
+        return {
+            "scan_seconds": round(scan_seconds, 4),
+            "scan_queries": scan_queries,
+            "scan_queries_at_10000_sessions": queries_small,
+            "organizations": ORGANIZATIONS,
+            "sessions": SESSIONS,
+            "organizations_with_work": busy,
+            "sends": sent,
+            "sends_per_second": round(sent / seconds, 1),
+            "drain_seconds_after_outage": round(drain_seconds, 1),
+            "outage_seconds": arguments.outage,
+            "outage_rows": OUTAGE_ROWS,
+            "outage_lost": lost,
+            "outage_duplicated": duplicated,
+        }
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ def organizations_with_work(*, now):
     with unscoped("the dispatcher scans every organisation for due notifications"):
         ids = set(
             Notification.objects.filter(status=Notification.Status.PENDING, due_at__lte=now)
+            .order_by()  # else DISTINCT (organization_id, due_at): a row per due notification
             .values_list("organization_id", flat=True)
             .distinct()
         )

@@ -136,8 +136,13 @@ def sessions_needing_log_reminder(*, now):
 def organizations_with_sessions_to_plan(*, now):
     """The dispatcher's scan (run across organisations): ids of organisations with a session to plan
     for. Two indexed queries whatever the number of organisations or sessions."""
-    reminders = sessions_needing_reminders(now=now).values_list("organization_id", flat=True).distinct()
-    logs = sessions_needing_log_reminder(now=now).values_list("organization_id", flat=True).distinct()
+    # order_by(): the model's ordering would make it DISTINCT (organization_id, starts_at), a row a session.
+    reminders = (
+        sessions_needing_reminders(now=now).order_by().values_list("organization_id", flat=True).distinct()
+    )
+    logs = (
+        sessions_needing_log_reminder(now=now).order_by().values_list("organization_id", flat=True).distinct()
+    )
     return set(reminders) | set(logs)
 
 
