@@ -214,8 +214,8 @@ SECTIONS = (
         gettext_lazy("Skills before and after"),
         gettext_lazy(
             "How each mentee's level in the programme's skills changed, from 1 to 5, as they rate "
-            "themselves and as their mentor rates them, with the mean change and its 95% confidence "
-            "interval; then how everyone rates themselves at the start and in their latest survey."
+            "themselves and as their mentor rates them, with the mean change and its confidence "
+            "interval (95%); then how everyone rates themselves at the start and in their latest survey."
         ),
         "dashboards/report/_skills.html",
         skills_sheet,
