@@ -96,7 +96,10 @@ def skills_sheet(board):
     skill at the start and latest (``impact.skills_gained``), mentees then mentors."""
     rows = [[_("Section"), _("Figure"), _("Value")]]
     rows += [list(row) for row in skills.rows(board.impact.get("before_after", []), hidden=_hidden(board))]
-    rows += [[], [_("Who"), _("Skill"), _("People"), _("At the start"), _("Now"), _("Change")]]
+    rows += [
+        [],
+        [_("Who"), _("Skill"), _("People"), _("At the start"), _("Now"), pgettext("figure", "Change")],
+    ]
     for group in board.skills_charts():
         for entry in group["entries"]:
             if entry["hidden"]:

@@ -239,8 +239,7 @@ def practices_adopted(*, filters, minimum):
     wording = wordings[0]
     respondents = wording["people"]
     question = pick(wording["question__text"], wording["question__text_en"])
-    if respondents < minimum:
-        return {"respondents": respondents, "hidden": True, "choices": [], "question": question}
+    # Read even when hidden: the dashboard's query count does not tell whether a group is under the threshold.
     choices = list(
         answers.filter(**{name: wording[name] for name in WORDING})
         .exclude(text="")
@@ -248,6 +247,8 @@ def practices_adopted(*, filters, minimum):
         .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))
         .order_by("-people", "text")
     )
+    if respondents < minimum:
+        return {"respondents": respondents, "hidden": True, "choices": [], "question": question}
     return {
         "respondents": respondents,
         "hidden": False,

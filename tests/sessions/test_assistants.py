@@ -22,6 +22,7 @@ from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
     ChallengeFactory,
+    CohortSessionFactory,
     CurriculumModuleFactory,
     DelegationFactory,
     GoalFactory,
@@ -291,6 +292,10 @@ def _marked_workspace(organization, pair):
         "programme_id": pair.programme_id,
         "delegation_id": delegation.pk,
         "template_id": template.pk,
+        # The mentors' cohort: its pages never show a pair's content, and an assistant is no mentor.
+        "cohort_session_id": CohortSessionFactory(
+            organization=organization, programme=pair.programme, description=MARKER
+        ).pk,
         "participant_id": pair.mentee_id,
         "round_id": MatchingRoundFactory(organization=organization, programme=pair.programme).pk,
         "rule_id": PairingRuleFactory(
