@@ -2,7 +2,9 @@
 
 Each script calls ``with bench_database(): ...``: SQLite in a temporary file by default, or, when
 DATABASE_URL is set, a fresh database named after it with a ``_bench`` suffix on the same server,
-dropped afterwards. Migrations are applied; nothing of a developer's own database is touched.
+dropped afterwards. Migrations are applied; nothing of a developer's own database is touched. With
+DATABASE_OWNER_URL (row security's two roles), the owner creates, migrates and drops the database and
+the application's role runs the bench, so that the policies apply as in production.
 """
 
 import json
@@ -29,6 +31,10 @@ def bench_database():
         base, _, name = url.rpartition("/")
         bench_name = f"{name or 'binome'}_bench"
         os.environ["DATABASE_URL"] = f"{base}/{bench_name}"
+        owner_url = os.environ.get("DATABASE_OWNER_URL", "")
+        if owner_url:
+            base = owner_url.rpartition("/")[0]
+            os.environ["DATABASE_OWNER_URL"] = f"{base}/{bench_name}"
         _postgres_admin(base, f'DROP DATABASE IF EXISTS "{bench_name}"', f'CREATE DATABASE "{bench_name}"')
     else:
         temporary = tempfile.NamedTemporaryFile(suffix=".sqlite3", delete=False)
