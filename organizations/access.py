@@ -1,7 +1,7 @@
 """Who is asking, in which organisation: the one gate every organisation page goes through."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
@@ -10,7 +10,6 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404
 
 from .models import Membership, Organization
 from .roles import Capability, capabilities_of
@@ -27,6 +26,9 @@ class Member:
     user: "User"
     organization: Organization
     roles: frozenset[str]
+    # Every organisation the person belongs to, by name (the switcher's list), when ``get_member`` read
+    # them with the roles; None when the member was made without them.
+    organizations: tuple[Organization, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def capabilities(self) -> frozenset[Capability]:
@@ -74,16 +76,38 @@ def member_gate(gate: MemberGate) -> MemberGate:
     return gate
 
 
+# A person's own memberships, read across their organisations in one query: the page's organisation and
+# their roles there, and the switcher's list.
+OWN_MEMBERSHIPS_REASON = "who is asking: a person's own memberships, with their organisations"
+
+
 def get_member(user: "User | AnonymousUser", organization_slug: str) -> Member:
-    """The user's membership of the organisation with that slug, or 404 (missing or not a member)."""
+    """The user's membership of the organisation with that slug, or 404 (missing or not a member).
+
+    One query reads every membership of the person with its organisation: the roles in this one, and
+    every organisation of theirs for the switcher (``Member.organizations``), filtered on the person, so
+    that the bypass of row security it needs shows nobody else's rows.
+    """
     if not user.is_authenticated:
         raise Http404
-    organization = get_object_or_404(Organization, slug=organization_slug)
-    with tenant_context(organization):
-        roles = frozenset(Membership.objects.filter(user=user).values_list("role", flat=True))
+    with unscoped(OWN_MEMBERSHIPS_REASON):
+        memberships = list(
+            Membership.objects.filter(user=user)
+            .select_related("organization")
+            .order_by("organization__name", "organization_id")
+        )
+    organizations: dict[int, Organization] = {}
+    roles = set()
+    for membership in memberships:
+        organization = organizations.setdefault(membership.organization_id, membership.organization)
+        if organization.slug == organization_slug:
+            roles.add(membership.role)
+            here = organization
     if not roles:
         raise Http404
-    return Member(user=user, organization=organization, roles=roles)
+    return Member(
+        user=user, organization=here, roles=frozenset(roles), organizations=tuple(organizations.values())
+    )
 
 
 def organization_view(capability: Capability) -> Callable[[View], View]:
@@ -122,7 +146,9 @@ def organization_view(capability: Capability) -> Callable[[View], View]:
 
 def organizations_of(user: "User | AnonymousUser", session: Any = None) -> QuerySet[Organization]:
     """Every organisation the user belongs to, for the switcher; with the request's ``session``, only
-    those it may open (a session opened through an organisation's IdP opens that one only)."""
+    those it may open (a session opened through an organisation's IdP opens that one only).
+
+    On an organisation's page the member already holds them (``switcher_organizations``)."""
     if not user.is_authenticated:
         return Organization.objects.none()
     with unscoped("the organisation switcher lists the user's own memberships"):
@@ -131,3 +157,11 @@ def organizations_of(user: "User | AnonymousUser", session: Any = None) -> Query
         organizations = keeping_scope(Organization.objects.filter(pk__in=own_memberships).order_by("name"))
     scoped_to = session.get(SSO_SESSION_KEY) if session is not None else None
     return organizations.filter(pk=scoped_to) if scoped_to is not None else organizations
+
+
+def switcher_organizations(member: Member, session: Any = None) -> list[Organization] | None:
+    """``organizations_of`` from what ``get_member`` read, or None when the member does not hold them."""
+    if member.organizations is None:
+        return None
+    scoped_to = session.get(SSO_SESSION_KEY) if session is not None else None
+    return [o for o in member.organizations if scoped_to is None or o.pk == scoped_to]

@@ -1,8 +1,10 @@
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpRequest
 
-from .access import Member, get_member, organizations_of
+from .access import Member, get_member, organizations_of, switcher_organizations
+from .models import Organization
 from .navigation import navigation_for
 
 
@@ -33,11 +35,13 @@ def _member_outside_organization_pages(request: HttpRequest) -> Member | None:
 def current_organization(request: HttpRequest) -> dict[str, Any]:
     member = getattr(request, "member", None) or _member_outside_organization_pages(request)
     user = getattr(request, "user", None)
+    session = getattr(request, "session", None)
+    organizations: Iterable[Organization] | None = switcher_organizations(member, session) if member else None
+    if organizations is None:
+        organizations = organizations_of(user, session) if user is not None else []
     return {
         "member": member,
         "current_organization": member.organization if member else None,
         "navigation_items": navigation_for(member) if member else [],
-        "my_organizations": organizations_of(user, getattr(request, "session", None))
-        if user is not None
-        else [],
+        "my_organizations": organizations,
     }

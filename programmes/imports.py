@@ -703,11 +703,17 @@ def _invite_newcomers(organization, rows, users, invited_by):
 EXPORT_HEADERS = COLUMNS + ["status", "availability", "enrolled_at"]
 
 
+def _skills(participant):
+    """The participant's skills: the list ``selectors.participant_list`` prefetched, else a query."""
+    listed = getattr(participant, "listed_skills", None)
+    return participant.skills.all() if listed is None else listed
+
+
 def export_rows(participants):
     """The participants as rows of text, the import's columns first (an export can be re-imported)."""
     yield EXPORT_HEADERS
     for participant in participants:
-        skills = "; ".join(f"{ps.skill.name}:{ps.level}" for ps in participant.skills.all())
+        skills = "; ".join(f"{ps.skill.name}:{ps.level}" for ps in _skills(participant))
         yield [
             _cell_text(value)
             for value in (

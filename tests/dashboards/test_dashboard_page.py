@@ -139,10 +139,10 @@ def _programme_with_pairs(organization, count):
     return programme
 
 
-# 4 to sign in and find the membership, 3 filter choices, 4 figure groups (participation, pairs, sessions
-# per month, and the people behind the session totals and the usefulness), 1 organisation switcher (the
-# session is warmed first, so it is not saved again); then one or two per impact group installed.
-BASE_QUERIES = 12
+# 3 to sign in and find the memberships (the organisation switcher's list with them), 3 filter choices, 4
+# figure groups (participation, pairs, sessions per month, and the people behind the session totals and the
+# usefulness) (the session is warmed first, so it is not saved again); then one or two per impact group.
+BASE_QUERIES = 10
 IMPACT_QUERIES = {
     "goals": 1,
     "skills": 1,
