@@ -92,6 +92,10 @@ class IdentityProviderForm(forms.ModelForm):
                 parts.port or (443 if parts.scheme == "https" else 80),
                 allow_private=settings.SSO_ALLOW_PRIVATE_NETWORKS,
             )
+        except outbound.Unresolvable:
+            # An issuer whose name does not resolve yet (set up before its DNS) is checked again at each
+            # connection, where it is refused if it then points inside.
+            pass
         except outbound.RefusedDestination as refusal:
             self.add_error(field, str(refusal))
 

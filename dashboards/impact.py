@@ -234,14 +234,14 @@ def practices_adopted(*, filters, minimum):
         .annotate(people=Count("response__participant", distinct=True))
         .order_by("-people", "question__text", "question__type")[:1]
     )
-    if not wordings:
-        return {"respondents": 0, "hidden": True, "choices": [], "question": None}
-    wording = wordings[0]
-    respondents = wording["people"]
-    question = pick(wording["question__text"], wording["question__text_en"])
-    # Read even when hidden: the dashboard's query count does not tell whether a group is under the threshold.
+    wording = wordings[0] if wordings else None
+    respondents = wording["people"] if wording else 0
+    question = pick(wording["question__text"], wording["question__text_en"]) if wording else None
+    # Read even when hidden or unasked (then a query that finds nothing): the dashboard's query count tells
+    # nothing of whether a group is under the threshold, and stays the same whatever the data.
+    asked = Q(**{name: wording[name] for name in WORDING}) if wording else Q(pk__isnull=True)
     choices = list(
-        answers.filter(**{name: wording[name] for name in WORDING})
+        answers.filter(asked)
         .exclude(text="")
         .values("text")
         .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))

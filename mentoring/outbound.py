@@ -25,6 +25,10 @@ class RefusedDestination(Exception):  # noqa: N818 - a refusal, shown to HR as i
     """The URL may not be connected to (scheme, host, or an address inside a private network)."""
 
 
+class Unresolvable(RefusedDestination):
+    """The host name has no address (yet): nothing to connect to, hence nothing it could reach inside."""
+
+
 class RefusedConnection(RefusedDestination, requests.exceptions.ConnectionError):
     """Raised inside a guarded ``requests`` session: callers that handle network errors handle it too."""
 
@@ -51,10 +55,10 @@ def addresses(host: str, port: int, *, allow_private: bool) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError) as error:
-        raise RefusedDestination(_("The host name %(host)s does not resolve.") % {"host": host}) from error
+        raise Unresolvable(_("The host name %(host)s does not resolve.") % {"host": host}) from error
     found = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not found:
-        raise RefusedDestination(_("The host name %(host)s does not resolve.") % {"host": host})
+        raise Unresolvable(_("The host name %(host)s does not resolve.") % {"host": host})
     if not allow_private and not all(is_public(address) for address in found):
         raise RefusedDestination(private_network_refusal(host))
     return found

@@ -63,7 +63,7 @@ EXCEPTIONS = {
     "unique surveys.Answer(response, question)": SCOPED_BY_PARENT,
     "unique surveys.Answer(response, question, skill)": SCOPED_BY_PARENT,
     "unique surveys.SkillProgress(participant, skill)": SCOPED_BY_PARENT,
-    "unique surveys.SurveyTemplate(programme, moment, audience)": SCOPED_BY_PARENT,
+    "unique surveys.SurveyTemplate(programme, phase, moment, audience)": SCOPED_BY_PARENT,
     "unique surveys.Answer(response, question, option)": SCOPED_BY_PARENT,
     "unique surveys.Question(template, version, identity)": SCOPED_BY_PARENT,
     "unique surveys.SurveyVersion(template, number)": SCOPED_BY_PARENT,
@@ -88,6 +88,10 @@ EXCEPTIONS = {
         "the automatic through table, as above: it gains organization_id with its explicit model."
     ),
     "unique mentoring_sessions.PrivateNote(session, author)": SCOPED_BY_PARENT,
+    "unique mentoring_sessions.CohortAttendance(cohort_session, participant)": SCOPED_BY_PARENT,
+    "unique mentoring_sessions.CohortSession(uid)": (
+        "a cohort session's iCalendar UID, a random UUID like Session.uid: unique by construction."
+    ),
     "unique mentoring_sessions.Session(uid)": (
         "a random UUID (the iCalendar UID), unique by construction: under Citus the index becomes "
         "(organization_id, uid) and forbids nothing less in practice."
