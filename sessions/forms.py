@@ -48,6 +48,30 @@ def _default_duration(pair):
     return max(programme.session_min_minutes, min(45, programme.session_max_minutes))
 
 
+def set_local_start(form, data) -> bool:
+    """``data["starts_at"]`` from the form's date, start time and time zone; False, with the form's error,
+    when that time does not exist that day (the clocks go forward): calendars would each move it their own
+    way, so the person decides."""
+    if not (data.get("date") and data.get("start_time") and data.get("time_zone")):
+        return True
+    shifted = services.skipped_to(data["date"], data["start_time"], data["time_zone"])
+    if shifted is not None:
+        form.add_error(
+            "start_time",
+            _(
+                "%(time)s does not exist on that day in this time zone: the clocks go forward "
+                "an hour that night. Choose %(shifted)s or another time."
+            )
+            % {
+                "time": formats.time_format(data["start_time"], "TIME_FORMAT"),
+                "shifted": formats.time_format(shifted.time(), "TIME_FORMAT"),
+            },
+        )
+        return False
+    data["starts_at"] = services.local_datetime(data["date"], data["start_time"], data["time_zone"])
+    return True
+
+
 class SessionForm(forms.Form):
     """When and where; the start is read in the chosen time zone (by default the person's own)."""
 
@@ -86,23 +110,7 @@ class SessionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date") and data.get("start_time") and data.get("time_zone"):
-            shifted = services.skipped_to(data["date"], data["start_time"], data["time_zone"])
-            if shifted is not None:
-                # Calendars would each move it their own way; the person decides.
-                self.add_error(
-                    "start_time",
-                    _(
-                        "%(time)s does not exist on that day in this time zone: the clocks go forward "
-                        "an hour that night. Choose %(shifted)s or another time."
-                    )
-                    % {
-                        "time": formats.time_format(data["start_time"], "TIME_FORMAT"),
-                        "shifted": formats.time_format(shifted.time(), "TIME_FORMAT"),
-                    },
-                )
-                return data
-            data["starts_at"] = services.local_datetime(data["date"], data["start_time"], data["time_zone"])
+        set_local_start(self, data)
         return data
 
 
@@ -594,22 +602,8 @@ class CohortSessionForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("date") and data.get("start_time") and data.get("time_zone"):
-            shifted = services.skipped_to(data["date"], data["start_time"], data["time_zone"])
-            if shifted is not None:
-                self.add_error(
-                    "start_time",
-                    _(
-                        "%(time)s does not exist on that day in this time zone: the clocks go forward "
-                        "an hour that night. Choose %(shifted)s or another time."
-                    )
-                    % {
-                        "time": formats.time_format(data["start_time"], "TIME_FORMAT"),
-                        "shifted": formats.time_format(shifted.time(), "TIME_FORMAT"),
-                    },
-                )
-                return data
-            data["starts_at"] = services.local_datetime(data["date"], data["start_time"], data["time_zone"])
+        if not set_local_start(self, data):
+            return data
         repeat = data.get("repeat")
         data["every_months"] = int(repeat) if repeat else None
         return data
