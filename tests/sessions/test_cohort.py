@@ -436,3 +436,27 @@ def test_a_mentors_attendance_is_in_their_personal_data(organization, programme,
     assert [(row["session"], row["attendance"]) for row in acme["cohort_attendance"]] == [
         ("Kick-off", "present")
     ]
+
+
+def test_the_cohort_form_refuses_a_time_the_clocks_skip(organization, hr_admin):
+    from sessions.forms import CohortSessionForm
+
+    def form(**values):
+        data = {
+            "kind": CohortSession.Kind.DEBRIEF,
+            "title": "Débrief",
+            "date": "2027-03-28",
+            "start_time": "02:30",
+            "duration_minutes": "60",
+            "time_zone": "Europe/Paris",
+            "location": "Salle 4",
+            **values,
+        }
+        return CohortSessionForm(data, user=hr_admin, organization=organization)
+
+    with tenant_context(organization):
+        skipped = form()
+        assert not skipped.is_valid()
+        (message,) = skipped.errors["start_time"]
+        assert "2:30" in message and "3:30" in message and "clocks go forward" in message
+        assert form(start_time="03:30").is_valid(), form(start_time="03:30").errors
