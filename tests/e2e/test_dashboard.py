@@ -14,11 +14,14 @@ def test_the_executive_reads_the_dashboard_filters_by_department_and_downloads_t
     sign_in(page, "direction@demo.binome.example", DEMO_PASSWORD)
     page.goto("/o/demo/dashboard/")
     page.wait_for_selector("svg.chart")
-    # Sessions per month and their running total, then the skills mentees and mentors gained.
-    assert page.locator("svg.chart").count() == 4
+    # Sessions per month and their running total, the skills mentees and mentors gained, then the pilot's
+    # skills before and after (the demo's mentors rated their mentees), whose table is shown beside it.
+    assert page.locator("svg.chart").count() == 5
     assert page.locator("svg.chart rect.series-held").count() > 0
     assert page.locator("svg.chart rect.series-latest").count() > 0
-    # Each chart has its table for screen readers.
+    assert page.locator(".skills-before-after svg.chart circle.series-trend").count() > 0
+    assert page.locator(".skills-before-after table.before-after-table").first.is_visible()
+    # Each of the other charts has its table for screen readers.
     assert page.locator("table.visually-hidden caption").count() == 4
     screenshot("dashboard")
 
