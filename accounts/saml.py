@@ -20,7 +20,7 @@ module only says how it is set up for one organisation.
 import datetime
 import hashlib
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from allauth.socialaccount.models import SocialApp
@@ -97,6 +97,8 @@ class IdPDetails:
     sso_url: str
     certificate: str
     slo_url: str = ""
+    # python3-saml's whole reading of the metadata (every signing certificate, for a rollover).
+    parsed: dict = field(default_factory=dict, compare=False)
 
 
 def _generate_key_pair(common_name: str) -> tuple[str, str]:
@@ -174,6 +176,7 @@ def read_idp_metadata(*, url: str = "", xml: str = "") -> IdPDetails:
         sso_url=sso_url,
         certificate=certificate,
         slo_url=(idp.get("singleLogoutService") or {}).get("url", ""),
+        parsed=parsed,
     )
 
 
@@ -191,20 +194,29 @@ def _metadata_by_url(url: str) -> IdPDetails | None:
     return details
 
 
-def _idp_settings(provider: IdentityProvider) -> dict[str, Any] | None:
-    """allauth's ``idp`` settings, or None while no usable metadata is at hand."""
+def _details(provider: IdentityProvider) -> IdPDetails | None:
     # The URL first: it follows the IdP's certificate rollovers, a file does not.
     if provider.metadata_url:
-        details = _metadata_by_url(provider.metadata_url)
-    elif provider.metadata_xml:
-        try:
-            details = read_idp_metadata(xml=provider.metadata_xml)
-        except ValidationError:
-            details = None  # the form refuses such a file; a row written some other way runs no sign-in
-    else:
-        details = None
+        return _metadata_by_url(provider.metadata_url)
+    if not provider.metadata_xml:
+        return None
+    try:
+        return read_idp_metadata(xml=provider.metadata_xml)
+    except ValidationError:
+        return None  # the form refuses such a file; a row written some other way runs no sign-in
+
+
+def _idp_settings(provider: IdentityProvider) -> dict[str, Any] | None:
+    """allauth's ``idp`` settings, or None while no usable metadata is at hand."""
+    details = _details(provider)
     if details is None:
         return None
+    if provider.metadata_url:
+        # allauth reads a metadata URL's settings from its cache before it would fetch them itself (with
+        # redirects followed anywhere): the cache is filled here with what Binôme fetched, so that allauth
+        # keeps every signing certificate the metadata lists (an IdP's rollover) and never fetches.
+        cache.set(f"saml.metadata.{provider.metadata_url}.None", details.parsed, METADATA_CACHE_SECONDS)
+        return {"metadata_url": provider.metadata_url, "entity_id": None}
     settings = {"entity_id": details.entity_id, "sso_url": details.sso_url, "x509cert": details.certificate}
     if details.slo_url:
         settings["slo_url"] = details.slo_url
@@ -216,8 +228,8 @@ def idp_sso_url(provider: IdentityProvider) -> str:
 
     The sign-in pages name its origin in their CSP (form-action), so that their form may lead there.
     """
-    idp = _idp_settings(provider)
-    return idp["sso_url"] if idp else ""
+    details = _details(provider)
+    return details.sso_url if details else ""
 
 
 def _advanced(provider: IdentityProvider) -> dict[str, Any]:

@@ -137,12 +137,14 @@ def test_the_app_asks_for_signed_assertions_and_a_persistent_subject(provider, s
     assert advanced["want_assertion_signed"] and advanced["authn_request_signed"]
     assert advanced["name_id_format"] == saml.NAMEID_PERSISTENT
     assert "uid" not in app.settings["attribute_mapping"]
-    # Read from the metadata URL by Binôme itself (accounts/saml.py), never handed to allauth to fetch.
-    assert app.settings["idp"] == {
-        "entity_id": saml_idp.entity_id,
-        "sso_url": f"{saml_idp.base_url}/sso/redirect",
-        "x509cert": saml_idp.certificate,
-    }
+    assert app.settings["idp"] == {"metadata_url": saml_idp.metadata_url, "entity_id": None}
+    # Fetched by Binôme itself (accounts/saml.py), to public addresses only: allauth finds it in its cache,
+    # whole, every signing certificate with it, and never fetches the URL.
+    from django.core.cache import cache
+
+    cached = cache.get(f"saml.metadata.{saml_idp.metadata_url}.None")
+    assert cached["idp"]["entityId"] == saml_idp.entity_id
+    assert saml_idp.certificate in str(cached["idp"])
 
 
 def test_the_app_reads_the_idp_from_an_uploaded_metadata_file(organization, saml_idp):
