@@ -43,6 +43,13 @@ def _form_errors(form, error):
         form.add_error(field if field in form.fields else None, problems)
 
 
+def _managed_session(request, programme_id, cohort_session_id):
+    """The programme's cohort access and one of its sessions, for HR only (404 elsewhere, 403 to mentors)."""
+    access = cohort.access_cohort(request.member, programme_id)
+    cohort.require_manager(access)
+    return access, cohort.access_cohort_session(access, cohort_session_id)
+
+
 @organization_view(Capability.VIEW_ORGANIZATION)
 def my_cohort(request):
     """A mentor's way in from the navigation: their programme's cohort, or a choice among several."""
@@ -163,9 +170,7 @@ def cohort_session_detail(request, programme_id, cohort_session_id):
 
 @organization_view(Capability.VIEW_ORGANIZATION)
 def cohort_session_edit(request, programme_id, cohort_session_id):
-    access = cohort.access_cohort(request.member, programme_id)
-    cohort.require_manager(access)
-    cohort_session = cohort.access_cohort_session(access, cohort_session_id)
+    access, cohort_session = _managed_session(request, programme_id, cohort_session_id)
     if cohort_session.is_cancelled or cohort_session.starts_at <= timezone.now():
         messages.error(request, _("Only a session still ahead can be moved or changed."))
         return _session_url(cohort_session)
@@ -203,9 +208,7 @@ def cohort_session_edit(request, programme_id, cohort_session_id):
 @organization_view(Capability.VIEW_ORGANIZATION)
 @require_POST
 def cohort_session_cancel(request, programme_id, cohort_session_id):
-    access = cohort.access_cohort(request.member, programme_id)
-    cohort.require_manager(access)
-    cohort_session = cohort.access_cohort_session(access, cohort_session_id)
+    access, cohort_session = _managed_session(request, programme_id, cohort_session_id)
     try:
         cohort.cancel_cohort_session(cohort_session=cohort_session)
     except ValidationError as error:
@@ -218,9 +221,7 @@ def cohort_session_cancel(request, programme_id, cohort_session_id):
 @organization_view(Capability.VIEW_ORGANIZATION)
 def cohort_attendance(request, programme_id, cohort_session_id):
     """HR records each mentor present, absent or excused, once the session has started."""
-    access = cohort.access_cohort(request.member, programme_id)
-    cohort.require_manager(access)
-    cohort_session = cohort.access_cohort_session(access, cohort_session_id)
+    access, cohort_session = _managed_session(request, programme_id, cohort_session_id)
     if cohort_session.is_cancelled or cohort_session.starts_at > timezone.now():
         messages.error(request, _("Attendance is recorded once the session has started."))
         return _session_url(cohort_session)
