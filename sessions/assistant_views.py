@@ -95,16 +95,11 @@ def assistant_schedule(request, pair_id):
     pair = access_delegated_pair(request.member, pair_id)
     form = forms.SessionForm(request.POST or None, pair=pair, user=request.user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.schedule_session(
                 pair=pair,
                 by=request.user,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                time_zone=data["time_zone"],
-                format=data["format"],
-                location=data["location"],
+                **form.when_and_where(),
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -120,16 +115,11 @@ def assistant_reschedule(request, session_id):
     pair = session.pair
     form = forms.SessionForm(request.POST or None, pair=pair, user=request.user, session=session)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.reschedule_session(
                 session=session,
                 by=request.user,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                time_zone=data["time_zone"],
-                format=data["format"],
-                location=data["location"],
+                **form.when_and_where(),
             )
         except ValidationError as error:
             _add_errors(form, error)

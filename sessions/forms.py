@@ -108,6 +108,13 @@ class SessionForm(forms.Form):
         self.fields["duration_minutes"] = _duration_field(pair, _default_duration(pair))
         self.order_fields(["date", "start_time", "duration_minutes", "time_zone", "format", "location"])
 
+    def when_and_where(self) -> dict:
+        """What the scheduling services take from this form: the same for the pair and for an assistant."""
+        data = self.cleaned_data
+        return {
+            name: data[name] for name in ("starts_at", "duration_minutes", "time_zone", "format", "location")
+        }
+
     def clean(self):
         data = super().clean()
         set_local_start(self, data)

@@ -135,16 +135,11 @@ def schedule_session(request, pair_id):
             pair, [(line, None) for line in curriculum.starting_agenda(pair, module)], request.POST or None
         )
     if request.method == "POST" and form.is_valid() and (agenda is None or agenda.is_valid()):
-        data = form.cleaned_data
         try:
             session = services.schedule_session(
                 pair=pair,
                 by=request.user,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                time_zone=data["time_zone"],
-                format=data["format"],
-                location=data["location"],
+                **form.when_and_where(),
                 agenda=forms.agenda_entries(agenda) if agenda is not None else None,
                 module=module,
             )
@@ -212,16 +207,11 @@ def reschedule_session(request, pair_id, session_id):
         return redirect(_session_url(session))
     form = forms.SessionForm(request.POST or None, pair=pair, user=request.user, session=session)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
             services.reschedule_session(
                 session=session,
                 by=request.user,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                time_zone=data["time_zone"],
-                format=data["format"],
-                location=data["location"],
+                **form.when_and_where(),
             )
         except ValidationError as error:
             _add_errors(form, error)
