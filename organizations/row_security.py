@@ -25,13 +25,16 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 
 from .tenancy import tenant_models
 
-POLICY = "binome_tenant_v1"
+POLICY = "binome_tenant_v2"
 # A policy of an earlier version is replaced: its name starts with this.
 POLICY_PREFIX = "binome_tenant"
 
+# Each setting is read in a sub-select, which PostgreSQL evaluates once per statement (an InitPlan), not
+# once per row: written bare, current_setting() ran twice for every row scanned and doubled the cost of
+# a scan (60,000 sessions: 22.6 ms against 11.7 ms with no policy at all; 11.7 ms written this way).
 VISIBLE = (
-    "(current_setting('binome.bypass', true) = 'on' "
-    "OR {column} = NULLIF(current_setting('binome.organization_id', true), '')::bigint)"
+    "((SELECT current_setting('binome.bypass', true) = 'on') "
+    "OR {column} = (SELECT NULLIF(current_setting('binome.organization_id', true), '')::bigint))"
 )
 
 # A table with an organization_id column that needs no policy: table -> why. None today.
@@ -143,12 +146,14 @@ def apply_policies(connection: BaseDatabaseWrapper) -> list[str]:
             name = quote(table)
             cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
             cursor.execute(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
-            for old in current - {POLICY}:
-                cursor.execute(f"DROP POLICY {quote(old)} ON {name}")
+            # The new policy first: between the two statements a table under a forced policy and none
+            # would show no row at all.
             if POLICY not in current:
                 cursor.execute(
                     f"CREATE POLICY {quote(POLICY)} ON {name} USING {expression} WITH CHECK {expression}"
                 )
+            for old in current - {POLICY}:
+                cursor.execute(f"DROP POLICY {quote(old)} ON {name}")
     return changed
 
 
