@@ -81,6 +81,27 @@ def switch_database(name, *, migrate):
         connections.close_all()
 
 
+def analyze():
+    """Fresh planner statistics for every table, as autovacuum keeps them on a live database.
+
+    On PostgreSQL as the tables' owner: the application's role owns no table under row security, and
+    PostgreSQL skips, with a mere warning, every table it asks to analyse (the plans then run on no
+    statistics at all: the dashboard's bench measured 28 s instead of 0.3 s).
+    """
+    import psycopg2
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        return
+    owner = psycopg2.connect(owner_url_for(connection.settings_dict["NAME"]))
+    owner.autocommit = True
+    with owner.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    owner.close()
+
+
 def postgres_admin(base_url, *statements):
     import psycopg2
 
