@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,6 +27,19 @@ class Dashboard:
     months: list
     impact: dict = field(default_factory=dict)
     computed_at: datetime.datetime | None = None
+    # Where the figures are kept (``cache.figures``); empty when they were not.
+    cache_key: str = ""
+
+    def sections_html(self, *, show_tables):
+        """The figures' sections as HTML (``dashboards/includes/sections.html``), drawn once per figures."""
+        return cache.rendered(
+            cache_key=self.cache_key,
+            computed_at=self.computed_at,
+            name=f"sections:{'tables' if show_tables else 'charts'}",
+            render=lambda: render_to_string(
+                "dashboards/includes/sections.html", {"board": self, "show_tables": show_tables}
+            ),
+        )
 
     @property
     def refresh_minutes(self):

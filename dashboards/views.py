@@ -39,7 +39,12 @@ def dashboard(request):
     return render(
         request,
         "dashboards/dashboard.html",
-        {"form": form, "board": board, "query": urlencode(board.filters.as_query())},
+        {
+            "form": form,
+            "board": board,
+            "sections": board.sections_html(show_tables=False),
+            "query": urlencode(board.filters.as_query()),
+        },
     )
 
 
@@ -51,7 +56,12 @@ def report(request):
     return render(
         request,
         "dashboards/report.html",
-        {"board": board, "generated_at": timezone.now(), "query": urlencode(board.filters.as_query())},
+        {
+            "board": board,
+            "sections": board.sections_html(show_tables=True),
+            "generated_at": timezone.now(),
+            "query": urlencode(board.filters.as_query()),
+        },
     )
 
 

@@ -96,3 +96,66 @@ def test_an_outsider_never_sees_another_organisation_s_cached_figures(client_for
     client_for(executive).get(url(organization))
     outsider = member(OrganizationFactory(), "executive")
     assert client_for(outsider).get(url(organization)).status_code == 404
+
+
+SECTIONS = "dashboards/includes/sections.html"
+
+
+def _sections_of(response):
+    body = response.content.decode()
+    return body[body.index("privacy-note") : body.index("</main>")]
+
+
+def _sections_drawn(response):
+    return SECTIONS in [template.name for template in response.templates]
+
+
+def test_the_figures_are_drawn_once_and_the_drawing_is_served_with_them(client_for, executive, organization):
+    _programme_with_pairs(organization, 6)
+    client = client_for(executive)
+    first = client.get(url(organization))
+    assert _sections_drawn(first)
+    again = client.get(url(organization))
+    assert not _sections_drawn(again)
+    # The same sections (the page around them has its own nonce and token each time).
+    assert _sections_of(first) == _sections_of(again)
+    assert "Sessions planned and held per month" in _sections_of(again)
+    # Another reader of the same figures in the same language is served the same drawing.
+    colleague = member(organization, "executive")
+    assert not _sections_drawn(client_for(colleague).get(url(organization)))
+
+
+def test_figures_computed_again_are_drawn_again(client_for, executive, organization):
+    _programme_with_pairs(organization, 6)
+    client = client_for(executive)
+    before = client.get(url(organization)).content.decode()
+    with tenant_context(organization):
+        pair = Pair.objects.first()
+    for _ in range(3):
+        SessionFactory(organization=organization, pair=pair, held=True)
+    after = client.get(url(organization))
+    assert _sections_drawn(after)
+    assert "9 of 9 planned sessions held" in after.content.decode()
+    assert "9 of 9 planned sessions held" not in before
+
+
+def test_each_language_and_each_filter_has_its_own_drawing(client_for, executive, organization):
+    _programme_with_pairs(organization, 6)
+    client = client_for(executive)
+    client.get(url(organization))
+    french = client_for(member(organization, "executive", language="fr")).get(url(organization))
+    assert _sections_drawn(french)
+    assert "Séances prévues et tenues par mois" in french.content.decode()
+    assert _sections_drawn(client.get(url(organization), {"department": "Finance"}))
+    # The printable report draws every table: a drawing of its own.
+    assert _sections_drawn(client.get(f"/o/{organization.slug}/dashboard/report/"))
+
+
+def test_another_organisation_is_never_served_this_one_s_drawing(client_for, executive, organization):
+    _programme_with_pairs(organization, 6)
+    client_for(executive).get(url(organization))
+    other = OrganizationFactory()
+    with tenant_context(other):
+        _programme_with_pairs(other, 6)
+    response = client_for(member(other, "executive")).get(url(other))
+    assert _sections_drawn(response)
