@@ -1,3 +1,7 @@
+import hashlib
+import json
+
+from crispy_forms.utils import render_crispy_form
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
@@ -5,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from mentoring.downloads import private_download
@@ -16,7 +20,7 @@ from organizations.access import organization_view
 from organizations.audit import audited_download
 from organizations.roles import Capability
 
-from . import exports, health, impact, reports, selectors, services
+from . import cache, exports, health, impact, reports, selectors, services
 from .access import access_pair, access_programme
 from .filters import DashboardFilters
 from .forms import DashboardFilterForm
@@ -26,10 +30,25 @@ FILTER_NAMES = ("programme", "round", "department", "start", "end", "phase")
 
 def _dashboard(request):
     """The filter form and the dashboard it selects; invalid filters are shown and left out."""
-    options = selectors.filter_options()
+    options, options_key = cache.filter_options(
+        organization=request.organization, compute=selectors.filter_options
+    )
     form = DashboardFilterForm(request.GET or None, options=options)
+    form.options_key = options_key
     filters = DashboardFilters.default(request.organization, **form.chosen())
     return form, reports.build(organization=request.organization, filters=filters, options=options)
+
+
+def _filter_form_html(form):
+    """The filter form as HTML, drawn once per options, language and values asked (a GET form: no
+    token in it), as crispy-forms' ``{% crispy %}`` draws it."""
+    asked = json.dumps(
+        {name: form.data.getlist(name) for name in sorted(form.fields)} if form.is_bound else {}
+    )
+    digest = hashlib.sha256(f"{get_language()}|{asked}".encode()).hexdigest()[:32]
+    return cache.rendered(
+        cache_key=form.options_key, name=f"filter-form:{digest}", render=lambda: render_crispy_form(form)
+    )
 
 
 @organization_view(Capability.VIEW_DASHBOARD)
@@ -41,6 +60,7 @@ def dashboard(request):
         "dashboards/dashboard.html",
         {
             "form": form,
+            "filter_form": _filter_form_html(form),
             "board": board,
             "sections": board.sections_html(show_tables=False),
             "query": urlencode(board.filters.as_query()),

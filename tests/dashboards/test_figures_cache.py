@@ -23,8 +23,9 @@ def test_a_warm_dashboard_runs_only_the_page_s_own_queries(
     client.get("/")  # the session and the member's first visit are not the dashboard's
     with django_assert_num_queries(expected_queries(organization)):
         assert client.get(url(organization)).status_code == 200
-    # Warm: sign-in, the filter options and the switcher; none of the figure groups nor the impact ones.
-    with django_assert_num_queries(BASE_QUERIES - 4):
+    # Warm: sign-in and the switcher only; the filter options are kept with the figures, and none of the
+    # figure groups nor the impact ones is read again.
+    with django_assert_num_queries(BASE_QUERIES - 7):
         assert client.get(url(organization)).status_code == 200
 
 
@@ -47,7 +48,8 @@ def test_another_filter_is_computed_on_its_own(
     _programme_with_pairs(organization, 6)
     client = client_for(executive)
     client.get(url(organization))
-    with django_assert_num_queries(expected_queries(organization)):
+    # Every figure again; the three filter options are the organisation's, kept whatever the filter.
+    with django_assert_num_queries(expected_queries(organization) - 3):
         client.get(url(organization), {"department": "Finance"})
 
 
@@ -159,3 +161,14 @@ def test_another_organisation_is_never_served_this_one_s_drawing(client_for, exe
         _programme_with_pairs(other, 6)
     response = client_for(member(other, "executive")).get(url(other))
     assert _sections_drawn(response)
+
+
+def test_a_programme_renamed_is_offered_under_its_new_name_at_once(client_for, executive, organization):
+    programme = _programme_with_pairs(organization, 6)
+    client = client_for(executive)
+    assert "Printemps" not in client.get(url(organization)).content.decode()
+    with tenant_context(organization):
+        programme.name = "Printemps numérique"
+        programme.save()
+    page = client.get(url(organization))
+    assert f'<option value="{programme.pk}">Printemps numérique</option>' in page.content.decode()

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 
+from dashboards.cache import invalidate
 from organizations.tenancy import tenant_context
 from programmes.models import Phase, Programme
 from sessions.models import Session
@@ -110,6 +111,9 @@ def test_the_phase_filter_is_offered_once_a_programme_has_a_cross_phase(
     assert "phase" not in client.get(url(organization)).context["form"].fields
     with tenant_context(organization):
         _with_cross_phase(programme_data["programme"])
+    # A bulk update sends no signal, so the filter options kept with the figures stand until their time
+    # limit; HR's own edit of a programme drops them at once (test_figures_cache).
+    invalidate(organization.pk)
     page = client.get(url(organization))
     assert "phase" in page.context["form"].fields and 'name="phase"' in page.content.decode()
 
