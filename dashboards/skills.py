@@ -31,7 +31,7 @@ from sessions.models import Challenge
 from surveys.models import Question, SkillProgress, SurveyTemplate
 
 from . import charts
-from .impact import PROGRESS_MOMENTS, _answers, _EnglishOption, _in_scope
+from .impact import PROGRESS_MOMENTS, WORDING, _answers, _EnglishOption, _in_scope
 from .privacy import Figure, guarded, share
 from .selectors import _pair_conditions
 
@@ -205,28 +205,37 @@ def _skill_change(row, minimum):
 
 
 def _practices(filters, minimum):
-    """Per programme, the respondents to the "new practices" choice questions and each choice's share:
-    two aggregates."""
+    """Per programme, the respondents to its "new practices" choice question and each choice's share:
+    two aggregates.
+
+    As on the dashboard's own practices figure, only identical questions are compared: each programme's
+    figure counts the answers to one wording (``impact.WORDING``), the one most of its people answered,
+    so that a question reworded in a new version, or another choice question, never mixes with it.
+    """
     answers = _answers(filters).filter(
         question__type__in=Question.WITH_CHOICES, question__template__moment__in=PROGRESS_MOMENTS
     )
     programme = "response__participant__programme"
-    respondents = dict(
-        answers.values_list(programme)
+    wordings = {}
+    for row in (
+        answers.values(programme, *WORDING)
         .annotate(people=Count("response__participant", distinct=True))
-        .order_by()
-        .values_list(programme, "people")
-    )
+        .order_by(programme, "-people", "question__text", "question__type")
+    ):
+        wordings.setdefault(row[programme], row)  # the first of each programme: its most answered
     choices = {}
     for row in (
         answers.exclude(text="")
-        .values(programme, "text")
+        .values(programme, *WORDING, "text")
         .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))
         .order_by(programme, "-people", "text")
     ):
-        choices.setdefault(row[programme], []).append(row)
+        chosen = wordings.get(row[programme])
+        if chosen is not None and all(row[name] == chosen[name] for name in WORDING):
+            choices.setdefault(row[programme], []).append(row)
     practices = {}
-    for programme_id, people in respondents.items():
+    for programme_id, wording in wordings.items():
+        people = wording["people"]
         if people < minimum:
             practices[programme_id] = Practices(respondents=None, hidden=True)
             continue

@@ -180,6 +180,26 @@ def test_a_level_given_after_the_period_s_end_is_not_counted(organization, data)
     assert entry.gap_start == Figure(value=0.5, people=6)
 
 
+def test_a_programmes_practices_count_one_wording_the_most_answered(organization, data):
+    """Four of the six answer a reworded version of the question too: its answers are another question's."""
+    with tenant_context(organization):
+        reworded = Question.objects.create(
+            template=SurveyTemplate.objects.get(title="Final"),
+            position=2,
+            text="Pratique adoptée",
+            type="choice",
+            choices=["Assistant IA", "Aucune"],
+        )
+        for response in SurveyResponse.objects.order_by("key")[:4]:
+            Answer.objects.create(response=response, question=reworded, text="Aucune")
+    programme = figures(organization, minimum=3)[0]
+    assert programme.practices.respondents == 6
+    assert [(choice.label, choice.share) for choice in programme.practices.choices] == [
+        ("Assistant IA", 66.7),
+        ("Aucune", 33.3),
+    ]
+
+
 def test_practices_and_challenges_sit_beside_the_skills(organization, data):
     """Practices: e1, e2, e4, e5 "Assistant IA" (4 of 6), e0, e3 "Aucune". Six challenges, none answered."""
     programme = figures(organization, minimum=5)[0]
