@@ -9,6 +9,7 @@ one exception to "aggregates only" is the free-text answers their authors agreed
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
@@ -58,11 +59,11 @@ WORDING = (
 COMMENTS_LIMIT = 30
 
 
-def figures(*, filters, minimum):
-    """Every impact group, keyed by name."""
+def figures(*, filters, minimum, practices=None):
+    """Every impact group, keyed by name. ``practices``: ``practice_answers(filters)``, when read already."""
     groups = {"goals": goal_progress(filters=filters, minimum=minimum)}
     groups["skills"] = skills_gained(filters=filters, minimum=minimum)
-    groups["practices"] = practices_adopted(filters=filters, minimum=minimum)
+    groups["practices"] = practices_adopted(filters=filters, minimum=minimum, answers=practices)
     groups["challenges"] = challenges_tried(filters=filters, minimum=minimum)
     groups["scales"], groups["nps"] = satisfaction(filters=filters, minimum=minimum)
     groups["response_rates"] = response_rates(filters=filters, minimum=minimum)
@@ -218,35 +219,81 @@ class _EnglishOption(Func):
         return f"({choices} ->> ({index})::integer)", [*choices_params, *index_params]
 
 
-def practices_adopted(*, filters, minimum):
+@dataclass(frozen=True)
+class PracticeAnswers:
+    """The practices answers in the filters' scope, per programme and wording (``WORDING``): the rows both
+    practices figures are made of, the dashboard's and each programme's beside its skills.
+
+    ``respondents``: ``{(programme id, wording): people}``; ``choices``: ``{(programme id, wording):
+    [{"text", "people", "english"}, ...]}``, most chosen first. A participant belongs to one programme, so
+    the distinct people of the whole scope are the sums of the programmes' own.
+    """
+
+    respondents: dict
+    choices: dict
+    wordings: dict
+
+
+def _wording_key(row):
+    return tuple(tuple(row[name]) if isinstance(row[name], list) else row[name] for name in WORDING)
+
+
+def practice_answers(filters):
+    """The choice questions of the progress surveys, answered in the filters' scope: two aggregates."""
+    answers = _answers(filters).filter(
+        question__type__in=Question.WITH_CHOICES, question__template__moment__in=PROGRESS_MOMENTS
+    )
+    programme = "response__participant__programme"
+    respondents, wordings, choices = {}, {}, {}
+    for row in (
+        answers.values(programme, *WORDING)
+        .annotate(people=Count("response__participant", distinct=True))
+        .order_by()
+    ):
+        key = _wording_key(row)
+        respondents[(row[programme], key)] = row["people"]
+        wordings[key] = row
+    for row in (
+        answers.exclude(text="")
+        .values(programme, *WORDING, "text")
+        .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))
+        .order_by(programme, "-people", "text")
+    ):
+        choices.setdefault((row[programme], _wording_key(row)), []).append(row)
+    return PracticeAnswers(respondents=respondents, choices=choices, wordings=wordings)
+
+
+def most_answered(respondents):
+    """The wording most people answered in ``{wording: people}`` (ties: by text, then type), or None."""
+    if not respondents:
+        return None
+    return min(respondents, key=lambda key: (-respondents[key], key[1], key[0]))
+
+
+def practices_adopted(*, filters, minimum, answers=None):
     """The new practices people say they adopted (the choice questions of the progress surveys, single or
     multiple), counted by their French option and labelled in the reader's language.
 
     Figures compare only identical questions: the answers counted are those of one wording (text, type
     and options, in both languages: the same question in every version and survey that asked it so), the
     one most people answered; a question reworded in a new version is another question, left out.
+    ``answers``: ``practice_answers(filters)``, when the caller has read them already.
     """
-    answers = _answers(filters).filter(
-        question__type__in=Question.WITH_CHOICES, question__template__moment__in=PROGRESS_MOMENTS
-    )
-    wordings = list(
-        answers.values(*WORDING)
-        .annotate(people=Count("response__participant", distinct=True))
-        .order_by("-people", "question__text", "question__type")[:1]
-    )
-    wording = wordings[0] if wordings else None
-    respondents = wording["people"] if wording else 0
+    answers = practice_answers(filters) if answers is None else answers
+    people_by_wording = {}
+    for (_programme_id, key), people in answers.respondents.items():
+        people_by_wording[key] = people_by_wording.get(key, 0) + people
+    key = most_answered(people_by_wording)
+    wording = answers.wordings.get(key)
+    respondents = people_by_wording.get(key, 0)
     question = pick(wording["question__text"], wording["question__text_en"]) if wording else None
-    # Read even when hidden or unasked (then a query that finds nothing): the dashboard's query count tells
-    # nothing of whether a group is under the threshold, and stays the same whatever the data.
-    asked = Q(**{name: wording[name] for name in WORDING}) if wording else Q(pk__isnull=True)
-    choices = list(
-        answers.filter(asked)
-        .exclude(text="")
-        .values("text")
-        .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))
-        .order_by("-people", "text")
-    )
+    totals, english = {}, {}
+    for (_programme_id, chosen), rows in answers.choices.items():
+        if chosen != key:
+            continue
+        for row in rows:
+            totals[row["text"]] = totals.get(row["text"], 0) + row["people"]
+            english[row["text"]] = english.get(row["text"]) or row["english"]
     if respondents < minimum:
         return {"respondents": respondents, "hidden": True, "choices": [], "question": question}
     return {
@@ -255,11 +302,11 @@ def practices_adopted(*, filters, minimum):
         "question": question,
         "choices": [
             {
-                "label": pick(row["text"], row["english"]),
-                "people": row["people"],
-                "share": share(row["people"], respondents),
+                "label": pick(text, english[text]),
+                "people": people,
+                "share": share(people, respondents),
             }
-            for row in choices
+            for text, people in sorted(totals.items(), key=lambda item: (-item[1], item[0]))
         ],
     }
 

@@ -233,10 +233,14 @@ def build(*, organization, filters: DashboardFilters, options: selectors.FilterO
     def compute():
         minimum = organization.minimum_group_size
         months, sessions, usefulness = selectors.sessions_overview(filters=filters, minimum=minimum)
-        impact_groups = impact.figures(filters=filters, minimum=minimum)
+        # Read once for the practices figure and for each programme's beside its skills.
+        practices = impact.practice_answers(filters)
+        impact_groups = impact.figures(filters=filters, minimum=minimum, practices=practices)
         # Shown with the impact figures, computed with the sessions: the same scan gives its sums.
         impact_groups["usefulness"] = usefulness
-        impact_groups["before_after"] = skills.before_after(filters=filters, minimum=minimum)
+        impact_groups["before_after"] = skills.before_after(
+            filters=filters, minimum=minimum, practices=practices
+        )
         return {
             "participation": selectors.participation(filters=filters, minimum=minimum),
             "pairs": selectors.pairs_overview(filters=filters, options=options, minimum=minimum),

@@ -20,7 +20,7 @@ else mid-programme), each given before the period's end, with d = end − start 
 import math
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, When
+from django.db.models import Case, Count, F, IntegerField, Q, Sum, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from scipy.stats import t as student
@@ -28,10 +28,10 @@ from scipy.stats import t as student
 from mentoring.l10n import pick
 from programmes.models import Phase
 from sessions.models import Challenge
-from surveys.models import Question, SkillProgress, SurveyTemplate
+from surveys.models import SkillProgress, SurveyTemplate
 
 from . import charts
-from .impact import PROGRESS_MOMENTS, WORDING, _answers, _EnglishOption, _in_scope
+from .impact import _in_scope, most_answered, practice_answers
 from .privacy import Figure, guarded, share
 from .selectors import _pair_conditions
 
@@ -204,38 +204,22 @@ def _skill_change(row, minimum):
     )
 
 
-def _practices(filters, minimum):
-    """Per programme, the respondents to its "new practices" choice question and each choice's share:
-    two aggregates.
+def _practices(filters, minimum, answers=None):
+    """Per programme, the respondents to its "new practices" choice question and each choice's share.
 
     As on the dashboard's own practices figure, only identical questions are compared: each programme's
     figure counts the answers to one wording (``impact.WORDING``), the one most of its people answered,
     so that a question reworded in a new version, or another choice question, never mixes with it.
+    ``answers``: ``impact.practice_answers(filters)`` (two aggregates), when the caller has read them.
     """
-    answers = _answers(filters).filter(
-        question__type__in=Question.WITH_CHOICES, question__template__moment__in=PROGRESS_MOMENTS
-    )
-    programme = "response__participant__programme"
-    wordings = {}
-    for row in (
-        answers.values(programme, *WORDING)
-        .annotate(people=Count("response__participant", distinct=True))
-        .order_by(programme, "-people", "question__text", "question__type")
-    ):
-        wordings.setdefault(row[programme], row)  # the first of each programme: its most answered
-    choices = {}
-    for row in (
-        answers.exclude(text="")
-        .values(programme, *WORDING, "text")
-        .annotate(people=Count("response__participant", distinct=True), english=Max(_EnglishOption()))
-        .order_by(programme, "-people", "text")
-    ):
-        chosen = wordings.get(row[programme])
-        if chosen is not None and all(row[name] == chosen[name] for name in WORDING):
-            choices.setdefault(row[programme], []).append(row)
+    answers = practice_answers(filters) if answers is None else answers
+    by_programme = {}
+    for (programme_id, key), people in answers.respondents.items():
+        by_programme.setdefault(programme_id, {})[key] = people
     practices = {}
-    for programme_id, wording in wordings.items():
-        people = wording["people"]
+    for programme_id, respondents in by_programme.items():
+        key = most_answered(respondents)
+        people = respondents[key]
         if people < minimum:
             practices[programme_id] = Practices(respondents=None, hidden=True)
             continue
@@ -248,7 +232,7 @@ def _practices(filters, minimum):
                     people=row["people"],
                     share=share(row["people"], people),
                 )
-                for row in choices.get(programme_id, [])
+                for row in answers.choices.get((programme_id, key), [])
             ],
         )
     return practices
@@ -288,7 +272,7 @@ NO_PRACTICES = Practices(respondents=None, hidden=True)
 NO_CHALLENGES = Challenges(people=None, hidden=True)
 
 
-def before_after(*, filters, minimum) -> list[ProgrammeSkills]:
+def before_after(*, filters, minimum, practices=None) -> list[ProgrammeSkills]:
     """Per programme in the filters' scope (by name), its skills before and after, its practices
     adopted and its challenges: four queries."""
     per_programme: dict[int, tuple[str, list[SkillChange]]] = {}
@@ -305,14 +289,14 @@ def before_after(*, filters, minimum) -> list[ProgrammeSkills]:
         )
         entries.append(_skill_change(row, minimum))
     # Always the four queries, skills or none: the dashboard's query count does not depend on the data.
-    practices = _practices(filters, minimum)
+    practices_shown = _practices(filters, minimum, practices)
     challenges = _challenges(filters, minimum)
     return [
         ProgrammeSkills(
             programme_id=programme_id,
             programme=name,
             skills=entries,
-            practices=practices.get(programme_id, NO_PRACTICES),
+            practices=practices_shown.get(programme_id, NO_PRACTICES),
             challenges=challenges.get(programme_id, NO_CHALLENGES),
         )
         for programme_id, (name, entries) in per_programme.items()

@@ -153,9 +153,9 @@ IMPACT_QUERIES = {
     "comments": 1,  # the shared comments and their crowd's size, together
     "mentor_outcomes": 1,  # per programme, with its baseline
     "challenges": 1,  # the "try it" challenges' counts, one aggregate
-    # Skills before and after per programme (added by reports.build): the skills, the practices'
-    # respondents and choices, the challenges.
-    "before_after": 4,
+    # Skills before and after per programme (added by reports.build): the skills and the challenges; the
+    # practices' respondents and choices per programme are the two rows the practices figure reads.
+    "before_after": 2,
 }
 
 
