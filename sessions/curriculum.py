@@ -249,3 +249,9 @@ def answer_challenge(*, challenge: Challenge, by: User, done: bool, reflection: 
 
 def challenges_of(pair: Pair):
     return Challenge.objects.filter(pair=pair).select_related("module", "session", "owner")
+
+
+def pending_challenges(pair: Pair):
+    """The pair's challenges still to do, newest first, as the pair page lists them: their text and date
+    only, so without the module, session and owner that ``challenges_of`` joins."""
+    return Challenge.objects.filter(pair=pair, status=Challenge.Status.PENDING)

@@ -141,7 +141,8 @@ def open_action_items(pair):
 
 
 def resources(pair):
-    return SharedResource.objects.filter(pair=pair).select_related("added_by")
+    """The pair's shared space, newest first (the pair page shows no author: none is joined)."""
+    return SharedResource.objects.filter(pair=pair)
 
 
 def session_with_agenda(session):

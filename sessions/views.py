@@ -99,7 +99,7 @@ def pair_space(request, pair_id):
             "action_form": forms.RequiredActionItemForm(pair=pair, prefix="action"),
             "resource_form": forms.ResourceForm(prefix="resource"),
             "curriculum": curriculum.curriculum_progress(pair, sessions.every),
-            "pending_challenges": list(curriculum.challenges_of(pair).filter(status="pending")),
+            "pending_challenges": list(curriculum.pending_challenges(pair)),
             "awaiting_challenge": (
                 curriculum.session_awaiting_challenge(pair)
                 if curriculum.is_mentee(request.user, pair)
