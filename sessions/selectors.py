@@ -131,7 +131,9 @@ def pair_page_sessions(pair, *, limit=PAIR_PAGE_SESSIONS, now=None):
         upcoming=[session for session in every if is_upcoming(session)][:limit],
         past=[session for session in reversed(every) if not is_upcoming(session)][:limit],
         to_log=[
-            session for session in every if session.status == Session.Status.SCHEDULED and session.starts_at < now
+            session
+            for session in every
+            if session.status == Session.Status.SCHEDULED and session.starts_at < now
         ],
     )
 

@@ -507,7 +507,11 @@ def pair_curriculum(request, pair_id):
     return render(
         request,
         "sessions/curriculum.html",
-        {"pair": pair, "progress": curriculum.curriculum_progress(pair), "roles": _roles(pair, request.member)},
+        {
+            "pair": pair,
+            "progress": curriculum.curriculum_progress(pair),
+            "roles": _roles(pair, request.member),
+        },
     )
 
 
