@@ -283,8 +283,18 @@ def participant_list(request, programme_id):
         key: request.GET.get(key, "").strip()
         for key in ("search", "role", "status", "department", "preparation")
     }
-    participants = selectors.participant_list(programme=programme, **filters)
+    participants = selectors.listed_participants(programme=programme, **filters)
     page = Paginator(participants, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Each row's role and status labels looked up once for the page (get_FOO_display() builds its
+    # choices' dictionary at every call, twice a row), and its skills written as one text ("Python (3),
+    # SQL (2)", escaped by the template like any text) rather than a loop of nodes in every row.
+    roles, statuses = dict(Participant.Role.choices), dict(Participant.Status.choices)
+    for participant in page:
+        participant.role_label = roles.get(participant.role, participant.role)
+        participant.status_label = statuses.get(participant.status, participant.status)
+        participant.skills_text = ", ".join(
+            f"{item.skill} ({item.level})" for item in participant.listed_skills
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

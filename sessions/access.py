@@ -126,14 +126,18 @@ def assistants_of(pair: Pair) -> list["User"]:
     return list({delegation.assistant_id: delegation.assistant for delegation in delegations}.values())
 
 
-def can_schedule(pair: Pair, user: "User") -> bool:
+def can_schedule(pair: Pair, user: "User", *, may_assist: bool = True) -> bool:
     """Whether ``user`` may plan, move and recur the pair's sessions: a person on the side the programme
-    names (the senior mentee by default), or the assistant of one. The pair must be active."""
+    names (the senior mentee by default), or the assistant of one. The pair must be active.
+
+    ``may_assist=False`` when the caller knows that ``user`` holds no assistant role in the pair's
+    organisation (the signed-in member's roles say so): no delegation of theirs is active, and the
+    lookup is spared."""
     if pair.status != Pair.Status.ACTIVE:
         return False
     if any(person.pk == user.pk for person in schedulers(pair)):
         return True
-    return is_assistant_for(pair, user)
+    return may_assist and is_assistant_for(pair, user)
 
 
 def can_cancel(pair: Pair, user: "User") -> bool:

@@ -93,18 +93,24 @@ class Progress:
         return round(self.done_count * 100 / self.total) if self.total else 0
 
 
-def curriculum_progress(pair: Pair) -> Progress:
+def curriculum_progress(pair: Pair, sessions: list[Session] | None = None) -> Progress:
     """The programme's modules for this pair, in order: done (a session on it was held), the current one
     (the first not done that has a session planned, else the first not done), and what comes next.
-    Two queries whatever the number of modules."""
+    Two queries whatever the number of modules; one when the caller passes every session of the pair,
+    by start (``sessions``)."""
     modules = list(pair.programme.modules.order_by("position", "pk"))
     held: dict[int, datetime.datetime] = {}
     planned: dict[int, Session] = {}
-    for session in (
-        Session.objects.filter(pair=pair, module__isnull=False)
-        .filter(status__in=[Session.Status.HELD, Session.Status.SCHEDULED])
-        .order_by("starts_at")
-    ):
+    counted = (Session.Status.HELD, Session.Status.SCHEDULED)
+    if sessions is None:
+        sessions = list(
+            Session.objects.filter(pair=pair, module__isnull=False)
+            .filter(status__in=counted)
+            .order_by("starts_at")
+        )
+    for session in sessions:
+        if session.module_id is None or session.status not in counted:
+            continue
         if session.status == Session.Status.HELD:
             held.setdefault(session.module_id, session.starts_at)
         else:
@@ -243,3 +249,9 @@ def answer_challenge(*, challenge: Challenge, by: User, done: bool, reflection: 
 
 def challenges_of(pair: Pair):
     return Challenge.objects.filter(pair=pair).select_related("module", "session", "owner")
+
+
+def pending_challenges(pair: Pair):
+    """The pair's challenges still to do, newest first, as the pair page lists them: their text and date
+    only, so without the module, session and owner that ``challenges_of`` joins."""
+    return Challenge.objects.filter(pair=pair, status=Challenge.Status.PENDING)

@@ -38,12 +38,18 @@ from .models import (
 PAIR_PAGE_SESSIONS = 5
 
 
-def preparation_pending(pair):
+def preparation_pending(pair, sessions=None):
     """The pair's participants who must still finish their preparation before its first session: none
-    once HR waived it, or once the pair has a session that was not cancelled (it is past its first)."""
+    once HR waived it, or once the pair has a session that was not cancelled (it is past its first).
+
+    ``sessions``, every session of the pair when the caller has read them already, spares a query."""
     if pair.preparation_waived_at is not None:
         return []
-    if Session.objects.filter(pair=pair).exclude(status=Session.Status.CANCELLED).exists():
+    if sessions is not None:
+        past_its_first = any(session.status != Session.Status.CANCELLED for session in sessions)
+    else:
+        past_its_first = Session.objects.filter(pair=pair).exclude(status=Session.Status.CANCELLED).exists()
+    if past_its_first:
         return []
     return [participant for participant in (pair.mentor, pair.mentee) if not participant.is_prepared]
 
@@ -61,12 +67,12 @@ def assistant_sessions(pairs, *, now=None):
 
 
 def goals_with_progress(pair):
+    """The pair's goals with their objective and their progress points in order (the pair page's cards,
+    which show no skill: the goal's page does)."""
     return (
         Goal.objects.filter(pair=pair)
         .select_related("objective")
-        .prefetch_related(
-            "skills", Prefetch("progress", queryset=GoalProgress.objects.order_by("recorded_on", "pk"))
-        )
+        .prefetch_related(Prefetch("progress", queryset=GoalProgress.objects.order_by("recorded_on", "pk")))
     )
 
 
@@ -98,12 +104,47 @@ def sessions_to_log(pair):
     )
 
 
+@dataclass
+class PairPageSessions:
+    every: list[Session]  # by start
+    upcoming: list[Session]
+    past: list[Session]
+    to_log: list[Session]
+
+
+def pair_page_sessions(pair, *, limit=PAIR_PAGE_SESSIONS, now=None):
+    """The pair page's sessions, read in one query instead of one per list: the next ``limit``
+    (``upcoming_sessions``), the last ``limit`` (``past_sessions``), those waiting for their log
+    (``sessions_to_log``), and ``every`` session for the curriculum and the preparation.
+
+    A pair has a session every week or two for the length of a programme: a few dozen rows, fewer
+    round trips and compiled queries than four queries cost."""
+    now = now or timezone.now()
+    recent = now - timedelta(hours=2)
+    every = list(_sessions(pair).order_by("starts_at", "pk"))
+
+    def is_upcoming(session):
+        return session.status == Session.Status.SCHEDULED and session.starts_at >= recent
+
+    return PairPageSessions(
+        every=every,
+        upcoming=[session for session in every if is_upcoming(session)][:limit],
+        past=[session for session in reversed(every) if not is_upcoming(session)][:limit],
+        to_log=[
+            session
+            for session in every
+            if session.status == Session.Status.SCHEDULED and session.starts_at < now
+        ],
+    )
+
+
 def open_action_items(pair):
     return ActionItem.objects.filter(pair=pair).select_related("owner").order_by("done_at", "due_date", "pk")
 
 
 def resources(pair):
-    return SharedResource.objects.filter(pair=pair).select_related("added_by")
+    """The pair's shared space, newest first (the pair page shows no author: none is joined)."""
+    return SharedResource.objects.filter(pair=pair)
 
 
 def session_with_agenda(session):

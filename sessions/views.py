@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from mentoring.downloads import private_download
 from organizations.access import organization_view
 from organizations.audit import Action, audited_download
-from organizations.roles import Capability
+from organizations.roles import Capability, Role
 from organizations.tenancy import tenant_context
 from pairing.models import Pair
 from programmes.models import Participant
@@ -42,11 +42,11 @@ def _session_url(session):
     )
 
 
-def _roles(pair, user):
+def _roles(pair, member):
     """What the programme lets this person do in the pair (the pages show only their buttons)."""
     return {
-        "schedules": access.can_schedule(pair, user),
-        "writes_agenda": access.can_edit_agenda(pair, user),
+        "schedules": access.can_schedule(pair, member.user, may_assist=member.has_role(Role.ASSISTANT)),
+        "writes_agenda": access.can_edit_agenda(pair, member.user),
     }
 
 
@@ -81,6 +81,7 @@ def pair_space(request, pair_id):
     for goal in selectors.goals_with_progress(pair):
         goal.curve = progress_curve(goal)
         (goals if goal.phase == phase else earlier_goals).append(goal)
+    sessions = selectors.pair_page_sessions(pair)
     return render(
         request,
         "sessions/pair_space.html",
@@ -90,22 +91,22 @@ def pair_space(request, pair_id):
             "goals": goals,
             "earlier_goals": earlier_goals,
             "phase": phase,
-            "upcoming": selectors.upcoming_sessions(pair, limit=selectors.PAIR_PAGE_SESSIONS),
-            "to_log": selectors.sessions_to_log(pair),
-            "past": selectors.past_sessions(pair, limit=selectors.PAIR_PAGE_SESSIONS),
-            "actions": selectors.open_action_items(pair),
-            "resources": selectors.resources(pair),
+            "upcoming": sessions.upcoming,
+            "to_log": sessions.to_log,
+            "past": sessions.past,
+            "actions": list(selectors.open_action_items(pair)),
+            "resources": list(selectors.resources(pair)),
             "action_form": forms.RequiredActionItemForm(pair=pair, prefix="action"),
             "resource_form": forms.ResourceForm(prefix="resource"),
-            "curriculum": curriculum.curriculum_progress(pair),
-            "pending_challenges": curriculum.challenges_of(pair).filter(status="pending"),
+            "curriculum": curriculum.curriculum_progress(pair, sessions.every),
+            "pending_challenges": list(curriculum.pending_challenges(pair)),
             "awaiting_challenge": (
                 curriculum.session_awaiting_challenge(pair)
                 if curriculum.is_mentee(request.user, pair)
                 else None
             ),
-            "roles": _roles(pair, request.user),
-            "preparation_pending": selectors.preparation_pending(pair),
+            "roles": _roles(pair, request.member),
+            "preparation_pending": selectors.preparation_pending(pair, sessions.every),
         },
     )
 
@@ -117,7 +118,7 @@ def session_list(request, pair_id):
     return render(
         request,
         "sessions/session_list.html",
-        {"pair": pair, "sessions": sessions, "roles": _roles(pair, request.user)},
+        {"pair": pair, "sessions": sessions, "roles": _roles(pair, request.member)},
     )
 
 
@@ -192,7 +193,7 @@ def session_detail(request, pair_id, session_id):
             "has_started": session.starts_at <= timezone.now(),
             "is_mentee": curriculum.is_mentee(request.user, pair),
             "session_challenges": session.challenges.all(),
-            "roles": _roles(pair, request.user),
+            "roles": _roles(pair, request.member),
         },
     )
 
@@ -506,7 +507,11 @@ def pair_curriculum(request, pair_id):
     return render(
         request,
         "sessions/curriculum.html",
-        {"pair": pair, "progress": curriculum.curriculum_progress(pair), "roles": _roles(pair, request.user)},
+        {
+            "pair": pair,
+            "progress": curriculum.curriculum_progress(pair),
+            "roles": _roles(pair, request.member),
+        },
     )
 
 

@@ -1,13 +1,19 @@
 """Every page of the pair space: the pair (200), other roles (403), outsiders (404), bounded queries."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from organizations.tenancy import tenant_context
 from pairing.models import Pair
+from programmes.models import Programme, Side
+from sessions import selectors
 from tests.factories import (
     ActionItemFactory,
     AgendaItemFactory,
+    DelegationFactory,
     GoalFactory,
     GoalProgressFactory,
     PairFactory,
@@ -170,6 +176,58 @@ def test_the_pair_page_and_session_list_queries_do_not_grow(
     with django_assert_max_num_queries(20) as large:
         assert client.get(url).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+@pytest.mark.parametrize("who,queries", [("mentor", 12), ("mentee", 13)])
+def test_the_pair_page_reads_everything_in_a_fixed_number_of_queries(
+    who, queries, pair, organization, mentor_user, mentee_user, client_for, django_assert_num_queries
+):
+    # Session, account, memberships; the pair; goals and their points; every session of the pair; actions,
+    # resources; the names the organisation holds; the curriculum's modules; pending challenges; and, for
+    # the mentee, the last held session awaiting a challenge.
+    client = client_for(mentor_user if who == "mentor" else mentee_user)
+    url = reverse("pair_space", kwargs={"org_slug": "acme", "pair_id": pair.pk})
+    _populate(pair, organization, 3)
+    client.get(url)
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_the_pair_pages_sessions_read_once_are_the_lists_each_selector_gives(pair, organization):
+    hours_ago = timezone.now() - datetime.timedelta(hours=1)
+    with tenant_context(organization):
+        for days, status in [(-20, "held"), (-15, "cancelled"), (-10, "no_show"), (-3, "scheduled")]:
+            SessionFactory(organization=organization, pair=pair, starts_at=in_days(days), status=status)
+        SessionFactory(organization=organization, pair=pair, starts_at=hours_ago)  # upcoming and to log
+        for days in range(1, 8):
+            session = SessionFactory(organization=organization, pair=pair, starts_at=in_days(days))
+            AgendaItemFactory(organization=organization, session=session)
+        read_once = selectors.pair_page_sessions(pair)
+        limit = selectors.PAIR_PAGE_SESSIONS
+
+        def rows(sessions):
+            return [(session.pk, session.agenda_count) for session in sessions]
+
+        assert rows(read_once.upcoming) == rows(selectors.upcoming_sessions(pair, limit=limit))
+        assert rows(read_once.past) == rows(selectors.past_sessions(pair, limit=limit))
+        assert rows(read_once.to_log) == rows(selectors.sessions_to_log(pair))
+        assert len(read_once.every) == 12
+        assert selectors.preparation_pending(pair, read_once.every) == selectors.preparation_pending(pair)
+
+
+@pytest.mark.parametrize("holds_the_role", [True, False])
+def test_a_mentor_who_assists_the_executive_plans_from_the_pair_page_while_holding_the_role(
+    holds_the_role, pair, organization, mentor_user, mentee_user, client_for
+):
+    # The mentee plans; the mentor plans too only as the mentee's assistant, which takes the assistant
+    # role in the organisation as well as the delegation.
+    with tenant_context(organization):
+        Programme.objects.filter(pk=pair.programme_id).update(scheduled_by=Side.MENTEE)
+        DelegationFactory(
+            organization=organization, executive=mentee_user, assistant=mentor_user, membership=holds_the_role
+        )
+    page = client_for(mentor_user).get(reverse("pair_space", kwargs={"org_slug": "acme", "pair_id": pair.pk}))
+    assert ("Plan a session" in page.content.decode()) is holds_the_role
 
 
 def test_the_overview_queries_do_not_grow_with_pairs(
