@@ -11,6 +11,7 @@ from django.template import RequestContext, Template
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 from mentoring import fragments
 from organizations.access import READ_WITH_PERSON, get_member
@@ -152,3 +153,34 @@ def test_the_memo_forgets_least_recently_used_bars_first(organization, monkeypat
         fragments.render_fragment("includes/messages.html", slug, dict)
     assert len(fragments._memo) == 2
     assert [key[1] for key in fragments._memo] == ["b", "c"]
+
+
+def _both_footers(request):
+    """What base.html rendered inline before the footer was memoized, and the memoized one, from the same
+    request context (the same token)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    source = (Path(settings.BASE_DIR) / "templates/includes/footer.html").read_text()
+    source = source.replace("{{ next }}", "{{ request.get_full_path }}").removesuffix("\n")
+    template = Template(
+        "{% load i18n layout %}{% get_current_language as LANGUAGE_CODE %}"
+        + source.removeprefix("{% load i18n %}")
+        + "<!--split-->{% layout_footer %}"
+    )
+    inline, memoized = template.render(RequestContext(request, {})).split("<!--split-->")
+    return inline, memoized
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_footer_shows_each_request_its_own_address_and_token(db, language):
+    with translation.override(language):
+        for query in ("?a=1&b=<2>", "?other=1&c=%22"):  # rendered, then from the memo
+            request = RequestFactory().get("/o/acme/" + query)
+            inline, memoized = _both_footers(request)
+            assert memoized == inline
+            assert "&amp;" in escape(request.get_full_path())
+            assert f'name="next" type="hidden" value="{escape(request.get_full_path())}"' in memoized
+            assert TOKEN.search(memoized)
+    assert f' selected lang="{language}">' in memoized
