@@ -3,13 +3,15 @@
 Seeds the demo organisation (``seed_demo``) in a throw-away database, signs in one session per simulated
 user up front (the pair's mentor, HR, an executive), starts gunicorn with ``gunicorn.conf.py`` (2 workers
 by default), then, page after page, keeps ``--users`` concurrent users requesting it back to back for
-``--seconds``: the pair page, HR's participants list, the executive dashboard, and ``/healthz`` as the
-floor (a view that reads nothing), all in the same run and on the same server. A user waits for each answer
+``--seconds``: the pair page, HR's participants list, the executive dashboard, the organisation's home page
+of the pair's mentor (``home``: what every signed-in organisation page pays before its own content: the
+middleware, the session, the person and their memberships, the layout), and ``/healthz`` as the floor (a
+view that reads nothing), all in the same run and on the same server (``--pages`` picks some of them). A user waits for each answer
 before the next request (a closed loop), so the throughput is what the server sustains, not what is offered.
 The users are asyncio coroutines of this process, each on its own keep-alive HTTP/1.1 connection (the
 JSON line's ``load``), so that the client takes little of the CPU the server needs.
 
-    DATABASE_URL=postgres://... python bench/load.py [--users 50] [--seconds 60] [--workers 2]
+    DATABASE_URL=postgres://... python bench/load.py [--users 50] [--seconds 60] [--workers 2] [--pages home,floor]
 
 The last line is one JSON object: ``rps``, ``p95_ms`` and ``errors`` per page (any answer but 200, or no
 answer within 10 s, is an error), and ``floor_rps``.
@@ -62,6 +64,7 @@ def _pages_and_sessions(users):
         "pair": (f"/o/{slug}/pairs/{pair.pk}/", pair.mentor.user),
         "participants": (f"/o/{slug}/programmes/{participant.programme_id}/participants/", hr),
         "dashboard": (f"/o/{slug}/dashboard/", executive),
+        "home": (f"/o/{slug}/", pair.mentor.user),
     }
     result = {}
     for name, (path, user) in pages.items():
@@ -186,7 +189,11 @@ def main():
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--pages", help="comma-separated, of pair, participants, dashboard, home, floor (all)"
+    )
     arguments = parser.parse_args()
+    chosen = set(arguments.pages.split(",")) if arguments.pages else None
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("bench/load.py measures PostgreSQL: set DATABASE_URL=postgres://...")
     with bench_database():
@@ -201,13 +208,15 @@ def main():
             load_before = os.getloadavg()
             figures = {}
             for name, (path, cookies) in pages.items():
+                if chosen is not None and name not in chosen:
+                    continue
                 _drive(base, path, cookies[:2], 2)  # warm-up: imports, connections, the dashboard's cache
                 figures[name] = _drive(base, path, cookies, arguments.seconds)
                 print(name, path, figures[name], file=sys.stderr, flush=True)
         finally:
             server.terminate()
             server.wait(timeout=30)
-    floor = figures.pop("floor")
+    floor = figures.pop("floor", {"rps": None, "p95_ms": None, "errors": None})
     report(
         load=f"{arguments.users} asyncio users in one process, one keep-alive HTTP/1.1 connection each, closed loop",
         # The machine's 1-, 5- and 15-minute load averages before the first page and after the floor.

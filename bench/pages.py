@@ -1,7 +1,8 @@
 """What one request of each page under load costs, in-process: ms of CPU and wall time, queries, round trips.
 
-The pages and users of ``bench/load.py`` (the demo organisation, the pair's mentor on the pair page, HR on
-the participants list, an executive on the dashboard, ``/healthz`` as the floor), requested ``--requests``
+The pages and users of ``bench/load.py`` (the demo organisation, the pair's mentor on the pair page and on
+the organisation's home, HR on the participants list, an executive on the dashboard, ``/healthz`` as the
+floor), requested ``--requests``
 times each through Django's test client with the full middleware stack, on the same database server.
 Counts every statement the connection sends (``queries``), those of row security among them
 (``scope_statements``: the ``set_config`` round trips), and the time per request. ``--profile PAGE``
@@ -48,6 +49,7 @@ def _pages():
         "pair": (f"/o/{slug}/pairs/{pair.pk}/", pair.mentor.user),
         "participants": (f"/o/{slug}/programmes/{participant.programme_id}/participants/", hr),
         "dashboard": (f"/o/{slug}/dashboard/", executive),
+        "home": (f"/o/{slug}/", pair.mentor.user),
         "floor": ("/healthz", None),
     }
 

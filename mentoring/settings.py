@@ -105,7 +105,8 @@ TEMPLATES = [
                 "accounts.context_processors.sign_up",
             ],
             # {% load l10n_binome %}: percent, and localized for content HR writes in two languages.
-            "libraries": {"l10n_binome": "mentoring.l10n"},
+            # {% load layout %}: the footer, rendered once per process and language (mentoring/layout.py).
+            "libraries": {"l10n_binome": "mentoring.l10n", "layout": "mentoring.layout"},
         },
     },
 ]

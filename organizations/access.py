@@ -80,22 +80,53 @@ def member_gate(gate: MemberGate) -> MemberGate:
 # their roles there, and the switcher's list.
 OWN_MEMBERSHIPS_REASON = "who is asking: a person's own memberships, with their organisations"
 
+# Where the request's authentication leaves the memberships it read with the person (``read_person``).
+READ_WITH_PERSON = "_own_memberships_read_with_person"
 
-def get_member(user: "User | AnonymousUser", organization_slug: str) -> Member:
+
+def _own_memberships(user_id: Any) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(user_id=user_id)
+        .select_related("organization")
+        .order_by("organization__name", "organization_id")
+    )
+
+
+def read_person(user_id: Any) -> tuple[Any, list[Membership]]:
+    """The person with that id and every membership of theirs, in one query when they have any (the
+    memberships, each with its organisation and the person): None and [] when there is no such person.
+
+    What a signed-in request's authentication reads (``accounts.backends``), so that an organisation page
+    takes its member from it (``get_member(..., read_with_person=True)``) instead of a query of its own.
+    Filtered on the person, like ``get_member``'s own read.
+    """
+    with unscoped(OWN_MEMBERSHIPS_REASON):
+        memberships = list(_own_memberships(user_id).select_related("user"))
+    if not memberships:
+        return None, []
+    person = memberships[0].user
+    for membership in memberships:
+        membership.user = person
+    return person, memberships
+
+
+def get_member(
+    user: "User | AnonymousUser", organization_slug: str, *, read_with_person: bool = False
+) -> Member:
     """The user's membership of the organisation with that slug, or 404 (missing or not a member).
 
     One query reads every membership of the person with its organisation: the roles in this one, and
     every organisation of theirs for the switcher (``Member.organizations``), filtered on the person, so
-    that the bypass of row security it needs shows nobody else's rows.
+    that the bypass of row security it needs shows nobody else's rows. With ``read_with_person``, the
+    memberships the request's authentication read with the person are taken instead, when it did
+    (``read_person``): only where nothing since could have changed them (before the view runs).
     """
     if not user.is_authenticated:
         raise Http404
-    with unscoped(OWN_MEMBERSHIPS_REASON):
-        memberships = list(
-            Membership.objects.filter(user=user)
-            .select_related("organization")
-            .order_by("organization__name", "organization_id")
-        )
+    memberships = getattr(user, READ_WITH_PERSON, None) if read_with_person else None
+    if memberships is None:
+        with unscoped(OWN_MEMBERSHIPS_REASON):
+            memberships = list(_own_memberships(user.pk))
     organizations: dict[int, Organization] = {}
     roles = set()
     for membership in memberships:
@@ -122,7 +153,9 @@ def organization_view(capability: Capability) -> Callable[[View], View]:
         @login_required
         @wraps(view)
         def wrapper(request: MemberRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            member = get_member(request.user, org_slug)
+            # The memberships read with the person a moment ago: only middleware ran since, none of which
+            # changes them.
+            member = get_member(request.user, org_slug, read_with_person=True)
             if request.session.get(SSO_SESSION_KEY, member.organization.pk) != member.organization.pk:
                 raise Http404
             for gate in MEMBER_GATES:

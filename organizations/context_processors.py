@@ -2,6 +2,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404, HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from .access import Member, get_member, organizations_of, switcher_organizations
 from .models import Organization
@@ -42,6 +43,8 @@ def current_organization(request: HttpRequest) -> dict[str, Any]:
     return {
         "member": member,
         "current_organization": member.organization if member else None,
-        "navigation_items": navigation_for(member) if member else [],
+        # Lazy: the navigation bar's memo (templatetags/navigation.py) needs it only the first time it
+        # renders the bar for these roles; the organisation's home page lists it too.
+        "navigation_items": SimpleLazyObject(lambda: navigation_for(member)) if member else [],
         "my_organizations": organizations,
     }

@@ -6,6 +6,7 @@ from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.test import override_settings
 
+from mentoring import fragments
 from organizations.access import organizations_of
 from organizations.roles import Role
 from organizations.tenancy import tenant_context
@@ -56,10 +57,13 @@ def _suite_settings():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache (Redis in CI): no test inherits another's."""
+    """Rate-limit counters live in the cache (Redis in CI): no test inherits another's; nor the layout's
+    fragments rendered once per process (mentoring/fragments.py)."""
     cache.clear()
+    fragments.clear()
     yield
     cache.clear()
+    fragments.clear()
 
 
 @pytest.fixture

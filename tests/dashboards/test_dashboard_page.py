@@ -139,10 +139,11 @@ def _programme_with_pairs(organization, count):
     return programme
 
 
-# 3 to sign in and find the memberships (the organisation switcher's list with them), 3 filter choices, 4
+# 2 to sign in and find the memberships (the session; the person with them and the organisation switcher's
+# list, accounts.backends), 3 filter choices, 4
 # figure groups (participation, pairs, sessions per month, and the people behind the session totals and the
 # usefulness) (the session is warmed first, so it is not saved again); then one or two per impact group.
-BASE_QUERIES = 10
+BASE_QUERIES = 9
 IMPACT_QUERIES = {
     "goals": 1,
     "skills": 1,

@@ -53,10 +53,10 @@ def test_the_inbox_runs_a_fixed_number_of_queries(
     client = client_for(mentee_user)
     _delivered(organization, mentee_user, "A", n=3)
     client.get("/o/acme/notifications/")
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get("/o/acme/notifications/")
     _delivered(organization, mentee_user, "B", n=40)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         client.get("/o/acme/notifications/")
 
 

@@ -115,6 +115,6 @@ def test_the_members_page_runs_the_same_queries_whatever_the_number_of_members(
         member(organization, Role.MENTOR, Role.MENTEE, email=f"p{index}@acme.example")
     client = client_for(hr_admin)
     client.get(url(organization))  # warm the session
-    # session, user, memberships with their organisations (the switcher's too), members, invitations
-    with django_assert_num_queries(5):
+    # session, user with the memberships and their organisations (the switcher's too), members, invitations
+    with django_assert_num_queries(4):
         assert client.get(url(organization)).status_code == 200

@@ -171,7 +171,7 @@ def test_the_list_pins_its_query_count(
             ChallengeFactory(organization=organization, session__pair=pair, session__module=None)
     client = client_for(mentor_user)
     client.get(_url("challenge_list", pair))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(_url("challenge_list", pair))
 
 

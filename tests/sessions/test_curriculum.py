@@ -109,7 +109,7 @@ def test_the_curriculum_page_shows_each_modules_content_and_state(
         SessionFactory(organization=organization, pair=pair, module=modules[0], held=True)
     client = client_for(mentor_user)
     client.get(_url("pair_curriculum", pair))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get(_url("pair_curriculum", pair))
     page = response.content.decode()
     assert "Outils: round-up" in page  # English reader, English agenda

@@ -205,16 +205,16 @@ def test_the_builder_page_runs_a_fixed_number_of_queries(
     client = client_for(hr_admin)
     url = f"/o/acme/surveys/{template.pk}/"
     client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
     _answer(organization, template)
     with tenant_context(organization):
         for question in list(selectors.questions_of(template))[:3]:
             services.duplicate_question(question=question)
         services.add_question(template=template, text="Outils ?", type=Type.MULTIPLE, choices=["A", "B", "C"])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(url + "?version=1")
 
 

@@ -91,8 +91,8 @@ def test_the_rates_page_runs_a_fixed_number_of_queries(
     client = client_for(hr_admin)
     default_templates(organization)
     client.get("/o/acme/surveys/")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/o/acme/surveys/")
     default_templates(organization)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         client.get("/o/acme/surveys/")

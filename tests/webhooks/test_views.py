@@ -19,9 +19,9 @@ def endpoint(organization, receiver, make_endpoint):
     return make_endpoint(organization, receiver.url, events=[Event.PAIR_ENDED])
 
 
-# The session, the user, the memberships with their organisations (one read), the endpoints and their
+# The session, the user with the memberships and their organisations (one read), the endpoints and their
 # delivery counts: the same for one endpoint or many.
-LIST_QUERIES = 5
+LIST_QUERIES = 4
 
 
 def _url(name, organization, **kwargs):
