@@ -3,7 +3,7 @@
 Seeds the demo organisation (``seed_demo``) in a throw-away database, signs in one session per simulated
 user up front (the pair's mentor, HR, an executive), starts gunicorn with ``gunicorn.conf.py`` (2 workers
 by default), then, page after page, keeps ``--users`` concurrent users requesting it back to back for
-``--seconds``: the pair page, HR's participants list, the executive dashboard, the organisation's home page
+``--seconds``: the pair page (each user the mentor of one of the demo's active pairs, in turn), HR's participants list, the executive dashboard, the organisation's home page
 of the pair's mentor (``home``: what every signed-in organisation page pays before its own content: the
 middleware, the session, the person and their memberships, the layout), and ``/healthz`` as the floor (a
 view that reads nothing), all in the same run and on the same server (``--pages`` picks some of them). A user waits for each answer
@@ -41,7 +41,10 @@ def _free_port():
 
 
 def _pages_and_sessions(users):
-    """{page: (path, [session cookie, ...])}, one signed-in session per user and page."""
+    """{page: [(path, session cookie), ...]}, one signed-in session per user and page.
+
+    On the pair page each user is the mentor of their own pair, the demo's active pairs in turn, as in
+    real traffic (each person opens their own pair), so that no one kept page serves every user."""
     from django.core.management import call_command
     from django.test import Client
 
@@ -55,27 +58,31 @@ def _pages_and_sessions(users):
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     organization = Organization.objects.get(slug=DEMO_SLUG)
     with tenant_context(organization):
-        pair = Pair.objects.filter(status=Pair.Status.ACTIVE).select_related("mentor__user").first()
-        participant = Participant.objects.filter(programme=pair.programme).first()
+        pairs = list(
+            Pair.objects.filter(status=Pair.Status.ACTIVE).select_related("mentor__user").order_by("pk")
+        )
+        participant = Participant.objects.filter(programme=pairs[0].programme).first()
         hr = Membership.objects.filter(role=Role.HR_ADMIN).select_related("user").first().user
         executive = Membership.objects.filter(role=Role.EXECUTIVE).select_related("user").first().user
     slug = organization.slug
-    pages = {
-        "pair": (f"/o/{slug}/pairs/{pair.pk}/", pair.mentor.user),
-        "participants": (f"/o/{slug}/programmes/{participant.programme_id}/participants/", hr),
-        "dashboard": (f"/o/{slug}/dashboard/", executive),
-        "home": (f"/o/{slug}/", pair.mentor.user),
+
+    def signed_in(user):
+        client = Client()
+        client.force_login(user)
+        return client.cookies["sessionid"].value
+
+    every_user = range(users)
+    participants = f"/o/{slug}/programmes/{participant.programme_id}/participants/"
+    return {
+        "pair": [
+            (f"/o/{slug}/pairs/{pair.pk}/", signed_in(pair.mentor.user))
+            for pair in (pairs[index % len(pairs)] for index in every_user)
+        ],
+        "participants": [(participants, signed_in(hr)) for _ in every_user],
+        "dashboard": [(f"/o/{slug}/dashboard/", signed_in(executive)) for _ in every_user],
+        "home": [(f"/o/{slug}/", signed_in(pairs[0].mentor.user)) for _ in every_user],
+        "floor": [("/healthz", None) for _ in every_user],
     }
-    result = {}
-    for name, (path, user) in pages.items():
-        cookies = []
-        for _ in range(users):
-            client = Client()
-            client.force_login(user)
-            cookies.append(client.cookies["sessionid"].value)
-        result[name] = (path, cookies)
-    result["floor"] = ("/healthz", [None] * users)
-    return result
 
 
 def _start_gunicorn(port, workers):
@@ -150,8 +157,8 @@ async def _answer(reader):
     return status, headers.get("connection") == "close"
 
 
-def _drive(base, path, cookies, seconds):
-    """Each cookie is a user requesting ``path`` back to back until the time is up.
+def _drive(base, visits, seconds):
+    """Each ``(path, cookie)`` is a user requesting ``path`` back to back until the time is up.
 
     The users are coroutines of one asyncio loop in this process, each on its own keep-alive connection,
     writing a plain HTTP/1.1 GET and reading the answer whole: a few hundredths of a millisecond of CPU a
@@ -164,7 +171,7 @@ def _drive(base, path, cookies, seconds):
     async def run():
         stop = time.monotonic() + seconds
         users = []
-        for cookie in cookies:
+        for path, cookie in visits:
             request = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/html\r\n"
             if cookie:
                 request += f"Cookie: sessionid={cookie}\r\n"
@@ -207,12 +214,14 @@ def main():
             base = f"http://127.0.0.1:{port}"
             load_before = os.getloadavg()
             figures = {}
-            for name, (path, cookies) in pages.items():
+            for name, visits in pages.items():
                 if chosen is not None and name not in chosen:
                     continue
-                _drive(base, path, cookies[:2], 2)  # warm-up: imports, connections, the dashboard's cache
-                figures[name] = _drive(base, path, cookies, arguments.seconds)
-                print(name, path, figures[name], file=sys.stderr, flush=True)
+                # Warm-up: imports, connections, the pages kept for each user (organizations/pagecache.py).
+                _drive(base, visits, 2)
+                figures[name] = _drive(base, visits, arguments.seconds)
+                paths = sorted({path for path, _cookie in visits})
+                print(name, f"{len(paths)} page(s), {paths[0]}", figures[name], file=sys.stderr, flush=True)
         finally:
             server.terminate()
             server.wait(timeout=30)

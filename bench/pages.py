@@ -5,8 +5,9 @@ the organisation's home, HR on the participants list, an executive on the dashbo
 floor), requested ``--requests``
 times each through Django's test client with the full middleware stack, on the same database server.
 Counts every statement the connection sends (``queries``), those of row security among them
-(``scope_statements``: the ``set_config`` round trips), and the time per request. ``--profile PAGE``
-prints cProfile's top functions for that page instead.
+(``scope_statements``: the ``set_config`` round trips), and the time per request. ``pair_drawn`` and ``participants_drawn`` are
+the same pages with nothing kept (``organizations/pagecache.py``): what the first view after a write
+costs. ``--profile PAGE`` prints cProfile's top functions for that page instead.
 
     DATABASE_URL=postgres://... python bench/pages.py [--requests 200] [--profile dashboard]
 
@@ -45,9 +46,15 @@ def _pages():
         hr = Membership.objects.filter(role=Role.HR_ADMIN).select_related("user").first().user
         executive = Membership.objects.filter(role=Role.EXECUTIVE).select_related("user").first().user
     slug = organization.slug
+    pair_path = f"/o/{slug}/pairs/{pair.pk}/"
+    participants_path = f"/o/{slug}/programmes/{participant.programme_id}/participants/"
     return {
-        "pair": (f"/o/{slug}/pairs/{pair.pk}/", pair.mentor.user),
-        "participants": (f"/o/{slug}/programmes/{participant.programme_id}/participants/", hr),
+        "pair": (pair_path, pair.mentor.user),
+        "participants": (participants_path, hr),
+        # The same two pages drawn from their rows at every request, as after each write to what they show
+        # (PAGE_CACHE off; organizations/pagecache.py).
+        "pair_drawn": (pair_path, pair.mentor.user),
+        "participants_drawn": (participants_path, hr),
         "dashboard": (f"/o/{slug}/dashboard/", executive),
         "home": (f"/o/{slug}/", pair.mentor.user),
         "floor": ("/healthz", None),
@@ -63,7 +70,7 @@ def main():
         import logging
 
         from django.db import connection
-        from django.test import Client
+        from django.test import Client, override_settings
 
         # A server logs to a pipe nobody reads in the bench; here the console would be the bottleneck.
         logging.disable(logging.INFO)
@@ -81,6 +88,8 @@ def main():
             client = Client()
             if user is not None:
                 client.force_login(user)
+            drawn = override_settings(PAGE_CACHE=not name.endswith("_drawn"))
+            drawn.enable()
             for _ in range(5):  # warm: templates compiled, connection open, the dashboard's cache filled
                 assert client.get(path).status_code == 200, path
             scope_before = getattr(connection, "scope_statements", 0)
@@ -95,6 +104,7 @@ def main():
                 if profiler:
                     profiler.disable()
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            drawn.disable()
             if profiler:
                 stats = pstats.Stats(profiler, stream=sys.stderr)
                 stats.sort_stats("cumulative").print_stats(60)

@@ -3,8 +3,9 @@
 Computing them is a dozen aggregates plus Python over their rows; the same executives reload the same
 board. A figure set is kept for ``DASHBOARD_CACHE_SECONDS`` (the page shows when it was computed), and
 any save or delete of a row the figures read bumps the organisation's version, so that the next request
-computes afresh. Bulk writes send no signals (``bulk_create``, ``update``): for those the time limit is
-the bound, and the page says so.
+computes afresh. Bulk writes send no signals (``bulk_create``, ``update``, raw SQL): the version also
+holds the organisation's generations of kept pages (``organizations.pagecache``), which the statements
+themselves replace, so that those drop the figures too.
 """
 
 import hashlib
@@ -17,6 +18,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import get_language
+
+from organizations import pagecache
 
 # What the figures read (dashboards.selectors, dashboards.impact), by app label (sessions: mentoring_sessions). Organization: its minimum group size.
 SOURCES = (
@@ -44,13 +47,19 @@ def _version_key(organization_id):
 
 
 def version(organization_id):
-    """The organisation's current figures version; a new one is made when none is stored yet."""
+    """The organisation's current figures version; a new one is made when none is stored yet.
+
+    With the generations of every write to the organisation's rows (and of writes outside any), seen in
+    the SQL (organizations/pagecache.py): a bulk update, which sends no signal, drops the figures too."""
     key = _version_key(organization_id)
     current = cache.get(key)
     if current is None:
         cache.add(key, uuid.uuid4().hex, timeout=None)
         current = cache.get(key)
-    return current
+    written = pagecache.generations(
+        [pagecache.organization(organization_id), pagecache.pairs(organization_id)]
+    )
+    return f"{current}:{written}"
 
 
 def invalidate(organization_id):

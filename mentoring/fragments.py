@@ -66,20 +66,31 @@ def render_fragment(
     if html is None:
         own = dict(context())
         for name in live or ():
-            own[name] = f"{MARKER}_{name}"
+            own[name] = marker(name)
         if with_token:
-            own["csrf_token"] = f"{MARKER}_csrf_token"
+            own["csrf_token"] = marker("csrf_token")
         html = str(get_template(template_name).render(own))
         with _lock:
             _memo[full_key] = html
             while len(_memo) > MAX_ENTRIES:
                 _memo.popitem(last=False)
-    values = {name: escape(value) for name, value in (live or {}).items()}
+    values = dict(live or {})
     if with_token:
-        values["csrf_token"] = escape(token)
+        values["csrf_token"] = token
+    return fill(html, values)
+
+
+def marker(name: str) -> str:
+    """What a template is given for its per-request variable ``name``, to be ``fill``-ed after."""
+    return f"{MARKER}_{name}"
+
+
+def fill(html: str, values: Mapping[str, str]) -> SafeString:
+    """``html`` with each marker replaced by its value, escaped as the template would have."""
     if values:
+        escaped = {name: escape(value) for name, value in values.items()}
         # In one pass, so that a value put in (an address) is never read for markers itself.
-        html = _MARKED.sub(lambda marked: values[marked.group(1)], html)
+        html = _MARKED.sub(lambda marked: escaped[marked.group(1)], html)
     return mark_safe(html)  # rendered, and escaped, by the template engine
 
 

@@ -199,6 +199,12 @@ SPECTACULAR_SETTINGS = {
 # any change to the rows under them replaces them sooner (dashboards/cache.py).
 DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=300)
 
+# The pair page's and HR's participants list's own content is kept until a write to what it shows
+# (organizations/pagecache.py), at most this long. Only with a cache that every process shares: with the
+# in-memory default, a worker's writes would not reach the web server's copy.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+
 AUTH_USER_MODEL = "accounts.User"
 # Django's and allauth's password backends, refusing passwords where "SSO required" (accounts/backends.py).
 AUTHENTICATION_BACKENDS = [

@@ -10,9 +10,10 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisations")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_init, pre_delete
 
-        from . import audit, receivers
+        from . import audit, pagecache, receivers
         from .tenancy import tenant_models
 
         # Platform staff's reads of an organisation's rows are noted as the rows load, whatever loads
@@ -31,6 +32,9 @@ class OrganizationsConfig(AppConfig):
             sender=self.get_model("Organization"),
             dispatch_uid="organizations.audit_trail_goes_with_organisation",
         )
+
+        # Every write of every process tells the kept pages what it changed (organizations/pagecache.py).
+        connection_created.connect(pagecache.install, dispatch_uid="organizations.pagecache.install")
 
         from .row_security import after_migrate
 

@@ -209,6 +209,20 @@ class TenantModel(models.Model):
         with self._own_scope():
             return super().delete(*args, **kwargs)
 
+    # The row's own statements, so that the kept pages know which pair they change (organizations/pagecache.py).
+
+    def _do_insert(self, *args: Any, **kwargs: Any) -> Any:
+        from .pagecache import instance_write
+
+        with instance_write(self):
+            return super()._do_insert(*args, **kwargs)  # type: ignore[misc]
+
+    def _do_update(self, *args: Any, **kwargs: Any) -> Any:
+        from .pagecache import instance_write
+
+        with instance_write(self):
+            return super()._do_update(*args, **kwargs)
+
     def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
         with self._own_scope():
             super().refresh_from_db(*args, **kwargs)

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from mentoring import spreadsheets
 from mentoring.downloads import private_download
 from mentoring.l10n import pick
-from organizations import audit, uploads
+from organizations import audit, pagecache, uploads
 from organizations.access import organization_view
 from organizations.audit import Action, audited_download
 from organizations.roles import Capability, Role
@@ -278,11 +278,35 @@ def module_delete(request, programme_id, module_id):
 
 @organization_view(Capability.MANAGE_PROGRAMMES)
 def participant_list(request, programme_id):
-    programme = access_programme(request.member, programme_id)
     filters = {
         key: request.GET.get(key, "").strip()
         for key in ("search", "role", "status", "department", "preparation")
     }
+    query = request.GET.copy()
+    query.pop("page", None)
+    # The list's content is kept per reader, filters and page until the organisation's rows are written
+    # (organizations/pagecache.py: the participants, their people and skills, the programme).
+    # access_programme, in the context, reads the reader's role and the programme, both of the
+    # organisation's scope: what was kept for this reader was drawn after it let them in.
+    content = pagecache.cached_content(
+        request,
+        name="participant_list",
+        scopes=(pagecache.organization(request.organization.pk),),
+        template_name="programmes/_participant_list_content.html",
+        context=lambda: _participant_list_context(
+            request, access_programme(request.member, programme_id), filters, query
+        ),
+        vary=(programme_id, sorted(filters.items()), request.GET.get("page", "")),
+        keep=("programme_name",),
+    )
+    return render(
+        request,
+        "programmes/participant_list.html",
+        {"programme_name": content.values["programme_name"], "content": content.html},
+    )
+
+
+def _participant_list_context(request, programme, filters, query):
     participants = selectors.listed_participants(programme=programme, **filters)
     page = Paginator(participants, PARTICIPANTS_PER_PAGE).get_page(request.GET.get("page"))
     # Each row's role and status labels looked up once for the page (get_FOO_display() builds its
@@ -295,22 +319,17 @@ def participant_list(request, programme_id):
         participant.skills_text = ", ".join(
             f"{item.skill} ({item.level})" for item in participant.listed_skills
         )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "programmes/participant_list.html",
-        {
-            "programme": programme,
-            "page": page,
-            "filters": filters,
-            "query": query.urlencode(),
-            "roles": Participant.Role.choices,
-            "statuses": Participant.Status.choices,
-            "departments": selectors.departments(programme=programme),
-            "preparations": [("done", _("Done")), ("pending", _("Not finished"))],
-        },
-    )
+    return {
+        "programme": programme,
+        "programme_name": programme.name,
+        "page": page,
+        "filters": filters,
+        "query": query.urlencode(),
+        "roles": Participant.Role.choices,
+        "statuses": Participant.Status.choices,
+        "departments": selectors.departments(programme=programme),
+        "preparations": [("done", _("Done")), ("pending", _("Not finished"))],
+    }
 
 
 def _record_participant_viewed(request, participant):

@@ -36,6 +36,8 @@ from .models import (
 )
 
 PAIR_PAGE_SESSIONS = 5
+# A planned session stays among the upcoming ones this long after its start (it may be running late).
+UPCOMING_GRACE = timedelta(hours=2)
 
 
 def preparation_pending(pair, sessions=None):
@@ -82,7 +84,7 @@ def _sessions(pair):
 
 def upcoming_sessions(pair, limit=None):
     queryset = _sessions(pair).filter(
-        status=Session.Status.SCHEDULED, starts_at__gte=timezone.now() - timedelta(hours=2)
+        status=Session.Status.SCHEDULED, starts_at__gte=timezone.now() - UPCOMING_GRACE
     )
     return queryset.order_by("starts_at")[:limit] if limit else queryset.order_by("starts_at")
 
@@ -90,7 +92,7 @@ def upcoming_sessions(pair, limit=None):
 def past_sessions(pair, limit=None):
     queryset = (
         _sessions(pair)
-        .exclude(status=Session.Status.SCHEDULED, starts_at__gte=timezone.now() - timedelta(hours=2))
+        .exclude(status=Session.Status.SCHEDULED, starts_at__gte=timezone.now() - UPCOMING_GRACE)
         .order_by("-starts_at")
     )
     return queryset[:limit] if limit else queryset
@@ -120,7 +122,7 @@ def pair_page_sessions(pair, *, limit=PAIR_PAGE_SESSIONS, now=None):
     A pair has a session every week or two for the length of a programme: a few dozen rows, fewer
     round trips and compiled queries than four queries cost."""
     now = now or timezone.now()
-    recent = now - timedelta(hours=2)
+    recent = now - UPCOMING_GRACE
     every = list(_sessions(pair).order_by("starts_at", "pk"))
 
     def is_upcoming(session):
@@ -136,6 +138,21 @@ def pair_page_sessions(pair, *, limit=PAIR_PAGE_SESSIONS, now=None):
             if session.status == Session.Status.SCHEDULED and session.starts_at < now
         ],
     )
+
+
+def pair_page_changes_at(sessions, *, now=None):
+    """The first instant after ``now`` at which ``pair_page_sessions`` puts one of these ``sessions``
+    (every session of a pair) in other lists: a planned session waits for its log from its start, and
+    leaves the upcoming ones two hours later. None when no list will change by itself."""
+    now = now or timezone.now()
+    instants = [
+        instant
+        for session in sessions
+        if session.status == Session.Status.SCHEDULED
+        for instant in (session.starts_at, session.starts_at + UPCOMING_GRACE)
+        if instant > now
+    ]
+    return min(instants, default=None)
 
 
 def open_action_items(pair):

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from mentoring.downloads import private_download
+from organizations import pagecache
 from organizations.access import organization_view
 from organizations.audit import Action, audited_download
 from organizations.roles import Capability, Role
@@ -75,40 +76,62 @@ def my_pairs(request):
 
 @organization_view(Capability.PARTICIPATE)
 def pair_space(request, pair_id):
-    pair = access_pair(request.member, pair_id)
+    # The page's content is kept per reader until the pair's rows (or the organisation's) are written,
+    # or until a session changes list (organizations/pagecache.py). access_pair, in context(), reads
+    # only rows of these scopes (the pair, its participants): what was kept for this reader was drawn
+    # after it let them in, on the same rows.
+    organization_id = request.organization.pk
+    drawn = {}
+
+    def context():
+        drawn.update(_pair_space_context(request, access_pair(request.member, pair_id)))
+        return drawn
+
+    content = pagecache.cached_content(
+        request,
+        name="pair_space",
+        scopes=(pagecache.organization(organization_id), pagecache.pair(organization_id, pair_id)),
+        template_name="sessions/includes/pair_space_content.html",
+        context=context,
+        valid_until=lambda: min(
+            filter(
+                None,
+                (pagecache.next_local_midnight(), selectors.pair_page_changes_at(drawn["sessions"].every)),
+            )
+        ),
+    )
+    return render(request, "sessions/pair_space.html", {"content": content.html})
+
+
+def _pair_space_context(request, pair):
     phase = pair.programme.current_phase
     goals, earlier_goals = [], []
     for goal in selectors.goals_with_progress(pair):
         goal.curve = progress_curve(goal)
         (goals if goal.phase == phase else earlier_goals).append(goal)
     sessions = selectors.pair_page_sessions(pair)
-    return render(
-        request,
-        "sessions/pair_space.html",
-        {
-            "pair": pair,
-            "partner": pair.mentor.user if pair.mentee.user_id == request.user.pk else pair.mentee.user,
-            "goals": goals,
-            "earlier_goals": earlier_goals,
-            "phase": phase,
-            "upcoming": sessions.upcoming,
-            "to_log": sessions.to_log,
-            "past": sessions.past,
-            "actions": list(selectors.open_action_items(pair)),
-            "resources": list(selectors.resources(pair)),
-            "action_form": forms.RequiredActionItemForm(pair=pair, prefix="action"),
-            "resource_form": forms.ResourceForm(prefix="resource"),
-            "curriculum": curriculum.curriculum_progress(pair, sessions.every),
-            "pending_challenges": list(curriculum.pending_challenges(pair)),
-            "awaiting_challenge": (
-                curriculum.session_awaiting_challenge(pair)
-                if curriculum.is_mentee(request.user, pair)
-                else None
-            ),
-            "roles": _roles(pair, request.member),
-            "preparation_pending": selectors.preparation_pending(pair, sessions.every),
-        },
-    )
+    return {
+        "pair": pair,
+        "partner": pair.mentor.user if pair.mentee.user_id == request.user.pk else pair.mentee.user,
+        "goals": goals,
+        "earlier_goals": earlier_goals,
+        "phase": phase,
+        "sessions": sessions,
+        "upcoming": sessions.upcoming,
+        "to_log": sessions.to_log,
+        "past": sessions.past,
+        "actions": list(selectors.open_action_items(pair)),
+        "resources": list(selectors.resources(pair)),
+        "action_form": forms.RequiredActionItemForm(pair=pair, prefix="action"),
+        "resource_form": forms.ResourceForm(prefix="resource"),
+        "curriculum": curriculum.curriculum_progress(pair, sessions.every),
+        "pending_challenges": list(curriculum.pending_challenges(pair)),
+        "awaiting_challenge": (
+            curriculum.session_awaiting_challenge(pair) if curriculum.is_mentee(request.user, pair) else None
+        ),
+        "roles": _roles(pair, request.member),
+        "preparation_pending": selectors.preparation_pending(pair, sessions.every),
+    }
 
 
 @organization_view(Capability.PARTICIPATE)

@@ -46,8 +46,14 @@ def _suite_settings():
     would cost most of its time (accounts/test_password_hashing.py checks what production uses).
     The test identity providers run on 127.0.0.1, which production refuses to fetch from
     (tests/accounts/test_sso_outbound.py turns the refusal back on).
+    Pages' content is kept (organizations/pagecache.py) whatever the cache, as in production, so that every
+    test that writes and then reads a page checks that the write reached what was kept.
     """
-    overrides = {"PASSWORD_HASHERS": [FAST_HASHER], "SSO_ALLOW_PRIVATE_NETWORKS": True}
+    overrides = {
+        "PASSWORD_HASHERS": [FAST_HASHER],
+        "SSO_ALLOW_PRIVATE_NETWORKS": True,
+        "PAGE_CACHE": True,
+    }
     caches = _worker_caches(_worker_index())
     if caches:
         overrides["CACHES"] = caches

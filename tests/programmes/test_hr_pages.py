@@ -1,8 +1,12 @@
+import re
+
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 
 from organizations.roles import Role
+from organizations.tenancy import tenant_context
 from programmes.models import Objective, Participant, Programme, Resource, Skill
 from tests.factories import (
     ObjectiveFactory,
@@ -384,10 +388,20 @@ def test_the_participant_list_query_count_does_not_grow(
     client = client_for(hr_admin)
     page = url("participant_list", organization, programme_id=programme.pk)
     client.get(page)
+    cache.clear()  # nothing kept (organizations/pagecache.py): the list is drawn from its rows
     # One of them reads the names the organisation holds for everyone shown (managers included).
     with django_assert_num_queries(8):
         response = client.get(page)
     assert len(response.context["page"].object_list) == count
+    # Then kept for its reader, filters and page: the session, the account with its memberships.
+    with django_assert_num_queries(2):
+        again = client.get(page)
+    assert _without_tokens(again.content) == _without_tokens(response.content)
+
+
+def _without_tokens(html):
+    """A page without its CSRF tokens, which are masked anew at every answer."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
 
 
 def test_the_export_downloads_csv_and_xlsx(client_for, hr_admin, organization, programme):
@@ -480,3 +494,25 @@ def test_my_programmes_query_count_does_not_grow(
     client.get(url("my_programmes", organization))
     with django_assert_num_queries(4):
         client.get(url("my_programmes", organization))
+
+
+def test_the_kept_participant_list_follows_every_write_and_keeps_filters_and_readers_apart(
+    client_for, hr_admin, organization, programme, outsider
+):
+    ParticipantFactory(
+        organization=organization, programme=programme, role=Participant.Role.MENTOR, job_title="Analyste"
+    )
+    client = client_for(hr_admin)
+    page = url("participant_list", organization, programme_id=programme.pk)
+    assert "Analyste" in client.get(page).content.decode()
+    # Filters are kept apart: the kept unfiltered list is not served for a filter.
+    assert "Analyste" not in client.get(page, {"role": Participant.Role.MENTEE}).content.decode()
+    # A row added, then a bulk change with no signal: each reaches the kept list.
+    ParticipantFactory(organization=organization, programme=programme, job_title="Directrice financière")
+    assert "Directrice financière" in client.get(page).content.decode()
+    with tenant_context(organization):
+        Participant.objects.filter(job_title="Analyste").update(job_title="Data analyste")
+    assert "Data analyste" in client.get(page).content.decode()
+    # HR of another organisation is refused before anything kept is looked at.
+    refused = client_for(outsider).get(page)
+    assert refused.status_code == 404 and "Data analyste" not in refused.content.decode()
