@@ -270,3 +270,43 @@ def test_another_organisations_writes_leave_this_ones_kept_pages(organization):
     with tenant_context(elsewhere):
         ProgrammeFactory(organization=elsewhere)
     assert pagecache.generations([scope]) == before
+
+
+WRITER = """
+import django, sys
+django.setup()
+from organizations.models import Organization
+from organizations.tenancy import tenant_context
+from pairing.models import Pair
+organization = Organization.objects.get(pk=int(sys.argv[1]))
+with tenant_context(organization):
+    Pair.objects.filter(pk=int(sys.argv[2])).update(status=Pair.Status.ENDED)
+"""
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_another_process_s_bulk_write_reaches_the_page_kept_here(client_for, tmp_path):
+    # What a Celery worker does: its own connection, its own execute wrapper, the same Redis.
+    import os
+    import subprocess
+    import sys
+
+    from tests.notifications.test_worker import ROOT, _database_url, _redis_url
+
+    environment = {**os.environ, "DATABASE_URL": _database_url(), "REDIS_URL": _redis_url()}
+    organization = OrganizationFactory(slug="across")
+    with tenant_context(organization):
+        pair = PairFactory(organization=organization, programme=ProgrammeFactory(organization=organization))
+    client = client_for(pair.mentor.user)
+    url = reverse("pair_space", kwargs={"org_slug": organization.slug, "pair_id": pair.pk})
+    assert "This pair has ended" not in client.get(url).content.decode()
+    assert "This pair has ended" not in client.get(url).content.decode()  # served from what was kept
+    subprocess.run(
+        [sys.executable, "-c", WRITER, str(organization.pk), str(pair.pk)],
+        cwd=ROOT,
+        env=environment,
+        check=True,
+        timeout=120,
+    )
+    assert "This pair has ended" in client.get(url).content.decode()
