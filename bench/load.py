@@ -118,10 +118,22 @@ async def _user(host, port, request, stop, latencies):
     while time.monotonic() < stop:
         began = time.perf_counter()
         try:
-            if writer is None:
+            try:
+                reused = writer is not None
+                if writer is None:
+                    reader, writer = await asyncio.open_connection(host, port)
+                writer.write(request)
+                status, closing = await asyncio.wait_for(_answer(reader), timeout=10)
+            except (asyncio.IncompleteReadError, ConnectionResetError) as closed:
+                # A kept-alive connection that the server closed before answering a byte (a worker
+                # replaced after GUNICORN_MAX_REQUESTS): a browser sends such a GET again on a new
+                # connection, and so does this user, once.
+                if not reused or (isinstance(closed, asyncio.IncompleteReadError) and closed.partial):
+                    raise
+                writer.close()
                 reader, writer = await asyncio.open_connection(host, port)
-            writer.write(request)
-            status, closing = await asyncio.wait_for(_answer(reader), timeout=10)
+                writer.write(request)
+                status, closing = await asyncio.wait_for(_answer(reader), timeout=10)
             ok = status == 200
         except (TimeoutError, OSError, asyncio.IncompleteReadError, ValueError):
             ok, closing = False, True

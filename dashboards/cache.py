@@ -10,7 +10,6 @@ themselves replace, so that those drop the figures too.
 
 import hashlib
 import json
-import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -42,36 +41,41 @@ SOURCES = (
 )
 
 
-def _version_key(organization_id):
-    return f"dashboard:version:{organization_id}"
+def _scope(organization_id):
+    """What the signals below replace: the rows the figures read, beside every write the SQL shows."""
+    return f"dashboard:{organization_id}"
+
+
+def scopes(organization_id):
+    """The scopes whose generations make the figures' version (``organizations.pagecache``)."""
+    return [
+        _scope(organization_id),
+        pagecache.organization(organization_id),
+        pagecache.pairs(organization_id),
+    ]
 
 
 def version(organization_id):
-    """The organisation's current figures version; a new one is made when none is stored yet.
-
-    With the generations of every write to the organisation's rows (and of writes outside any), seen in
-    the SQL (organizations/pagecache.py): a bulk update, which sends no signal, drops the figures too."""
-    key = _version_key(organization_id)
-    current = cache.get(key)
-    if current is None:
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        current = cache.get(key)
-    written = pagecache.generations(
-        [pagecache.organization(organization_id), pagecache.pairs(organization_id)]
-    )
-    return f"{current}:{written}"
+    """The organisation's current figures version, in one round trip: the generation the signals below
+    replace, with those of every write to the organisation's rows (and of writes outside any), seen in
+    the SQL (organizations/pagecache.py), so that a bulk update, which sends no signal, drops the figures
+    too. None when the cache cannot keep them (nothing is kept then)."""
+    return pagecache.generations(scopes(organization_id))
 
 
 def invalidate(organization_id):
     """Figures cached so far for this organisation are not served again."""
-    cache.set(_version_key(organization_id), uuid.uuid4().hex, timeout=None)
+    pagecache.bump([_scope(organization_id)])
 
 
 def figures(*, organization, filters, compute):
     """``compute()``'s dict for these filters, with ``computed_at``, from the cache when it is there."""
     query = json.dumps(filters.as_query(), sort_keys=True, default=str)
     digest = hashlib.sha256(f"{filters.time_zone}|{get_language()}|{query}".encode()).hexdigest()[:32]
-    key = f"dashboard:figures:{organization.pk}:{version(organization.pk)}:{digest}"
+    current = version(organization.pk)
+    if current is None:
+        return {**compute(), "computed_at": timezone.now(), "cache_key": ""}
+    key = f"dashboard:figures:{organization.pk}:{current}:{digest}"
     cached = cache.get(key)
     if cached is None:
         cached = {**compute(), "computed_at": timezone.now()}
@@ -85,7 +89,10 @@ def filter_options(*, organization, compute):
     The options are read from the rows the figures read (the same version drops them), and every
     request needs them, a figures' reload served from the cache included: three queries saved there.
     """
-    key = f"dashboard:options:{organization.pk}:{version(organization.pk)}"
+    current = version(organization.pk)
+    if current is None:
+        return compute(), ""
+    key = f"dashboard:options:{organization.pk}:{current}"
     options = cache.get(key)
     if options is None:
         options = compute()

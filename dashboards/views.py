@@ -1,7 +1,9 @@
+import datetime
 import hashlib
 import json
 
 from crispy_forms.utils import render_crispy_form
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse, QueryDict
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_POST, require_safe
 from mentoring.downloads import private_download
 from notifications import services as notification_services
 from notifications.selectors import failed_deliveries, relay_pause
+from organizations import pagecache
 from organizations.access import organization_view
 from organizations.audit import audited_download
 from organizations.roles import Capability
@@ -54,18 +57,37 @@ def _filter_form_html(form):
 @organization_view(Capability.VIEW_DASHBOARD)
 @require_safe
 def dashboard(request):
-    form, board = _dashboard(request)
-    return render(
-        request,
-        "dashboards/dashboard.html",
-        {
+    # The drawn board is kept per reader and filters under the figures' own version (organizations/
+    # pagecache.py): served kept, a reload reads neither the figures nor their drawings from the cache.
+    # It is kept no longer than the figures it shows, whose time the page states.
+    organization_id = request.organization.pk
+    drawn = {}
+
+    def context():
+        form, board = _dashboard(request)
+        drawn["computed_at"] = board.computed_at
+        return {
             "form": form,
             "filter_form": _filter_form_html(form),
             "board": board,
             "sections": board.sections_html(show_tables=False),
             "query": urlencode(board.filters.as_query()),
-        },
+        }
+
+    content = pagecache.cached_content(
+        request,
+        name="dashboard",
+        scopes=cache.scopes(organization_id),
+        template_name="dashboards/includes/dashboard_content.html",
+        context=context,
+        valid_until=lambda: (
+            drawn["computed_at"] + datetime.timedelta(seconds=settings.DASHBOARD_CACHE_SECONDS)
+            if drawn["computed_at"]
+            else None
+        ),
+        vary=(sorted(request.GET.lists()),),
     )
+    return render(request, "dashboards/dashboard.html", {"content": content.html})
 
 
 @organization_view(Capability.VIEW_DASHBOARD)
