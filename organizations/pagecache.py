@@ -158,7 +158,7 @@ def generations(scopes: Iterable[str]) -> str | None:
 
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, str]:
-    """{table: "tenant", "pair", "global" or "not shown"} for every installed model's table."""
+    """{table: "tenant", "global", "global link" or "not shown"} for every installed model's table."""
     from django.apps import apps
 
     from .tenancy import TenantModel
