@@ -296,7 +296,8 @@ def participant_list(request, programme_id):
         context=lambda: _participant_list_context(
             request, access_programme(request.member, programme_id), filters, query
         ),
-        vary=(programme_id, sorted(filters.items()), request.GET.get("page", "")),
+        # Every parameter, not only the filters and page: the pagination links carry the query on.
+        vary=(programme_id, sorted(request.GET.lists())),
         keep=("programme_name",),
     )
     return render(
